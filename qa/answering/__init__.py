@@ -1,0 +1,1 @@
+"""Extractive answering: question analysis, follow-up resolution, candidate scoring, span extraction."""

@@ -1,0 +1,5 @@
+"""`qa bench` (being built)."""
+
+from __future__ import annotations
+
+COMMANDS: list = []

@@ -1,0 +1,5 @@
+"""`qa eval` (being built)."""
+
+from __future__ import annotations
+
+COMMANDS: list = []

@@ -1,0 +1,43 @@
+"""`qa index`: build (or refresh) the index from the corpus."""
+
+from __future__ import annotations
+
+import click
+
+from ..embedders import make_embedder
+from ..index_store import build_index
+from .common import ProgressBars, get_settings, print_json, user_errors
+
+
+@click.command("index")
+@click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON.")
+@click.pass_context
+def index_command(ctx: click.Context, as_json: bool) -> None:
+    """Build the index from the corpus (only new or changed chunks are embedded)."""
+    settings = get_settings(ctx)
+    bars = ProgressBars(settings.show_progress)
+    with user_errors():
+        report = build_index(settings, make_embedder(settings, for_indexing=True), progress=bars)
+    bars.close()
+    if as_json:
+        print_json(
+            {
+                "build": report.name,
+                "documents": report.documents,
+                "chunks": report.chunks,
+                "embedded": report.embedded,
+                "reused": report.reused,
+                "skipped": [{"path": s.path, "reason": s.reason} for s in report.skipped],
+                "seconds": round(report.seconds, 3),
+            }
+        )
+        return
+    click.echo(
+        f"indexed {report.documents} documents into {report.chunks} chunks "
+        f"({report.embedded} embedded, {report.reused} from cache) in {report.seconds:.1f}s -> {settings.index_dir}"
+    )
+    for skipped in report.skipped:
+        click.echo(f"skipped {skipped.path}: {skipped.reason}")
+
+
+COMMANDS = [index_command]

@@ -1,0 +1,5 @@
+"""`qa serve` (being built)."""
+
+from __future__ import annotations
+
+COMMANDS: list = []

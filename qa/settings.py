@@ -1,0 +1,123 @@
+"""The one settings object: every CLI option and QA_* environment variable maps onto it."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class RetrieverName(str, Enum):
+    hybrid = "hybrid"
+    bm25 = "bm25"
+    dense = "dense"
+
+
+class FusionMode(str, Enum):
+    rrf = "rrf"
+    minmax = "minmax"
+
+
+class EmbedderName(str, Enum):
+    e5_small = "e5-small"
+    sentence_transformers = "sentence-transformers"
+    hashing = "hashing"  # deterministic toy embedder for tests and smoke runs
+
+
+class Backend(str, Enum):
+    embedded = "embedded"
+    milvus = "milvus"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="QA_", env_file=None, extra="ignore")
+
+    # where things live
+    corpus_dir: Path = PROJECT_ROOT / "corpus"
+    index_dir: Path = PROJECT_ROOT / "index"
+
+    # dense model
+    embedder: EmbedderName = EmbedderName.e5_small
+    embedder_model: str | None = Field(
+        default=None,
+        description="sentence-transformers model name or local path (embedder=sentence-transformers)",
+    )
+    allow_downloads: bool = Field(
+        default=False, description="let sentence-transformers fetch models from the hub"
+    )
+    query_threads: int = Field(default=1, ge=1, le=64)
+    index_threads: int = Field(default=2, ge=1, le=64)
+    embed_batch_size: int = Field(default=16, ge=1, le=1024)
+    query_cache_size: int = Field(default=1024, ge=0)
+
+    # chunking
+    chunk_size: int = Field(default=240, ge=50, le=4000)
+    chunk_overlap: int = Field(default=60, ge=0, le=2000)
+
+    # BM25 (the BM25+ variant; rank-bm25's BM25Plus is the reference oracle)
+    bm25_k1: float = Field(default=1.5, gt=0)
+    bm25_b: float = Field(default=0.75, ge=0, le=1)
+    bm25_delta: float = Field(default=1.0, ge=0)
+
+    # retrieval
+    retriever: RetrieverName = RetrieverName.hybrid
+    fusion: FusionMode = FusionMode.rrf
+    rrf_k: int = Field(default=60, ge=1)
+    minmax_weight: float = Field(default=0.5, ge=0, le=1, description="dense weight in min-max fusion")
+    candidates: int = Field(default=50, ge=1, le=1000, description="depth of each list before fusion")
+    top_k: int = Field(default=5, ge=1, le=50)
+    hnsw_threshold: int = Field(default=20000, ge=1, description="chunks above which FAISS uses HNSW")
+    hnsw_m: int = Field(default=32, ge=4)
+    hnsw_ef_search: int = Field(default=128, ge=8)
+    rebuild_stale: bool = Field(default=False, description="rebuild a stale index instead of refusing")
+
+    # scale-out backend
+    backend: Backend = Backend.embedded
+    milvus_uri: str = "index/milvus.db"
+    milvus_token: str | None = None
+    milvus_collection: str = "ipqa_chunks"
+
+    # answering
+    min_confidence: float = Field(default=0.35, ge=0, le=1)
+
+    # service
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    max_question_chars: int = Field(default=500, ge=1)
+    max_history_turns: int = Field(default=20, ge=0)
+    max_history_chars: int = Field(default=2000, ge=1)
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    request_timeout_s: float = Field(default=10.0, gt=0)
+    api_key: str | None = None
+    admin_key: str | None = None
+    cors_origins: list[str] = Field(default_factory=list)
+    log_request_bodies: bool = False
+
+    show_progress: bool = True
+    log_level: str = "INFO"
+
+    @field_validator("corpus_dir", "index_dir", mode="after")
+    @classmethod
+    def _absolute(cls, value: Path) -> Path:
+        return value.expanduser().resolve()
+
+    @model_validator(mode="after")
+    def _check(self) -> "Settings":
+        if self.chunk_overlap >= self.chunk_size:
+            raise ValueError("chunk_overlap must be smaller than chunk_size")
+        if self.embedder is EmbedderName.sentence_transformers and not self.embedder_model:
+            raise ValueError(
+                "embedder=sentence-transformers needs a model: set QA_EMBEDDER_MODEL "
+                "(a model name such as BAAI/bge-small-zh-v1.5, or a local path)"
+            )
+        return self
+
+    def with_overrides(self, **overrides: object) -> "Settings":
+        """A copy with the given fields replaced (None values are ignored), validated again."""
+        data = self.model_dump()
+        data.update({k: v for k, v in overrides.items() if v is not None})
+        return Settings(**data)

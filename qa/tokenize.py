@@ -1,0 +1,97 @@
+"""Matching tokens for BM25: jieba words with a domain dictionary, stopwords removed, and numbers
+with their units kept whole ("23.51万件" yields 23.51, 23.51万 and 23.51万件)."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from functools import lru_cache
+from importlib import resources
+
+import jieba
+
+from .normalize import normalize
+
+log = logging.getLogger(__name__)
+jieba.setLogLevel(logging.WARNING)
+
+UNITS = (
+    "亿元|万元|千元|美元|元|平方公里|公里|批次|件次|家次|万家|万件|余家|余项|余件|余次|余人|余名"
+    "|件|家|项|宗|个|次|名|人|倍|位|场|份|起|批|篇|所|条|届|年|月|日|天|周"
+)
+NUMBER = re.compile(rf"(\d+(?:\.\d+)?)(%|[万亿億千百])?({UNITS})?")
+_PUNCT_ONLY = re.compile(r"^[\W_]+$", re.UNICODE)
+
+_lock = threading.Lock()
+_tokenizer: jieba.Tokenizer | None = None
+
+
+def _resource(name: str) -> str:
+    return resources.files("qa").joinpath("resources", name).read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    return frozenset(line.strip() for line in _resource("stopwords.txt").splitlines() if line.strip())
+
+
+def get_jieba() -> jieba.Tokenizer:
+    """The project's jieba tokenizer with the domain dictionary (built once, on first use)."""
+    global _tokenizer
+    with _lock:
+        if _tokenizer is None:
+            tok = jieba.Tokenizer()
+            tok.initialize()
+            for line in _resource("userdict.txt").splitlines():
+                parts = line.split()
+                if parts:
+                    word = normalize(parts[0])
+                    freq = int(parts[1]) if len(parts) > 1 else None
+                    tok.add_word(word, freq, parts[2] if len(parts) > 2 else None)
+            _tokenizer = tok
+    return _tokenizer
+
+
+def number_tokens(match: re.Match[str]) -> list[str]:
+    number, magnitude, unit = match.group(1), match.group(2) or "", match.group(3) or ""
+    out = [number]
+    if magnitude:
+        out.append(number + magnitude)
+    if unit:
+        out.append(number + magnitude + unit)
+    return out
+
+
+def _keep(token: str) -> bool:
+    return bool(token.strip()) and not _PUNCT_ONLY.match(token) and token not in stopwords()
+
+
+def tokenize_normalized(text: str) -> list[str]:
+    """Tokens of already-normalized text."""
+    tok = get_jieba()
+    tokens: list[str] = []
+    position = 0
+    for match in NUMBER.finditer(text):
+        if match.start() > position:
+            tokens.extend(t for t in tok.cut_for_search(text[position : match.start()]) if _keep(t))
+        tokens.extend(number_tokens(match))
+        position = match.end()
+    if position < len(text):
+        tokens.extend(t for t in tok.cut_for_search(text[position:]) if _keep(t))
+    return tokens
+
+
+@lru_cache(maxsize=4096)
+def _tokenize_cached(text: str) -> tuple[str, ...]:
+    return tuple(tokenize_normalized(normalize(text)))
+
+
+def tokenize(text: str) -> list[str]:
+    """Tokens of raw text (either script, any width)."""
+    return list(_tokenize_cached(text))
+
+
+def words(text: str) -> list[str]:
+    """Plain jieba words of normalized text (precise mode), for question analysis."""
+    return [w for w in get_jieba().lcut(normalize(text)) if w.strip()]

@@ -1,0 +1,47 @@
+"""The typed results that travel from the pipeline to the CLI and the HTTP edge."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from .retrieval import Passage
+
+
+@dataclass(frozen=True)
+class Turn:
+    role: Literal["user", "assistant"]
+    content: str
+
+
+@dataclass(frozen=True)
+class Citation:
+    doc_id: str
+    chunk_id: str
+    title: str
+    published: str | None
+    start: int
+    end: int
+    quote: str  # == documents[doc_id].text[start:end]
+
+
+@dataclass
+class AskResult:
+    question: str
+    resolved_question: str
+    answer: str | None
+    abstained: bool
+    reason: str | None
+    confidence: float
+    sentence: str | None
+    as_of: str | None
+    citations: list[Citation]
+    passages: list[Passage]
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class SearchResult:
+    query: str
+    passages: list[Passage]
+    timings: dict[str, float] = field(default_factory=dict)
