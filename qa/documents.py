@@ -55,6 +55,8 @@ def decode(data: bytes) -> str:
     """Decode UTF-8 (with or without BOM) or GB18030; refuse binary data."""
     if not data.strip():
         raise UnreadableFile("empty file")
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise UnreadableFile("UTF-16 text: save it as UTF-8 (or GB18030)")
     if b"\x00" in data[:8192]:
         raise UnreadableFile("binary file (NUL bytes)")
     for encoding in ("utf-8-sig", "gb18030"):
@@ -82,22 +84,28 @@ def is_valid_doc_id(doc_id: str) -> bool:
     return bool(_DOC_ID.match(doc_id)) and ".." not in doc_id
 
 
-def read_sidecar(path: Path) -> dict[str, str | None]:
+def read_sidecar(path: Path, problems: list[SkippedFile] | None = None) -> dict[str, str | None]:
+    """The sidecar's title/published/source; a broken sidecar is ignored, logged and noted in `problems`."""
     sidecar = path.with_name(path.name[: -len(DOC_SUFFIX)] + SIDECAR_SUFFIX)
     if not sidecar.exists():
         return {}
+    reason = None
     try:
         data = json.loads(sidecar.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        log.warning("ignoring sidecar %s: %s", sidecar.name, exc)
-        return {}
-    if not isinstance(data, dict):
-        log.warning("ignoring sidecar %s: not a JSON object", sidecar.name)
+        reason = f"sidecar ignored, not valid UTF-8 JSON: {exc}"
+    else:
+        if not isinstance(data, dict):
+            reason = "sidecar ignored, not a JSON object"
+    if reason is not None:
+        log.warning("ignoring sidecar %s: %s", sidecar.name, reason)
+        if problems is not None:
+            problems.append(SkippedFile(sidecar.name, reason))
         return {}
     return {key: (str(data[key]) if data[key] is not None else None) for key in _SIDECAR_FIELDS if key in data}
 
 
-def load_document(path: Path, root: Path) -> Document:
+def load_document(path: Path, root: Path, problems: list[SkippedFile] | None = None) -> Document:
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise UnreadableFile(f"file too large ({size} bytes > {MAX_FILE_BYTES})")
@@ -107,7 +115,7 @@ def load_document(path: Path, root: Path) -> Document:
     if not text.strip():
         raise UnreadableFile("no article text left after cleaning")
     meta = extract_metadata(raw, text)
-    overrides = read_sidecar(path)
+    overrides = read_sidecar(path, problems)
     return Document(
         doc_id=make_doc_id(path),
         title=overrides.get("title") or meta.title,
@@ -135,8 +143,9 @@ def load_corpus(corpus_dir: Path) -> Corpus:
     seen_content: dict[str, str] = {}
     for path in corpus_files(corpus_dir):
         rel = path.relative_to(corpus_dir).as_posix()
+        problems: list[SkippedFile] = []
         try:
-            doc = load_document(path, corpus_dir)
+            doc = load_document(path, corpus_dir, problems)
         except (UnreadableFile, OSError) as exc:
             log.warning("skipping %s: %s", rel, exc)
             corpus.skipped.append(SkippedFile(rel, str(exc)))
@@ -154,5 +163,7 @@ def load_corpus(corpus_dir: Path) -> Corpus:
         seen_ids[doc.doc_id] = rel
         seen_content[doc.sha256] = rel
         corpus.documents.append(doc)
+        parent = Path(rel).parent
+        corpus.skipped.extend(SkippedFile((parent / p.path).as_posix(), p.reason) for p in problems)
     log.info("corpus %s: %d documents, %d skipped", corpus_dir, len(corpus.documents), len(corpus.skipped))
     return corpus

@@ -24,6 +24,7 @@ import re
 import shutil
 import time
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from importlib import metadata as importlib_metadata
 from importlib import resources
 from pathlib import Path
@@ -100,8 +101,17 @@ def corpus_fingerprint(corpus_dir: Path) -> str:
     for path in sorted(paths):
         digest.update(path.relative_to(corpus_dir).as_posix().encode("utf-8") + b"\0")
         with contextlib.suppress(OSError):
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+            digest.update(_file_sha256(path))
     return digest.hexdigest()
+
+
+def _file_sha256(path: Path) -> bytes:
+    """Streamed, so an oversized file in the corpus is never held in memory whole."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.digest()
 
 
 def expected_config(settings: Settings, embedder: Embedder) -> dict:
@@ -249,7 +259,8 @@ def build_index(settings: Settings, embedder: Embedder, progress: Progress = _no
 
         builds = index_dir / "builds"
         builds.mkdir(parents=True, exist_ok=True)
-        name = time.strftime("%Y%m%dT%H%M%S") + f"-{fingerprint[:8]}-{os.getpid()}"
+        # microseconds: two builds in the same second (one process re-indexing twice) must not collide
+        name = datetime.now().strftime("%Y%m%dT%H%M%S%f") + f"-{fingerprint[:8]}-{os.getpid()}"
         tmp = builds / f".tmp-{name}"
         tmp.mkdir()
         _write_jsonl(tmp / "documents.jsonl", (asdict(d) for d in documents))
