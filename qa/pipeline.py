@@ -20,8 +20,8 @@ from .index_store import (
     build_index,
     load_index,
 )
-from .retrieval import IndexRetriever, Timings
-from .settings import RetrieverName, Settings
+from .retrieval import IndexRetriever, Retriever, Timings
+from .settings import Backend, RetrieverName, Settings
 from .types import AskResult, SearchResult, Turn
 
 log = logging.getLogger(__name__)
@@ -32,7 +32,7 @@ ANSWER_POOL = 8  # passages the answerer reads, whatever top_k the caller wants 
 @dataclass(frozen=True)
 class _State:
     index: LoadedIndex
-    retrievers: dict[RetrieverName, IndexRetriever]
+    retrievers: dict[RetrieverName, Retriever]
 
 
 class Pipeline:
@@ -44,6 +44,10 @@ class Pipeline:
         self._reload_lock = threading.Lock()
 
     def _make_state(self, index: LoadedIndex) -> _State:
+        if self.settings.backend is Backend.milvus:  # Milvus searches; answers still read the local build
+            from .milvus_retrieval import milvus_retrievers
+
+            return _State(index, milvus_retrievers(index, self.embedder, self.settings))
         return _State(index, {name: IndexRetriever(index, self.embedder, self.settings, name) for name in RetrieverName})
 
     @classmethod
