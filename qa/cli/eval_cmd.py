@@ -1,5 +1,105 @@
-"""`qa eval` (being built)."""
+"""`qa eval`: run the eval set, write JSON + Markdown reports, optionally gate against a baseline."""
 
 from __future__ import annotations
 
-COMMANDS: list = []
+import re
+from pathlib import Path
+
+import click
+
+from ..evaluation import gate
+from ..evaluation.dataset import load_conversations, load_questions
+from ..evaluation.report import report_json, summary_lines, write_reports
+from ..evaluation.runner import EvalSets, Runner, display_path
+from ..settings import PROJECT_ROOT, Backend, RetrieverName
+from .common import get_settings, user_errors
+from .search_cmd import load_pipeline
+
+EVAL_DIR = PROJECT_ROOT / "eval"
+NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+FILE = click.Path(path_type=Path, dir_okay=False)
+
+
+def parse_retrievers(value: str) -> list[RetrieverName]:
+    names = [part.strip() for part in value.split(",") if part.strip()]
+    known = [r.value for r in RetrieverName]
+    unknown = [n for n in names if n not in known]
+    if unknown or not names:
+        raise click.BadParameter(
+            f"{', '.join(unknown) or 'nothing'} is not a retriever; use a comma list of {', '.join(known)}",
+            param_hint="--retriever",
+        )
+    return [RetrieverName(n) for n in names]
+
+
+@click.command("eval")
+@click.option("--set", "question_set", type=FILE, default=EVAL_DIR / "questions.jsonl", show_default="eval/questions.jsonl", help="Questions (JSONL).")
+@click.option("--conversations", "conversation_set", type=FILE, default=EVAL_DIR / "conversations.jsonl", show_default="eval/conversations.jsonl", help="Multi-turn conversations (JSONL).")
+@click.option("--retriever", "retrievers", default="bm25,dense,hybrid", show_default=True, help="Retrievers to score, comma separated.")
+@click.option("--limit", type=click.IntRange(min=1), help="Only the first N questions and N conversations.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=EVAL_DIR / "reports", show_default="eval/reports", help="Where the reports go.")
+@click.option("--name", help="Report file name without extension [default: latest, or latest-milvus].")
+@click.option("--backend", type=click.Choice([b.value for b in Backend]), help="Retrieval backend (QA_BACKEND).")
+@click.option("--gate", "baseline_path", type=FILE, help="Baseline JSON report: fail if hybrid Recall@5 or answer F1 falls below it.")
+@click.option("--tolerance", type=click.FloatRange(min=0), default=0.02, show_default=True, help="How far below the baseline the gate allows.")
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON report on stdout.")
+@click.pass_context
+def eval_command(
+    ctx: click.Context,
+    question_set: Path,
+    conversation_set: Path,
+    retrievers: str,
+    limit: int | None,
+    out_dir: Path,
+    name: str | None,
+    backend: str | None,
+    baseline_path: Path | None,
+    tolerance: float,
+    as_json: bool,
+) -> None:
+    """Score retrieval (Recall, MRR, nDCG) and answers (EM, F1, abstention, citations) on the eval set."""
+    names = parse_retrievers(retrievers)
+    if baseline_path and RetrieverName.hybrid not in names:
+        raise click.BadParameter("the gate compares hybrid Recall@5: include hybrid", param_hint="--retriever")
+    with user_errors():
+        baseline = gate.load_baseline(baseline_path) if baseline_path else None
+        questions = load_questions(question_set)[:limit]
+        conversations = load_conversations(conversation_set)[:limit]
+    settings = get_settings(ctx, backend=backend)
+    name = name or ("latest-milvus" if settings.backend is Backend.milvus else "latest")
+    if not NAME.match(name):
+        raise click.BadParameter("use letters, digits, '.', '_' or '-' (no path)", param_hint="--name")
+    pipeline = load_pipeline(ctx, backend=backend)
+    sets = EvalSets(
+        questions=questions,
+        conversations=conversations,
+        question_set=display_path(question_set),
+        conversation_set=display_path(conversation_set),
+        limit=limit,
+    )
+    with user_errors():
+        report = Runner(pipeline, names).run(sets)
+        json_path, md_path = write_reports(report, out_dir, name)
+    if as_json:
+        click.echo(report_json(report), nl=False)
+    else:
+        click.echo("\n".join(summary_lines(report)))
+    click.echo(f"wrote {display_path(json_path)} and {display_path(md_path)}", err=True)
+    if baseline is None:
+        return
+    for warning in gate.comparable(report, baseline):
+        click.echo(f"gate warning: {warning}", err=True)
+    with user_errors():
+        checks = gate.check(report, baseline, tolerance)
+    for c in checks:
+        click.echo(f"gate: {c.describe()}", err=True)
+    failed = [c for c in checks if not c.passed]
+    if failed:
+        raise click.ClickException(
+            f"regression against {display_path(baseline_path)} (tolerance {tolerance}): "
+            + "; ".join(c.describe() for c in failed)
+        )
+    click.echo(f"gate passed against {display_path(baseline_path)}", err=True)
+
+
+COMMANDS = [eval_command]

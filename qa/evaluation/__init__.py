@@ -1,0 +1,1 @@
+"""Offline evaluation: the eval set, metrics, the runner over a pipeline, reports, the regression gate."""
