@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 
 from ..embedders import make_embedder
-from ..index_store import build_index
+from ..index_store import build_index, load_index
+from ..settings import Backend
 from .common import ProgressBars, get_settings, print_json, user_errors
 
 
@@ -17,7 +18,13 @@ def index_command(ctx: click.Context, as_json: bool) -> None:
     settings = get_settings(ctx)
     bars = ProgressBars(settings.show_progress)
     with user_errors():
-        report = build_index(settings, make_embedder(settings, for_indexing=True), progress=bars)
+        embedder = make_embedder(settings, for_indexing=True)
+        report = build_index(settings, embedder, progress=bars)
+        synced = None
+        if settings.backend is Backend.milvus:  # push the new build to Milvus (only what changed)
+            from ..milvus_backend import sync_to_milvus
+
+            synced = sync_to_milvus(settings, load_index(settings, embedder), progress=bars)
     bars.close()
     if as_json:
         print_json(
@@ -30,12 +37,21 @@ def index_command(ctx: click.Context, as_json: bool) -> None:
                 "skipped": [{"path": s.path, "reason": s.reason} for s in report.skipped],
                 "seconds": round(report.seconds, 3),
             }
+            | (
+                {"milvus": {"collection": synced.collection, "upserted": synced.upserted, "deleted": synced.deleted}}
+                if synced
+                else {}
+            )
         )
         return
     click.echo(
         f"indexed {report.documents} documents into {report.chunks} chunks "
         f"({report.embedded} embedded, {report.reused} from cache) in {report.seconds:.1f}s -> {settings.index_dir}"
     )
+    if synced:
+        click.echo(
+            f"synced to Milvus collection {synced.collection}: {synced.upserted} upserted, {synced.deleted} deleted"
+        )
     for skipped in report.skipped:
         click.echo(f"skipped {skipped.path}: {skipped.reason}")
 
