@@ -20,17 +20,26 @@ class BM25Index:
     @classmethod
     def build(cls, corpus_tokens: list[list[str]], k1: float, b: float, delta: float) -> "BM25Index":
         model = bm25s.BM25(k1=k1, b=b, delta=delta, method=METHOD)
-        # an empty chunk still takes its row so row numbers stay chunk numbers
-        model.index([tokens or [""] for tokens in corpus_tokens], show_progress=False)
+        # An empty chunk keeps its row (so row numbers stay chunk numbers) with length 0, as in
+        # rank-bm25; a placeholder token would count in the average length and shift every score.
+        # bm25s cannot index a corpus without a single token, where the placeholder is harmless.
+        if not any(corpus_tokens):
+            corpus_tokens = [[""] for _ in corpus_tokens]
+        model.index(corpus_tokens, show_progress=False)
         return cls(model)
 
     @property
     def size(self) -> int:
         return int(self._model.scores["num_docs"])
 
+    def _ids(self, query_tokens: list[str]) -> list[int]:
+        """Vocabulary ids of the known query tokens, each once, in query order; bm25s' empty token
+        (which has no column in the index) is left out."""
+        return list(dict.fromkeys(self._vocab[t] for t in query_tokens if t and t in self._vocab))
+
     def scores(self, query_tokens: list[str]) -> np.ndarray:
         """BM25 score of every chunk for the query (unknown and repeated tokens ignored)."""
-        ids = list(dict.fromkeys(self._vocab[t] for t in query_tokens if t in self._vocab))
+        ids = self._ids(query_tokens)
         if not ids:
             return np.zeros(self.size, dtype=np.float32)
         return self._model.get_scores_from_ids(ids)
@@ -38,7 +47,7 @@ class BM25Index:
     def matching_rows(self, query_tokens: list[str]) -> np.ndarray:
         """Rows that contain at least one query token (BM25+ gives every row a floor score)."""
         indptr, indices = self._model.scores["indptr"], self._model.scores["indices"]
-        ids = {self._vocab[t] for t in query_tokens if t in self._vocab}
+        ids = self._ids(query_tokens)
         if not ids:
             return np.zeros(0, dtype=np.int64)
         return np.unique(np.concatenate([indices[indptr[i] : indptr[i + 1]] for i in ids]))
