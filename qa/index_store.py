@@ -287,6 +287,10 @@ def build_index(settings: Settings, embedder: Embedder, progress: Progress = _no
                 "reused": sum(1 for h in hashes if h not in missing_set),
             },
         }
+        # sha256 of every file of the build, checked on load: a damaged file is refused, never served
+        manifest["checksums"] = {
+            p.relative_to(tmp).as_posix(): _file_sha256(p).hex() for p in sorted(tmp.rglob("*")) if p.is_file()
+        }
         (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
         for path in tmp.rglob("*"):
             if path.is_file():
@@ -336,9 +340,27 @@ def current_build(index_dir: Path) -> Path:
 def read_manifest(index_dir: Path) -> dict:
     path = current_build(index_dir) / "manifest.json"
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except ValueError as exc:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
         raise IndexCorrupt(f"index manifest {path} is unreadable ({exc}): run `qa index` to rebuild it") from exc
+    if not isinstance(manifest, dict):
+        raise IndexCorrupt(f"index manifest {path} is not a JSON object: run `qa index` to rebuild it")
+    return manifest
+
+
+def verify_checksums(path: Path, manifest: dict) -> None:
+    """Compare every file of the build with the sha256 its manifest recorded (builds without them pass)."""
+    checksums = manifest.get("checksums")
+    if checksums is None:
+        return
+    if not isinstance(checksums, dict):
+        raise ValueError("manifest checksums are not a mapping")
+    for name, expected in checksums.items():
+        target = path / name
+        if not target.resolve().is_relative_to(path.resolve()):
+            raise ValueError(f"manifest names a file outside the build: {name!r}")
+        if _file_sha256(target).hex() != expected:
+            raise ValueError(f"{name} does not match its checksum")
 
 
 def check_manifest(manifest: dict, settings: Settings, embedder: Embedder, check_corpus: bool = True) -> None:
@@ -351,7 +373,8 @@ def check_manifest(manifest: dict, settings: Settings, embedder: Embedder, check
     ]
     if check_corpus:
         fingerprint = corpus_fingerprint(settings.corpus_dir)
-        if manifest.get("corpus", {}).get("fingerprint") != fingerprint:
+        corpus = manifest.get("corpus")
+        if not isinstance(corpus, dict) or corpus.get("fingerprint") != fingerprint:
             problems.append(f"the corpus in {settings.corpus_dir} changed since the index was built")
     if problems:
         raise IndexStale("index is out of date: " + "; ".join(problems) + ". Run `qa index` to rebuild it.")
@@ -362,6 +385,7 @@ def load_index(settings: Settings, embedder: Embedder, check_corpus: bool = True
     manifest = read_manifest(settings.index_dir)
     check_manifest(manifest, settings, embedder, check_corpus)
     try:
+        verify_checksums(path, manifest)
         documents = [Document(**row) for row in _read_jsonl(path / "documents.jsonl")]
         rows = _read_jsonl(path / "chunks.jsonl")
         chunks = [Chunk(r["chunk_id"], r["doc_id"], r["start"], r["end"], r["text"]) for r in rows]
@@ -381,7 +405,7 @@ def load_index(settings: Settings, embedder: Embedder, check_corpus: bool = True
         if not np.isfinite(vectors).all():
             raise ValueError("vectors contain NaN or infinite values")
         dense = DenseIndex.load(vectors, path / "dense.faiss", settings.hnsw_threshold, settings.hnsw_ef_search)
-    except (OSError, ValueError, KeyError, TypeError, RuntimeError, EOFError) as exc:
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RuntimeError, EOFError) as exc:
         raise IndexCorrupt(f"index build {path.name} is damaged ({exc}): run `qa index` to rebuild it") from exc
     docs = {d.doc_id: d for d in documents}
     log.info("loaded index %s: %d documents, %d chunks", path.name, len(docs), len(chunks))
