@@ -1,0 +1,91 @@
+"""The app factory: settings and the pipeline live on app.state; the pipeline is loaded once, in
+the lifespan (never at import), unless a ready one is passed in (tests, `qa serve`)."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import AsyncIterator
+
+import anyio
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+
+from qa import __version__
+from qa.index_store import IndexError_
+from qa.pipeline import Pipeline
+from qa.settings import Settings
+
+from .deps import PIPELINE_CONCURRENCY
+from .errors import install_error_handlers
+from .middleware import ServiceMiddleware
+from .routes import admin, ask, documents, health, search
+from .schemas import request_models
+
+log = logging.getLogger(__name__)
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+
+def create_app(
+    settings: Settings | None = None,
+    pipeline: Pipeline | None = None,
+    *,
+    rebuild_stale: bool = True,
+) -> FastAPI:
+    """The HTTP service. Without `pipeline`, the lifespan loads one from `settings` (building the
+    index when missing, rebuilding it when stale unless rebuild_stale=False)."""
+    settings = settings or (pipeline.settings if pipeline is not None else Settings())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.limiter = anyio.CapacityLimiter(PIPELINE_CONCURRENCY)
+        app.state.reload_lock = anyio.Lock()
+        if app.state.pipeline is None:
+            log.info("loading the index from %s", settings.index_dir)
+            try:
+                app.state.pipeline = await anyio.to_thread.run_sync(
+                    lambda: Pipeline.load(settings, rebuild_stale=rebuild_stale)
+                )
+            except IndexError_ as exc:
+                log.error("cannot start: %s", exc)
+                raise
+        index = app.state.pipeline.index
+        log.info("serving index %s: %d documents, %d chunks", index.name, len(index.documents), len(index.chunks))
+        yield
+
+    app = FastAPI(
+        title="IP policy QA",
+        version=__version__,
+        description="Answers with citations over Chinese intellectual-property news and policy documents.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.pipeline = pipeline
+
+    install_error_handlers(app)
+    models = request_models(settings)
+    app.include_router(ask.router(models))
+    app.include_router(search.router(models))
+    app.include_router(documents.router)
+    app.include_router(health.router)
+    app.include_router(admin.router)
+
+    @app.get("/", include_in_schema=False)
+    def chat_page() -> FileResponse:
+        return FileResponse(STATIC_DIR / "index.html", media_type="text/html; charset=utf-8")
+
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Content-Type", "X-API-Key"],
+        )
+    app.add_middleware(ServiceMiddleware, max_body_bytes=settings.max_body_bytes, log_bodies=settings.log_request_bodies)
+    return app

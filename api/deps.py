@@ -1,0 +1,96 @@
+"""Dependencies shared by the routes: the pipeline and settings on app.state, the API keys, and
+running pipeline work in a thread within the request's time budget."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from typing import Annotated, Callable, TypeVar
+
+import anyio
+from fastapi import Depends, Header, Request
+
+from qa.index_store import IndexCorrupt, IndexError_, IndexMissing, IndexStale
+from qa.pipeline import Pipeline
+from qa.settings import Settings
+
+from .errors import ApiError
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+PIPELINE_CONCURRENCY = 4  # pipeline calls running at once; the rest wait inside their time budget
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_pipeline(request: Request) -> Pipeline:
+    pipeline = getattr(request.app.state, "pipeline", None)
+    if pipeline is None:
+        raise ApiError(503, "unavailable", "the index is not loaded yet: try again in a moment")
+    return pipeline
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+PipelineDep = Annotated[Pipeline, Depends(get_pipeline)]
+
+
+def _same(given: str | None, expected: str) -> bool:
+    return given is not None and secrets.compare_digest(given.encode(), expected.encode())
+
+
+def require_api_key(settings: SettingsDep, x_api_key: Annotated[str | None, Header()] = None) -> None:
+    """When settings.api_key is set, the data routes need the header X-API-Key."""
+    if settings.api_key and not _same(x_api_key, settings.api_key):
+        problem = "missing" if x_api_key is None else "wrong"
+        raise ApiError(401, "unauthorized", f"{problem} API key: send it in the X-API-Key header",
+                       headers={"WWW-Authenticate": "X-API-Key"})
+
+
+def require_admin_key(settings: SettingsDep, x_admin_key: Annotated[str | None, Header()] = None) -> None:
+    """Admin routes exist only when settings.admin_key is set, and need the header X-Admin-Key."""
+    if not settings.admin_key:
+        raise ApiError(404, "not_found", "admin endpoints are disabled on this server (no admin key configured)")
+    if x_admin_key is None:
+        raise ApiError(401, "unauthorized", "missing admin key: send it in the X-Admin-Key header")
+    if not _same(x_admin_key, settings.admin_key):
+        raise ApiError(403, "forbidden", "wrong admin key")
+
+
+ApiKey = Depends(require_api_key)
+AdminKey = Depends(require_admin_key)
+
+
+def index_error(exc: IndexError_) -> ApiError:
+    """An index problem as a 503 whose message says what to do (the original, which may name
+    paths, goes to the log only)."""
+    log.error("index unavailable: %s", exc)
+    if isinstance(exc, IndexMissing):
+        message = "no index has been built: run `qa index` on the server, then reload"
+    elif isinstance(exc, IndexStale):
+        message = "the index does not match the corpus or settings: rebuild it (`qa index`, or POST /admin/reload with {\"rebuild\": true})"
+    elif isinstance(exc, IndexCorrupt):
+        message = "the index is unreadable: rebuild it with `qa index`"
+    else:
+        message = "the index is unavailable: rebuild it with `qa index`"
+    return ApiError(503, "index_unavailable", message)
+
+
+async def run_in_budget(request: Request, fn: Callable[[], T], what: str) -> T:
+    """Run blocking pipeline work in a worker thread, within settings.request_timeout_s -> 504."""
+    settings: Settings = request.app.state.settings
+    limiter: anyio.CapacityLimiter = request.app.state.limiter
+    try:
+        with anyio.fail_after(settings.request_timeout_s):
+            return await anyio.to_thread.run_sync(fn, limiter=limiter, abandon_on_cancel=True)
+    except TimeoutError:
+        log.warning("%s took longer than %.1fs", what, settings.request_timeout_s)
+        raise ApiError(
+            504, "timeout",
+            f"{what} took longer than {settings.request_timeout_s:g}s: the server is busy; try again in a moment",
+        ) from None
+    except IndexError_ as exc:
+        raise index_error(exc) from None

@@ -1,0 +1,129 @@
+"""ASGI middleware: the request-body limit (413), the access log, and security headers.
+
+The body limit checks the declared Content-Length and then counts the bytes actually streamed
+(a chunked or lying client is cut off at the limit); the body is read here, within the limit, and
+replayed to the app."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+log = logging.getLogger("api.access")
+
+BODY_LOG_CHARS = 2000
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+]
+PAGE_CSP = (
+    b"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    b"connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+
+
+def _too_large(limit: int) -> bytes:
+    message = f"the request body is larger than {limit} bytes: send a shorter question and history"
+    return json.dumps({"error": {"code": "payload_too_large", "message": message}}).encode()
+
+
+async def _send_json(send: Send, status: int, body: bytes) -> None:
+    await send({
+        "type": "http.response.start",
+        "status": status,
+        "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+                    (b"connection", b"close"), *SECURITY_HEADERS],
+    })
+    await send({"type": "http.response.body", "body": body})
+
+
+class ServiceMiddleware:
+    def __init__(self, app: ASGIApp, max_body_bytes: int, log_bodies: bool = False) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+        self.log_bodies = log_bodies
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = {"code": 0}
+        body = b""
+
+        async def send_logged(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status["code"] = message["status"]
+                headers = list(message.get("headers", [])) + SECURITY_HEADERS
+                if scope["path"] == "/" or scope["path"].startswith("/static/"):
+                    headers.append((b"content-security-policy", PAGE_CSP))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        try:
+            declared = _content_length(scope)
+            if declared is not None and declared > self.max_body_bytes:
+                status["code"] = 413
+                await _send_json(send, 413, _too_large(self.max_body_bytes))
+                return
+            if scope["method"] in ("POST", "PUT", "PATCH"):
+                read = await _read_body(receive, self.max_body_bytes)
+                if read is None:
+                    status["code"] = 413
+                    await _send_json(send, 413, _too_large(self.max_body_bytes))
+                    return
+                body = read
+                receive = _replay(body, receive)
+            await self.app(scope, receive, send_logged)
+        finally:
+            elapsed = (time.perf_counter() - started) * 1000
+            client = scope.get("client") or ("-", 0)
+            extra = ""
+            if self.log_bodies and body:
+                extra = " body=" + body[:BODY_LOG_CHARS].decode("utf-8", "replace")
+            log.info('%s "%s %s" %s %.1fms%s', client[0], scope["method"], scope["path"], status["code"] or "-",
+                     elapsed, extra)
+
+
+def _content_length(scope: Scope) -> int | None:
+    for name, value in scope.get("headers", []):
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None
+
+
+async def _read_body(receive: Receive, limit: int) -> bytes | None:
+    """The whole body, or None as soon as more than `limit` bytes have arrived."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    sent = {"done": False}
+
+    async def replay() -> dict[str, Any]:
+        if not sent["done"]:
+            sent["done"] = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay

@@ -1,0 +1,30 @@
+"""POST /ask: an answer with citations, or an abstention with its reason."""
+
+# no `from __future__ import annotations`: FastAPI reads the per-app request model from the signature
+
+from fastapi import APIRouter, Body, Request
+from fastapi.responses import JSONResponse
+
+from qa.payloads import ask_payload
+from qa.types import Turn
+
+from ..deps import ApiKey, PipelineDep, run_in_budget
+from ..schemas import AskResponse, ErrorResponse, RequestModels
+
+ERRORS = {code: {"model": ErrorResponse} for code in (400, 401, 413, 422, 503, 504)}
+
+
+def router(models: RequestModels) -> APIRouter:
+    api = APIRouter(tags=["ask"], dependencies=[ApiKey])
+    AskRequest = models.ask
+
+    @api.post("/ask", response_model=None, responses={200: {"model": AskResponse}, **ERRORS})
+    async def ask(request: Request, pipeline: PipelineDep, body: AskRequest = Body()) -> JSONResponse:  # type: ignore[valid-type]
+        """Answer a question from the corpus; `history` carries the earlier turns of a chat."""
+        history = [Turn(turn.role, turn.content) for turn in body.history]
+        result = await run_in_budget(
+            request, lambda: pipeline.ask(body.question, history, body.retriever, body.top_k), "answering"
+        )
+        return JSONResponse(ask_payload(result))
+
+    return api

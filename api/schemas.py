@@ -1,0 +1,203 @@
+"""Request and response models of the HTTP contract (SPEC "Interfaces"); pydantic lives only here.
+
+Request bounds come from the settings (question length, history size), so the request models are
+built per app by `request_models(settings)` and the OpenAPI document shows the limits in force.
+
+Text fields are cleaned before they are checked: control characters other than newline and tab
+are removed (CR LF becomes LF), then surrounding whitespace is stripped; a question that is empty
+after that is refused."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt, create_model, model_validator
+
+from qa.settings import RetrieverName, Settings
+
+TOP_K_MAX = 50
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f\u2028\u2029]")
+
+
+def clean_text(value: Any) -> Any:
+    """Drop control characters (newline and tab stay) and strip; non-strings pass on to fail typing."""
+    if not isinstance(value, str):
+        return value
+    return _CONTROL.sub("", value.replace("\r\n", "\n")).strip()
+
+
+CleanStr = Annotated[str, BeforeValidator(clean_text), Field(strict=True)]
+TopK = Annotated[
+    StrictInt | None,
+    Field(default=None, ge=1, le=TOP_K_MAX, description=f"passages to return, 1..{TOP_K_MAX} (default from settings)"),
+]
+Retriever = Annotated[RetrieverName | None, Field(default=None, description="hybrid (default), bm25 or dense")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# ----------------------------------------------------------------------------------------- requests
+
+
+class ReloadRequest(_Strict):
+    rebuild: StrictBool = Field(default=False, description="build a new index from the corpus before swapping it in")
+
+
+@dataclass(frozen=True)
+class RequestModels:
+    ask: type[BaseModel]
+    search: type[BaseModel]
+
+
+def request_models(settings: Settings) -> RequestModels:
+    return _request_models(settings.max_question_chars, settings.max_history_turns, settings.max_history_chars)
+
+
+@lru_cache(maxsize=16)
+def _request_models(max_question: int, max_turns: int, max_history_chars: int) -> RequestModels:
+    question = Annotated[
+        CleanStr,
+        Field(min_length=1, max_length=max_question, description=f"1..{max_question} characters"),
+    ]
+
+    class HistoryTurn(_Strict):
+        role: Literal["user", "assistant"]
+        content: Annotated[CleanStr, Field(max_length=max_history_chars)]
+
+    def _history_total(model: Any) -> Any:
+        total = sum(len(turn.content) for turn in model.history)
+        if total > max_history_chars:
+            raise ValueError(
+                f"history holds {total} characters, at most {max_history_chars} are accepted: "
+                "send only the recent turns"
+            )
+        return model
+
+    ask = create_model(
+        "AskRequest",
+        __base__=_Strict,
+        __validators__={"history_total": model_validator(mode="after")(_history_total)},
+        question=(question, Field(description="the question, in simplified or traditional Chinese")),
+        history=(
+            list[HistoryTurn],
+            Field(
+                default_factory=list,
+                max_length=max_turns,
+                description=f"earlier turns of the conversation, oldest first (at most {max_turns} turns, "
+                f"{max_history_chars} characters in all)",
+            ),
+        ),
+        top_k=(TopK, None),
+        retriever=(Retriever, None),
+    )
+    search = create_model(
+        "SearchRequest",
+        __base__=_Strict,
+        query=(question, Field(description="what to look for")),
+        top_k=(TopK, None),
+        retriever=(Retriever, None),
+    )
+    return RequestModels(ask=ask, search=search)
+
+
+# ---------------------------------------------------------------------------------------- responses
+# Documentation of the payloads built by qa.payloads (the routes return those dicts as they are, so
+# the HTTP JSON is exactly the CLI's --json); tests check the payloads against these models.
+
+
+class PassageOut(BaseModel):
+    rank: int
+    chunk_id: str
+    doc_id: str
+    title: str
+    text: str
+    score: float
+    bm25_rank: int | None
+    dense_rank: int | None
+
+
+class CitationOut(BaseModel):
+    doc_id: str
+    chunk_id: str
+    title: str
+    published: str | None
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    quote: str = Field(description="== documents[doc_id].text[start:end]")
+
+
+class AskResponse(BaseModel):
+    question: str
+    resolved_question: str
+    answer: str | None
+    abstained: bool
+    reason: str | None
+    confidence: float
+    sentence: str | None
+    as_of: str | None
+    citations: list[CitationOut]
+    passages: list[PassageOut]
+
+
+class SearchResponse(BaseModel):
+    query: str
+    passages: list[PassageOut]
+
+
+class DocumentSummary(BaseModel):
+    doc_id: str
+    title: str
+    published: str | None
+    source: str | None
+    path: str = Field(description="relative to the corpus directory")
+    chars: int
+
+
+class DocumentDetail(DocumentSummary):
+    text: str = Field(description="the cleaned original text that citation offsets index")
+
+
+class DocumentList(BaseModel):
+    documents: list[DocumentSummary]
+
+
+class SkippedOut(BaseModel):
+    path: str
+    reason: str
+
+
+class IndexSummary(BaseModel):
+    build: str
+    embedder: str | None
+    created: str | None
+    corpus_fingerprint: str | None
+    counts: dict[str, int]
+    skipped: list[SkippedOut]
+
+
+class HealthResponse(BaseModel):
+    status: Literal["ok"]
+    documents: int
+    chunks: int
+    index: IndexSummary
+
+
+class ReloadResponse(BaseModel):
+    status: Literal["reloaded"]
+    rebuilt: bool
+    index: IndexSummary
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    details: list[dict[str, Any]] | None = None
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorBody
