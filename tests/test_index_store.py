@@ -1,0 +1,182 @@
+"""The index on disk: manifest contents, staleness checks, atomic switch of builds, no pickle."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import CORPUS_DIR, make_settings
+from qa.embedders import HashingEmbedder
+from qa.index_store import (
+    FORMAT_VERSION,
+    IndexError_,
+    IndexMissing,
+    IndexStale,
+    build_index,
+    current_build,
+    load_index,
+)
+from qa.pipeline import Pipeline
+
+
+@pytest.fixture()
+def built(corpus_copy: Path, tmp_path: Path):
+    settings = make_settings(corpus_copy, tmp_path / "index")
+    report = build_index(settings, HashingEmbedder())
+    return settings, report
+
+
+def _manifest(index_dir: Path) -> dict:
+    return json.loads((current_build(index_dir) / "manifest.json").read_text(encoding="utf-8"))
+
+
+def test_manifest_fields(built) -> None:
+    settings, report = built
+    manifest = _manifest(settings.index_dir)
+    assert manifest["format_version"] == FORMAT_VERSION
+    for library in ("qa", "bm25s", "faiss-cpu", "numpy", "jieba", "opencc"):
+        assert manifest["libraries"][library], library
+    assert manifest["embedder"] == "hashing:256" and manifest["embedder_dim"] == 256
+    assert manifest["chunking"] == {"size": settings.chunk_size, "overlap": settings.chunk_overlap}
+    assert manifest["bm25"] == {"method": "bm25+", "k1": 1.5, "b": 0.75, "delta": 1.0}
+    assert len(manifest["tokenizer"]) == 16
+    corpus = manifest["corpus"]
+    assert len(corpus["fingerprint"]) == 64
+    assert sorted(corpus["files"]) == sorted(p.name for p in CORPUS_DIR.glob("*.txt"))
+    assert manifest["counts"] == {
+        "documents": 5,
+        "chunks": report.chunks,
+        "embedded": report.chunks,
+        "reused": 0,
+    }
+    assert manifest["skipped"] == []
+    assert manifest["dense_kind"] == "flat"
+
+
+def test_skipped_files_listed_in_manifest(corpus_copy: Path, tmp_path: Path) -> None:
+    (corpus_copy / "empty.txt").write_bytes(b"")
+    settings = make_settings(corpus_copy, tmp_path / "index")
+    report = build_index(settings, HashingEmbedder())
+    assert [s.path for s in report.skipped] == ["empty.txt"]
+    skipped = _manifest(settings.index_dir)["skipped"]
+    assert [s["path"] for s in skipped] == ["empty.txt"] and skipped[0]["reason"]
+
+
+def test_loaded_index_is_consistent(built) -> None:
+    settings, report = built
+    index = load_index(settings, HashingEmbedder())
+    assert len(index.chunks) == len(index.chunk_norms) == len(index.vectors) == index.bm25.size == report.chunks
+    assert index.dense.size == report.chunks
+    for chunk in index.chunks:
+        assert index.documents[chunk.doc_id].text[chunk.start : chunk.end] == chunk.text
+
+
+def test_missing_index_says_run_qa_index(tmp_path: Path) -> None:
+    settings = make_settings(CORPUS_DIR, tmp_path / "nothing")
+    with pytest.raises(IndexMissing, match="run `qa index`"):
+        load_index(settings, HashingEmbedder())
+
+
+def test_changed_corpus_file_makes_the_index_stale(built, corpus_copy: Path) -> None:
+    settings, _ = built
+    path = corpus_copy / "gd-ip-top10-events-2024.txt"
+    path.write_text(path.read_text(encoding="utf-8").replace("1796宗", "1797宗"), encoding="utf-8")
+    with pytest.raises(IndexStale, match=r"corpus .* changed.*Run `qa index`"):
+        load_index(settings, HashingEmbedder())
+    with pytest.raises(IndexStale):
+        Pipeline.load(settings, rebuild_stale=False)
+    # asked to, the pipeline rebuilds it, and the new text is served
+    pipeline = Pipeline.load(settings, rebuild_stale=True)
+    assert "1797宗" in pipeline.documents["gd-ip-top10-events-2024"].text
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda d: (d / "new.txt").write_text("一篇新文章,专利授权量123件。", encoding="utf-8"),
+        lambda d: (d / "bozhou-ip-press-conference-2023.txt").unlink(),
+        lambda d: (d / "gd-ip-top10-events-2024.meta.json").write_text('{"title": "x"}', encoding="utf-8"),
+    ],
+    ids=["added", "deleted", "sidecar"],
+)
+def test_added_deleted_or_sidecar_file_makes_the_index_stale(built, corpus_copy: Path, change) -> None:
+    settings, _ = built
+    change(corpus_copy)
+    with pytest.raises(IndexStale, match="qa index"):
+        load_index(settings, HashingEmbedder())
+
+
+def test_embedder_mismatch_refused(built) -> None:
+    settings, _ = built
+    with pytest.raises(IndexStale, match=r"embedder is 'hashing:256', settings need 'hashing:128'") as info:
+        load_index(settings, HashingEmbedder(128))
+    assert "qa index" in str(info.value)
+
+
+def test_other_chunking_or_bm25_parameters_refused(built) -> None:
+    settings, _ = built
+    for overrides in ({"chunk_size": 300}, {"bm25_k1": 1.2}):
+        with pytest.raises(IndexStale, match="qa index"):
+            load_index(settings.with_overrides(**overrides), HashingEmbedder())
+
+
+def test_index_errors_share_a_base() -> None:
+    assert issubclass(IndexStale, IndexError_) and issubclass(IndexMissing, IndexError_)
+
+
+def test_atomic_current_switch_keeps_the_previous_build(built) -> None:
+    settings, first = built
+    builds = settings.index_dir / "builds"
+    second = build_index(settings, HashingEmbedder())
+    assert second.name != first.name
+    assert (settings.index_dir / "CURRENT").read_text(encoding="utf-8").strip() == second.name
+    assert current_build(settings.index_dir).name == second.name
+    # the previous build is kept (requests in flight may still read it) ...
+    assert sorted(p.name for p in builds.iterdir()) == sorted([first.name, second.name])
+    # ... and older ones pruned: at most the current build and the one before it
+    third = build_index(settings, HashingEmbedder())
+    assert sorted(p.name for p in builds.iterdir()) == sorted([second.name, third.name])
+    # no temporary directories or pointer files are left behind
+    assert not [p for p in builds.iterdir() if p.name.startswith(".")]
+    assert sorted(p.name for p in settings.index_dir.iterdir() if p.name.startswith(".") and p.name != ".lock") == []
+
+
+def test_pipeline_reload_switches_to_the_new_build(built, corpus_copy: Path) -> None:
+    settings, first = built
+    pipeline = Pipeline.load(settings, build_if_missing=False)
+    assert pipeline.index.name == first.name
+    second = build_index(settings, HashingEmbedder())
+    assert pipeline.reload() == second.name
+    assert pipeline.index.name == second.name
+
+
+def test_no_pickle_anywhere(built) -> None:
+    settings, _ = built
+    arrays = list(settings.index_dir.rglob("*.npy"))
+    assert any(p.name == "vectors.npy" for p in arrays)
+    assert len([p for p in arrays if p.parent.name == "bm25"]) >= 4
+    for path in arrays:
+        array = np.load(path, allow_pickle=False)
+        assert array.dtype != object, path
+    for path in settings.index_dir.rglob("*.npz"):
+        with np.load(path, allow_pickle=False) as data:
+            assert set(data.files) == {"keys", "vectors"}
+            assert data["vectors"].dtype == np.float32
+    assert not [p for p in settings.index_dir.rglob("*") if p.suffix in {".pkl", ".pickle", ".joblib"}]
+    vectors = np.load(current_build(settings.index_dir) / "vectors.npy", allow_pickle=False)
+    assert vectors.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+
+
+def test_chunks_jsonl_rows(built) -> None:
+    settings, report = built
+    rows = [
+        json.loads(line)
+        for line in (current_build(settings.index_dir) / "chunks.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
+    assert len(rows) == report.chunks
+    assert set(rows[0]) == {"chunk_id", "doc_id", "start", "end", "text", "norm"}
+    assert all(len(r["norm"]) == len(r["text"]) for r in rows)
