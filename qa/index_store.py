@@ -228,6 +228,12 @@ def build_index(settings: Settings, embedder: Embedder, progress: Progress = _no
         fingerprint = corpus_fingerprint(settings.corpus_dir)
         corpus = load_corpus(settings.corpus_dir)
         documents = corpus.documents
+        if not documents:
+            skipped = "; ".join(f"{s.path}: {s.reason}" for s in corpus.skipped)
+            raise ValueError(
+                f"no readable documents in {settings.corpus_dir}: put UTF-8 or GB18030 .txt files there"
+                + (f" (skipped {skipped})" if skipped else "")
+            )
         chunks: list[Chunk] = []
         for i, doc in enumerate(documents, start=1):
             chunks.extend(chunk_document(doc, settings.chunk_size, settings.chunk_overlap))

@@ -180,3 +180,13 @@ def test_chunks_jsonl_rows(built) -> None:
     assert len(rows) == report.chunks
     assert set(rows[0]) == {"chunk_id", "doc_id", "start", "end", "text", "norm"}
     assert all(len(r["norm"]) == len(r["text"]) for r in rows)
+
+
+def test_corpus_without_readable_documents_is_a_clear_error(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "empty.txt").write_bytes(b"")
+    settings = make_settings(corpus, tmp_path / "index")
+    with pytest.raises(ValueError, match=r"no readable documents in .*skipped empty.txt: empty file"):
+        build_index(settings, HashingEmbedder())
+    assert not (tmp_path / "index" / "CURRENT").exists()
