@@ -93,6 +93,8 @@ class ScriptedPipeline:
     def ask(self, question: str, history, retriever=None, top_k=None) -> AskResult:
         self.histories.append(list(history))
         answer = self.answers.get(question)
+        if answer == "RAISE":
+            raise KeyError("boom")
         citations = []
         if answer is not None:
             doc = next(d for d in self.real.documents.values() if answer in d.text)
@@ -150,6 +152,16 @@ def test_runner_judges_answers_abstentions_citations_and_turns(pipeline: Pipelin
     md = render_markdown(report, "scripted")
     assert "| b | 2023年深圳的商标注册量是多少? | 24.97万件 | 23.51万件 | wrong answer" in md
     assert "| abstention precision | 0.500 (1/2) |" in md
+
+
+def test_a_pipeline_error_is_a_failing_case_not_the_end_of_the_run(pipeline: Pipeline) -> None:
+    questions = [_q("x", "会议是谁主持的?", ("李军",), "李军主持", "sz-ip-work-conference-2024"), _q("y", "那北京呢?", ())]
+    scripted = ScriptedPipeline(pipeline, {"会议是谁主持的?": "RAISE"})
+    report = Runner(scripted, [RetrieverName.bm25], show_progress=False).run(EvalSets(questions, [], "inline"))
+    assert report.answers.errors == 1 and report.answers.answered == 0
+    assert report.answers.accuracy == 0.5  # y abstained correctly after x failed
+    assert [(f.id, f.got, f.reason) for f in report.failures] == [("x", "(error)", "error: KeyError: 'boom'")]
+    assert "| pipeline errors (see failing cases) | 1 |" in render_markdown(report, "err")
 
 
 def _cli(settings, *args: str):

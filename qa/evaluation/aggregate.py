@@ -43,7 +43,7 @@ def retrieval_metrics(retriever: str, items: Sequence[ItemResult]) -> RetrievalM
 
 def answer_metrics(items: Sequence[ItemResult]) -> AnswerMetrics:
     answerable = [i for i in items if i.answerable]
-    answered = [i for i in items if not i.abstained]
+    answered = [i for i in items if not i.abstained and not i.error]
     abst = metrics.abstention((i.abstained, not i.answerable) for i in items)
     faithful = sum(1 for i in answered if i.citation_problem is None)
     return AnswerMetrics(
@@ -60,6 +60,7 @@ def answer_metrics(items: Sequence[ItemResult]) -> AnswerMetrics:
         answered=len(answered),
         citation_faithfulness=_round(faithful / len(answered)) if answered else None,
         faithful=faithful,
+        errors=sum(1 for i in items if i.error),
     )
 
 
@@ -105,6 +106,8 @@ def breakdown(
 
 
 def _got(item: ItemResult) -> str:
+    if item.error:
+        return "(error)"
     if item.abstained:
         return f"{ABSTAIN} {item.reason or ''}".strip()
     return item.answer or ""
@@ -112,6 +115,8 @@ def _got(item: ItemResult) -> str:
 
 def failure_reason(item: ItemResult) -> str | None:
     """Why an item failed, or None when it passed (correct and, if answered, faithfully cited)."""
+    if item.error:
+        return f"error: {item.error}"
     if item.correct:
         reason = None
     elif not item.answerable:

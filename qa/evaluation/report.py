@@ -94,6 +94,8 @@ def summary_lines(report: EvalReport) -> list[str]:
         ["abstention recall", _ratio(a.abstention_recall, a.correct_abstentions, a.unanswerable)],
         ["citation faithfulness", _ratio(a.citation_faithfulness, a.faithful, a.answered)],
     ]
+    if a.errors:
+        answer_rows.append(["pipeline errors (see failing cases)", str(a.errors)])
     if conv is not None:
         answer_rows += [
             ["conversation turn accuracy", _ratio(conv.turn_accuracy, conv.correct_turns, conv.turns)],

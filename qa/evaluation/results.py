@@ -56,6 +56,7 @@ class ItemResult:
     f1: float = 0.0
     correct: bool = False
     citation_problem: str | None = None  # None when faithful or not answered
+    error: str | None = None  # the pipeline raised instead of answering (counts as a failure)
 
     @property
     def answerable(self) -> bool:
@@ -77,6 +78,7 @@ class AnswerMetrics:
     answered: int
     citation_faithfulness: float | None  # share of answered questions with faithful citations
     faithful: int
+    errors: int  # questions where the pipeline raised
 
 
 @dataclass(frozen=True)

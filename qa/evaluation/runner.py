@@ -104,6 +104,17 @@ class Runner:
         if not item.abstained:
             item.citation_problem = metrics.citation_problem(item.answer, result.citations, self.pipeline.documents)
 
+    def _ask(self, item: ItemResult, q: EvalQuestion, history: list[Turn]) -> AskResult | None:
+        """Ask and judge; a pipeline error is recorded as a failing case, not the end of the run."""
+        try:
+            result = self.pipeline.ask(q.question, list(history), self.answer_retriever)
+        except Exception as exc:  # noqa: BLE001 - one broken question must not hide the others
+            log.exception("the pipeline failed on %s: %s", q.id, q.question)
+            item.error = f"{type(exc).__name__}: {exc}"
+            return None
+        self._judge(item, q, result)
+        return result
+
     def _item(self, q: EvalQuestion, conversation: str | None = None, turn: int | None = None) -> ItemResult:
         return ItemResult(
             id=q.id,
@@ -135,18 +146,18 @@ class Runner:
                     bar.update()
             bar.set_postfix_str("answers")
             for q, item in zip(sets.questions, questions):
-                self._judge(item, q, self.pipeline.ask(q.question, [], self.answer_retriever))
+                self._ask(item, q, [])
                 bar.update()
             bar.set_postfix_str("conversations")
             turns = []
             for conversation in sets.conversations:
                 history: list[Turn] = []
                 for n, q in enumerate(conversation.turns, start=1):
-                    result = self.pipeline.ask(q.question, list(history), self.answer_retriever)
                     item = self._item(q, conversation.id, n)
-                    self._judge(item, q, result)
+                    result = self._ask(item, q, history)
                     turns.append(item)
-                    history += [Turn("user", q.question), Turn("assistant", result.answer or result.reason or "")]
+                    reply = (result.answer or result.reason or "") if result else ""
+                    history += [Turn("user", q.question), Turn("assistant", reply)]
                     bar.update()
         finally:
             bar.close()
