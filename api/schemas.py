@@ -3,7 +3,7 @@
 Request bounds come from the settings (question length, history size), so the request models are
 built per app by `request_models(settings)` and the OpenAPI document shows the limits in force.
 
-Text fields are cleaned before they are checked: control characters other than newline and tab
+Text fields are cleaned before they are checked: control characters other than newline and tab, and lone surrogates,
 are removed (CR LF becomes LF), then surrounding whitespace is stripped; a question that is empty
 after that is refused."""
 
@@ -19,7 +19,9 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, 
 from qa.settings import RetrieverName, Settings
 
 TOP_K_MAX = 50
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f\u2028\u2029]")
+# control characters, and lone surrogates (JSON "\ud800" decodes to one; it cannot be encoded as UTF-8
+# and made the pipeline and the response fail with a 500)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f\u2028\u2029\ud800-\udfff]")
 
 
 def clean_text(value: Any) -> Any:
@@ -30,9 +32,15 @@ def clean_text(value: Any) -> Any:
 
 
 CleanStr = Annotated[str, BeforeValidator(clean_text), Field(strict=True)]
+def integral_float(value: Any) -> Any:
+    """10.0 is an integer in JSON Schema (and what some clients send): take it as 10; 10.5, "10", true stay invalid."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
 TopK = Annotated[
-    StrictInt | None,
-    Field(default=None, ge=1, le=TOP_K_MAX, description=f"passages to return, 1..{TOP_K_MAX} (default from settings)"),
+    Annotated[StrictInt, Field(ge=1, le=TOP_K_MAX)] | None,
+    BeforeValidator(integral_float),
+    Field(default=None, description=f"passages to return, 1..{TOP_K_MAX} (default from settings)"),
 ]
 Retriever = Annotated[RetrieverName | None, Field(default=None, description="hybrid (default), bm25 or dense")]
 
@@ -62,7 +70,12 @@ def request_models(settings: Settings) -> RequestModels:
 def _request_models(max_question: int, max_turns: int, max_history_chars: int) -> RequestModels:
     question = Annotated[
         CleanStr,
-        Field(min_length=1, max_length=max_question, description=f"1..{max_question} characters"),
+        Field(
+            min_length=1,
+            max_length=max_question,
+            description=f"1..{max_question} characters; control characters other than newline and tab are "
+            "removed and surrounding whitespace stripped before the check",
+        ),
     ]
 
     class HistoryTurn(_Strict):

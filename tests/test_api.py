@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
@@ -395,3 +396,48 @@ def _missing() -> None:
     from qa.index_store import IndexMissing
 
     raise IndexMissing("no index in /srv/secret/index: run `qa index`")
+
+
+# ------------------------------------------------------------------------------- factory and serve
+
+
+def test_factory_loads_the_pipeline_in_the_lifespan(settings: Settings, pipeline: Pipeline) -> None:
+    app = create_app(settings)
+    assert app.state.pipeline is None  # nothing loaded when the app is built
+    with TestClient(app) as test_client:
+        assert isinstance(app.state.pipeline, Pipeline)
+        assert test_client.get("/health").json()["index"]["build"] == pipeline.index.name
+
+
+def test_qa_serve_runs_uvicorn_with_the_app(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+    from click.testing import CliRunner
+
+    from qa.cli.main import cli
+
+    calls: list[dict] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: calls.append({"app": app, **kwargs}))
+    options = ["--corpus-dir", str(settings.corpus_dir), "--index-dir", str(settings.index_dir),
+               "--embedder", "hashing", "--no-progress"]
+    result = CliRunner().invoke(cli, [*options, "serve", "--port", "8123", "--no-rebuild-stale"])
+    assert result.exit_code == 0, result.output
+    (call,) = calls
+    assert (call["host"], call["port"]) == ("127.0.0.1", 8123)
+    assert call["app"].state.pipeline.index.name == Pipeline.load(settings).index.name
+
+
+def test_qa_serve_refuses_a_stale_index_with_a_message(corpus_copy: Path, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+    from click.testing import CliRunner
+
+    from qa.cli.main import cli
+
+    Pipeline.load(make_settings(corpus_copy, tmp_path / "index"))
+    (corpus_copy / "new-doc.txt").write_text("深圳新增知识产权保护工作站20家。", encoding="utf-8")
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: pytest.fail("must not serve a stale index"))
+    options = ["--corpus-dir", str(corpus_copy), "--index-dir", str(tmp_path / "index"), "--embedder", "hashing",
+               "--no-progress"]
+    result = CliRunner().invoke(cli, [*options, "serve", "--no-rebuild-stale"])
+    assert result.exit_code == 1
+    assert "qa index" in result.output and "Traceback" not in result.output

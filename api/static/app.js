@@ -136,7 +136,7 @@
     } else {
       card.appendChild(el("div", "answer-text", payload.answer));
       const meta = el("div", "answer-meta");
-      if (payload.as_of) meta.appendChild(badge(`截至 ${payload.as_of}`, "as-of"));
+      meta.appendChild(payload.as_of ? badge(`截至 ${payload.as_of}`, "as-of") : badge("日期不详", "as-of unknown"));
       meta.appendChild(confidenceBadge(payload.confidence));
       card.appendChild(meta);
       if (payload.sentence) {
@@ -297,7 +297,8 @@
 
   function autosize() {
     input.style.height = "auto";
-    input.style.height = Math.min(input.scrollHeight, 160) + "px";
+    const borders = input.offsetHeight - input.clientHeight;  // border-box: height includes borders
+    input.style.height = Math.min(input.scrollHeight + borders, 160) + "px";
   }
 
   async function loadStatus() {
@@ -335,5 +336,6 @@
   );
 
   loadStatus();
+  autosize();
   input.focus();
 })();
