@@ -32,6 +32,8 @@ def clean_text(value: Any) -> Any:
 
 
 CleanStr = Annotated[str, BeforeValidator(clean_text), Field(strict=True)]
+
+
 def integral_float(value: Any) -> Any:
     """10.0 is an integer in JSON Schema (and what some clients send): take it as 10; 10.5, "10", true stay invalid."""
     return int(value) if isinstance(value, float) and value.is_integer() else value
