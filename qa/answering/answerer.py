@@ -1,27 +1,263 @@
-"""Extractive answerer (placeholder until the analysis and extraction modules land)."""
+"""The extractive answerer: candidate sentences from the retrieved passages, scored by the
+question's terms and constraints, and a typed span cut from the best one — or an abstention."""
 
 from __future__ import annotations
+
+import math
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
 
 from ..index_store import LoadedIndex
 from ..retrieval import Passage
 from ..settings import Settings
-from ..types import AskResult
+from ..types import AskResult, Citation
+from .context import DocContext, build_doc_context, sentence_scope
+from .question import Kind, Question, analyze
+from .spans import Span, find_spans
+
+KIND_LABELS = {
+    Kind.quantity: "数量",
+    Kind.streak: "持续年数",
+    Kind.ranking: "排名",
+    Kind.ratio: "比例或倍数",
+    Kind.person: "人名",
+    Kind.date: "日期",
+    Kind.listing: "列举的各项",
+    Kind.title: "文件或法规名称",
+    Kind.named: "名称",
+    Kind.entity: "答案",
+}
+MIN_COVERAGE = 0.3  # share of the question's term weight a sentence must contain
+NUMERIC_KINDS = (Kind.quantity, Kind.ratio, Kind.streak, Kind.ranking)
+_CLAUSE_END = ",，;；。!?！？"
+
+
+@dataclass
+class Candidate:
+    ctx: DocContext
+    start: int  # sentence span in the document
+    end: int
+    span: Span
+    score: float
+    coverage: float
+    passage_rank: int
+
+    @property
+    def answer_start(self) -> int:
+        return self.start + self.span.start
+
+    @property
+    def answer_end(self) -> int:
+        return self.start + self.span.end
 
 
 class Answerer:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self._contexts: OrderedDict[tuple[str, str], DocContext] = OrderedDict()
+        self._lock = threading.Lock()
+
+    # ------------------------------------------------------------------------------- helpers
+
+    def _context(self, index: LoadedIndex, doc_id: str) -> DocContext:
+        key = (index.name, doc_id)
+        with self._lock:
+            ctx = self._contexts.get(key)
+            if ctx is not None:
+                self._contexts.move_to_end(key)
+                return ctx
+        ctx = build_doc_context(index.documents[doc_id], index.doc_norms[doc_id])
+        with self._lock:
+            self._contexts[key] = ctx
+            while len(self._contexts) > 512:
+                self._contexts.popitem(last=False)
+        return ctx
+
+    @staticmethod
+    def _weights(q: Question, index: LoadedIndex) -> dict[str, float]:
+        n = max(1, index.bm25.size)
+        weights = {}
+        for term in q.terms:
+            df = index.bm25.doc_freq(term)
+            weights[term] = math.log((n + 1) / (df + 0.5)) + 0.1 if df else 0.05
+        return weights
+
+    @staticmethod
+    def _coverage(text: str, weights: dict[str, float]) -> float:
+        total = sum(weights.values())
+        if total <= 0:
+            return 0.0
+        return sum(w for t, w in weights.items() if t in text) / total
+
+    # --------------------------------------------------------------------------------- answer
 
     def answer(self, question: str, resolved: str, passages: list[Passage], index: LoadedIndex) -> AskResult:
+        q = analyze(resolved)
+        base = dict(question=question, resolved_question=resolved, passages=passages)
+
+        def abstain(reason: str, confidence: float = 0.0) -> AskResult:
+            return AskResult(
+                answer=None, abstained=True, reason=reason, confidence=round(confidence, 4),
+                sentence=None, as_of=None, citations=[], **base,
+            )
+
+        if not passages:
+            return abstain("语料中没有找到与这个问题相关的内容。")
+        contexts = {p.doc_id: self._context(index, p.doc_id) for p in passages}
+        missing = [place for place in q.places if not any(place in c.norm for c in contexts.values())]
+        if missing:
+            return abstain(f"语料中没有关于{'、'.join(missing)}的内容。")
+        weights = self._weights(q, index)
+        candidates, rejections = self._candidates(q, passages, contexts, weights)
+        if not candidates:
+            return abstain(self._reason(q, rejections))
+        best = max(candidates, key=lambda c: (c.score, -c.passage_rank, -c.start))
+        confidence = self._confidence(best, candidates)
+        if confidence < self.settings.min_confidence:
+            return abstain(
+                f"找到的内容与问题不够吻合(置信度 {confidence:.2f}),语料可能没有这个问题的答案。", confidence
+            )
+        doc = best.ctx.doc
+        answer = doc.text[best.answer_start : best.answer_end].strip()
+        sentence = doc.text[best.start : best.end]
+        citations = [self._citation(best, passages)]
         return AskResult(
-            question=question,
-            resolved_question=resolved,
-            answer=None,
-            abstained=True,
-            reason="回答模块尚未就绪",
-            confidence=0.0,
-            sentence=None,
-            as_of=None,
-            citations=[],
-            passages=passages,
+            answer=answer,
+            abstained=False,
+            reason=None,
+            confidence=round(confidence, 4),
+            sentence=sentence,
+            as_of=self._as_of(doc),
+            citations=citations,
+            **base,
+        )
+
+    def _candidates(
+        self,
+        q: Question,
+        passages: list[Passage],
+        contexts: dict[str, DocContext],
+        weights: dict[str, float],
+    ) -> tuple[list[Candidate], dict[str, int]]:
+        rejections = {"place": 0, "year": 0, "ordinal": 0, "title": 0, "coverage": 0, "span": 0}
+        seen: set[tuple[str, int]] = set()
+        out: list[Candidate] = []
+        newest = max((c.doc.published or "" for c in contexts.values()), default="")
+        for passage in passages:
+            ctx = contexts[passage.doc_id]
+            for start, end in ctx.sentences:
+                if end <= passage.start or start >= passage.end or (ctx.doc.doc_id, start) in seen:
+                    continue
+                seen.add((ctx.doc.doc_id, start))
+                s = ctx.norm[start:end]
+                scope = sentence_scope(ctx, start, end)
+                if q.places and not all(p in scope.places or p in s for p in q.places):
+                    rejections["place"] += 1
+                    continue
+                if q.years and scope.years and not (set(q.years) & scope.years):
+                    rejections["year"] += 1
+                    continue
+                if q.ordinals and scope.ordinals and not (q.ordinals & scope.ordinals):
+                    rejections["ordinal"] += 1
+                    continue
+                if q.kind is Kind.person and q.titles and not any(t in s for t in q.titles):
+                    rejections["title"] += 1
+                    continue
+                coverage = self._coverage(s, weights)
+                context_cov = self._coverage(scope.text + ctx.doc.title, weights)
+                # a figure must be stated next to its metric; other answers may lean on context
+                needed = coverage if q.kind in NUMERIC_KINDS else max(coverage, 0.5 * context_cov + 0.5 * coverage)
+                if needed < MIN_COVERAGE:
+                    rejections["coverage"] += 1
+                    continue
+                spans = [sp for sp in find_spans(s, q, ctx.people) if s[sp.start : sp.end] not in q.norm]
+                if not spans:
+                    rejections["span"] += 1
+                    continue
+                anchors = [m.end() for t in weights for m in re.finditer(re.escape(t), s)]
+                recency = 0.03 if (not q.years and ctx.doc.published and ctx.doc.published == newest) else 0.0
+                prior = 1.0 / (passage.rank + 1)
+                year_bonus = 0.05 if q.years and scope.explicit_years and (set(q.years) & scope.years) else 0.0
+                split_list = q.kind is not Kind.listing
+                for span in spans:
+                    clause = self._coverage(self._clause(s, span, split_list), weights)
+                    score = (
+                        0.3 * coverage
+                        + 0.1 * context_cov
+                        + 0.25 * clause
+                        + 0.08 * prior
+                        + 0.2 * span.strength
+                        + 0.07 * self._proximity(span, anchors)
+                        + recency
+                        + year_bonus
+                    )
+                    out.append(Candidate(ctx, start, end, span, score, coverage, passage.rank))
+        return out, rejections
+
+    @staticmethod
+    def _clause(s: str, span: Span, split_list: bool) -> str:
+        """The clause a span stands in: from the previous clause break to the next one."""
+        ends = _CLAUSE_END + ("、" if split_list else "")
+        left = span.start
+        while left > 0 and s[left - 1] not in ends:
+            left -= 1
+        right = span.end
+        while right < len(s) and s[right] not in ends:
+            right += 1
+        return s[left:right]
+
+    @staticmethod
+    def _proximity(span: Span, anchors: list[int]) -> float:
+        """1 when a question term ends right before the span, falling off with distance."""
+        if not anchors:
+            return 0.0
+        distance = min((span.start - a if a <= span.start else 3 * (a - span.end) + 5) for a in anchors)
+        return 1.0 / (1.0 + max(0, distance) / 6.0)
+
+    @staticmethod
+    def _confidence(best: Candidate, candidates: list[Candidate]) -> float:
+        rival = max(
+            (c.score for c in candidates if (c.ctx.doc.doc_id, c.answer_start) != (best.ctx.doc.doc_id, best.answer_start)),
+            default=0.0,
+        )
+        margin = max(0.0, best.score - rival)
+        value = 0.55 * min(1.0, best.score / 0.85) + 0.25 * best.coverage + 0.2 * min(1.0, margin / 0.1)
+        return max(0.0, min(1.0, value))
+
+    @staticmethod
+    def _reason(q: Question, rejections: dict[str, int]) -> str:
+        if rejections["year"] and q.years:
+            years = "、".join(f"{y}年" for y in q.years)
+            return f"语料中相关内容说的不是{years}的情况,没有{years}的这项数据。"
+        if rejections["place"] and q.places:
+            return f"语料中相关内容说的不是{'、'.join(q.places)}的情况。"
+        if rejections["ordinal"]:
+            return "语料中相关内容说的是另一届(期)的情况,没有问到的这一届。"
+        if rejections["title"]:
+            return f"语料中没有提到{'、'.join(q.titles)}是谁。"
+        if rejections["span"]:
+            return f"找到了相关段落,但其中没有给出{KIND_LABELS[q.kind]}。"
+        return "语料中没有找到与这个问题相关的内容。"
+
+    @staticmethod
+    def _as_of(doc) -> str:
+        return f"{doc.title}({doc.published})" if doc.published else f"{doc.title}(未注明日期)"
+
+    @staticmethod
+    def _citation(best: Candidate, passages: list[Passage]) -> Citation:
+        doc = best.ctx.doc
+        chunk = next(
+            (p for p in passages if p.doc_id == doc.doc_id and p.start <= best.start < p.end),
+            next(p for p in passages if p.doc_id == doc.doc_id),
+        )
+        return Citation(
+            doc_id=doc.doc_id,
+            chunk_id=chunk.chunk_id,
+            title=doc.title,
+            published=doc.published,
+            start=best.start,
+            end=best.end,
+            quote=doc.text[best.start : best.end],
         )

@@ -1,0 +1,112 @@
+"""What surrounds a candidate sentence: its paragraph, its document's places, years and people.
+
+Everything is computed on the normalized document text, whose offsets equal the original's."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ..chunking import sentence_spans
+from ..documents import Document
+from .numbers import ordinals, years
+from .places import find_places
+from .question import PERSON_TITLES
+
+_TITLE_RE = "|".join(sorted(PERSON_TITLES, key=len, reverse=True))
+# a name right after a title (optionally one space): 局长蔡英权, 记者 何泳, 主持人:…副部长李波
+NAME_AFTER_TITLE = re.compile(rf"(?:{_TITLE_RE})[ ]?([\u4e00-\u9fff]{{2,3}})")
+# characters that end a name when they would be its third character
+_NAME_STOP = set("在说主参作为和与及等表出致同的是向对也指强介称认率带讲发会以于将担兼任、,，。;；:：)）")
+SURNAMES = set(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+    "姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤饶"
+)
+
+
+def clean_name(raw: str) -> str | None:
+    if not raw or raw[0] not in SURNAMES:
+        return None
+    name = raw[:2] if len(raw) == 3 and raw[2] in _NAME_STOP else raw
+    return name if len(name) >= 2 and name[1] not in _NAME_STOP else None
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    start: int
+    end: int
+
+
+@dataclass
+class DocContext:
+    doc: Document
+    norm: str
+    sentences: list[tuple[int, int]]
+    paragraphs: list[Paragraph]
+    main_places: list[str]
+    doc_years: list[int]
+    people: set[str] = field(default_factory=set)
+
+    def paragraph_of(self, position: int) -> Paragraph:
+        for paragraph in self.paragraphs:
+            if paragraph.start <= position < paragraph.end:
+                return paragraph
+        return Paragraph(0, len(self.norm))
+
+
+def build_doc_context(doc: Document, norm: str) -> DocContext:
+    paragraphs, offset = [], 0
+    for line in doc.text.split("\n"):
+        paragraphs.append(Paragraph(offset, offset + len(line)))
+        offset += len(line) + 1
+    counts = Counter(place for place in find_places(norm) for _ in range(norm.count(place)))
+    title_places = find_places(norm[: len(doc.title)]) if norm.startswith(doc.title[:4]) else []
+    main = list(dict.fromkeys(title_places + [p for p, _ in counts.most_common(1)]))
+    # news of year Y mostly reports on Y and Y-1 (annual results are published the next spring)
+    published = [int(doc.published[:4]), int(doc.published[:4]) - 1] if doc.published else []
+    doc_years = published + years(norm[: len(doc.title)])
+    people = set()
+    for match in NAME_AFTER_TITLE.finditer(norm):
+        name = clean_name(match.group(1))
+        if name:
+            people.add(name)
+    return DocContext(
+        doc=doc,
+        norm=norm,
+        sentences=[(s.start, s.end) for s in sentence_spans(doc.text)],
+        paragraphs=paragraphs,
+        main_places=main,
+        doc_years=sorted(set(doc_years)),
+        people=people,
+    )
+
+
+@dataclass
+class Scope:
+    """Places, years and ordinals that govern a sentence."""
+
+    places: set[str]
+    years: set[int]
+    ordinals: set[tuple[int, str]]
+    text: str  # paragraph text before and around the sentence (normalized)
+    explicit_years: bool = True  # False when the years are only the document's
+
+
+def sentence_scope(ctx: DocContext, start: int, end: int) -> Scope:
+    paragraph = ctx.paragraph_of(start)
+    own = ctx.norm[start:end]
+    before = ctx.norm[paragraph.start : start]
+    around = ctx.norm[paragraph.start : paragraph.end]
+    places = set(find_places(around)) | set(ctx.main_places)
+    # the years of a sentence: its own, else the latest one said before it in its paragraph,
+    # else the document's (publication date, title)
+    own_years = years(own)
+    earlier = years(before)
+    if own_years:
+        scope_years, explicit = set(own_years), True
+    elif earlier:
+        scope_years, explicit = {earlier[-1]}, True
+    else:
+        scope_years, explicit = set(ctx.doc_years), False
+    return Scope(places=places, years=scope_years, ordinals=ordinals(around), text=around, explicit_years=explicit)

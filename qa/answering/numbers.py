@@ -1,0 +1,60 @@
+"""Numbers as the news writes them: digits or Chinese numerals, magnitudes, units, 连续N年, 第N位."""
+
+from __future__ import annotations
+
+import re
+
+CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+CN_NUM = "[零〇一二两三四五六七八九十百千]+"
+NUM = rf"(?:\d+(?:\.\d+)?|{CN_NUM})"
+
+UNITS = (
+    "亿美元|万美元|美元|亿元|万元|元|平方公里|批次|家次|件次|人次|万件|万家|亿|万"
+    "|件|家|项|宗|个|次|名|人|倍|位|场|份|起|批|篇|所|条|届|年|个月|月|天|日|周|方面|类|种|款|座"
+)
+# a quantity: optional qualifier, number, optional magnitude, unit or percent; 余/多 may follow
+QUANTITY = re.compile(
+    rf"(?P<pre>超过|超|约|近|逾|共|累计)?(?P<num>{NUM})(?P<mag>[万亿])?(?P<approx>余|多)?(?P<unit>%|‰|{UNITS})"
+    rf"|(?P<frac>{NUM}分之{NUM})"
+)
+# 连续N年 / 第N位 and friends keep their frame words
+STREAK = re.compile(rf"连续(?:第)?{NUM}(?:年|届|次)")
+RANKING = re.compile(rf"(?:全省|全国|全市)?(?:排名|排|位居|居)?第{NUM}(?:位|名)")
+ORDINAL = re.compile(rf"第({NUM})(届|次|批|年|位|名)|(?<![\d零〇一二两三四五六七八九十百千])({NUM})(届)")
+YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:年|年度)?(?!\d)")
+# captures lose the 年 between a year and its month: "20231-10月", "2023426日"
+DAMAGED_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=\d{1,2}(?:-\d{1,2})?月|\d{3,4}日)")
+
+
+def cn_to_int(text: str) -> int | None:
+    """'二十四' -> 24, '24' -> 24, '两' -> 2; None when it is not a number."""
+    if text.isdigit():
+        return int(text)
+    if not text or any(ch not in CN_DIGITS and ch not in CN_UNITS for ch in text):
+        return None
+    total, current = 0, 0
+    for ch in text:
+        if ch in CN_DIGITS:
+            current = current * 10 + CN_DIGITS[ch] if current and text.startswith("零") else CN_DIGITS[ch]
+        else:
+            total += (current or 1) * CN_UNITS[ch]
+            current = 0
+    return total + current
+
+
+def ordinals(norm_text: str) -> set[tuple[int, str]]:
+    """{(24, '届')} for 第二十四届 / 第24届."""
+    out = set()
+    for match in ORDINAL.finditer(norm_text):
+        number, unit = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
+        value = cn_to_int(number)
+        if value is not None:
+            out.add((value, unit))
+    return out
+
+
+def years(norm_text: str) -> list[int]:
+    found = [(m.start(), int(m.group(1))) for m in YEAR.finditer(norm_text)]
+    found += [(m.start(), int(m.group(1))) for m in DAMAGED_YEAR.finditer(norm_text)]
+    return [year for _, year in sorted(found)]

@@ -1,0 +1,45 @@
+"""Place names: a gazetteer of Chinese provinces, major cities and the districts the news names.
+
+Used to read a question's place constraint and to check it against the text around an answer."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# provinces and regions, then prefecture-level cities of the provinces the corpus covers and the
+# largest cities elsewhere, then Shenzhen's districts; all in simplified script (text is normalized)
+_PLACES = """
+北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东
+海南 四川 贵州 云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门
+广州 深圳 珠海 汕头 佛山 韶关 湛江 肇庆 江门 茂名 惠州 梅州 汕尾 河源 阳江 清远 东莞 中山 潮州 揭阳 云浮
+合肥 芜湖 蚌埠 淮南 马鞍山 淮北 铜陵 安庆 黄山 滁州 阜阳 宿州 六安 亳州 池州 宣城
+南京 苏州 无锡 常州 杭州 宁波 温州 厦门 福州 济南 青岛 郑州 武汉 长沙 南昌 成都 西安 昆明 贵阳 南宁
+哈尔滨 长春 沈阳 大连 石家庄 太原 兰州 西宁 银川 乌鲁木齐 拉萨 呼和浩特 海口 三亚 雄安
+福田 罗湖 南山 宝安 龙岗 龙华 坪山 光明 盐田 大鹏 前海 河套 越秀 南沙 连平 徐闻 怀集 蒙城
+""".split()
+_SUFFIXED = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:省|市|自治区|特别行政区)")
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> tuple[str, ...]:
+    # longest first so 马鞍山 wins over shorter overlaps
+    return tuple(sorted(set(_PLACES), key=len, reverse=True))
+
+
+# a place inside a publication's name (香港商报, 安徽日报) is no constraint on the facts
+_PUBLICATION = ("商报", "日报", "晚报", "特区报", "商报社", "电视台", "广播")
+
+
+def find_places(norm_text: str) -> list[str]:
+    """Known places named in normalized text, in order of appearance, without repeats."""
+    found: list[tuple[int, str]] = []
+    for place in gazetteer():
+        start = norm_text.find(place)
+        while start >= 0:
+            after = norm_text[start + len(place) : start + len(place) + 4]
+            if not any(s <= start < s + len(p) for s, p in found) and not after.startswith(_PUBLICATION):
+                found.append((start, place))
+            start = norm_text.find(place, start + 1)
+    found.sort()
+    return list(dict.fromkeys(place for _, place in found))

@@ -1,0 +1,156 @@
+"""Question analysis: what is asked (the answer kind) and under which constraints."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+
+from ..normalize import normalize
+from ..tokenize import tokenize_normalized
+from .numbers import cn_to_int, ordinals, years
+from .places import find_places
+
+
+class Kind(str, Enum):
+    quantity = "quantity"  # 多少 / 几 + unit, amounts, percentages
+    streak = "streak"  # 连续多少年
+    ranking = "ranking"  # 排第几
+    ratio = "ratio"  # 几倍, 百分之几, 多大比例
+    person = "person"  # 谁
+    date = "date"  # 哪天, 什么时候, 哪一年
+    listing = "list"  # 哪些, 哪两个, 哪N个
+    title = "title"  # 什么文件/条例/规划…: a 《》 title
+    named = "named"  # 什么机制/行动/活动/产品…: usually a “”-quoted name
+    entity = "entity"  # 哪个部门/单位/地方… or 什么: a noun phrase
+
+
+# title words a person is introduced with (longest first matters for matching)
+PERSON_TITLES = (
+    "代理副校长 副校长 校长 党组书记 副书记 书记 副局长 局长 副主任 主任 副部长 部长 四级调研员 调研员 "
+    "二级巡视员 巡视员 科长 处长 秘书长 理事长 董事长 总经理 院长 副院长 庭长 市长 副市长 主席 委员 代表 "
+    "记者 通讯员 编辑 主持人 发布人 发言人 法官 检察官"
+).split()
+ROLE_VERBS = ("主持", "致辞", "讲话", "发言", "出席", "发布", "报道", "说", "表示", "介绍", "参加")
+
+_WH = re.compile(
+    r"(是多少|有多少|为多少|多少|几|哪些|哪几|哪[一两二三四五六七八九十\d]*[个位家项种类条部份篇天年月]?|谁|什么时候|何时|什么|如何|怎样|是否)"
+)
+_LIST = re.compile(r"哪些|哪几|哪[两二三四五六七八九十\d]+[个项种类条家位]|包括哪|有哪")
+_DATE = re.compile(r"哪天|哪一天|什么时候|何时|什么时间|几月几日|哪个月|哪一年|哪年|哪个年度|哪一年度|哪一届")
+_STREAK = re.compile(r"连续(?:多少|几)(?:年|届|次)|连续第几")
+_RANKING = re.compile(r"第几|排名多少|排多少|排在?第几|位居第几")
+_RATIO = re.compile(r"几倍|多少倍|百分之几|多大比例|多少比例|比例是|占比|占全国的?多少|占多少|几分之几|增长多少|增长了多少")
+_PERSON = re.compile(r"谁|哪位|叫什么名字|什么人")
+_TITLE_HEADS = ("条例", "规划", "计划", "办法", "政策", "宣言", "规范", "指引", "方案", "文件", "标准", "意见", "法规", "全称", "名称")
+_NAMED_HEADS = ("机制", "行动", "活动", "产品", "服务", "模式", "措施", "项目", "平台", "行动计划", "商标", "案例", "品牌", "产业", "体系")
+_QUANTITY_UNIT = re.compile(r"(?:多少|几)(万|亿)?(亿美元|万美元|美元|亿元|万元|元|批次|家次|件|家|项|宗|个|次|名|人|场|份|起|批|篇|所|条|届|年|天|周|方面|类|种|款)")
+_ENTITY_HEADS = ("部门", "单位", "组织", "机构", "银行", "企业", "城市", "区域", "公司", "法院", "协会", "联盟")
+_WH_TOKEN = re.compile(r"几|哪|谁|多少|什么|^那")
+_MONEY = re.compile(r"多少钱|金额|规模|资金|费用|损失|成本|融资额|投资额|罚没")
+
+
+@dataclass
+class Question:
+    text: str
+    norm: str
+    kind: Kind
+    unit: str | None = None  # unit asked for: 件, 家, 项, 元 (money) …
+    places: list[str] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+    ordinals: set[tuple[int, str]] = field(default_factory=set)
+    terms: list[str] = field(default_factory=list)  # content terms to find near the answer
+    titles: list[str] = field(default_factory=list)  # person titles named in the question
+    role_verbs: list[str] = field(default_factory=list)
+    head: str | None = None  # the noun asked for: 机制, 条例 …
+    cloze_left: str = ""  # question text right before the wh-word
+    cloze_right: str = ""  # question text right after it
+    list_size: int | None = None  # 哪五个方面 -> 5
+
+
+def _list_size(norm: str) -> int | None:
+    match = re.search(r"哪([两二三四五六七八九十\d]+)[个项种类条家位区]", norm)
+    return cn_to_int(match.group(1)) if match else None
+
+
+def _strip_q(norm: str) -> str:
+    return norm.strip().rstrip("?？!！。. ").strip()
+
+
+def _kind(norm: str) -> tuple[Kind, str | None, str | None]:
+    """Kind, unit and head noun of a normalized question."""
+    if _PERSON.search(norm) or ("叫什么" in norm and any(t in norm for t in PERSON_TITLES)):
+        return Kind.person, None, None
+    if _STREAK.search(norm):
+        return Kind.streak, None, None
+    if _DATE.search(norm):
+        return Kind.date, None, None
+    if _RANKING.search(norm):
+        return Kind.ranking, None, None
+    if _RATIO.search(norm):
+        return Kind.ratio, None, None
+    if _LIST.search(norm):
+        return Kind.listing, None, None
+    unit = _QUANTITY_UNIT.search(norm)
+    if unit:
+        return Kind.quantity, unit.group(2), None
+    if re.search(r"多少|几", norm):
+        return Kind.quantity, ("元" if _MONEY.search(norm) else None), None
+    if re.search(r"哪里|什么地方|哪个地方|在哪", norm):
+        return Kind.entity, None, "地点"
+    match = re.search(r"(?:什么|哪个|哪种|哪类|哪部|哪份|哪项|哪家|哪一)([\u4e00-\u9fff“”《》()]{0,14})", norm)
+    tail = match.group(1) if match else ""
+    for head in _TITLE_HEADS:
+        if head in tail or (not tail and head in norm):
+            return Kind.title, None, head
+    for head in _NAMED_HEADS:
+        if tail.startswith(head) or tail.endswith(head) or head in tail:
+            return Kind.named, None, head
+    return Kind.entity, None, next((h for h in _ENTITY_HEADS if h in tail), None)
+
+
+_GENERIC = frozenset(
+    "是多少 多少 有多少 哪些 哪个 什么 谁 一共 总共 共 全市 情况 获得 得到 拿到 达到 已经 目前 当时 "
+    "截至 截止 今年 去年 年度 年 全年 报道 这篇 那篇 深圳市 亳州市 叫 指".split()
+)
+
+
+def content_terms(norm: str, places: list[str]) -> list[str]:
+    """Informative tokens of the question: no wh-words, places, years or bare numbers."""
+    out = []
+    for token in tokenize_normalized(norm):
+        if token in _GENERIC or token in places or len(token) < 2 and not token.isalpha() or _WH_TOKEN.search(token):
+            continue
+        if re.fullmatch(r"[\d.]+(年|年度|届)?", token):
+            continue
+        out.append(token)
+    return list(dict.fromkeys(out))
+
+
+def analyze(question: str) -> Question:
+    norm = _strip_q(normalize(question))
+    kind, unit, head = _kind(norm)
+    places = find_places(norm)
+    wh = _WH.search(norm)
+    left = norm[: wh.start()] if wh else norm
+    right = norm[wh.end() :] if wh else ""
+    return Question(
+        text=question,
+        norm=norm,
+        kind=kind,
+        unit=unit,
+        places=places,
+        years=sorted(set(years(norm))),
+        ordinals=ordinals(norm),
+        terms=content_terms(norm, places),
+        titles=[
+            t
+            for t in PERSON_TITLES
+            if re.search(re.escape(t) + "(?!会)", norm) and not any(t in o and t != o for o in PERSON_TITLES if o in norm)
+        ],
+        list_size=_list_size(norm),
+        role_verbs=[v for v in ROLE_VERBS if v in norm],
+        head=head,
+        cloze_left=left,
+        cloze_right=right,
+    )

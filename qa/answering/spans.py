@@ -1,0 +1,304 @@
+"""Typed answer spans inside one normalized sentence. Offsets are sentence-local."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..tokenize import get_jieba
+from .context import NAME_AFTER_TITLE, clean_name
+from .numbers import QUANTITY, RANKING, STREAK
+from .question import Kind, Question
+
+DATE_FULL = re.compile(r"(?:19|20)\d{2}年\d{1,2}月\d{1,2}日")
+DATE_MONTH_DAY = re.compile(r"(?<![\d年])\d{1,2}月\d{1,2}日")
+DATE_YEAR_MONTH = re.compile(r"(?:19|20)\d{2}年\d{1,2}月(?![\d日])")
+DATE_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}年度?(?![\d度]*月)")
+TITLE = re.compile(r"《[^《》]{2,80}》")
+QUOTED = re.compile(r"“[^“”]{1,60}”|「[^「」]{1,60}」|\"[^\"]{1,60}\"")
+LIST_RUN = re.compile(r"[^,，;；。:：、“”《》()（）]{1,30}(?:、[^,，;；。:：、“”《》()（）]{1,30})+")
+LABEL_VALUE = re.compile(r"(?:地点|地址|会址)[:：]\s*([^,，;；。\s]{2,30})")
+ORG_SUFFIX = re.compile(r"[\u4e00-\u9fff()（）]{2,24}?(?:监督管理局|管理局|知识产权局|市场监管局|法院|检察院|海关|银行|分行|联盟|协会|商会|中心|委员会|政府|公安局|集团|公司|大学|学院|办公室|局|厅|部)")
+_PUNCT = set(",，;；。:：、!?！？()（）“”《》「」 ")
+# words that open a clause rather than belong to a list item or a name
+_LEAD_WORDS = {
+    "代表", "为", "是", "包括", "有", "在", "对", "向", "由", "将", "和", "及", "以及", "与", "其中", "如", "即",
+    "建成", "运营", "建设", "推动", "发布", "出台", "印发", "涵盖", "覆盖", "聚焦", "我市", "全市", "构建", "建立",
+    "开展", "围绕", "引导", "组织", "实施", "形成", "提供", "等", "并", "并由", "一", "一宗",
+}
+LOCATION = re.compile(r"在([^,，。;；在]{2,20}?)(?:召开|举行|举办|[,，])")
+ORG_HEADS = ("部门", "单位", "组织", "机构", "银行", "法院", "协会", "联盟", "公司")
+_PARTICLES = "了的是为在"
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    kind: Kind
+    strength: float = 1.0  # how well the span fits what was asked (0..1)
+
+
+def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(s <= start and end <= e for s, e in spans)
+
+
+def quantity_spans(s: str, q: Question) -> list[Span]:
+    titles = [(m.start(), m.end()) for m in TITLE.finditer(s)]
+    out = []
+    for m in QUANTITY.finditer(s):
+        if m.group("frac"):
+            continue
+        unit = m.group("unit")
+        if s[max(0, m.start() - 1) : m.start()] == "第" or _inside(titles, m.start(), m.end()):
+            continue
+        if unit in ("年", "月", "日", "天", "周", "个月") and q.unit not in ("年", "天", "周"):
+            continue
+        if unit in ("%", "‰", "倍") and q.kind is Kind.quantity:
+            continue
+        if unit == "届":
+            continue
+        start = m.start("num") if m.group("pre") in (None, "共", "累计") else m.start()
+        strength = 0.6
+        if q.unit:
+            if unit == q.unit or unit.endswith(q.unit) or (q.unit == "元" and "元" in unit):
+                strength = 1.0
+            elif q.unit in ("个", "批") or unit in ("万", "亿"):
+                strength = 0.7
+            else:
+                strength = 0.3
+        out.append(Span(start, m.end(), Kind.quantity, strength))
+    return out
+
+
+def ratio_spans(s: str, q: Question) -> list[Span]:
+    out = []
+    for m in QUANTITY.finditer(s):
+        if m.group("frac"):
+            out.append(Span(m.start(), m.end(), Kind.ratio, 1.0))
+        elif m.group("unit") in ("%", "‰", "倍"):
+            start = m.start("num") if m.group("pre") in (None, "共", "累计") else m.start()
+            out.append(Span(start, m.end(), Kind.ratio, 1.0))
+    return out
+
+
+def streak_spans(s: str, q: Question) -> list[Span]:
+    return [Span(m.start(), m.end(), Kind.streak) for m in STREAK.finditer(s)]
+
+
+def ranking_spans(s: str, q: Question) -> list[Span]:
+    return [Span(m.start(), m.end(), Kind.ranking) for m in RANKING.finditer(s)]
+
+
+def date_spans(s: str, q: Question) -> list[Span]:
+    wants_year = bool(re.search(r"哪一?年|哪个年度|哪一年度", q.norm))
+    wants_day = bool(re.search(r"哪天|哪一天|几月几日|日期", q.norm))
+    out: list[Span] = []
+    taken: list[tuple[int, int]] = []
+    for pattern, level in ((DATE_FULL, 3), (DATE_YEAR_MONTH, 2), (DATE_MONTH_DAY, 2.5), (DATE_YEAR, 1)):
+        for m in pattern.finditer(s):
+            if _inside(taken, m.start(), m.end()):
+                continue
+            taken.append((m.start(), m.end()))
+            if wants_year:
+                strength = 1.0 if level == 1 else 0.4
+            elif wants_day:
+                strength = 1.0 if level in (3, 2.5) else 0.3
+            else:
+                strength = {3: 1.0, 2.5: 0.95, 2: 0.9, 1: 0.6}[level]
+            end = m.end()
+            if level == 1 and not wants_year and s[m.end() : m.end() + 1] == "度":
+                end += 1
+            out.append(Span(m.start(), end, Kind.date, strength))
+    return out
+
+
+def person_spans(s: str, q: Question, people: set[str]) -> list[Span]:
+    out: dict[tuple[int, int], Span] = {}
+    for m in NAME_AFTER_TITLE.finditer(s):
+        name = clean_name(m.group(1))
+        if not name:
+            continue
+        title = s[m.start() : m.start(1)].strip()
+        strength = 0.8
+        if q.titles:
+            strength = 1.0 if any(title.endswith(t) or t.endswith(title) for t in q.titles) else 0.35
+        out[(m.start(1), m.start(1) + len(name))] = Span(m.start(1), m.start(1) + len(name), Kind.person, strength)
+    for name in people:
+        start = s.find(name)
+        while start >= 0:
+            key = (start, start + len(name))
+            if key not in out:
+                out[key] = Span(start, start + len(name), Kind.person, 0.5 if q.titles else 0.7)
+            start = s.find(name, start + 1)
+    return list(out.values())
+
+
+def _words(text: str) -> list[str]:
+    return get_jieba().lcut(text)
+
+
+def _trim_item(item: str, from_left: bool, bound: int, q: Question, others: str) -> str:
+    """Cut an outer list item longer than the others down to its own words: stop at lead words,
+    digits, question words the other items do not share, or past the bound the others set."""
+    words = _words(item)
+    if from_left:  # the first item: walk backwards from the 、
+        words = words[::-1]
+    if len(item) <= bound and not any(w in _LEAD_WORDS or re.match(r"\d", w) for w in words):
+        return item
+    kept: list[str] = []
+    for word in words:
+        if word in _LEAD_WORDS or re.match(r"\d", word):
+            break
+        if kept and len(word) >= 2 and word in q.norm and word not in others:
+            break
+        if len("".join(kept)) + len(word) > bound and kept:
+            break
+        kept.append(word)
+    if from_left:
+        kept = kept[::-1]
+    return "".join(kept)
+
+
+def list_spans(s: str, q: Question) -> list[Span]:
+    out = []
+    titles = list(TITLE.finditer(s))
+    if len(titles) >= 2:
+        out.append(Span(titles[0].start(), titles[-1].end(), Kind.listing, 0.9))
+    for m in LIST_RUN.finditer(s):
+        items = m.group(0).split("、")
+        middle = items[1:-1]
+        bound = (max(len(i) for i in middle) + 2) if middle else max(len(items[0]), len(items[-1])) + 4
+        if not middle:
+            bound = min(len(items[0]), len(items[-1])) + 4
+        first = _trim_item(items[0], True, bound, q, "".join(items[1:]))
+        last = _trim_item(items[-1], False, bound, q, "".join(items[:-1]))
+        if not first or not last:
+            continue
+        start = m.start() + len(items[0]) - len(first)
+        end = m.end() - len(items[-1]) + len(last)
+        strength = 1.0 if q.list_size in (None, len(items)) else 0.5
+        if start < end:
+            out.append(Span(start, end, Kind.listing, strength))
+    return out
+
+
+def title_spans(s: str, q: Question) -> list[Span]:
+    out = []
+    for m in TITLE.finditer(s):
+        strength = 1.0 if q.head and q.head in m.group(0) else 0.75
+        out.append(Span(m.start(), m.end(), Kind.title, strength))
+    return out
+
+
+def named_spans(s: str, q: Question) -> list[Span]:
+    out = []
+    for m in QUOTED.finditer(s):
+        end = m.end()
+        head_follows = bool(q.head) and s.startswith(q.head, end)
+        if head_follows and re.search(r"什么", q.norm):
+            end += len(q.head)  # 什么机制 -> “…”机制
+        elif head_follows:
+            pass
+        else:
+            # the quote names the thing together with a few words after it: “知助”行动
+            tail = re.match(r"[\u4e00-\u9fff]{1,4}", s[end:])
+            if q.head and tail and q.head in tail.group(0):
+                end += tail.group(0).index(q.head) + len(q.head)
+        right = _strip_particles(q.cloze_right, False)
+        follows_context = len(right) >= 2 and s[end : end + 6].startswith(right[:2])
+        out.append(Span(m.start(), end, Kind.named, 1.0 if head_follows or follows_context else 0.7))
+    out.extend(Span(sp.start, sp.end, Kind.named, sp.strength * 0.8) for sp in title_spans(s, q))
+    return out
+
+
+def _strip_particles(text: str, left: bool) -> str:
+    return text.rstrip(_PARTICLES) if left else text.lstrip(_PARTICLES)
+
+
+def cloze_spans(s: str, q: Question) -> list[Span]:
+    """Align the question around its wh-word with the sentence and take what fills the gap."""
+    left = _strip_particles(q.cloze_left, True)
+    right = _strip_particles(q.cloze_right, False)
+    left_end = None
+    for n in range(min(len(left), 12), 1, -1):
+        found = s.rfind(left[-n:])
+        if found >= 0:
+            left_end = found + n
+            break
+    right_start = None
+    right_words = _words(right)
+    for skip in range(0, min(3, len(right_words))):
+        tail = "".join(right_words[skip:])
+        for n in range(min(len(tail), 12), 1, -1):
+            found = s.find(tail[:n], left_end or 0)
+            if found >= 0:
+                right_start = found
+                break
+        if right_start is not None:
+            break
+    if left_end is not None and right_start is not None and 0 < right_start - left_end <= 40:
+        start, end = left_end, right_start
+        while end > start and s[end - 1] in _PARTICLES:
+            end -= 1
+        if q.head and re.search(r"什么", q.norm):
+            head_at = s.find(q.head, end, end + 16)
+            if head_at >= 0 and not any(ch in _PUNCT for ch in s[end:head_at]):
+                end = head_at + len(q.head)
+        gap = s[start:end]
+        if gap and not any(ch in "。;；" for ch in gap):
+            return [Span(start, end, Kind.entity, 1.0)]
+    if left_end is not None:
+        end = left_end
+        while end < len(s) and s[end] not in _PUNCT and end - left_end < 30:
+            end += 1
+        if end > left_end:
+            return [Span(left_end, end, Kind.entity, 0.6)]
+    if right_start is not None and right_start > 0:
+        start = right_start
+        while start > 0 and s[start - 1] not in _PUNCT and right_start - start < 20:
+            start -= 1
+        words = _words(s[start:right_start])
+        while words and words[0] in _LEAD_WORDS:
+            words.pop(0)
+        text = "".join(words)
+        if text:
+            return [Span(right_start - len(text), right_start, Kind.entity, 0.5)]
+    return []
+
+
+def entity_spans(s: str, q: Question) -> list[Span]:
+    out = cloze_spans(s, q)
+    if q.head == "地点":
+        out += [Span(m.start(1), m.end(1), Kind.entity, 1.0) for m in LABEL_VALUE.finditer(s)]
+        out += [Span(m.start(1), m.end(1), Kind.entity, 0.8) for m in LOCATION.finditer(s)]
+        return out
+    if q.head in ORG_HEADS:
+        # an organisation is asked for: only spans that name one
+        orgs = [Span(m.start(), m.end(), Kind.entity, 0.8) for m in ORG_SUFFIX.finditer(s)]
+        return orgs + [sp for sp in out if ORG_SUFFIX.search(s[sp.start : sp.end])]
+    out += [Span(sp.start, sp.end, Kind.entity, sp.strength * 0.7) for sp in named_spans(s, q)]
+    return out
+
+
+def find_spans(s: str, q: Question, people: set[str]) -> list[Span]:
+    kind = q.kind
+    if kind is Kind.quantity:
+        return quantity_spans(s, q)
+    if kind is Kind.ratio:
+        return ratio_spans(s, q)
+    if kind is Kind.streak:
+        return streak_spans(s, q)
+    if kind is Kind.ranking:
+        return ranking_spans(s, q)
+    if kind is Kind.date:
+        return date_spans(s, q)
+    if kind is Kind.person:
+        return person_spans(s, q, people)
+    if kind is Kind.listing:
+        return list_spans(s, q)
+    if kind is Kind.title:
+        return title_spans(s, q) + [Span(sp.start, sp.end, Kind.title, 0.5) for sp in cloze_spans(s, q)]
+    if kind is Kind.named:
+        return named_spans(s, q) + [Span(sp.start, sp.end, Kind.named, sp.strength * 0.9) for sp in cloze_spans(s, q)]
+    return entity_spans(s, q)
