@@ -1,0 +1,49 @@
+"""Incremental re-index: copy the corpus, build, add one document, build again; only the new
+document's chunks should be embedded (BuildReport.embedded)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from ..chunking import chunk_document
+from ..documents import load_corpus
+from ..embedders import make_embedder
+from ..index_store import build_index
+from ..settings import Settings
+
+NEW_DOCUMENT = "bench-new-document.txt"
+NEW_TEXT = (
+    "深圳市知识产权局发布2025年第一季度知识产权统计数据\n"
+    "发布时间:2025-04-20 10:00\n"
+    "2025年第一季度,深圳市专利授权量6.12万件,同比增长3.4%。其中发明专利授权量1.98万件。\n"
+    "同期商标注册量5.87万件,PCT国际专利申请量4021件。\n"
+    "全市知识产权质押融资登记金额112.5亿元,惠及企业836家。\n"
+    "市知识产权局表示,下一步将继续推进知识产权保护工作站建设,完善海外知识产权纠纷应对指导机制,"
+    "加强对中小企业的知识产权服务。\n"
+)
+
+
+def run_incremental(settings: Settings, workdir: Path) -> dict:
+    corpus_dir = workdir / "corpus"
+    if corpus_dir.exists():
+        shutil.rmtree(corpus_dir)
+    shutil.copytree(settings.corpus_dir, corpus_dir)
+    local = settings.with_overrides(corpus_dir=corpus_dir, index_dir=workdir / "index")
+    embedder = make_embedder(local, for_indexing=True)
+    first = build_index(local, embedder)
+    (corpus_dir / NEW_DOCUMENT).write_text(NEW_TEXT, encoding="utf-8")
+    second = build_index(local, embedder)
+    new_docs = [d for d in load_corpus(corpus_dir).documents if d.path == NEW_DOCUMENT]
+    new_chunks = sum(len(chunk_document(d, local.chunk_size, local.chunk_overlap)) for d in new_docs)
+    return {
+        "first_build": {"chunks": first.chunks, "embedded": first.embedded, "seconds": round(first.seconds, 3)},
+        "reindex": {
+            "chunks": second.chunks,
+            "embedded": second.embedded,
+            "reused": second.reused,
+            "seconds": round(second.seconds, 3),
+        },
+        "new_document_chunks": new_chunks,
+        "only_new_embedded": second.embedded == new_chunks and second.reused == first.chunks,
+    }
