@@ -1,0 +1,78 @@
+"""`qa serve` in a subprocess on 127.0.0.1 and a free port, for the live (loopback-only) tests."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import httpx
+
+QA_BIN = Path(sys.executable).with_name("qa")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Server:
+    base_url: str
+    process: subprocess.Popen
+    log_path: Path
+
+    def rss_kib(self) -> int:
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+        raise RuntimeError("no VmRSS")
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+
+@contextlib.contextmanager
+def serve(corpus_dir: Path, index_dir: Path, log_path: Path, startup_s: float = 90, **env: str) -> Iterator[Server]:
+    port = free_port()
+    environ = os.environ | {
+        "QA_CORPUS_DIR": str(corpus_dir),
+        "QA_INDEX_DIR": str(index_dir),
+        "QA_EMBEDDER": "hashing",
+        "QA_SHOW_PROGRESS": "false",
+        "QA_LOG_LEVEL": "WARNING",
+        "HF_HUB_OFFLINE": "1",
+    } | env
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [str(QA_BIN), "serve", "--host", "127.0.0.1", "--port", str(port)],
+            env=environ, stdout=log, stderr=subprocess.STDOUT,
+        )
+    server = Server(f"http://127.0.0.1:{port}", process, log_path)
+    try:
+        deadline = time.monotonic() + startup_s
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"qa serve exited with {process.returncode}:\n{server.log()[-3000:]}")
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(server.base_url + "/health", timeout=2).status_code == 200:
+                    break
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"qa serve did not come up in {startup_s}s:\n{server.log()[-3000:]}")
+            time.sleep(0.2)
+        yield server
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=15)
