@@ -9,6 +9,8 @@ import bm25s
 import numpy as np
 
 log = logging.getLogger(__name__)
+# bm25s pins its logger at DEBUG on import, which prints its chatter whatever QA_LOG_LEVEL says
+logging.getLogger("bm25s").setLevel(logging.NOTSET)
 METHOD = "bm25+"
 
 

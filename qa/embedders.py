@@ -135,7 +135,10 @@ class SentenceTransformerEmbedder:
 
     @property
     def dim(self) -> int:
-        return int(self._get().get_sentence_embedding_dimension())
+        model = self._get()
+        # sentence-transformers 5 renamed the method; older releases only have the old name
+        method = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        return int(method())
 
     def _get(self):
         with self._lock:

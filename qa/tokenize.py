@@ -6,10 +6,14 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import warnings
 from functools import lru_cache
 from importlib import resources
 
-import jieba
+with warnings.catch_warnings():
+    # jieba 0.42.1 imports pkg_resources, which warns on every `qa` command about its own removal
+    warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
+    import jieba
 
 from .normalize import normalize
 
