@@ -1,11 +1,133 @@
-"""Resolving elliptical follow-up questions against the conversation history."""
+"""Resolving elliptical follow-up questions against the conversation history.
+
+A follow-up keeps what the conversation already fixed — place, year, edition, topic — and
+changes what it names: "那商标注册量呢?" after "2023年深圳专利授权量是多少?" becomes
+"2023年深圳商标注册量是多少?"; "那北京呢?" swaps the place; "谁主持的?" asks about the same
+meeting. Questions that stand on their own are returned unchanged."""
 
 from __future__ import annotations
 
+import re
 from typing import Sequence
 
+from ..normalize import normalize
+from ..tokenize import get_jieba
 from ..types import Turn
+from .numbers import ORDINAL, YEAR
+from .places import find_places
+from .question import content_terms
+
+MAX_TURNS = 8
+_CONNECTOR = re.compile(r"^(那么|那|还有|另外|此外|其中|而|又|再问一下|请问)")
+_POINTER = re.compile(r"他|她|它|其|该|这个|这次|这些|这项|这里|那篇|这篇|上述|此")
+_MEASURE = "(?:家次|批次|万|亿|件|家|项|宗|个|次|名|人|场|份|起|批|篇|所|条|届|年|天|倍|位)?"
+_WH = re.compile(
+    rf"(是多少{_MEASURE}|有多少{_MEASURE}|为多少{_MEASURE}|多少{_MEASURE}|是几{_MEASURE}|几{_MEASURE}|是谁|是哪[个位天年些]?"
+    r"|哪些|哪[个位家项种天年]|谁|什么时候|什么|如何)"
+)
+_PERIOD = re.compile(r"(上半年|下半年|全年|前三季度|第[一二三四]季度|\d{1,2}(?:-\d{1,2})?月)")
+_NEUTRAL_WH = "是多少"
+
+
+def _clean(text: str) -> str:
+    return text.strip().rstrip("?？!！。.").strip()
+
+
+def _context_items(norm: str) -> list[str]:
+    """Places, years, editions and periods a question is pinned to."""
+    items = [m.group(0) for m in YEAR.finditer(norm)] + [m.group(0) for m in ORDINAL.finditer(norm)]
+    items += find_places(norm) + [m.group(0) for m in _PERIOD.finditer(norm)]
+    return items
+
+
+def _strip_context(text: str) -> str:
+    norm = normalize(text)
+    keep = list(text)
+    for item in sorted(_context_items(norm), key=len, reverse=True):
+        for match in re.finditer(re.escape(item), norm):
+            for i in range(match.start(), match.end()):
+                keep[i] = ""
+    return "".join(keep).lstrip("的,， ")
+
+
+def _topic(prev: str) -> str:
+    """What the previous question was about, without what it asked: when it ended by asking
+    ('2023年深圳建设了多少家工作站' / '…发布会的主持人是谁'), the asking phrase and the word it asked
+    about go, so the next question can ask its own thing about the same subject."""
+    prev = _clean(prev)
+    norm = normalize(prev)
+    match = _WH.search(norm)
+    if not match:
+        return prev
+    before, after = prev[: match.start()], prev[match.end() :]
+    before = re.sub(r"(是|为|有|的)$", "", before)
+    if not _clean(after):
+        words = get_jieba().lcut(before)
+        if words and len(words[-1]) >= 2 and not _context_items(normalize(words[-1])) and len(words) > 2:
+            before = "".join(words[:-1])
+    return _clean(before + after).rstrip("的了,，")
+
+
+def _is_followup(question: str, norm: str) -> bool:
+    if _CONNECTOR.match(norm) or norm.endswith("呢") or _POINTER.search(norm):
+        return True
+    if len(content_terms(norm, find_places(norm))) <= 1:
+        return True  # nothing but the asking and its frame: '2022年的报道里说的是连续多少年?'
+    return not _context_items(norm) and len(norm) <= 15
+
+
+def _substitute(prev: str, phrase: str) -> str | None:
+    """Swap the word of the previous question that `phrase` replaces (same head character)."""
+    norm_prev = normalize(prev)
+    words = get_jieba().lcut(norm_prev)
+    head = normalize(phrase)[-1:]
+    position = 0
+    best: tuple[int, int] | None = None
+    for word in words:
+        if len(word) >= 2 and word.endswith(head) and not find_places(word) and not YEAR.search(word):
+            best = (position, position + len(word))
+        position += len(word)
+    if best is None:
+        return None
+    return prev[: best[0]] + phrase + prev[best[1] :]
+
+
+def _resolve_one(question: str, prev: str | None, prev_answer: str | None) -> str:
+    text = _clean(question)
+    norm = normalize(text)
+    if prev is None or not text or not _is_followup(text, norm):
+        return question.strip()
+    if prev_answer and re.fullmatch(r"[\u4e00-\u9fff]{2,4}", prev_answer):
+        text = re.sub(r"^(他|她)", prev_answer, text)
+    body = _CONNECTOR.sub("", text).strip()
+    prev = _clean(prev)
+    if body.endswith("呢") and not _WH.search(normalize(body[:-1])):
+        phrase = body[:-1].strip()
+        if not phrase:
+            return prev + "?"
+        if not _strip_context(phrase).strip("的 "):
+            # only a new place / year / edition / period: keep everything else
+            return phrase + _strip_context(prev) + "?"
+        swapped = _substitute(prev, phrase)
+        if swapped:
+            return swapped + "?"
+        context = "".join(_context_items(normalize(prev)))
+        return f"{context}{phrase}{_NEUTRAL_WH}?"
+    topic = _topic(prev)
+    own = _context_items(norm)
+    if own:
+        topic = _strip_context(topic) if any(not c.isdigit() for c in own) else topic
+    return f"{topic},{body}?"
 
 
 def resolve_followup(question: str, history: Sequence[Turn]) -> str:
-    return question.strip()
+    """The question with what the conversation left implicit made explicit."""
+    resolved: str | None = None
+    last_answer: str | None = None
+    turns = list(history)[-2 * MAX_TURNS :]
+    for turn in turns:
+        if turn.role == "user":
+            resolved = _resolve_one(turn.content, resolved, last_answer)
+        else:
+            last_answer = turn.content.strip() or None
+    return _resolve_one(question, resolved, last_answer)

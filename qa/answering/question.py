@@ -8,7 +8,7 @@ from enum import Enum
 
 from ..normalize import normalize
 from ..tokenize import tokenize_normalized
-from .numbers import cn_to_int, ordinals, years
+from .numbers import ORDINAL, cn_to_int, ordinals, years
 from .places import find_places
 
 
@@ -116,10 +116,16 @@ _GENERIC = frozenset(
 
 
 def content_terms(norm: str, places: list[str]) -> list[str]:
-    """Informative tokens of the question: no wh-words, places, years or bare numbers."""
+    """Informative tokens of the question: no wh-words, places, years, editions or bare numbers
+    (places, years and editions are constraints, checked as such)."""
+    editions = "".join(m.group(0) for m in ORDINAL.finditer(norm))
     out = []
     for token in tokenize_normalized(norm):
-        if token in _GENERIC or token in places or len(token) < 2 and not token.isalpha() or _WH_TOKEN.search(token):
+        if token in _GENERIC or token in places or _WH_TOKEN.search(token):
+            continue
+        if len(token) < 2 and not token.isascii():
+            continue
+        if editions and token in editions:
             continue
         if re.fullmatch(r"[\d.]+(年|年度|届)?", token):
             continue
