@@ -36,6 +36,7 @@ SCAN_BATCH = 1000
 LITE_DENSE_INDEX = "FLAT"
 SERVER_DENSE_INDEX = "AUTOINDEX"
 DENSE_METRIC = "COSINE"
+LITE_GRPC_OPTIONS = {"grpc.keepalive_time_ms": 300_000, "grpc.keepalive_permit_without_calls": 0}
 
 # What the analyzer does (probed on milvus-lite 2.5.1, where run_analyzer is not implemented; see
 # tests/test_milvus.py): Milvus's jieba keeps decimals and percentages whole ("23.51", "15.3%") but
@@ -92,8 +93,11 @@ def connect(settings: Settings):
             "backend=milvus needs the milvus extra: pip install 'ipqa[milvus]'"
         ) from exc
     uri = resolve_uri(settings)
+    # pymilvus pings every 10 s even when idle; the Milvus Lite server answers an idle client's
+    # pings with GOAWAY "too_many_pings" after a minute and the connection is dead from then on.
+    options = {"grpc_options": LITE_GRPC_OPTIONS} if is_local(settings.milvus_uri) else {}
     try:
-        return MilvusClient(uri=uri, token=settings.milvus_token or "")
+        return MilvusClient(uri=uri, token=settings.milvus_token or "", **options)
     except Exception as exc:  # pymilvus raises its own exception types for every connection problem
         raise MilvusUnavailable(
             f"cannot connect to Milvus at {uri} ({exc}): check QA_MILVUS_URI / QA_MILVUS_TOKEN, or run "
