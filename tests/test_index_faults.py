@@ -127,7 +127,7 @@ def test_damaged_file_is_refused(index_copy: Path, name: str, damage: str) -> No
     else:
         with pytest.raises(IndexCorrupt, match=r"run `qa index` to rebuild it"):
             Pipeline.load(settings, build_if_missing=False)
-    record("index", f"{name} {damage}", "IndexCorrupt naming `qa index`")
+    record("index", f"{name} {damage}", "refused naming `qa index`", file=name, damage=damage)
 
 
 @pytest.mark.parametrize(
