@@ -133,6 +133,27 @@ def test_ask_never_fails_on_arbitrary_fields(client, pipeline, question, top_k, 
             assert pipeline.documents[citation["doc_id"]].text[citation["start"]:citation["end"]] == citation["quote"]
 
 
+valid_turns = st.lists(
+    st.fixed_dictionaries({"role": st.sampled_from(["user", "assistant"]), "content": st.text(max_size=80)}), max_size=4
+)
+
+
+@FUZZ
+@given(question=questions, top_k=st.one_of(st.none(), st.integers(1, 50)),
+       retriever=st.sampled_from([None, "hybrid", "bm25", "dense"]), history=valid_turns)
+def test_ask_any_text_in_a_valid_shape(client, pipeline, question, top_k, retriever, history) -> None:
+    """Well-formed requests carrying arbitrary text: answered, unless the text is empty or too long once cleaned."""
+    STATS["examples"] += 1
+    body = _drop_none({"question": question, "top_k": top_k, "retriever": retriever, "history": history})
+    response = client.post("/ask", content=json.dumps(body), headers={"content-type": "application/json"})
+    payload = check(response, pipeline, AskResponse)
+    if response.status_code == 200:
+        assert len(payload["passages"]) <= (top_k or pipeline.settings.top_k)
+    else:
+        assert response.status_code == 422
+        assert payload["error"]["details"][0]["field"] in ("question", "history") or "history" in payload["error"]["message"]
+
+
 @FUZZ
 @given(query=questions, top_k=top_ks, retriever=retrievers)
 def test_search_never_fails_on_arbitrary_fields(client, pipeline, query, top_k, retriever) -> None:

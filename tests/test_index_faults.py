@@ -122,12 +122,12 @@ def test_damaged_file_is_refused(index_copy: Path, name: str, damage: str) -> No
     if name == "manifest.json" and damage == "one-bit":
         # a bit flip inside the manifest may still be valid JSON: then it must be refused as stale
         # or damaged, never loaded with a different meaning
-        with pytest.raises((IndexCorrupt, IndexStale), match=r"(?i)run `qa index`"):
+        with pytest.raises((IndexCorrupt, IndexStale), match=r"(?i)run `qa index`") as refused:
             Pipeline.load(settings, build_if_missing=False)
     else:
-        with pytest.raises(IndexCorrupt, match=r"run `qa index` to rebuild it"):
+        with pytest.raises(IndexCorrupt, match=r"run `qa index` to rebuild it") as refused:
             Pipeline.load(settings, build_if_missing=False)
-    record("index", f"{name} {damage}", "refused naming `qa index`", file=name, damage=damage)
+    record("index", f"{name} {damage}", type(refused.value).__name__, file=name, damage=damage)
 
 
 @pytest.mark.parametrize(
