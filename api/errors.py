@@ -52,7 +52,7 @@ _MESSAGES = {
 
 
 def _where(loc: tuple[Any, ...]) -> str:
-    parts = [str(p) for p in loc if p != "body"]
+    parts = [str(p) for p in loc if p not in ("body", "path")]
     path = ""
     for part in parts:
         path += f"[{part}]" if part.isdigit() else (f".{part}" if path else part)
@@ -76,8 +76,15 @@ def _describe(error: dict[str, Any]) -> str:
         return f"{where} must be one of {ctx.get('expected')}"
     if kind == "literal_error":
         return f"{where} must be {ctx.get('expected')}"
+    if kind == "string_pattern_mismatch" and where == "doc_id":
+        return "not a valid document id: ids are letters, digits, '.', '_' and '-' (GET /documents lists them)"
+    if kind == "string_pattern_mismatch":
+        return f"{where} is empty (only whitespace or control characters): write some text"
     if kind == "value_error":
-        return f"{where}: {ctx.get('error') or error.get('msg')}".replace("request body: ", "")
+        problem = str(ctx.get("error") or error.get("msg"))
+        if problem.startswith("is "):
+            return f"{where} {problem}"
+        return problem if where == "request body" else f"{where}: {problem}"
     if kind in _MESSAGES:
         return f"{where} {_MESSAGES[kind]}"
     return f"{where}: {error.get('msg', 'is invalid')}"
@@ -96,8 +103,8 @@ async def _validation_handler(request: Request, exc: RequestValidationError) -> 
         return error_response(
             400,
             "malformed_json",
-            "the request body is not valid JSON: send a JSON object such as {\"question\": \"...\"} "
-            "with Content-Type: application/json",
+            "the request body is not valid JSON: send a JSON object with Content-Type: application/json "
+            "(the fields are described at /openapi.json)",
         )
     details = validation_details(exc)
     message = "; ".join(d["problem"] for d in details)

@@ -3,9 +3,9 @@
 Request bounds come from the settings (question length, history size), so the request models are
 built per app by `request_models(settings)` and the OpenAPI document shows the limits in force.
 
-Text fields are cleaned before they are checked: control characters other than newline and tab, and lone surrogates,
-are removed (CR LF becomes LF), then surrounding whitespace is stripped; a question that is empty
-after that is refused."""
+Text fields are checked as sent (length bounds, as the OpenAPI schema says), then cleaned: control
+characters other than newline and tab, and lone surrogates, are removed (CR LF becomes LF) and
+surrounding whitespace is stripped; a question that is empty after that is refused."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt, create_model, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt, create_model, model_validator
 
 from qa.settings import RetrieverName, Settings
 
@@ -31,7 +31,31 @@ def clean_text(value: Any) -> Any:
     return _CONTROL.sub("", value.replace("\r\n", "\n")).strip()
 
 
-CleanStr = Annotated[str, BeforeValidator(clean_text), Field(strict=True)]
+def visible_text(value: str) -> str:
+    cleaned = clean_text(value)
+    if not cleaned:
+        raise ValueError("is empty after removing whitespace and control characters: write some text")
+    return cleaned
+
+
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
+
+
+def drop_surrogates(value: Any) -> Any:
+    """Lone surrogates (JSON "\\ud800") are not text: drop them before the string is checked."""
+    return _SURROGATES.sub("", value) if isinstance(value, str) else value
+
+
+VISIBLE = r"[^\s\x00-\x1f\x7f-\x9f]"  # at least one character that is neither whitespace nor control
+
+
+def text(max_length: int, visible: bool = False) -> Any:
+    """A string bounded as sent (as the OpenAPI schema says), cleaned after the check; `visible`:
+    not empty, not only whitespace or control characters."""
+    # (not strict=True: pydantic then leaves the pattern out of the JSON schema; JSON gives strings only anyway)
+    bounds = Field(max_length=max_length, **({"min_length": 1, "pattern": VISIBLE} if visible else {}))
+    # order: the bounds wrap `str` itself, then surrogates go before it is checked, cleaning after
+    return Annotated[str, bounds, BeforeValidator(drop_surrogates), AfterValidator(visible_text if visible else clean_text)]
 
 
 def integral_float(value: Any) -> Any:
@@ -70,19 +94,15 @@ def request_models(settings: Settings) -> RequestModels:
 
 @lru_cache(maxsize=16)
 def _request_models(max_question: int, max_turns: int, max_history_chars: int) -> RequestModels:
-    question = Annotated[
-        CleanStr,
-        Field(
-            min_length=1,
-            max_length=max_question,
-            description=f"1..{max_question} characters; control characters other than newline and tab are "
-            "removed and surrounding whitespace stripped before the check",
-        ),
-    ]
+    question = text(max_question, visible=True)
+    rules = (
+        f"1..{max_question} characters, not only whitespace; control characters other than newline and tab "
+        "are removed and surrounding whitespace stripped"
+    )
 
     class HistoryTurn(_Strict):
         role: Literal["user", "assistant"]
-        content: Annotated[CleanStr, Field(max_length=max_history_chars)]
+        content: text(max_history_chars)  # type: ignore[valid-type]
 
     def _history_total(model: Any) -> Any:
         total = sum(len(turn.content) for turn in model.history)
@@ -97,7 +117,7 @@ def _request_models(max_question: int, max_turns: int, max_history_chars: int) -
         "AskRequest",
         __base__=_Strict,
         __validators__={"history_total": model_validator(mode="after")(_history_total)},
-        question=(question, Field(description="the question, in simplified or traditional Chinese")),
+        question=(question, Field(description=f"the question, in simplified or traditional Chinese: {rules}")),
         history=(
             list[HistoryTurn],
             Field(
@@ -113,7 +133,7 @@ def _request_models(max_question: int, max_turns: int, max_history_chars: int) -
     search = create_model(
         "SearchRequest",
         __base__=_Strict,
-        query=(question, Field(description="what to look for")),
+        query=(question, Field(description=f"what to look for: {rules}")),
         top_k=(TopK, None),
         retriever=(Retriever, None),
     )

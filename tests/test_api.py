@@ -186,6 +186,7 @@ def test_malformed_json(client: TestClient) -> None:
         ({"question": "   \n\t "}, ["question", "empty"]),
         ({"question": "\x00\x01\x1b"}, ["question", "empty"]),
         ({"question": "问" * 501}, ["question", "too long", "500"]),
+        ({"question": "\x01" + "问" * 500}, ["question", "too long", "500"]),  # bounds apply to the text as sent
         ({"question": "深圳", "top_k": 0}, ["top_k", "greater than or equal to 1"]),
         ({"question": "深圳", "top_k": 51}, ["top_k", "less than or equal to 50"]),
         ({"question": "深圳", "top_k": "5"}, ["top_k", "integer"]),
@@ -245,7 +246,7 @@ def test_body_over_the_limit_when_streamed(client: TestClient, settings: Setting
 def test_unknown_and_invalid_documents(client: TestClient) -> None:
     assert_error(client.get("/documents/no-such-doc"), 404, "no-such-doc", "GET /documents")
     assert_error(client.get("/documents/.hidden"), 422, "document id")
-    assert_error(client.get("/documents/a..b"), 422, "document id")
+    assert_error(client.get("/documents/a..b"), 404, "no document")  # fits the pattern, never a valid id
     for path in ("/documents/..%2F..%2Fetc%2Fpasswd", "/documents/%2e%2e", "/documents/../pyproject.toml"):
         response = client.get(path)
         assert response.status_code in (404, 422), path

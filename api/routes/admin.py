@@ -27,7 +27,7 @@ router = APIRouter(tags=["admin"], dependencies=[AdminKey])
 @router.post(
     "/admin/reload",
     response_model=None,
-    responses={200: {"model": ReloadResponse}, **{c: {"model": ErrorResponse} for c in (401, 403, 404, 409, 503)}},
+    responses={200: {"model": ReloadResponse}, **{c: {"model": ErrorResponse} for c in (400, 401, 403, 404, 409, 413, 422, 503)}},
 )
 async def reload(request: Request, pipeline: PipelineDep, body: ReloadRequest | None = Body(default=None)) -> JSONResponse:
     """Reload the index from disk; with {"rebuild": true}, build a new one from the corpus first."""

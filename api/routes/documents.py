@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Path
 from fastapi.responses import JSONResponse
 
 from qa.documents import is_valid_doc_id
@@ -13,6 +15,10 @@ from ..errors import ApiError
 from ..schemas import DocumentDetail, DocumentList, ErrorResponse
 
 router = APIRouter(tags=["documents"], dependencies=[ApiKey])
+
+# documents a valid id in the OpenAPI schema; qa.documents.is_valid_doc_id is the check that counts
+DOC_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$"
+DocId = Annotated[str, Path(pattern=DOC_ID_PATTERN, description="a doc_id from GET /documents")]
 
 
 @router.get("/documents", response_model=None, responses={200: {"model": DocumentList}, 401: {"model": ErrorResponse}})
@@ -27,14 +33,9 @@ def list_documents(pipeline: PipelineDep) -> JSONResponse:
     response_model=None,
     responses={200: {"model": DocumentDetail}, **{c: {"model": ErrorResponse} for c in (401, 404, 422)}},
 )
-def get_document(doc_id: str, pipeline: PipelineDep) -> JSONResponse:
+def get_document(doc_id: DocId, pipeline: PipelineDep) -> JSONResponse:
     """One document with `text`, the cleaned text that citation offsets index."""
-    if not is_valid_doc_id(doc_id):
-        raise ApiError(
-            422, "invalid_doc_id",
-            "not a valid document id: ids are letters, digits, '.', '_' and '-' (GET /documents lists them)",
-        )
-    document = pipeline.documents.get(doc_id)
+    document = pipeline.documents.get(doc_id) if is_valid_doc_id(doc_id) else None
     if document is None:
         raise ApiError(404, "not_found", f"no document with id {doc_id!r}: GET /documents lists the documents")
     return JSONResponse(document_payload(document))
