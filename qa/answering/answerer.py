@@ -30,6 +30,7 @@ KIND_LABELS = {
     Kind.entity: "答案",
 }
 MIN_COVERAGE = 0.3  # share of the question's term weight a sentence must contain
+DOC_WIDEN = 2  # documents whose every sentence is a candidate
 NUMERIC_KINDS = (Kind.quantity, Kind.ratio, Kind.streak, Kind.ranking)
 _CLAUSE_END = ",，;；。!?！？"
 
@@ -86,10 +87,22 @@ class Answerer:
 
     @staticmethod
     def _coverage(text: str, weights: dict[str, float]) -> float:
-        total = sum(weights.values())
+        """Share of the question's term weight found in text. A word found whole counts once:
+        the pieces jieba's search mode also emits (知识产权保护工作站 -> 知识, 产权, 工作站 …) do not
+        count again beside it, so long compounds do not outweigh the rest of the question."""
+        maximal = [t for t in weights if not any(t != u and t in u for u in weights)]
+        total = sum(weights[t] for t in maximal)
         if total <= 0:
             return 0.0
-        return sum(w for t, w in weights.items() if t in text) / total
+        present = [t for t in weights if t in text]
+        found = 0.0
+        for term in maximal:
+            if term in text:
+                found += weights[term]
+            else:  # partial credit: the best of its pieces that are present
+                pieces = [weights[p] for p in present if p in term]
+                found += 0.5 * min(max(pieces), weights[term]) if pieces else 0.0
+        return found / total
 
     # --------------------------------------------------------------------------------- answer
 
@@ -145,10 +158,19 @@ class Answerer:
         seen: set[tuple[str, int]] = set()
         out: list[Candidate] = []
         newest = max((c.doc.published or "" for c in contexts.values()), default="")
-        for passage in passages:
-            ctx = contexts[passage.doc_id]
+        # in the answer's own clause, the places asked about count as terms too
+        average = sum(weights.values()) / len(weights) if weights else 1.0
+        clause_weights = weights | {place: average for place in q.places}
+        focus_known = bool(q.focus) and weights.get(q.focus, 0.0) > 0.05  # a word the corpus has
+        # the retrieved passages first, then the rest of the two best documents (a byline or a
+        # heading the retriever ranked low), which count as retrieved last
+        spans = [(p.doc_id, p.start, p.end, p.rank) for p in passages]
+        top_docs = list(dict.fromkeys(p.doc_id for p in passages))[:DOC_WIDEN]
+        spans += [(doc_id, 0, len(contexts[doc_id].norm), len(passages) + 2) for doc_id in top_docs]
+        for doc_id, lo, hi, rank in spans:
+            ctx = contexts[doc_id]
             for start, end in ctx.sentences:
-                if end <= passage.start or start >= passage.end or (ctx.doc.doc_id, start) in seen:
+                if end <= lo or start >= hi or (ctx.doc.doc_id, start) in seen:
                     continue
                 seen.add((ctx.doc.doc_id, start))
                 s = ctx.norm[start:end]
@@ -156,7 +178,11 @@ class Answerer:
                 if q.places and not all(p in scope.places or p in s for p in q.places):
                     rejections["place"] += 1
                     continue
-                if q.years and scope.years and not (set(q.years) & scope.years):
+                # a year asked about must be the sentence's year; an undated passage cannot vouch for it
+                year_clash = bool(q.years) and not (set(q.years) & scope.years)
+                if year_clash and not scope.years and set(q.years) & ctx.all_years:
+                    year_clash = False  # undated here, but the document is about that year
+                if year_clash and q.kind is not Kind.date:
                     rejections["year"] += 1
                     continue
                 if q.ordinals and scope.ordinals and not (q.ordinals & scope.ordinals):
@@ -169,7 +195,9 @@ class Answerer:
                 context_cov = self._coverage(scope.text + ctx.doc.title, weights)
                 # a figure must be stated next to its metric; other answers may lean on context
                 needed = coverage if q.kind in NUMERIC_KINDS else max(coverage, 0.5 * context_cov + 0.5 * coverage)
-                if needed < MIN_COVERAGE:
+                if q.kind in NUMERIC_KINDS and coverage < MIN_COVERAGE and focus_known and q.focus in s:
+                    needed = 0.5 * coverage + 0.5 * context_cov  # the metric is here, its subject just before
+                if needed < MIN_COVERAGE - (0.1 if rank == 1 else 0.0):
                     rejections["coverage"] += 1
                     continue
                 spans = [sp for sp in find_spans(s, q, ctx.people) if s[sp.start : sp.end] not in q.norm]
@@ -178,11 +206,13 @@ class Answerer:
                     continue
                 anchors = [m.end() for t in weights for m in re.finditer(re.escape(t), s)]
                 recency = 0.03 if (not q.years and ctx.doc.published and ctx.doc.published == newest) else 0.0
-                prior = 1.0 / (passage.rank + 1)
+                prior = 1.0 / (rank + 1)
                 year_bonus = 0.05 if q.years and scope.explicit_years and (set(q.years) & scope.years) else 0.0
                 split_list = q.kind is not Kind.listing
                 for span in spans:
-                    clause = self._coverage(self._clause(s, span, split_list), weights)
+                    clause_text = self._clause(s, span, split_list)
+                    clause = self._coverage(clause_text, clause_weights)
+                    focus = 0.1 if focus_known and q.focus in clause_text else 0.0
                     score = (
                         0.3 * coverage
                         + 0.1 * context_cov
@@ -190,10 +220,12 @@ class Answerer:
                         + 0.08 * prior
                         + 0.2 * span.strength
                         + 0.07 * self._proximity(span, anchors)
+                        + focus
                         + recency
                         + year_bonus
+                        - (0.15 if year_clash else 0.0)
                     )
-                    out.append(Candidate(ctx, start, end, span, score, coverage, passage.rank))
+                    out.append(Candidate(ctx, start, end, span, score, coverage, rank))
         return out, rejections
 
     @staticmethod

@@ -47,6 +47,7 @@ class DocContext:
     main_places: list[str]
     doc_years: list[int]
     people: set[str] = field(default_factory=set)
+    all_years: set[int] = field(default_factory=set)  # every year the text names
 
     def paragraph_of(self, position: int) -> Paragraph:
         for paragraph in self.paragraphs:
@@ -79,6 +80,7 @@ def build_doc_context(doc: Document, norm: str) -> DocContext:
         main_places=main,
         doc_years=sorted(set(doc_years)),
         people=people,
+        all_years=set(years(norm)),
     )
 
 

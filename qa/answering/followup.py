@@ -8,6 +8,7 @@ meeting. Questions that stand on their own are returned unchanged."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Sequence
 
 from ..normalize import normalize
@@ -76,58 +77,97 @@ def _is_followup(question: str, norm: str) -> bool:
     return not _context_items(norm) and len(norm) <= 15
 
 
+_NOT_METRIC = {"的", "其中", "全市", "全国", "是", "了", "在", "和", "与", "及", "共", "总共", "一共", "累计"}
+
+
+def _is_metric_word(word: str) -> bool:
+    return (
+        len(word) >= 2
+        and word not in _NOT_METRIC
+        and re.fullmatch(r"[\u4e00-\u9fffA-Za-z]+", word) is not None
+        and not find_places(word)
+        and not _WH.search(word)
+    )
+
+
 def _substitute(prev: str, phrase: str) -> str | None:
-    """Swap the word of the previous question that `phrase` replaces (same head character)."""
-    norm_prev = normalize(prev)
-    words = get_jieba().lcut(norm_prev)
+    """Swap the metric of the previous question for `phrase`: the run of content words that ends
+    in a word with the phrase's head character (商标注册申请量 -> 有效注册商标量, 金奖 -> 银奖)."""
+    words = get_jieba().lcut(normalize(prev))
     head = normalize(phrase)[-1:]
-    position = 0
-    best: tuple[int, int] | None = None
+    offsets, position = [], 0
     for word in words:
-        if len(word) >= 2 and word.endswith(head) and not find_places(word) and not YEAR.search(word):
-            best = (position, position + len(word))
+        offsets.append(position)
         position += len(word)
-    if best is None:
+    last = max((i for i, w in enumerate(words) if w.endswith(head) and _is_metric_word(w)), default=None)
+    if last is None:
         return None
-    return prev[: best[0]] + phrase + prev[best[1] :]
+    first = last
+    while first > 0 and _is_metric_word(words[first - 1]):
+        first -= 1
+    start, end = offsets[first], offsets[last] + len(words[last])
+    return prev[:start] + phrase + prev[end:]
 
 
-def _resolve_one(question: str, prev: str | None, prev_answer: str | None) -> str:
-    text = _clean(question)
-    norm = normalize(text)
-    if prev is None or not text or not _is_followup(text, norm):
-        return question.strip()
-    if prev_answer and re.fullmatch(r"[\u4e00-\u9fff]{2,4}", prev_answer):
-        text = re.sub(r"^(他|她)", prev_answer, text)
-    body = _CONNECTOR.sub("", text).strip()
-    prev = _clean(prev)
-    if body.endswith("呢") and not _WH.search(normalize(body[:-1])):
-        phrase = body[:-1].strip()
-        if not phrase:
-            return prev + "?"
-        if not _strip_context(phrase).strip("的 "):
-            # only a new place / year / edition / period: keep everything else
-            return phrase + _strip_context(prev) + "?"
-        swapped = _substitute(prev, phrase)
-        if swapped:
-            return swapped + "?"
-        context = "".join(_context_items(normalize(prev)))
-        return f"{context}{phrase}{_NEUTRAL_WH}?"
-    topic = _topic(prev)
-    own = _context_items(norm)
-    if own:
-        topic = _strip_context(topic) if any(not c.isdigit() for c in own) else topic
-    return f"{topic},{body}?"
+_THIS_FIGURE = re.compile(r"这个数字|这一数字|这个数|该数字|这个数据|该数据")
+
+
+@dataclass
+class _Conversation:
+    """What the conversation has fixed so far.
+
+    `anchor` is the last complete question (asked in full, or completed from 'X呢'): the subject
+    later questions lean on. `previous` is the last resolved question, whatever its form."""
+
+    anchor: str | None = None
+    previous: str | None = None
+    last_answer: str | None = None
+
+    def resolve(self, question: str) -> tuple[str, bool]:
+        """The resolved question, and whether it is complete (may anchor what follows)."""
+        text = _clean(question)
+        norm = normalize(text)
+        if self.anchor is None or not text or not _is_followup(text, norm):
+            return question.strip(), True
+        if self.last_answer and re.fullmatch(r"[\u4e00-\u9fff]{2,4}", self.last_answer):
+            text = re.sub(r"^(他|她)", self.last_answer, text)
+        body = _CONNECTOR.sub("", text).strip()
+        anchor = _clean(self.anchor)
+        if body.endswith("呢") and not _WH.search(normalize(body[:-1])):
+            phrase = body[:-1].strip()
+            if not phrase:
+                return anchor + "?", True
+            if not _strip_context(phrase).strip("的 "):
+                # only a new place / year / edition / period: the same question there / then
+                return phrase + _strip_context(anchor) + "?", True
+            for base in (_clean(self.previous or anchor), anchor):
+                swapped = _substitute(base, phrase)
+                if swapped:
+                    return swapped + "?", True
+            context = "".join(_context_items(normalize(anchor)))
+            return f"{context}{phrase}{_NEUTRAL_WH}?", True
+        # its own asking phrase: the same subject, asked something else
+        subject = self.previous if _THIS_FIGURE.search(norm) and self.previous else anchor
+        topic = _topic(subject)
+        own = _context_items(norm)
+        if own:
+            topic = _strip_context(topic)
+        return f"{topic},{body}?", False
+
+    def add_user(self, question: str) -> str:
+        resolved, complete = self.resolve(question)
+        if complete:
+            self.anchor = resolved
+        self.previous = resolved
+        return resolved
 
 
 def resolve_followup(question: str, history: Sequence[Turn]) -> str:
     """The question with what the conversation left implicit made explicit."""
-    resolved: str | None = None
-    last_answer: str | None = None
-    turns = list(history)[-2 * MAX_TURNS :]
-    for turn in turns:
+    conversation = _Conversation()
+    for turn in list(history)[-2 * MAX_TURNS :]:
         if turn.role == "user":
-            resolved = _resolve_one(turn.content, resolved, last_answer)
+            conversation.add_user(turn.content)
         else:
-            last_answer = turn.content.strip() or None
-    return _resolve_one(question, resolved, last_answer)
+            conversation.last_answer = turn.content.strip() or None
+    return conversation.resolve(question)[0]

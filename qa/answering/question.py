@@ -43,7 +43,7 @@ _RANKING = re.compile(r"第几|排名多少|排多少|排在?第几|位居第几
 _RATIO = re.compile(r"几倍|多少倍|百分之几|多大比例|多少比例|比例是|占比|占全国的?多少|占多少|几分之几|增长多少|增长了多少")
 _PERSON = re.compile(r"谁|哪位|叫什么名字|什么人")
 _TITLE_HEADS = ("条例", "规划", "计划", "办法", "政策", "宣言", "规范", "指引", "方案", "文件", "标准", "意见", "法规", "全称", "名称")
-_NAMED_HEADS = ("机制", "行动", "活动", "产品", "服务", "模式", "措施", "项目", "平台", "行动计划", "商标", "案例", "品牌", "产业", "体系")
+_NAMED_HEADS = ("机制", "行动", "活动", "产品", "服务", "模式", "措施", "项目", "平台", "行动计划", "商标", "案例", "品牌", "产业", "体系", "案件")
 _QUANTITY_UNIT = re.compile(r"(?:多少|几)(万|亿)?(亿美元|万美元|美元|亿元|万元|元|批次|家次|件|家|项|宗|个|次|名|人|场|份|起|批|篇|所|条|届|年|天|周|方面|类|种|款)")
 _ENTITY_HEADS = ("部门", "单位", "组织", "机构", "银行", "企业", "城市", "区域", "公司", "法院", "协会", "联盟")
 _WH_TOKEN = re.compile(r"几|哪|谁|多少|什么|^那")
@@ -66,11 +66,33 @@ class Question:
     cloze_left: str = ""  # question text right before the wh-word
     cloze_right: str = ""  # question text right after it
     list_size: int | None = None  # 哪五个方面 -> 5
+    focus: str | None = None  # the term the asking phrase is about: 几项[银奖], [专利授权量]是多少
 
 
 def _list_size(norm: str) -> int | None:
     match = re.search(r"哪([两二三四五六七八九十\d]+)[个项种类条家位区]", norm)
     return cn_to_int(match.group(1)) if match else None
+
+
+_MEASURED = re.compile(r"[是有为]?(?:多少|几)[万亿]?(?:家次|批次|[件家项宗个次名人场份起批篇所条届年天倍位])")
+
+
+def _focus(norm: str, wh: re.Match[str] | None, places: list[str], kind: Kind) -> str | None:
+    """The content word the question asks about: after a measured asking phrase ('几项银奖'),
+    else the last one before the asking phrase ('专利授权量是多少')."""
+    if wh is None:
+        return None
+    measured = _MEASURED.match(norm, wh.start()) if kind is Kind.quantity else None
+    left = content_terms(norm[: wh.start()], places)
+    right = content_terms(norm[measured.end() if measured else wh.end() :], places)
+    longest = lambda terms: max(terms, key=len) if terms else None  # noqa: E731
+    if measured and right:
+        first = [t for t in right if norm.find(t, measured.end()) == measured.end()] or right[:1]
+        return longest([t for t in right if t.startswith(first[0][:1])][:3]) or first[0]
+    if left:
+        ending = [t for t in left if norm[: wh.start()].rstrip("的是为有").endswith(t)]
+        return longest(ending) or left[-1]
+    return longest(right[:3])
 
 
 def _strip_q(norm: str) -> str:
@@ -155,6 +177,7 @@ def analyze(question: str) -> Question:
             if re.search(re.escape(t) + "(?!会)", norm) and not any(t in o and t != o for o in PERSON_TITLES if o in norm)
         ],
         list_size=_list_size(norm),
+        focus=_focus(norm, wh, places, kind),
         role_verbs=[v for v in ROLE_VERBS if v in norm],
         head=head,
         cloze_left=left,

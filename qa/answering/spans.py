@@ -18,17 +18,23 @@ TITLE = re.compile(r"《[^《》]{2,80}》")
 QUOTED = re.compile(r"“[^“”]{1,60}”|「[^「」]{1,60}」|\"[^\"]{1,60}\"")
 LIST_RUN = re.compile(r"[^,，;；。:：、“”《》()（）]{1,30}(?:、[^,，;；。:：、“”《》()（）]{1,30})+")
 LABEL_VALUE = re.compile(r"(?:地点|地址|会址)[:：]\s*([^,，;；。\s]{2,30})")
-ORG_SUFFIX = re.compile(r"[\u4e00-\u9fff()（）]{2,24}?(?:监督管理局|管理局|知识产权局|市场监管局|法院|检察院|海关|银行|分行|联盟|协会|商会|中心|委员会|政府|公安局|集团|公司|大学|学院|办公室|局|厅|部)")
+ORG_SUFFIX = re.compile(
+    r"[\u4e00-\u9fff]{2,24}?(?:监督管理局|管理局|知识产权局|市场监管局|公安局|法院|检察院|海关|银行|分行|联盟|协会|商会"
+    r"|中心|委员会|政府|集团|公司|大学|学院|办公室|研究院)"
+)
+_ORG_END = re.compile(ORG_SUFFIX.pattern + "$")
+_LOCATION_END = re.compile(r"(室|厅|馆|中心|大厦|酒店|会场|广场|楼|园|城|岛|港|区|县|市|省|镇|村|大学)$")
+_MEANINGFUL = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 _PUNCT = set(",，;；。:：、!?！？()（）“”《》「」 ")
 # words that open a clause rather than belong to a list item or a name
 _LEAD_WORDS = {
     "代表", "为", "是", "包括", "有", "在", "对", "向", "由", "将", "和", "及", "以及", "与", "其中", "如", "即",
-    "建成", "运营", "建设", "推动", "发布", "出台", "印发", "涵盖", "覆盖", "聚焦", "我市", "全市", "构建", "建立",
-    "开展", "围绕", "引导", "组织", "实施", "形成", "提供", "等", "并", "并由", "一", "一宗",
+    "建成", "推动", "出台", "印发", "涵盖", "聚焦", "我市", "全市", "围绕", "引导", "等", "并", "并由", "一", "一宗",
 }
 LOCATION = re.compile(r"在([^,，。;；在]{2,20}?)(?:召开|举行|举办|[,，])")
 ORG_HEADS = ("部门", "单位", "组织", "机构", "银行", "法院", "协会", "联盟", "公司")
 _PARTICLES = "了的是为在"
+_ASKS_KIND = re.compile(r"什么|哪类|哪种|哪一类|哪一种")
 
 
 @dataclass(frozen=True)
@@ -223,7 +229,7 @@ def named_spans(s: str, q: Question) -> list[Span]:
     for m in QUOTED.finditer(s):
         end = m.end()
         head_follows = bool(q.head) and s.startswith(q.head, end)
-        if head_follows and re.search(r"什么", q.norm):
+        if head_follows and _ASKS_KIND.search(q.norm):
             end += len(q.head)  # 什么机制 -> “…”机制
         elif head_follows:
             pass
@@ -253,33 +259,32 @@ def cloze_spans(s: str, q: Question) -> list[Span]:
         if found >= 0:
             left_end = found + n
             break
-    right_start = None
+    right_start, matched = None, 0
     right_words = _words(right)
     for skip in range(0, min(3, len(right_words))):
         tail = "".join(right_words[skip:])
-        for n in range(min(len(tail), 12), 1, -1):
+        for n in range(min(len(tail), 12), max(1, matched), -1):
             found = s.find(tail[:n], left_end or 0)
             if found >= 0:
-                right_start = found
+                right_start, matched = found, n
                 break
-        if right_start is not None:
-            break
     if left_end is not None and right_start is not None and 0 < right_start - left_end <= 40:
         start, end = left_end, right_start
         while end > start and s[end - 1] in _PARTICLES:
             end -= 1
-        if q.head and re.search(r"什么", q.norm):
+        if q.head and _ASKS_KIND.search(q.norm):
             head_at = s.find(q.head, end, end + 16)
             if head_at >= 0 and not any(ch in _PUNCT for ch in s[end:head_at]):
                 end = head_at + len(q.head)
+        start, end = _trim_punct(s, start, end)
         gap = s[start:end]
-        if gap and not any(ch in "。;；" for ch in gap):
+        if len(_MEANINGFUL.findall(gap)) >= 2 and not any(ch in "。;；" for ch in gap):
             return [Span(start, end, Kind.entity, 1.0)]
     if left_end is not None:
         end = left_end
         while end < len(s) and s[end] not in _PUNCT and end - left_end < 30:
             end += 1
-        if end > left_end:
+        if len(_MEANINGFUL.findall(s[left_end:end])) >= 2:
             return [Span(left_end, end, Kind.entity, 0.6)]
     if right_start is not None and right_start > 0:
         start = right_start
@@ -289,21 +294,38 @@ def cloze_spans(s: str, q: Question) -> list[Span]:
         while words and words[0] in _LEAD_WORDS:
             words.pop(0)
         text = "".join(words)
-        if text:
-            return [Span(right_start - len(text), right_start, Kind.entity, 0.5)]
+        end = right_start
+        if q.head and _ASKS_KIND.search(q.norm) and s.startswith(q.head, end):
+            end += len(q.head)
+        start, end = _trim_punct(s, right_start - len(text), end)
+        if len(_MEANINGFUL.findall(s[start:end])) >= 2:
+            return [Span(start, end, Kind.entity, 0.5)]
     return []
+
+
+def _trim_punct(s: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and s[start] in _PUNCT and s[start] not in "“「《":
+        start += 1
+    while end > start and s[end - 1] in _PUNCT and s[end - 1] not in "”」》":
+        end -= 1
+    return start, end
 
 
 def entity_spans(s: str, q: Question) -> list[Span]:
     out = cloze_spans(s, q)
     if q.head == "地点":
+        out = [sp for sp in out if _LOCATION_END.search(s[sp.start : sp.end])]
         out += [Span(m.start(1), m.end(1), Kind.entity, 1.0) for m in LABEL_VALUE.finditer(s)]
         out += [Span(m.start(1), m.end(1), Kind.entity, 0.8) for m in LOCATION.finditer(s)]
         return out
     if q.head in ORG_HEADS:
-        # an organisation is asked for: only spans that name one
+        # an organisation is asked for: only spans that name one, of the kind asked when it is
+        # a specific one (哪家公司 wants a 公司, not an association)
+        specific = {"公司": ("公司",), "银行": ("银行", "分行"), "法院": ("法院",), "协会": ("协会",), "联盟": ("联盟",)}
+        endings = specific.get(q.head)
         orgs = [Span(m.start(), m.end(), Kind.entity, 0.8) for m in ORG_SUFFIX.finditer(s)]
-        return orgs + [sp for sp in out if ORG_SUFFIX.search(s[sp.start : sp.end])]
+        orgs += [sp for sp in out if _ORG_END.search(s[sp.start : sp.end])]
+        return [sp for sp in orgs if endings is None or s[sp.start : sp.end].endswith(endings)]
     out += [Span(sp.start, sp.end, Kind.entity, sp.strength * 0.7) for sp in named_spans(s, q)]
     return out
 
