@@ -72,7 +72,9 @@ class Settings(BaseSettings):
     top_k: int = Field(default=5, ge=1, le=50)
     hnsw_threshold: int = Field(default=20000, ge=1, description="chunks above which FAISS uses HNSW")
     hnsw_m: int = Field(default=32, ge=4)
-    hnsw_ef_search: int = Field(default=128, ge=8)
+    hnsw_ef_search: int = Field(
+        default=256, ge=8, description="HNSW search breadth (256: recall@10 >= 0.95 of flat at 100k chunks, qa bench)"
+    )
     rebuild_stale: bool = Field(default=False, description="rebuild a stale index instead of refusing")
 
     # scale-out backend
