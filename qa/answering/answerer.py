@@ -155,6 +155,7 @@ class Answerer:
         weights: dict[str, float],
     ) -> tuple[list[Candidate], dict[str, int]]:
         rejections = {"place": 0, "year": 0, "ordinal": 0, "title": 0, "coverage": 0, "span": 0}
+        best_rejected: list = [-1.0, "coverage"]  # coverage and reason of the closest miss
         seen: set[tuple[str, int]] = set()
         out: list[Candidate] = []
         newest = max((c.doc.published or "" for c in contexts.values()), default="")
@@ -175,34 +176,40 @@ class Answerer:
                 seen.add((ctx.doc.doc_id, start))
                 s = ctx.norm[start:end]
                 scope = sentence_scope(ctx, start, end)
+                coverage = self._coverage(s, weights)
+                context_cov = self._coverage(scope.text + ctx.doc.title, weights)
+
+                def reject(reason: str) -> None:
+                    rejections[reason] += 1
+                    if coverage > best_rejected[0]:
+                        best_rejected[:] = [coverage, reason]
+
                 if q.places and not all(p in scope.places or p in s for p in q.places):
-                    rejections["place"] += 1
+                    reject("place")
                     continue
                 # a year asked about must be the sentence's year; an undated passage cannot vouch for it
                 year_clash = bool(q.years) and not (set(q.years) & scope.years)
                 if year_clash and not scope.years and set(q.years) & ctx.all_years:
                     year_clash = False  # undated here, but the document is about that year
                 if year_clash and q.kind is not Kind.date:
-                    rejections["year"] += 1
+                    reject("year")
                     continue
                 if q.ordinals and scope.ordinals and not (q.ordinals & scope.ordinals):
-                    rejections["ordinal"] += 1
+                    reject("ordinal")
                     continue
                 if q.kind is Kind.person and q.titles and not any(t in s for t in q.titles):
-                    rejections["title"] += 1
+                    reject("title")
                     continue
-                coverage = self._coverage(s, weights)
-                context_cov = self._coverage(scope.text + ctx.doc.title, weights)
                 # a figure must be stated next to its metric; other answers may lean on context
                 needed = coverage if q.kind in NUMERIC_KINDS else max(coverage, 0.5 * context_cov + 0.5 * coverage)
                 if q.kind in NUMERIC_KINDS and coverage < MIN_COVERAGE and focus_known and q.focus in s:
                     needed = 0.5 * coverage + 0.5 * context_cov  # the metric is here, its subject just before
                 if needed < MIN_COVERAGE - (0.1 if rank == 1 else 0.0):
-                    rejections["coverage"] += 1
+                    reject("coverage")
                     continue
                 spans = [sp for sp in find_spans(s, q, ctx.people) if s[sp.start : sp.end] not in q.norm]
                 if not spans:
-                    rejections["span"] += 1
+                    reject("span")
                     continue
                 anchors = [m.end() for t in weights for m in re.finditer(re.escape(t), s)]
                 recency = 0.03 if (not q.years and ctx.doc.published and ctx.doc.published == newest) else 0.0
@@ -226,6 +233,7 @@ class Answerer:
                         - (0.15 if year_clash else 0.0)
                     )
                     out.append(Candidate(ctx, start, end, span, score, coverage, rank))
+        rejections["closest"] = best_rejected[1]
         return out, rejections
 
     @staticmethod
@@ -259,17 +267,19 @@ class Answerer:
         return max(0.0, min(1.0, value))
 
     @staticmethod
-    def _reason(q: Question, rejections: dict[str, int]) -> str:
-        if rejections["year"] and q.years:
+    def _reason(q: Question, rejections: dict) -> str:
+        """Why nothing qualified, told from the sentence that came closest."""
+        closest = rejections.get("closest")
+        if closest == "year" and q.years:
             years = "、".join(f"{y}年" for y in q.years)
             return f"语料中相关内容说的不是{years}的情况,没有{years}的这项数据。"
-        if rejections["place"] and q.places:
+        if closest == "place" and q.places:
             return f"语料中相关内容说的不是{'、'.join(q.places)}的情况。"
-        if rejections["ordinal"]:
+        if closest == "ordinal":
             return "语料中相关内容说的是另一届(期)的情况,没有问到的这一届。"
-        if rejections["title"]:
+        if closest == "title" and q.titles:
             return f"语料中没有提到{'、'.join(q.titles)}是谁。"
-        if rejections["span"]:
+        if closest == "span":
             return f"找到了相关段落,但其中没有给出{KIND_LABELS[q.kind]}。"
         return "语料中没有找到与这个问题相关的内容。"
 
