@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..settings import Settings
-from .common import Progress, child_env, cli_options, qa_command
+from .common import Progress, child_env, cli_options, no_progress, qa_command
 from .stats import summary
 
 CONNECTIONS = 4
@@ -198,6 +198,7 @@ def run_http(
         out["load_uncached"] = load(port, questions, seconds, workdir)
         progress("http load (cache off)", 1, 1)
     with serve(settings, index_dir, workdir) as port:
+        sequential(port, questions[:1], no_progress)  # the model loads on the first question
         progress("http load (default)", 0, 1)
         out["load_default"] = load(port, questions, seconds, workdir)
         progress("http load (default)", 1, 1)

@@ -26,6 +26,7 @@ def run_bench(
     http_seconds: float | None = None,
 ) -> tuple[dict, Path, Path]:
     started = time.perf_counter()
+    logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
     report: dict = {
         "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "quick": quick,
