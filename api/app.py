@@ -4,6 +4,7 @@ the lifespan (never at import), unless a ready one is passed in (tests, `qa serv
 from __future__ import annotations
 
 import logging
+import threading
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import AsyncIterator
@@ -42,7 +43,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.limiter = anyio.CapacityLimiter(PIPELINE_CONCURRENCY)
+        app.state.pipeline_slots = threading.BoundedSemaphore(PIPELINE_CONCURRENCY)
         app.state.reload_lock = anyio.Lock()
         if app.state.pipeline is None:
             log.info("loading the index from %s", settings.index_dir)

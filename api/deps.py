@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import logging
 import secrets
+import threading
+import time
 from typing import Annotated, Callable, TypeVar
 
 import anyio
@@ -82,10 +84,23 @@ def index_error(exc: IndexError_) -> ApiError:
 async def run_in_budget(request: Request, fn: Callable[[], T], what: str) -> T:
     """Run blocking pipeline work in a worker thread, within settings.request_timeout_s -> 504."""
     settings: Settings = request.app.state.settings
-    limiter: anyio.CapacityLimiter = request.app.state.limiter
+    slots: threading.BoundedSemaphore = request.app.state.pipeline_slots
+    deadline = time.monotonic() + settings.request_timeout_s
+
+    def in_slot() -> T:
+        # The slot is taken and given back by the worker thread itself, so work that outlives its
+        # request (abandoned at the time budget) still counts against PIPELINE_CONCURRENCY; an
+        # anyio limiter would be released at the 504 and let slow work pile up.
+        if not slots.acquire(timeout=max(0.0, deadline - time.monotonic())):
+            raise TimeoutError
+        try:
+            return fn()
+        finally:
+            slots.release()
+
     try:
         with anyio.fail_after(settings.request_timeout_s):
-            return await anyio.to_thread.run_sync(fn, limiter=limiter, abandon_on_cancel=True)
+            return await anyio.to_thread.run_sync(in_slot, abandon_on_cancel=True)
     except TimeoutError:
         log.warning("%s took longer than %.1fs", what, settings.request_timeout_s)
         raise ApiError(

@@ -24,7 +24,7 @@ def record(section: str, name: str, outcome: str, **figures: object) -> None:
 REPORT = Path(__file__).resolve().parent.parent / "eval" / "reports" / "reliability.md"
 RUN = (
     "rm -rf tests/artifacts/reliability && .venv/bin/pytest -m '' tests/test_corpus_faults.py "
-    "tests/test_index_faults.py tests/test_api_fuzz.py tests/test_security.py tests/test_reload_live.py "
+    "tests/test_index_faults.py tests/test_api_fuzz.py tests/test_security.py tests/test_overload.py tests/test_reload_live.py "
     "tests/test_load.py && .venv/bin/python tests/_reliability.py"
 )
 FINDINGS = [
@@ -41,6 +41,10 @@ FINDINGS = [
     "HTTP: a lone surrogate in a question or history turn (JSON \"\\ud800\", or CESU-8 bytes) passed validation "
     "and made normalization and the response fail with a 500; text fields now drop surrogates like control characters.",
     "HTTP: top_k 10.0 (an integer in JSON Schema, as published in /openapi.json) was refused with 422; now taken as 10.",
+    "HTTP overload: the concurrency cap (4 pipeline calls) was an anyio limiter released when a request hit its "
+    "time budget (504) while its worker thread kept running, so a stream of slow requests piled up pipeline "
+    "calls (18 at once in the test). The slot is now held by the worker thread for as long as the work runs, "
+    "and a request that cannot get one within its budget never starts.",
 ]
 LEFT_ALONE = [
     "A UTF-16 file without a BOM and without ASCII characters decodes as GB18030 mojibake and is indexed "
@@ -84,6 +88,7 @@ def render() -> str:
     data = _latest()
     corpus, index, api = data.get("corpus", {}), data.get("index", {}), data.get("api", {})
     reload_, load, security = data.get("reload", {}), data.get("load", {}), data.get("security", {})
+    overload = data.get("overload", {})
     stamps = sorted(row["at"] for section in data.values() for row in section.values())
 
     statuses: dict[str, int] = {}
@@ -113,7 +118,7 @@ def render() -> str:
         "| what | figure |",
         "|---|---|",
         f"| HTTP requests sent (fuzzing, schemathesis, security, reload, load) | {sum(statuses.values()) + named.get('cases', 0)} |",
-        f"| responses by class (named bad-request cases not included) | 2xx {by_class['2xx']}, 4xx {by_class['4xx']}, "
+        f"| responses by class (not counting the named bad-request cases, nor the deliberate 504s of the overload test) | 2xx {by_class['2xx']}, 4xx {by_class['4xx']}, "
         f"5xx {by_class['5xx']} |",
         f"| hypothesis examples (at most 150 per property, 6 properties) | {hyp.get('examples', '-')} |",
         f"| schemathesis cases ({schema.get('operations', '-')} operations, 60 examples each) | {schema.get('cases', '-')} |",
@@ -129,6 +134,11 @@ def render() -> str:
             f"| server RSS: start / after warm-up / end | {row['rss_start_kib'] // 1024} / {row['rss_after_warmup_kib'] // 1024} / "
             f"{row['rss_end_kib'] // 1024} MiB (end − warm-up: {(row['rss_end_kib'] - row['rss_after_warmup_kib']) / 1024:+.1f} MiB) |",
         ]
+    for row in overload.values():
+        lines.append(
+            f"| overload: answers slower than the time budget | {row['requests']} requests, all 504; at most "
+            f"{row['most_concurrent']} pipeline calls at once (cap {row['cap']}) |"
+        )
     for row in reload_.values():
         lines.append(
             f"| reload under load | {row['requests']} requests from {row['clients']} clients, all 200; "
@@ -150,7 +160,8 @@ def render() -> str:
     lines += _table([r for r in index.values() if "damage" not in r])
     lines += ["", "## 3. Reload while serving (tests/test_reload_live.py)", ""] + _table(list(reload_.values()))
     lines += ["", "## 4. Bad requests (tests/test_api_fuzz.py)", ""] + _table(list(api.values()))
-    lines += ["", "## 5. Load (tests/test_load.py)", ""] + _table(list(load.values()))
+    lines += ["", "## 5. Load (tests/test_load.py) and overload (tests/test_overload.py)", ""]
+    lines += _table(list(load.values()) + list(overload.values()))
     lines += ["", "## 6. Security (tests/test_security.py)", ""] + _table(list(security.values()))
     return "\n".join(lines) + "\n"
 
