@@ -97,15 +97,18 @@ def validation_details(exc: RequestValidationError) -> list[dict[str, Any]]:
     return details
 
 
+MALFORMED_JSON = (
+    "the request body is not valid JSON: send a JSON object with Content-Type: application/json "
+    "(the fields are described at /openapi.json)"
+)
+# what FastAPI raises for a body json.loads cannot even decode (invalid UTF-8, for instance)
+_UNPARSABLE_BODY = "There was an error parsing the body"
+
+
 async def _validation_handler(request: Request, exc: RequestValidationError) -> JSONResponse:
     errors = exc.errors()
     if any(e.get("type") == "json_invalid" for e in errors):
-        return error_response(
-            400,
-            "malformed_json",
-            "the request body is not valid JSON: send a JSON object with Content-Type: application/json "
-            "(the fields are described at /openapi.json)",
-        )
+        return error_response(400, "malformed_json", MALFORMED_JSON)
     details = validation_details(exc)
     message = "; ".join(d["problem"] for d in details)
     return error_response(422, "invalid_request", f"invalid request: {message}", details)
@@ -125,6 +128,8 @@ async def _http_error_handler(request: Request, exc: StarletteHTTPException) -> 
         message = f"{request.method} is not allowed on {request.url.path}; see /openapi.json"
     elif exc.status_code >= 500:
         message = "internal error"
+    elif exc.status_code == 400 and exc.detail == _UNPARSABLE_BODY:
+        return error_response(400, "malformed_json", MALFORMED_JSON + "; it must be UTF-8")
     else:
         message = str(exc.detail)
     return error_response(exc.status_code, _HTTP_CODES.get(exc.status_code, "error"), message,

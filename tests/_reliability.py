@@ -41,6 +41,8 @@ FINDINGS = [
     "HTTP: a lone surrogate in a question or history turn (JSON \"\\ud800\", or CESU-8 bytes) passed validation "
     "and made normalization and the response fail with a 500; text fields now drop surrogates like control characters.",
     "HTTP: top_k 10.0 (an integer in JSON Schema, as published in /openapi.json) was refused with 422; now taken as 10.",
+    "HTTP: a JSON body that is not UTF-8 got FastAPI's bare 400 `There was an error parsing the body`; it now "
+    "gets the service's malformed_json error saying what to send.",
     "HTTP overload: the concurrency cap (4 pipeline calls) was an anyio limiter released when a request hit its "
     "time budget (504) while its worker thread kept running, so a stream of slow requests piled up pipeline "
     "calls (18 at once in the test). The slot is now held by the worker thread for as long as the work runs, "
@@ -49,8 +51,9 @@ FINDINGS = [
 LEFT_ALONE = [
     "A UTF-16 file without a BOM and without ASCII characters decodes as GB18030 mojibake and is indexed "
     "(telling it apart needs a heuristic; none added).",
-    "Invalid UTF-8 in a JSON body gets FastAPI's generic 400 `There was an error parsing the body`, not the "
-    "service's own malformed_json message.",
+    "The corpus walk follows symbolic links and only skips hidden files, not hidden directories: a link to a "
+    "file outside corpus/, or a .txt inside corpus/.git/, is indexed and served by /documents. The corpus is "
+    "the operator's directory, so this is noted, not changed.",
 ]
 
 

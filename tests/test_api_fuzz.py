@@ -250,8 +250,10 @@ def test_concrete_bad_requests(client, pipeline) -> None:
     assert huge.status_code == 413
     for raw, status in [(b'{"question": "x"', 400), (b'{"question": "\xff\xfe"}', 400), (b"", 422)]:
         response = client.post("/ask", content=raw, headers={"content-type": "application/json"})
-        check(response, pipeline)
+        body = check(response, pipeline)
         assert response.status_code == status, (raw, response.text)
+        if status == 400:
+            assert body["error"]["code"] == "malformed_json" and "not valid JSON" in body["error"]["message"]
     record("api", "named bad requests", "each got its expected status", cases=len(cases) + 4)
 
 
