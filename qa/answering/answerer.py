@@ -30,6 +30,7 @@ KIND_LABELS = {
     Kind.entity: "答案",
 }
 MIN_COVERAGE = 0.3  # share of the question's term weight a sentence must contain
+RECENCY_WINDOW = 0.15  # answers this close to the best compete on recency when no year is asked
 DOC_WIDEN = 2  # documents whose every sentence is a candidate
 NUMERIC_KINDS = (Kind.quantity, Kind.ratio, Kind.streak, Kind.ranking)
 _CLAUSE_END = ",，;；。!?！？"
@@ -127,6 +128,11 @@ class Answerer:
         if not candidates:
             return abstain(self._reason(q, rejections))
         best = max(candidates, key=lambda c: (c.score, -c.passage_rank, -c.start))
+        if not q.years:
+            # no year asked: of the answers about as good as the best, the most recent document's
+            # is the current figure (and as_of says which date it is from)
+            close = [c for c in candidates if c.score >= best.score - RECENCY_WINDOW]
+            best = max(close, key=lambda c: (c.ctx.effective_year, c.score, -c.passage_rank, -c.start))
         confidence = self._confidence(best, candidates)
         if confidence < self.settings.min_confidence:
             return abstain(
@@ -158,7 +164,6 @@ class Answerer:
         best_rejected: list = [-1.0, "coverage"]  # coverage and reason of the closest miss
         seen: set[tuple[str, int]] = set()
         out: list[Candidate] = []
-        newest = max((c.doc.published or "" for c in contexts.values()), default="")
         # in the answer's own clause, the places asked about count as terms too
         average = sum(weights.values()) / len(weights) if weights else 1.0
         clause_weights = weights | {place: average for place in q.places}
@@ -212,7 +217,6 @@ class Answerer:
                     reject("span")
                     continue
                 anchors = [m.end() for t in weights for m in re.finditer(re.escape(t), s)]
-                recency = 0.03 if (not q.years and ctx.doc.published and ctx.doc.published == newest) else 0.0
                 prior = 1.0 / (rank + 1)
                 year_bonus = 0.05 if q.years and scope.explicit_years and (set(q.years) & scope.years) else 0.0
                 split_list = q.kind is not Kind.listing
@@ -228,7 +232,6 @@ class Answerer:
                         + 0.2 * span.strength
                         + 0.07 * self._proximity(span, anchors)
                         + focus
-                        + recency
                         + year_bonus
                         - (0.15 if year_clash else 0.0)
                     )

@@ -49,6 +49,13 @@ class DocContext:
     people: set[str] = field(default_factory=set)
     all_years: set[int] = field(default_factory=set)  # every year the text names
 
+    @property
+    def effective_year(self) -> int:
+        """Publication year, or for an undated document the latest year it names."""
+        if self.doc.published:
+            return int(self.doc.published[:4])
+        return max(self.all_years, default=0)
+
     def paragraph_of(self, position: int) -> Paragraph:
         for paragraph in self.paragraphs:
             if paragraph.start <= position < paragraph.end:

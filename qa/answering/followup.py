@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Sequence
+
+from jieba import posseg
 
 from ..normalize import normalize
 from ..tokenize import get_jieba
@@ -63,9 +66,13 @@ def _topic(prev: str) -> str:
     before, after = prev[: match.start()], prev[match.end() :]
     before = re.sub(r"(是|为|有|的)$", "", before)
     if not _clean(after):
-        words = get_jieba().lcut(before)
-        if words and len(words[-1]) >= 2 and not _context_items(normalize(words[-1])) and len(words) > 2:
-            before = "".join(words[:-1])
+        # '…获奖多少项' / '…的主持人是谁': the verb or role asked about goes; a metric stays
+        words = list(_pos().cut(before))
+        if len(words) > 2:
+            last = words[-1]
+            asked_role = match.group(0).endswith("谁")
+            if len(last.word) >= 2 and not _context_items(normalize(last.word)) and (asked_role or last.flag.startswith("v")):
+                before = "".join(w.word for w in words[:-1])
     return _clean(before + after).rstrip("的了,，")
 
 
@@ -109,6 +116,11 @@ def _substitute(prev: str, phrase: str) -> str | None:
     return prev[:start] + phrase + prev[end:]
 
 
+@lru_cache(maxsize=1)
+def _pos() -> posseg.POSTokenizer:
+    return posseg.POSTokenizer(get_jieba())
+
+
 _THIS_FIGURE = re.compile(r"这个数字|这一数字|这个数|该数字|这个数据|该数据")
 
 
@@ -140,7 +152,7 @@ class _Conversation:
             if not _strip_context(phrase).strip("的 "):
                 # only a new place / year / edition / period: the same question there / then
                 return phrase + _strip_context(anchor) + "?", True
-            for base in (_clean(self.previous or anchor), anchor):
+            for base in (anchor, _clean(self.previous or anchor)):
                 swapped = _substitute(base, phrase)
                 if swapped:
                     return swapped + "?", True

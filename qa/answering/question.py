@@ -95,7 +95,12 @@ def _focus(norm: str, wh: re.Match[str] | None, places: list[str], kind: Kind) -
     return longest(right[:3])
 
 
+# separable verbs split by 的 in speech: 谁致的辞 -> 谁致辞, 讲的话 -> 讲话
+_SEPARABLE = re.compile(r"(致|讲|发|作|开|签|剪|揭)的(辞|话|言|报告|会|约|彩|牌)")
+
+
 def _strip_q(norm: str) -> str:
+    norm = _SEPARABLE.sub(r"\1\2", norm)
     return norm.strip().rstrip("?？!！。. ").strip()
 
 

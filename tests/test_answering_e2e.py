@@ -1,0 +1,107 @@
+"""The answerer end to end over the seed corpus: answers, citations, abstentions, follow-ups."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.normalize import normalize
+from qa.pipeline import Pipeline
+from qa.types import Turn
+
+
+def check_citations(pipeline: Pipeline, result) -> None:
+    """Every quote is the document's own text at its offsets, and the answer lies inside one."""
+    assert result.citations, "an answer without a citation"
+    for c in result.citations:
+        doc = pipeline.documents[c.doc_id]
+        assert doc.text[c.start : c.end] == c.quote
+        assert c.title == doc.title and c.published == doc.published
+    assert any(result.answer in c.quote for c in result.citations)
+    assert result.sentence in [c.quote for c in result.citations]
+
+
+ANSWERS = [
+    ("2023年深圳全市国内专利授权量是多少?", "23.51万件"),
+    ("深圳建设了多少家知识产权保护工作站?", "130家"),
+    ("亳州有效发明专利量是多少?", "3721件"),
+    ("2024年深圳查办知识产权行政案件多少宗?", "1796宗"),
+    ("第二十四届中国专利奖深圳获得了几项金奖?", "5项"),
+    ("深圳知識產權保護中心主任是誰?", "宋洋"),
+    ("谁主持了2024年深圳市知识产权工作会议?", "李军"),
+    ("深圳知识产权证券化产品的发行规模是多少?", "100.46億元"),
+    ("截至2023年,深圳PCT国际专利申请量连续多少年居全国大中城市首位?", "连续20年"),
+    ("2022年上半年深圳每万人发明专利拥有量是多少?", "124.9件"),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("question", "expected"), ANSWERS)
+def test_answers_with_faithful_citations(e5_pipeline: Pipeline, question: str, expected: str) -> None:
+    result = e5_pipeline.ask(question)
+    assert not result.abstained, result.reason
+    assert normalize(result.answer) == normalize(expected)
+    assert result.as_of and result.confidence >= e5_pipeline.settings.min_confidence
+    check_citations(e5_pipeline, result)
+
+
+UNANSWERABLE = [
+    ("2023年北京市国内专利授权量是多少?", "北京"),
+    ("2025年深圳专利授权量是多少?", "2025"),
+    ("上海知识产权法院院长是谁?", "上海"),
+    ("亳州2023年GDP是多少?", None),
+    ("第二十五届中国专利奖深圳获得多少项金奖?", None),
+    ("深圳知识产权保护工作站联盟的秘书长是谁?", None),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("question", "named"), UNANSWERABLE)
+def test_questions_the_corpus_does_not_answer(e5_pipeline: Pipeline, question: str, named: str | None) -> None:
+    result = e5_pipeline.ask(question)
+    assert result.abstained and result.answer is None and result.citations == []
+    assert result.reason
+    if named:
+        assert named in result.reason
+
+
+@pytest.mark.slow
+def test_confusable_metrics_pick_the_year_asked(e5_pipeline: Pipeline) -> None:
+    assert e5_pipeline.ask("2023年深圳每万人口高价值发明专利拥有量是多少?").answer == "98.36件"
+    assert normalize(e5_pipeline.ask("2022年PCT国际专利申请量连续多少年居全国首位?").answer) == "连续18年"
+
+
+@pytest.mark.slow
+def test_no_year_given_prefers_the_latest_document_and_says_its_date(e5_pipeline: Pipeline) -> None:
+    result = e5_pipeline.ask("深圳PCT国际专利申请量连续多少年居首位?")
+    assert normalize(result.answer) == "连续20年"
+    assert "2024-04-25" in result.as_of
+
+
+@pytest.mark.slow
+def test_conversation_follow_ups(e5_pipeline: Pipeline) -> None:
+    history: list[Turn] = []
+    expected = [("2023年深圳全市国内专利授权量是多少?", "23.51万件"), ("那商标注册量呢?", "24.97万件"), ("那北京呢?", None)]
+    for question, answer in expected:
+        result = e5_pipeline.ask(question, history)
+        if answer is None:
+            assert result.abstained
+        else:
+            assert result.answer == answer, result.resolved_question
+            check_citations(e5_pipeline, result)
+        history += [Turn("user", question), Turn("assistant", result.answer or result.reason or "")]
+    assert "商标注册量" in e5_pipeline.ask("那商标注册量呢?", history[:2]).resolved_question
+
+
+def test_hashing_pipeline_answers_and_cites_faithfully(pipeline: Pipeline) -> None:
+    """The fast tier: retrieval with the toy embedder still leads to cited, faithful answers."""
+    for question, expected in ANSWERS[:5]:
+        result = pipeline.ask(question)
+        assert normalize(result.answer or "") == normalize(expected), (question, result.reason)
+        check_citations(pipeline, result)
+
+
+def test_abstention_has_a_reason_and_no_citation(pipeline: Pipeline) -> None:
+    result = pipeline.ask("2023年北京市国内专利授权量是多少?")
+    assert result.abstained and result.answer is None and not result.citations
+    assert "北京" in result.reason
+    assert result.passages  # what was looked at is still shown

@@ -1,0 +1,71 @@
+"""Follow-up questions resolved against the conversation history."""
+
+from __future__ import annotations
+
+from qa.answering.followup import resolve_followup
+from qa.types import Turn
+
+
+def chat(*pairs: tuple[str, str]) -> list[Turn]:
+    history: list[Turn] = []
+    for question, answer in pairs:
+        history += [Turn("user", question), Turn("assistant", answer)]
+    return history
+
+
+def test_standalone_questions_are_left_alone() -> None:
+    history = chat(("2023年深圳专利授权量是多少?", "23.51万件"))
+    assert resolve_followup("亳州有效发明专利量是多少?", history) == "亳州有效发明专利量是多少?"
+    assert resolve_followup("2023年深圳专利授权量是多少?", []) == "2023年深圳专利授权量是多少?"
+
+
+def test_metric_swap_keeps_year_and_place() -> None:
+    history = chat(("2023年深圳全市国内专利授权量是多少?", "23.51万件"))
+    resolved = resolve_followup("那商标注册量呢?", history)
+    assert resolved.startswith("2023年深圳") and resolved.endswith("商标注册量是多少?") and "专利授权量" not in resolved
+    history = chat(("2023年1-10月亳州商标注册申请量是多少?", "18856件"))
+    assert resolve_followup("那有效注册商标量呢?", history) == "2023年1-10月亳州有效注册商标量是多少?"
+
+
+def test_chain_of_swaps_builds_on_the_last_complete_question() -> None:
+    history = chat(("2023年深圳全市国内专利授权量是多少?", "23.51万件"), ("那商标注册量呢?", "24.97万件"))
+    resolved = resolve_followup("PCT国际专利申请量呢?", history)
+    assert resolved.startswith("2023年深圳") and resolved.endswith("PCT国际专利申请量是多少?")
+    assert "商标注册量" not in resolved and "专利授权量" not in resolved
+
+
+def test_place_or_year_swap() -> None:
+    history = chat(("2023年深圳每万人口高价值发明专利拥有量是多少?", "98.36件"))
+    resolved = resolve_followup("那北京呢?", history)
+    assert "北京" in resolved and "深圳" not in resolved and "每万人口高价值发明专利拥有量" in resolved
+    history = chat(("第二十三届中国专利奖深圳获得多少项奖项?", "86项"))
+    resolved = resolve_followup("第二十四届呢?", history)
+    assert resolved.startswith("第二十四届") and "二十三" not in resolved and "中国专利奖" in resolved
+
+
+def test_own_question_about_the_same_subject() -> None:
+    history = chat(("亳州2023年度知识产权强市建设新闻发布会的主持人是谁?", "李波"))
+    resolved = resolve_followup("在哪里开的?", history)
+    assert resolved.startswith("亳州2023年度知识产权强市建设新闻发布会") and resolved.endswith("在哪里开的?")
+    assert "主持人" not in resolved  # what was asked before is not carried
+    history = chat(("2023年深圳建设了多少家知识产权保护工作站?", "130家"))
+    resolved = resolve_followup("覆盖了多少家重点企业?", history)
+    assert "知识产权保护工作站" in resolved and "2023年深圳" in resolved and "覆盖了多少家重点企业" in resolved
+
+
+def test_other_year_in_the_followup_replaces_the_old_one() -> None:
+    history = chat(("2023年深圳PCT国际专利申请量是多少?", "1.59万件"))
+    resolved = resolve_followup("2022年的报道里说的是连续多少年?", history)
+    assert "2023" not in resolved and "PCT国际专利申请量" in resolved and "2022年" in resolved
+
+
+def test_pronoun_takes_the_previous_answer() -> None:
+    history = chat(("2024年深圳市知识产权工作会议上是谁作了讲话?", "蔡英权"))
+    resolved = resolve_followup("他给哪几个区颁发了任务书?", history)
+    assert "蔡英权给哪几个区颁发了任务书" in resolved
+
+
+def test_elliptical_sub_item() -> None:
+    history = chat(("第二十四届中国专利奖深圳总共获奖多少项?", "96项"), ("其中金奖几项?", "5项"))
+    resolved = resolve_followup("银奖呢?", history)
+    assert "银奖" in resolved and "金奖" not in resolved and "第二十四届中国专利奖" in resolved

@@ -1,0 +1,87 @@
+"""Question analysis: what is asked and under which constraints, in either script."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.answering.numbers import cn_to_int, ordinals, years
+from qa.answering.places import find_places
+from qa.answering.question import Kind, analyze
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("2023年深圳专利授权量是多少?", Kind.quantity),
+        ("深圳知識產權保護中心主任是誰?", Kind.person),
+        ("谁主持了会议?", Kind.person),
+        ("大会是哪天召开的?", Kind.date),
+        ("分中心是什么时候成立的?", Kind.date),
+        ("哪些案例入选十大事件?", Kind.listing),
+        ("哪5个区获颁任务书?", Kind.listing),
+        ("PCT申请量连续多少年居全国首位?", Kind.streak),
+        ("商标注册申请量在全省排第几?", Kind.ranking),
+        ("拥有量是全国平均水平的几倍?", Kind.ratio),
+        ("银奖占全国的百分之几?", Kind.ratio),
+        ("2019年出台的地方性法规叫什么?", Kind.title),
+        ("深圳发布了什么宣言?", Kind.title),
+        ("三部门建立了什么协同保护机制?", Kind.named),
+        ("发布会在哪里举行?", Kind.entity),
+        ("由哪个部门发布?", Kind.entity),
+    ],
+)
+def test_answer_kind(question: str, kind: Kind) -> None:
+    assert analyze(question).kind is kind
+
+
+def test_constraints_are_read_in_either_script() -> None:
+    simplified = analyze("2022年上半年深圳每万人发明专利拥有量是多少?")
+    traditional = analyze("2022年上半年深圳每萬人發明專利擁有量是多少?")
+    for q in (simplified, traditional):
+        assert q.places == ["深圳"]
+        assert q.years == [2022]
+        assert "每万人" in q.terms and "拥有量" in q.terms
+    assert simplified.terms == traditional.terms
+
+
+def test_unit_and_focus_of_a_quantity_question() -> None:
+    q = analyze("第二十四届中国专利奖深圳获得了几项银奖?")
+    assert q.unit == "项"
+    assert q.focus == "银奖"
+    assert q.ordinals == {(24, "届")}
+    # the edition is a constraint, not a bag of content words
+    assert not any(t in "第二十四届" for t in q.terms)
+    assert analyze("2023年1-11月亳州查处的商标案件案值是多少?").focus == "案值"
+
+
+def test_person_titles_and_list_size() -> None:
+    q = analyze("出席会议的共青团深圳市委员会副书记是谁?")
+    assert q.titles == ["副书记"]  # 委员会 is an organisation, not the title 委员
+    assert analyze("哪五个方面?").list_size == 5
+    assert analyze("哪些方面?").list_size is None
+
+
+def test_publication_names_are_no_place_constraint() -> None:
+    assert find_places("香港商报这篇报道的深圳特区报记者是谁") == []
+    assert find_places("香港2022年的专利申请量") == ["香港"]
+    assert find_places("深圳与亳州") == ["深圳", "亳州"]
+
+
+@pytest.mark.parametrize(("text", "value"), [("二十四", 24), ("十六", 16), ("两", 2), ("七", 7), ("24", 24), ("一百零八", 108)])
+def test_chinese_numerals(text: str, value: int) -> None:
+    assert cn_to_int(text) == value
+
+
+def test_years_and_editions_including_damaged_dates() -> None:
+    assert years("20231-10月,全市共获授权发明专利330件") == [2023]
+    assert years("2023426日,国家主席") == [2023]
+    assert years("2024年查办知识产权行政案件1796宗") == [2024]
+    assert ordinals("第二十四届中国专利奖") == {(24, "届")}
+    assert ordinals("二十四届中国专利奖预获奖项目96项") == {(24, "届")}
+    assert ordinals("第23届") == {(23, "届")}
+
+
+def test_separable_verbs_are_joined() -> None:
+    q = analyze("大会上谁致的辞?")
+    assert q.kind is Kind.person
+    assert "致辞" in q.norm and "致辞" in q.role_verbs

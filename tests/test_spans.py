@@ -1,0 +1,87 @@
+"""Typed span extraction inside one normalized sentence."""
+
+from __future__ import annotations
+
+from qa.answering.question import analyze
+from qa.answering.spans import find_spans
+from qa.normalize import normalize
+
+
+def spans(question: str, sentence: str, people: set[str] | None = None) -> list[str]:
+    s = normalize(sentence)
+    return [s[sp.start : sp.end] for sp in find_spans(s, analyze(question), people or set())]
+
+
+def best(question: str, sentence: str, people: set[str] | None = None) -> str:
+    s = normalize(sentence)
+    found = find_spans(s, analyze(question), people or set())
+    top = max(found, key=lambda sp: sp.strength)
+    return s[top.start : top.end]
+
+
+def test_quantities_keep_units_magnitudes_and_qualifiers() -> None:
+    sentence = "全市国内专利授权量23.51万件,商标注册量24.97万件,居全国第一;为企业减少损失超21亿美元,150余家企业"
+    found = spans("专利授权量是多少?", sentence)
+    assert "23.51万件" in found and "24.97万件" in found
+    assert "超21亿美元" in spans("减少损失超过多少钱?", sentence)
+    assert "150余家" in spans("多少家企业?", sentence)
+
+
+def test_quantity_unit_asked_for_ranks_first() -> None:
+    sentence = "查办知识产权行政案件1796宗,海关查扣涉嫌侵权货物物品5822批次"
+    assert best("查扣了多少批次货物?", sentence) == "5822批次"
+    assert best("查办了多少宗案件?", sentence) == "1796宗"
+
+
+def test_years_and_editions_are_not_quantities() -> None:
+    found = spans("深圳获得多少项?", "2023年在第二十四届中国专利奖中深圳获奖96项")
+    assert found == ["96项"]
+
+
+def test_streak_ranking_ratio_and_fraction() -> None:
+    assert spans("连续多少年居首位?", "PCT国际专利申请量1.59万件,连续20年居全国大中城市首位") == ["连续20年"]
+    assert spans("在全省排第几?", "商标注册申请量18856件,全省排名第2位") == ["全省排名第2位"]
+    assert "8.3倍" in spans("是全国平均的几倍?", "98.36件,是全国平均水平(11.8件)的8.3倍")
+    assert "八分之一" in spans("占全国的多大比例?", "其中金奖5项,占全国的八分之一")
+    assert "12%" in spans("占全国的百分之几?", "银奖7项,占全国12%(全国60项)")
+
+
+def test_people_after_titles_and_known_names() -> None:
+    sentence = "会议由市市场监管局副局长李军主持"
+    assert spans("谁主持了会议?", sentence) == ["李军"]
+    assert best("中心主任是谁?", "「……贡献了积极力量。」中心主任宋洋说") == "宋洋"
+    assert spans("谁作了讲话?", "蔡英权在会上作了讲话", people={"蔡英权"}) == ["蔡英权"]
+    # a three-character window stops before a verb: 金李在 -> 金李
+    assert spans("代理副校长是谁?", "南方科技大学代理副校长金李在挂牌仪式上兴奋地说") == ["金李"]
+
+
+def test_dates_at_the_precision_asked() -> None:
+    sentence = "2023年11月29日下午,在会务中心第三会议室召开发布会"
+    assert best("发布会是哪天举行的?", sentence) == "2023年11月29日"
+    assert best("哪一年度的评价工作情况?", "大会通报了2022年度知识产权保护工作站评价工作情况") == "2022年度"
+    assert best("什么时候成立的?", "2020年4月,国家知识产权局深圳分中心正式成立") == "2020年4月"
+
+
+def test_lists_are_cut_to_their_items() -> None:
+    sentence = "局长蔡英权为福田、南山、宝安、龙岗、光明5个区颁发2024年国家知识产权强县建设试点示范县特色项目任务书"
+    assert best("哪5个区获颁任务书?", sentence) == "福田、南山、宝安、龙岗、光明"
+    assert best("指的是哪三种保护?", "构建知识产权行政保护、司法保护、行业保护“三网立体保护格局”") == "行政保护、司法保护、行业保护"
+
+
+def test_titles_and_quoted_names() -> None:
+    assert best("发布了什么宣言?", "发布《深圳市知识产权保护工作站自律宣言》,建立健全") == "《深圳市知识产权保护工作站自律宣言》"
+    assert best("建立了什么机制?", "广州知识产权法院建立“多元技术事实查明”机制,服务湾区科技创新") == "“多元技术事实查明”机制"
+    assert best("新增的地理标志证明商标是什么?", "新增地理标志证明商标“蒙城玉米”1件") == "“蒙城玉米”"
+
+
+def test_cloze_fills_the_gap_the_question_leaves() -> None:
+    assert best("“一庭两中心”整体入驻了哪里?", "“一庭两中心”整体入驻中新广州知识城,形成知识产权综合改革新范式") == "中新广州知识城"
+    assert best(
+        "河套“36条”是全国首部面向哪个区域的知识产权保护和运用制度?",
+        "该意见是全国首部面向深港科技创新合作区的知识产权保护和运用制度",
+    ) == "深港科技创新合作区"
+
+
+def test_an_organisation_question_wants_that_kind_of_organisation() -> None:
+    sentence = "深圳市照明与显示工程协会知识产权保护工作站积极参与协调,一公司在美国申请发起调查"
+    assert spans("发起调查的是哪家公司?", sentence) == []
