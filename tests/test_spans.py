@@ -85,3 +85,12 @@ def test_cloze_fills_the_gap_the_question_leaves() -> None:
 def test_an_organisation_question_wants_that_kind_of_organisation() -> None:
     sentence = "深圳市照明与显示工程协会知识产权保护工作站积极参与协调,一公司在美国申请发起调查"
     assert spans("发起调查的是哪家公司?", sentence) == []
+
+
+def test_rankings_in_their_usual_forms() -> None:
+    assert spans("排名第几?", "每亿元GDP专利产出量6.79件,在全国大中城市排名第一") == ["在全国大中城市排名第一"[1:]]
+    assert spans("居第几?", "PCT国际专利申请量连续18年居全国首位") == ["居全国首位"]
+
+
+def test_a_rate_answers_a_quantity_question_without_a_unit() -> None:
+    assert best("实际融资成本是多少?", "入池企业实际融资成本仅为2.98%/年") == "2.98%"

@@ -60,12 +60,12 @@ def quantity_spans(s: str, q: Question) -> list[Span]:
             continue
         if unit in ("年", "月", "日", "天", "周", "个月") and q.unit not in ("年", "天", "周"):
             continue
-        if unit in ("%", "‰", "倍") and q.kind is Kind.quantity:
+        if unit in ("%", "‰", "倍") and q.unit:
             continue
         if unit == "届":
             continue
         start = m.start("num") if m.group("pre") in (None, "共", "累计") else m.start()
-        strength = 0.6
+        strength = 0.5 if unit in ("%", "‰", "倍") else 0.6
         if q.unit:
             if unit == q.unit or unit.endswith(q.unit) or (q.unit == "元" and "元" in unit):
                 strength = 1.0
