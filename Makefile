@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 export HF_HUB_OFFLINE ?= 1
 export TRANSFORMERS_OFFLINE ?= 1
 
-.PHONY: serve test test-fast test-all index eval bench browser-deps clean
+.PHONY: serve test test-fast index eval bench system-deps clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,15 +25,17 @@ serve: $(VENV)/.installed
 index: $(VENV)/.installed
 	$(VENV)/bin/qa index
 
-# Debian's Chromium and its driver for the browser tests (no browser download by a test tool)
-browser-deps:
-	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
-		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
-		else echo "install Debian's chromium and chromium-driver for the browser tests (sudo apt-get install chromium chromium-driver)"; fi; \
+# Debian packages: Chromium and its driver for the browser tests (no browser download by a test
+# tool), a CJK font so its screenshots are legible, wrk for the HTTP load benchmark
+APT_PACKAGES := chromium chromium-driver fonts-wqy-microhei wrk
+system-deps:
+	@if ! dpkg -s $(APT_PACKAGES) >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES); \
+		else echo "install Debian's $(APT_PACKAGES) for the browser tests and benchmarks (sudo apt-get install ...)"; fi; \
 	fi
 
 # everything: fast unit tests plus the slow, browser and Milvus tiers
-test: $(VENV)/.installed-dev browser-deps
+test: $(VENV)/.installed-dev system-deps
 	$(VENV)/bin/pytest -q -m "" ; rc=$$?; [ $$rc -eq 5 ] && exit 0 || exit $$rc
 
 # the fast tier only (the default marker selection in pyproject)
@@ -43,7 +45,7 @@ test-fast: $(VENV)/.installed-dev
 eval: $(VENV)/.installed-dev
 	$(VENV)/bin/qa --no-progress eval
 
-bench: $(VENV)/.installed-dev
+bench: $(VENV)/.installed-dev system-deps
 	$(VENV)/bin/qa bench
 
 clean:

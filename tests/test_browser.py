@@ -35,7 +35,7 @@ XSS = "<script>alert(1)</script><img src=x onerror=alert(2)>"
 
 if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
     pytest.skip(
-        "Debian chromium and chromium-driver are not installed (`make browser-deps` installs them)",
+        "Debian chromium and chromium-driver are not installed (`make system-deps` installs them)",
         allow_module_level=True,
     )
 
