@@ -40,7 +40,8 @@ def test_answers_with_faithful_citations(e5_pipeline: Pipeline, question: str, e
     result = e5_pipeline.ask(question)
     assert not result.abstained, result.reason
     assert normalize(result.answer) == normalize(expected)
-    assert result.as_of and result.confidence >= e5_pipeline.settings.min_confidence
+    assert result.as_of == e5_pipeline.documents[result.citations[0].doc_id].published
+    assert result.confidence >= e5_pipeline.settings.min_confidence
     check_citations(e5_pipeline, result)
 
 
@@ -74,7 +75,7 @@ def test_confusable_metrics_pick_the_year_asked(e5_pipeline: Pipeline) -> None:
 def test_no_year_given_prefers_the_latest_document_and_says_its_date(e5_pipeline: Pipeline) -> None:
     result = e5_pipeline.ask("深圳PCT国际专利申请量连续多少年居首位?")
     assert normalize(result.answer) == "连续20年"
-    assert "2024-04-25" in result.as_of
+    assert result.as_of == "2024-04-25"
 
 
 @pytest.mark.slow

@@ -287,8 +287,10 @@ class Answerer:
         return "语料中没有找到与这个问题相关的内容。"
 
     @staticmethod
-    def _as_of(doc) -> str:
-        return f"{doc.title}({doc.published})" if doc.published else f"{doc.title}(未注明日期)"
+    def _as_of(doc) -> str | None:
+        """The date the figure is from: its document's publication date (None when undated; the
+        citation names the document)."""
+        return doc.published
 
     @staticmethod
     def _citation(best: Candidate, passages: list[Passage]) -> Citation:

@@ -23,8 +23,8 @@ def render(result: AskResult, full_sources: bool = False) -> str:
         lines.append(f"无法回答: {result.reason}")
     else:
         lines.append(f"答案: {result.answer}")
-        if result.as_of:
-            lines.append(f"截至: {result.as_of}")
+        source = result.citations[0].title if result.citations else ""
+        lines.append(f"截至: {result.as_of or '日期不详'} 《{source}》" if source else f"截至: {result.as_of or '日期不详'}")
         if result.sentence:
             lines.append(f"原文: {result.sentence}")
     lines.append(f"置信度: {result.confidence:.2f}")
