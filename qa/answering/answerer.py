@@ -13,7 +13,7 @@ from ..index_store import LoadedIndex
 from ..retrieval import Passage
 from ..settings import Settings
 from ..types import AskResult, Citation
-from .context import DocContext, build_doc_context, sentence_scope
+from .context import DocContext, Scope, build_doc_context, sentence_scope
 from .question import Kind, Question, analyze
 from .spans import Span, find_spans
 
@@ -30,6 +30,7 @@ KIND_LABELS = {
     Kind.entity: "答案",
 }
 MIN_COVERAGE = 0.3  # share of the question's term weight a sentence must contain
+TOP_PASSAGE_SLACK = 0.1  # less is asked of the sentences of the best passage (paraphrased questions)
 RECENCY_WINDOW = 0.15  # answers this close to the best compete on recency when no year is asked
 DOC_WIDEN = 2  # documents whose every sentence is a candidate
 NUMERIC_KINDS = (Kind.quantity, Kind.ratio, Kind.streak, Kind.ranking)
@@ -124,9 +125,9 @@ class Answerer:
         if missing:
             return abstain(f"语料中没有关于{'、'.join(missing)}的内容。")
         weights = self._weights(q, index)
-        candidates, rejections = self._candidates(q, passages, contexts, weights)
+        candidates, closest = self._candidates(q, passages, contexts, weights)
         if not candidates:
-            return abstain(self._reason(q, rejections))
+            return abstain(self._reason(q, closest))
         best = max(candidates, key=lambda c: (c.score, -c.passage_rank, -c.start))
         if not q.years:
             # no year asked: of the answers about as good as the best, the most recent document's
@@ -159,85 +160,94 @@ class Answerer:
         passages: list[Passage],
         contexts: dict[str, DocContext],
         weights: dict[str, float],
-    ) -> tuple[list[Candidate], dict[str, int]]:
-        rejections = {"place": 0, "year": 0, "ordinal": 0, "title": 0, "coverage": 0, "span": 0}
-        best_rejected: list = [-1.0, "coverage"]  # coverage and reason of the closest miss
+    ) -> tuple[list[Candidate], str]:
+        """Every (sentence, span) that may answer, and the reason the closest miss was ruled out."""
+        closest: tuple[float, str] = (-1.0, "coverage")
         seen: set[tuple[str, int]] = set()
         out: list[Candidate] = []
         # in the answer's own clause, the places asked about count as terms too
         average = sum(weights.values()) / len(weights) if weights else 1.0
         clause_weights = weights | {place: average for place in q.places}
         focus_known = bool(q.focus) and weights.get(q.focus, 0.0) > 0.05  # a word the corpus has
-        # the retrieved passages first, then the rest of the two best documents (a byline or a
-        # heading the retriever ranked low), which count as retrieved last
-        spans = [(p.doc_id, p.start, p.end, p.rank) for p in passages]
-        top_docs = list(dict.fromkeys(p.doc_id for p in passages))[:DOC_WIDEN]
-        spans += [(doc_id, 0, len(contexts[doc_id].norm), len(passages) + 2) for doc_id in top_docs]
-        for doc_id, lo, hi, rank in spans:
+        for doc_id, lo, hi, rank in self._ranges(passages):
             ctx = contexts[doc_id]
             for start, end in ctx.sentences:
-                if end <= lo or start >= hi or (ctx.doc.doc_id, start) in seen:
+                if end <= lo or start >= hi or (doc_id, start) in seen:
                     continue
-                seen.add((ctx.doc.doc_id, start))
+                seen.add((doc_id, start))
                 s = ctx.norm[start:end]
                 scope = sentence_scope(ctx, start, end)
                 coverage = self._coverage(s, weights)
                 context_cov = self._coverage(scope.text + ctx.doc.title, weights)
-
-                def reject(reason: str) -> None:
-                    rejections[reason] += 1
-                    if coverage > best_rejected[0]:
-                        best_rejected[:] = [coverage, reason]
-
-                if q.places and not all(p in scope.places or p in s for p in q.places):
-                    reject("place")
-                    continue
-                # a year asked about must be the sentence's year; an undated passage cannot vouch for it
-                year_clash = bool(q.years) and not (set(q.years) & scope.years)
-                if year_clash and not scope.years and set(q.years) & ctx.all_years:
-                    year_clash = False  # undated here, but the document is about that year
-                if year_clash and q.kind is not Kind.date:
-                    reject("year")
-                    continue
-                if q.ordinals and scope.ordinals and not (q.ordinals & scope.ordinals):
-                    reject("ordinal")
-                    continue
-                if q.kind is Kind.person and q.titles and not any(t in s for t in q.titles):
-                    reject("title")
-                    continue
-                # a figure must be stated next to its metric; other answers may lean on context
-                needed = coverage if q.kind in NUMERIC_KINDS else max(coverage, 0.5 * context_cov + 0.5 * coverage)
-                if q.kind in NUMERIC_KINDS and coverage < MIN_COVERAGE and focus_known and q.focus in s:
-                    needed = 0.5 * coverage + 0.5 * context_cov  # the metric is here, its subject just before
-                if needed < MIN_COVERAGE - (0.1 if rank == 1 else 0.0):
-                    reject("coverage")
-                    continue
-                spans = [sp for sp in find_spans(s, q, ctx.people) if s[sp.start : sp.end] not in q.norm]
-                if not spans:
-                    reject("span")
+                year_clash = self._year_clash(q, ctx, scope)
+                reason = self._rule_out(q, s, scope, year_clash, coverage, context_cov, rank, focus_known)
+                spans = [] if reason else [sp for sp in find_spans(s, q, ctx.people) if s[sp.start : sp.end] not in q.norm]
+                if reason or not spans:
+                    closest = max(closest, (coverage, reason or "span"))
                     continue
                 anchors = [m.end() for t in weights for m in re.finditer(re.escape(t), s)]
-                prior = 1.0 / (rank + 1)
-                year_bonus = 0.05 if q.years and scope.explicit_years and (set(q.years) & scope.years) else 0.0
-                split_list = q.kind is not Kind.listing
+                base = (
+                    0.3 * coverage
+                    + 0.1 * context_cov
+                    + 0.08 / (rank + 1)
+                    + (0.05 if q.years and scope.explicit_years and not year_clash else 0.0)
+                    - (0.15 if year_clash else 0.0)
+                )
                 for span in spans:
-                    clause_text = self._clause(s, span, split_list)
-                    clause = self._coverage(clause_text, clause_weights)
-                    focus = 0.1 if focus_known and q.focus in clause_text else 0.0
+                    clause_text = self._clause(s, span, split_list=q.kind is not Kind.listing)
                     score = (
-                        0.3 * coverage
-                        + 0.1 * context_cov
-                        + 0.25 * clause
-                        + 0.08 * prior
+                        base
+                        + 0.25 * self._coverage(clause_text, clause_weights)
                         + 0.2 * span.strength
                         + 0.07 * self._proximity(span, anchors)
-                        + focus
-                        + year_bonus
-                        - (0.15 if year_clash else 0.0)
+                        + (0.1 if focus_known and q.focus in clause_text else 0.0)
                     )
                     out.append(Candidate(ctx, start, end, span, score, coverage, rank))
-        rejections["closest"] = best_rejected[1]
-        return out, rejections
+        return out, closest[1]
+
+    @staticmethod
+    def _ranges(passages: list[Passage]) -> list[tuple[str, int, int, int]]:
+        """(doc_id, start, end, rank) to read sentences from: the retrieved passages, then the rest
+        of the two best documents (a byline or a heading the retriever ranked low), ranked last."""
+        ranges = [(p.doc_id, p.start, p.end, p.rank) for p in passages]
+        top_docs = list(dict.fromkeys(p.doc_id for p in passages))[:DOC_WIDEN]
+        return ranges + [(doc_id, 0, 1 << 62, len(passages) + 2) for doc_id in top_docs]
+
+    @staticmethod
+    def _year_clash(q: Question, ctx: DocContext, scope: Scope) -> bool:
+        """A year asked about must be the sentence's year; an undated sentence passes only when its
+        document names that year."""
+        if not q.years or set(q.years) & scope.years:
+            return False
+        return bool(scope.years) or not (set(q.years) & ctx.all_years)
+
+    @staticmethod
+    def _rule_out(
+        q: Question,
+        s: str,
+        scope: Scope,
+        year_clash: bool,
+        coverage: float,
+        context_cov: float,
+        rank: int,
+        focus_known: bool,
+    ) -> str | None:
+        """Why this sentence cannot answer, or None."""
+        if q.places and not all(p in scope.places or p in s for p in q.places):
+            return "place"
+        if year_clash and q.kind is not Kind.date:  # a date question may ask for another year
+            return "year"
+        if q.ordinals and scope.ordinals and not (q.ordinals & scope.ordinals):
+            return "ordinal"
+        if q.kind is Kind.person and q.titles and not any(t in s for t in q.titles):
+            return "title"
+        # a figure must be stated next to its metric; other answers may lean on their context
+        needed = coverage if q.kind in NUMERIC_KINDS else max(coverage, 0.5 * context_cov + 0.5 * coverage)
+        if q.kind in NUMERIC_KINDS and coverage < MIN_COVERAGE and focus_known and q.focus in s:
+            needed = 0.5 * coverage + 0.5 * context_cov  # the metric is here, its subject just before
+        if needed < MIN_COVERAGE - (TOP_PASSAGE_SLACK if rank == 1 else 0.0):
+            return "coverage"
+        return None
 
     @staticmethod
     def _clause(s: str, span: Span, split_list: bool) -> str:
@@ -270,9 +280,8 @@ class Answerer:
         return max(0.0, min(1.0, value))
 
     @staticmethod
-    def _reason(q: Question, rejections: dict) -> str:
+    def _reason(q: Question, closest: str) -> str:
         """Why nothing qualified, told from the sentence that came closest."""
-        closest = rejections.get("closest")
         if closest == "year" and q.years:
             years = "、".join(f"{y}年" for y in q.years)
             return f"语料中相关内容说的不是{years}的情况,没有{years}的这项数据。"
