@@ -47,7 +47,10 @@ def cli_options(settings: Settings, index_dir: Path) -> list[str]:
 
 
 def child_env(**extra: str) -> dict[str, str]:
+    """This environment for a child process, less the OpenMP thread count an embedder in this
+    process wrote into it (each child sizes its own pools from its settings)."""
     env = dict(os.environ)
+    env.pop("OMP_NUM_THREADS", None)
     env.setdefault("HF_HUB_OFFLINE", "1")
     env.setdefault("TRANSFORMERS_OFFLINE", "1")
     env.update(extra)

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 from typing import Iterator
 
+from ..pipeline import Pipeline
 from ..settings import Settings
 from .common import Progress, child_env, cli_options, no_progress, qa_command
 from .stats import summary
@@ -72,20 +73,30 @@ def _bodies(questions: list[str]) -> list[bytes]:
     return [json.dumps({"question": q}).encode("ascii") for q in questions]
 
 
-def sequential(port: int, questions: list[str], progress: Progress) -> dict:
-    """One client, one keep-alive connection, one request at a time."""
+def sequential(port: int, questions: list[str], progress: Progress, pipeline: Pipeline | None = None) -> dict:
+    """One client, one keep-alive connection, one request at a time. With a pipeline, each HTTP
+    request is paired with the same question asked in-process just before it, so the overhead is
+    measured under the same machine conditions (and drift cancels)."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    latencies, errors = [], 0
+    latencies, local, errors = [], [], 0
     bodies = _bodies(questions)
     _post(conn, bodies[0])  # model and first-touch costs are the cold start's
-    for i, body in enumerate(bodies, start=1):
+    for i, (question, body) in enumerate(zip(questions, bodies), start=1):
+        if pipeline is not None:
+            started = time.perf_counter()
+            pipeline.ask(question)
+            local.append((time.perf_counter() - started) * 1000)
         started = time.perf_counter()
         status = _post(conn, body)
         latencies.append((time.perf_counter() - started) * 1000)
         errors += status != 200
         progress("http sequential", i, len(bodies))
     conn.close()
-    return {"latency_ms": summary(latencies), "errors": errors}
+    out: dict = {"latency_ms": summary(latencies), "errors": errors}
+    if local:
+        out["in_process_ms"] = summary(local)
+        out["paired_overhead_ms"] = summary([h - p for h, p in zip(latencies, local)])
+    return out
 
 
 WRK_SCRIPT = """
@@ -192,8 +203,11 @@ def run_http(
 ) -> dict:
     workdir.mkdir(parents=True, exist_ok=True)
     out: dict = {"connections": CONNECTIONS, "duration_s": seconds, "questions": len(questions)}
+    uncached = settings.with_overrides(index_dir=index_dir, query_cache_size=0)
+    pipeline = Pipeline.load(uncached, build_if_missing=False)
+    pipeline.ask(questions[0])
     with serve(settings, index_dir, workdir, cache_size=0) as port:
-        out["sequential_uncached"] = sequential(port, questions, progress)
+        out["sequential_uncached"] = sequential(port, questions, progress, pipeline)
         progress("http load (cache off)", 0, 1)
         out["load_uncached"] = load(port, questions, seconds, workdir)
         progress("http load (cache off)", 1, 1)
@@ -203,7 +217,8 @@ def run_http(
         out["load_default"] = load(port, questions, seconds, workdir)
         progress("http load (default)", 1, 1)
     out["note"] = (
-        "sequential_uncached and load_uncached: server started with QA_QUERY_CACHE_SIZE=0, so every "
+        "sequential_uncached: each request paired with the same question asked in-process (hybrid, "
+        "cache off) just before it; sequential_uncached and load_uncached: server started with QA_QUERY_CACHE_SIZE=0, so every "
         "request embeds its question; load_default: `qa serve` as shipped (query-vector LRU on), the "
         f"{len(questions)} questions repeat, so after the first pass their vectors come from the LRU"
     )

@@ -67,6 +67,16 @@ def query_vectors(settings: Settings, questions: list[str], workdir: Path) -> Pa
     return path
 
 
+def _worker(job_path: Path, result_path: Path, show_progress: bool, what: str) -> None:
+    """Run scale_worker on a job in a fresh process (its own peak RSS, its own thread pools)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "qa.bench.scale_worker", str(job_path), str(result_path)],
+        stdout=subprocess.PIPE, stderr=None if show_progress else subprocess.PIPE, text=True, env=child_env(),
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"scale worker ({what}) failed: {(done.stderr or '').strip()[-800:]}")
+
+
 def run_scale(
     settings: Settings,
     sizes: list[int],
@@ -78,8 +88,14 @@ def run_scale(
 ) -> dict:
     workdir.mkdir(parents=True, exist_ok=True)
     progress("scale: embed sample", 0, 1)
-    seed_path, throughput = seed_vectors(settings, workdir, sample=16 if quick else 64)
-    query_path = query_vectors(settings, questions, workdir)
+    job_path, result_path = workdir / "job-embed.json", workdir / "result-embed.json"
+    job_path.write_text(json.dumps({
+        "mode": "embed", "settings": json.loads(settings.model_dump_json()), "workdir": str(workdir),
+        "sample": 16 if quick else 64, "questions": questions,
+    }, ensure_ascii=False), encoding="utf-8")
+    _worker(job_path, result_path, show_progress, "embedding sample")
+    embed = json.loads(result_path.read_text(encoding="utf-8"))
+    seed_path, query_path, throughput = Path(embed["seed_vectors"]), Path(embed["query_vectors"]), embed["throughput"]
     progress("scale: embed sample", 1, 1)
     out: dict = {"synthetic": SYNTHETIC, "embed_throughput": throughput, "sizes": {}}
     for i, n in enumerate(sizes):
@@ -99,12 +115,7 @@ def run_scale(
         job_path.write_text(json.dumps(job, ensure_ascii=False), encoding="utf-8")
         progress("scale", i, len(sizes))
         started = time.perf_counter()
-        done = subprocess.run(
-            [sys.executable, "-m", "qa.bench.scale_worker", str(job_path), str(result_path)],
-            stdout=subprocess.PIPE, stderr=None if show_progress else subprocess.PIPE, text=True, env=child_env(),
-        )
-        if done.returncode != 0:
-            raise RuntimeError(f"scale worker for {n} chunks failed: {(done.stderr or '').strip()[-800:]}")
+        _worker(job_path, result_path, show_progress, f"{n} chunks")
         result = json.loads(result_path.read_text(encoding="utf-8"))
         result["worker_s"] = round(time.perf_counter() - started, 1)
         out["sizes"][str(n)] = result

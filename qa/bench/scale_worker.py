@@ -181,11 +181,23 @@ def run(job: dict) -> dict:
     return out
 
 
+def embed(job: dict) -> dict:
+    """Seed passage vectors and query vectors for the scale workers, and the passage throughput
+    (index_threads, as `qa index` embeds) in a process of their own."""
+    from .scale import query_vectors, seed_vectors
+
+    settings = Settings(**job["settings"])
+    workdir = Path(job["workdir"])
+    seed_path, throughput = seed_vectors(settings, workdir, sample=int(job["sample"]))
+    query_path = query_vectors(settings, job["questions"], workdir)
+    return {"seed_vectors": str(seed_path), "query_vectors": str(query_path), "throughput": throughput}
+
+
 def main() -> None:
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("bm25s").setLevel(logging.WARNING)
     job = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
-    result = run(job)
+    result = embed(job) if job.get("mode") == "embed" else run(job)
     Path(sys.argv[2]).write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
