@@ -37,6 +37,36 @@ NUMERIC_KINDS = (Kind.quantity, Kind.ratio, Kind.streak, Kind.ranking)
 _CLAUSE_END = ",，;；。!?！？"
 
 
+class TermWeights(dict):
+    """A question's terms with their IDF weights, and the share of that weight a text holds.
+
+    A word found whole counts once: the pieces jieba's search mode also emits (知识产权保护工作站 ->
+    知识, 产权, 工作站 …) do not count again beside it, so long compounds do not outweigh the rest of
+    the question; a word missing whole gets half credit for its best piece that is present."""
+
+    def __init__(self, weights: dict[str, float]) -> None:
+        super().__init__(weights)
+        self._maximal = [t for t in weights if not any(t != u and t in u for u in weights)]
+        self._pieces = {t: [(p, weights[p]) for p in weights if p != t and p in t] for t in self._maximal}
+        self._total = sum(weights[t] for t in self._maximal)
+
+    def __or__(self, other: dict[str, float]) -> "TermWeights":  # type: ignore[override]
+        return TermWeights({**self, **other})
+
+    def coverage(self, text: str) -> float:
+        if self._total <= 0:
+            return 0.0
+        found = 0.0
+        for term in self._maximal:
+            weight = self[term]
+            if term in text:
+                found += weight
+                continue
+            best = max((w for piece, w in self._pieces[term] if piece in text), default=0.0)
+            found += 0.5 * min(best, weight)
+        return found / self._total
+
+
 @dataclass
 class Candidate:
     ctx: DocContext
@@ -79,32 +109,17 @@ class Answerer:
         return ctx
 
     @staticmethod
-    def _weights(q: Question, index: LoadedIndex) -> dict[str, float]:
+    def _weights(q: Question, index: LoadedIndex) -> TermWeights:
         n = max(1, index.bm25.size)
         weights = {}
         for term in q.terms:
             df = index.bm25.doc_freq(term)
             weights[term] = math.log((n + 1) / (df + 0.5)) + 0.1 if df else 0.05
-        return weights
+        return TermWeights(weights)
 
     @staticmethod
-    def _coverage(text: str, weights: dict[str, float]) -> float:
-        """Share of the question's term weight found in text. A word found whole counts once:
-        the pieces jieba's search mode also emits (知识产权保护工作站 -> 知识, 产权, 工作站 …) do not
-        count again beside it, so long compounds do not outweigh the rest of the question."""
-        maximal = [t for t in weights if not any(t != u and t in u for u in weights)]
-        total = sum(weights[t] for t in maximal)
-        if total <= 0:
-            return 0.0
-        present = [t for t in weights if t in text]
-        found = 0.0
-        for term in maximal:
-            if term in text:
-                found += weights[term]
-            else:  # partial credit: the best of its pieces that are present
-                pieces = [weights[p] for p in present if p in term]
-                found += 0.5 * min(max(pieces), weights[term]) if pieces else 0.0
-        return found / total
+    def _coverage(text: str, weights: "TermWeights") -> float:
+        return weights.coverage(text)
 
     # --------------------------------------------------------------------------------- answer
 
@@ -159,7 +174,7 @@ class Answerer:
         q: Question,
         passages: list[Passage],
         contexts: dict[str, DocContext],
-        weights: dict[str, float],
+        weights: TermWeights,
     ) -> tuple[list[Candidate], str]:
         """Every (sentence, span) that may answer, and the reason the closest miss was ruled out."""
         closest: tuple[float, str] = (-1.0, "coverage")

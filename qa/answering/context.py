@@ -48,6 +48,7 @@ class DocContext:
     doc_years: list[int]
     people: set[str] = field(default_factory=set)
     all_years: set[int] = field(default_factory=set)  # every year the text names
+    scopes: dict[int, "Scope"] = field(default_factory=dict)  # by sentence start, filled on use
 
     @property
     def effective_year(self) -> int:
@@ -103,6 +104,14 @@ class Scope:
 
 
 def sentence_scope(ctx: DocContext, start: int, end: int) -> Scope:
+    """The sentence's scope; it depends on the document only, so it is worked out once."""
+    scope = ctx.scopes.get(start)
+    if scope is None:
+        scope = ctx.scopes[start] = _scope(ctx, start, end)
+    return scope
+
+
+def _scope(ctx: DocContext, start: int, end: int) -> Scope:
     paragraph = ctx.paragraph_of(start)
     own = ctx.norm[start:end]
     before = ctx.norm[paragraph.start : start]

@@ -31,15 +31,14 @@ def gazetteer() -> tuple[str, ...]:
 _PUBLICATION = ("商报", "日报", "晚报", "特区报", "商报社", "电视台", "广播")
 
 
+@lru_cache(maxsize=1)
+def _pattern() -> re.Pattern[str]:
+    # longest names first, so an alternation prefers 马鞍山 to a shorter name inside it
+    names = "|".join(re.escape(place) for place in gazetteer())
+    publications = "|".join(_PUBLICATION)
+    return re.compile(rf"({names})(?!{publications})")
+
+
 def find_places(norm_text: str) -> list[str]:
     """Known places named in normalized text, in order of appearance, without repeats."""
-    found: list[tuple[int, str]] = []
-    for place in gazetteer():
-        start = norm_text.find(place)
-        while start >= 0:
-            after = norm_text[start + len(place) : start + len(place) + 4]
-            if not any(s <= start < s + len(p) for s, p in found) and not after.startswith(_PUBLICATION):
-                found.append((start, place))
-            start = norm_text.find(place, start + 1)
-    found.sort()
-    return list(dict.fromkeys(place for _, place in found))
+    return list(dict.fromkeys(m.group(1) for m in _pattern().finditer(norm_text)))
