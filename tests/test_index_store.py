@@ -190,3 +190,34 @@ def test_corpus_without_readable_documents_is_a_clear_error(tmp_path: Path) -> N
     with pytest.raises(ValueError, match=r"no readable documents in .*skipped empty.txt: empty file"):
         build_index(settings, HashingEmbedder())
     assert not (tmp_path / "index" / "CURRENT").exists()
+
+
+@pytest.mark.slow
+def test_a_serving_process_builds_with_e5_in_a_child_and_keeps_one_query_thread(tmp_path, monkeypatch) -> None:
+    """Building the e5 index in the process that then answers would size the engine's thread pool
+    for indexing; the build runs in a child and the environment is left as it was."""
+    import os
+
+    from qa import build_worker
+    from qa.pipeline import Pipeline
+    from qa.settings import Settings
+
+    calls = []
+    real = build_worker.build_in_child
+    monkeypatch.setattr("qa.pipeline.build_in_child", lambda s: calls.append(s) or real(s))
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    settings = Settings(index_dir=tmp_path / "index", show_progress=False)
+    pipeline = Pipeline.load(settings)
+    assert len(calls) == 1
+    assert "OMP_NUM_THREADS" not in os.environ
+    assert pipeline.ask("亳州有效发明专利量是多少?").answer == "3721件"
+
+
+def test_a_failed_build_in_a_child_says_why(tmp_path) -> None:
+    from qa.build_worker import build_in_child
+    from qa.settings import Settings
+
+    (tmp_path / "corpus").mkdir()
+    settings = Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index", show_progress=False)
+    with pytest.raises(RuntimeError, match="no readable documents"):
+        build_in_child(settings)

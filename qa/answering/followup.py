@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
 
-from jieba import posseg
-
 from ..normalize import normalize
 from ..tokenize import get_jieba
 from ..types import Turn
@@ -117,7 +115,9 @@ def _substitute(prev: str, phrase: str) -> str | None:
 
 
 @lru_cache(maxsize=1)
-def _pos() -> posseg.POSTokenizer:
+def _pos():  # noqa: ANN202 - jieba.posseg loads its model on import: only when a follow-up needs it
+    from jieba import posseg
+
     return posseg.POSTokenizer(get_jieba())
 
 
