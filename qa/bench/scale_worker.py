@@ -66,7 +66,7 @@ def _rank_bm25(tokens: list[list[str]], queries: list[list[str]], ours: BM25Inde
 
 def run(job: dict) -> dict:
     settings = Settings(**job["settings"])
-    n, quick = int(job["chunks"]), bool(job["quick"])
+    n = int(job["chunks"])
     seed_vectors = np.load(job["seed_vectors"], allow_pickle=False)
     query_vectors = np.load(job["query_vectors"], allow_pickle=False)
     questions: list[str] = job["questions"]
