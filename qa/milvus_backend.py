@@ -18,6 +18,7 @@ import hashlib
 import json
 import logging
 import string
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
@@ -37,6 +38,7 @@ LITE_DENSE_INDEX = "FLAT"
 SERVER_DENSE_INDEX = "AUTOINDEX"
 DENSE_METRIC = "COSINE"
 LITE_GRPC_OPTIONS = {"grpc.keepalive_time_ms": 300_000, "grpc.keepalive_permit_without_calls": 0}
+LITE_CONNECT_ATTEMPTS = 3
 
 # What the analyzer does (probed on milvus-lite 2.5.1, where run_analyzer is not implemented; see
 # tests/test_milvus.py): Milvus's jieba keeps decimals and percentages whole ("23.51", "15.3%") but
@@ -95,14 +97,23 @@ def connect(settings: Settings):
     uri = resolve_uri(settings)
     # pymilvus pings every 10 s even when idle; the Milvus Lite server answers an idle client's
     # pings with GOAWAY "too_many_pings" after a minute and the connection is dead from then on.
-    options = {"grpc_options": LITE_GRPC_OPTIONS} if is_local(settings.milvus_uri) else {}
-    try:
-        return MilvusClient(uri=uri, token=settings.milvus_token or "", **options)
-    except Exception as exc:  # pymilvus raises its own exception types for every connection problem
-        raise MilvusUnavailable(
-            f"cannot connect to Milvus at {uri} ({exc}): check QA_MILVUS_URI / QA_MILVUS_TOKEN, or run "
-            "with QA_BACKEND=embedded"
-        ) from exc
+    local = is_local(settings.milvus_uri)
+    options = {"grpc_options": LITE_GRPC_OPTIONS} if local else {}
+    # an embedded Milvus Lite server sometimes exits while starting; a fresh start then succeeds
+    attempts = LITE_CONNECT_ATTEMPTS if local else 1
+    for attempt in range(1, attempts + 1):
+        try:
+            return MilvusClient(uri=uri, token=settings.milvus_token or "", **options)
+        except Exception as exc:  # pymilvus raises its own exception types for every connection problem
+            if attempt < attempts:
+                log.warning("Milvus Lite at %s did not start (%s); trying again", uri, exc)
+                time.sleep(0.5 * attempt)
+                continue
+            raise MilvusUnavailable(
+                f"cannot connect to Milvus at {uri} ({exc}): check QA_MILVUS_URI / QA_MILVUS_TOKEN, or run "
+                "with QA_BACKEND=embedded"
+            ) from exc
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 # ---------------------------------------------------------------------------------------- schema
