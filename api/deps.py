@@ -76,6 +76,8 @@ def index_error(exc: IndexError_) -> ApiError:
         message = "the index does not match the corpus or settings: rebuild it (`qa index`, or POST /admin/reload with {\"rebuild\": true})"
     elif isinstance(exc, IndexCorrupt):
         message = "the index is unreadable: rebuild it with `qa index`"
+    elif type(exc).__name__ == "MilvusUnavailable":  # the optional backend's module may not be importable
+        message = "the Milvus server cannot be reached: check that it is running and the service's QA_MILVUS_URI"
     else:
         message = "the index is unavailable: rebuild it with `qa index`"
     return ApiError(503, "index_unavailable", message)

@@ -133,7 +133,16 @@ def corpus_files(corpus_dir: Path) -> list[Path]:
             f"corpus directory {corpus_dir} does not exist: create it and put .txt documents in it, "
             "or point QA_CORPUS_DIR / --corpus-dir at one"
         )
-    return sorted(p for p in corpus_dir.rglob(f"*{DOC_SUFFIX}") if p.is_file() and not p.name.startswith("."))
+    root = corpus_dir.resolve()
+    return sorted(
+        p
+        for p in corpus_dir.rglob(f"*{DOC_SUFFIX}")
+        # hidden files and folders (.git/, editor backups) are not documents, and a link that
+        # leads out of the corpus directory is not followed
+        if p.is_file()
+        and not any(part.startswith(".") for part in p.relative_to(corpus_dir).parts)
+        and p.resolve().is_relative_to(root)
+    )
 
 
 def load_corpus(corpus_dir: Path) -> Corpus:

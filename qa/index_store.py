@@ -87,8 +87,11 @@ def _library_versions() -> dict[str, str]:
     return versions
 
 
+TOKENIZER_VERSION = "1"  # bump when tokenization code changes, so older indexes read as stale
+
+
 def tokenizer_fingerprint() -> str:
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(TOKENIZER_VERSION.encode())
     for name in ("userdict.txt", "stopwords.txt"):
         digest.update(resources.files("qa").joinpath("resources", name).read_bytes())
     return digest.hexdigest()[:16]

@@ -280,6 +280,18 @@ def test_index_problem_is_a_503_without_paths(settings: Settings, pipeline: Pipe
     assert "/srv/index" not in response.text
 
 
+def test_unreachable_milvus_is_a_503_that_says_so(settings: Settings, pipeline: Pipeline) -> None:
+    from qa.milvus_backend import MilvusUnavailable
+
+    def down(*args: Any, **kwargs: Any) -> None:
+        raise MilvusUnavailable("cannot connect to Milvus at http://10.0.0.5:19530 (refused)")
+
+    with make_client(settings, Wrapped(pipeline, ask=down)) as test_client:
+        response = test_client.post("/ask", json={"question": "深圳"})
+    assert_error(response, 503, "Milvus server cannot be reached")
+    assert "10.0.0.5" not in response.text
+
+
 def test_slow_answer_hits_the_time_budget(settings: Settings, pipeline: Pipeline) -> None:
     def slow(*args: Any, **kwargs: Any) -> None:
         time.sleep(1.5)

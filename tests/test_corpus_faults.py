@@ -188,3 +188,19 @@ def test_skipped_reasons_are_json_serialisable_in_cli_report(corpus_copy: Path, 
     payload = json.loads(result.stdout)
     assert payload["skipped"] == [{"path": "empty.txt", "reason": "empty file"}]
     assert payload["documents"] == len(SEED_IDS)
+
+
+def test_hidden_folders_and_links_out_of_the_corpus_are_not_documents(corpus_copy, tmp_path) -> None:
+    from qa.documents import corpus_files
+
+    hidden = corpus_copy / ".git"
+    hidden.mkdir()
+    (hidden / "notes.txt").write_text("深圳知识产权保护工作站130家", encoding="utf-8")
+    outside = tmp_path / "outside.txt"
+    outside.write_text("外部文件不属于语料", encoding="utf-8")
+    (corpus_copy / "link.txt").symlink_to(outside)
+    inside_link = corpus_copy / "alias.txt"
+    inside_link.symlink_to(corpus_copy / "sz-ip-work-conference-2024.txt")
+    names = {p.name for p in corpus_files(corpus_copy)}
+    assert "notes.txt" not in names and "link.txt" not in names
+    assert "alias.txt" in names and "sz-ip-work-conference-2024.txt" in names
