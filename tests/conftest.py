@@ -13,6 +13,11 @@ import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# The suite states its own settings: a QA_* variable of the caller's shell or CI (QA_REBUILD_STALE,
+# QA_EMBEDDER, ...) would otherwise change what the tests check, e.g. turn "a stale index is
+# refused" into "a stale index is rebuilt".
+for _name in [name for name in os.environ if name.upper().startswith("QA_")]:
+    del os.environ[_name]
 
 from qa.documents import Corpus, load_corpus  # noqa: E402
 from qa.pipeline import Pipeline  # noqa: E402
