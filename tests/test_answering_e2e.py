@@ -106,3 +106,40 @@ def test_abstention_has_a_reason_and_no_citation(pipeline: Pipeline) -> None:
     assert result.abstained and result.answer is None and not result.citations
     assert "北京" in result.reason
     assert result.passages  # what was looked at is still shown
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # the wider place names which assessment is meant: the provincial one, not the national one
+        # in the clause beside it
+        ("广东省知识产权保护考核里深圳连续几年获评优秀?", "两年"),
+        # 安徽 is where 亳州 ranks, not a second place the answer must be about
+        ("亳州的有效注册商标量在安徽全省排第几?", "第3位"),
+        ("入池企业的实际融资成本有多高?", "2.98%"),
+        ("深圳发布的工作站地方标准叫什么名字?", "《知识产权保护工作站评价规范》"),
+    ],
+)
+def test_constraints_read_from_the_wording(e5_pipeline: Pipeline, question: str, expected: str) -> None:
+    result = e5_pipeline.ask(question)
+    assert not result.abstained, result.reason
+    assert normalize(expected) in normalize(result.answer)
+    check_citations(e5_pipeline, result)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        # the figure is from the first half of 2022 (the report is from September 2022)
+        ("2021年上半年深圳每万人发明专利拥有量是多少?", "2021"),
+        # 亳州's ranking figures are for trademarks; none is about PCT applications
+        ("2023年亳州PCT专利申请量在安徽全省排第几位?", None),
+    ],
+)
+def test_a_figure_of_another_year_or_metric_is_no_answer(e5_pipeline: Pipeline, question: str, named: str | None) -> None:
+    result = e5_pipeline.ask(question)
+    assert result.abstained and result.answer is None, result.answer
+    if named:
+        assert named in result.reason

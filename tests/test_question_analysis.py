@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qa.answering.numbers import cn_to_int, ordinals, years
-from qa.answering.places import find_places
+from qa.answering.places import find_places, lies_within, narrowest
 from qa.answering.question import Kind, analyze
 
 
@@ -28,6 +28,12 @@ from qa.answering.question import Kind, analyze
         ("三部门建立了什么协同保护机制?", Kind.named),
         ("发布会在哪里举行?", Kind.entity),
         ("由哪个部门发布?", Kind.entity),
+        ("深圳发布的地方标准叫什么名字?", Kind.title),
+        ("这个服务平台叫什么?", Kind.named),
+        ("保护中心主任叫什么名字?", Kind.person),
+        ("局长叫什么?", Kind.person),
+        ("入池企业的融资成本有多高?", Kind.quantity),
+        ("证券化产品的规模有多大?", Kind.quantity),
     ],
 )
 def test_answer_kind(question: str, kind: Kind) -> None:
@@ -85,3 +91,24 @@ def test_separable_verbs_are_joined() -> None:
     q = analyze("大会上谁致的辞?")
     assert q.kind is Kind.person
     assert "致辞" in q.norm and "致辞" in q.role_verbs
+
+
+def test_a_place_inside_another_named_beside_it_is_the_constraint() -> None:
+    assert lies_within("亳州", "安徽") and lies_within("南山", "深圳") and lies_within("南山", "广东")
+    assert not lies_within("深圳", "安徽") and not lies_within("广东", "深圳")
+    assert narrowest(["亳州", "安徽"]) == ["亳州"]
+    assert narrowest(["北京", "深圳"]) == ["北京", "深圳"]  # two places side by side both constrain
+    ranking = analyze("亳州有效注册商标量在安徽全省排第几?")
+    assert ranking.places == ["亳州"] and ranking.named_places == ["亳州", "安徽"]
+    # the wider place said on its own names the level (the provincial assessment) ...
+    assert analyze("深圳在广东省知识产权保护考核中连续几年获评优秀?").level_places == ["广东"]
+    # ... but not when it is part of a name or an address
+    assert analyze("河套深圳园区的措施涵盖几个方面?").level_places == []
+    assert analyze("安徽亳州有多少件有效发明专利?").level_places == []
+    # a province asked about on its own is still a constraint of its own
+    assert analyze("广东省专利授权量是多少?").places == ["广东"]
+
+
+def test_a_ranking_question_is_about_the_metric_before_the_ranking_frame() -> None:
+    assert analyze("2023年亳州PCT专利申请量在安徽全省排第几位?").focus == "专利申请量"
+    assert analyze("亳州有效注册商标量全省排名第几?").focus == "有效注册商标量"

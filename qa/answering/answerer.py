@@ -30,10 +30,13 @@ KIND_LABELS = {
     Kind.entity: "答案",
 }
 MIN_COVERAGE = 0.3  # share of the question's term weight a sentence must contain
+FOCUSLESS_COVERAGE = 0.5  # ... and a figure's sentence that lacks the metric asked about
 TOP_PASSAGE_SLACK = 0.1  # less is asked of the sentences of the best passage (paraphrased questions)
 RECENCY_WINDOW = 0.15  # answers this close to the best compete on recency when no year is asked
 DOC_WIDEN = 2  # documents whose every sentence is a candidate
 NUMERIC_KINDS = (Kind.quantity, Kind.ratio, Kind.streak, Kind.ranking)
+# a metric's name: the focus of a figure question that the figure's sentence must name
+_METRIC_NAME = re.compile(r"(?:量|数|率|额|值|规模|指数|比重|占比|面积|总量)$")
 _CLAUSE_END = ",，;；。!?！？"
 
 
@@ -180,9 +183,9 @@ class Answerer:
         closest: tuple[float, str] = (-1.0, "coverage")
         seen: set[tuple[str, int]] = set()
         out: list[Candidate] = []
-        # in the answer's own clause, the places asked about count as terms too
+        # in the answer's own clause, the places the question names count as terms too
         average = sum(weights.values()) / len(weights) if weights else 1.0
-        clause_weights = weights | {place: average for place in q.places}
+        clause_weights = weights | {place: average for place in q.named_places}
         focus_known = bool(q.focus) and weights.get(q.focus, 0.0) > 0.05  # a word the corpus has
         for doc_id, lo, hi, rank in self._ranges(passages):
             ctx = contexts[doc_id]
@@ -201,6 +204,9 @@ class Answerer:
                     closest = max(closest, (coverage, reason or "span"))
                     continue
                 anchors = [m.end() for t in weights for m in re.finditer(re.escape(t), s)]
+                # a wider place named beside the one asked about says which level is meant (深圳在广东省
+                # 考核中…: the provincial assessment, not the national one named in the next clause)
+                levels = [p for p in q.level_places if p not in ctx.main_places and p in s]
                 base = (
                     0.3 * coverage
                     + 0.1 * context_cov
@@ -216,6 +222,7 @@ class Answerer:
                         + 0.2 * span.strength
                         + 0.07 * self._proximity(span, anchors)
                         + (0.1 if focus_known and q.focus in clause_text else 0.0)
+                        + (0.1 if any(p in clause_text for p in levels) else 0.0)
                     )
                     out.append(Candidate(ctx, start, end, span, score, coverage, rank))
         return out, closest[1]
@@ -260,6 +267,14 @@ class Answerer:
         needed = coverage if q.kind in NUMERIC_KINDS else max(coverage, 0.5 * context_cov + 0.5 * coverage)
         if q.kind in NUMERIC_KINDS and coverage < MIN_COVERAGE and focus_known and q.focus in s:
             needed = 0.5 * coverage + 0.5 * context_cov  # the metric is here, its subject just before
+        if (
+            q.kind in NUMERIC_KINDS
+            and focus_known
+            and _METRIC_NAME.search(q.focus or "")
+            and q.focus not in s
+            and coverage < FOCUSLESS_COVERAGE
+        ):
+            return "coverage"  # a figure of another metric (商标注册申请量 for PCT专利申请量)
         if needed < MIN_COVERAGE - (TOP_PASSAGE_SLACK if rank == 1 else 0.0):
             return "coverage"
         return None

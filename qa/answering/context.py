@@ -72,8 +72,12 @@ def build_doc_context(doc: Document, norm: str) -> DocContext:
     counts = Counter(place for place in find_places(norm) for _ in range(norm.count(place)))
     title_places = find_places(norm[: len(doc.title)]) if norm.startswith(doc.title[:4]) else []
     main = list(dict.fromkeys(title_places + [p for p, _ in counts.most_common(1)]))
-    # news of year Y mostly reports on Y and Y-1 (annual results are published the next spring)
-    published = [int(doc.published[:4]), int(doc.published[:4]) - 1] if doc.published else []
+    # news of year Y reports on Y, and in its first half also on Y-1 (annual results come out the
+    # next spring); a report from the second half is about its own year
+    published = []
+    if doc.published:
+        year, month = int(doc.published[:4]), int(doc.published[5:7] or 1)
+        published = [year, year - 1] if month <= 6 else [year]
     doc_years = published + years(norm[: len(doc.title)])
     people = set()
     for match in NAME_AFTER_TITLE.finditer(norm):
@@ -90,6 +94,10 @@ def build_doc_context(doc: Document, norm: str) -> DocContext:
         people=people,
         all_years=set(years(norm)),
     )
+
+
+# a period of the current year, said without the year
+_THIS_YEAR = re.compile(r"今年|本年度|上半年|前三季度|第?[一二三]季度|(?<![\d年])1-\d{1,2}月")
 
 
 @dataclass
@@ -125,6 +133,9 @@ def _scope(ctx: DocContext, start: int, end: int) -> Scope:
         scope_years, explicit = set(own_years), True
     elif earlier:
         scope_years, explicit = {earlier[-1]}, True
+    elif ctx.doc.published and _THIS_YEAR.search(own):
+        # 今年 / 上半年 / 1-10月 with no year: the publication year, not the year before it
+        scope_years, explicit = {int(ctx.doc.published[:4]), *years(ctx.norm[: len(ctx.doc.title)])}, False
     else:
         scope_years, explicit = set(ctx.doc_years), False
     return Scope(places=places, years=scope_years, ordinals=ordinals(around), text=around, explicit_years=explicit)

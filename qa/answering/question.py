@@ -9,7 +9,7 @@ from enum import Enum
 from ..normalize import normalize
 from ..tokenize import tokenize_normalized
 from .numbers import ORDINAL, cn_to_int, ordinals, years
-from .places import find_places
+from .places import find_places, narrowest
 
 
 class Kind(str, Enum):
@@ -34,19 +34,21 @@ PERSON_TITLES = (
 ROLE_VERBS = ("主持", "致辞", "讲话", "发言", "出席", "发布", "报道", "说", "表示", "介绍", "参加")
 
 _WH = re.compile(
-    r"(是多少|有多少|为多少|多少|几|哪些|哪几|哪[一两二三四五六七八九十\d]*[个位家项种类条部份篇天年月]?|谁|什么时候|何时|什么|如何|怎样|是否)"
+    r"(是多少|有多少|为多少|多少|多[高大长快远]|几|哪些|哪几|哪[一两二三四五六七八九十\d]*[个位家项种类条部份篇天年月]?|谁|什么时候|何时|什么|如何|怎样|是否)"
 )
 _LIST = re.compile(r"哪些|哪几|哪[两二三四五六七八九十\d]+[个项种类条家位]|包括哪|有哪")
 _DATE = re.compile(r"哪天|哪一天|什么时候|何时|什么时间|几月几日|哪个月|哪一年|哪年|哪个年度|哪一年度|哪一届")
 _STREAK = re.compile(r"连续(?:多少|几)(?:年|届|次)|连续第几")
 _RANKING = re.compile(r"第几|排名多少|排多少|排在?第几|位居第几")
 _RATIO = re.compile(r"几倍|多少倍|百分之几|多大比例|多少比例|比例是|占比|占全国的?多少|占多少|几分之几|增长多少|增长了多少")
-_PERSON = re.compile(r"谁|哪位|叫什么名字|什么人")
+_PERSON = re.compile(r"谁|哪位|什么人")
+_NAME_ASK = re.compile(r"叫什么(?:名字)?|名字是什么|名称是什么")
+_HOW_MUCH = re.compile(r"多少|几|多[高大长快远]")
 _TITLE_HEADS = ("条例", "规划", "计划", "办法", "政策", "宣言", "规范", "指引", "方案", "文件", "标准", "意见", "法规", "全称", "名称")
 _NAMED_HEADS = ("机制", "行动", "活动", "产品", "服务", "模式", "措施", "项目", "平台", "行动计划", "商标", "案例", "品牌", "产业", "体系", "案件")
 _QUANTITY_UNIT = re.compile(r"(?:多少|几)(万|亿)?(亿美元|万美元|美元|亿元|万元|元|批次|家次|件|家|项|宗|个|次|名|人|场|份|起|批|篇|所|条|届|年|天|周|方面|类|种|款)")
 _ENTITY_HEADS = ("部门", "单位", "组织", "机构", "银行", "企业", "城市", "区域", "公司", "法院", "协会", "联盟")
-_WH_TOKEN = re.compile(r"几|哪|谁|多少|什么|^那")
+_WH_TOKEN = re.compile(r"几|哪|谁|多少|多[高大长快远]|什么|^那")
 _MONEY = re.compile(r"多少钱|金额|规模|资金|费用|损失|融资额|投资额|罚没")
 
 
@@ -56,7 +58,9 @@ class Question:
     norm: str
     kind: Kind
     unit: str | None = None  # unit asked for: 件, 家, 项, 元 (money) …
-    places: list[str] = field(default_factory=list)
+    places: list[str] = field(default_factory=list)  # the places an answer must be about (narrowest named)
+    named_places: list[str] = field(default_factory=list)  # every place the question names
+    level_places: list[str] = field(default_factory=list)  # wider places that say which level: 在广东省考核中
     years: list[int] = field(default_factory=list)
     ordinals: set[tuple[int, str]] = field(default_factory=set)
     terms: list[str] = field(default_factory=list)  # content terms to find near the answer
@@ -74,6 +78,7 @@ def _list_size(norm: str) -> int | None:
     return cn_to_int(match.group(1)) if match else None
 
 
+_RANK_FRAME = re.compile(r"(?:在[^在]{0,8}?|全省|全国|全市)?(?:排名|排在|排|位居|位列|居)第?$")
 _MEASURED = re.compile(r"[是有为]?(?:多少|几)[万亿]?(?:家次|批次|[件家项宗个次名人场份起批篇所条届年天倍位])")
 
 
@@ -83,14 +88,17 @@ def _focus(norm: str, wh: re.Match[str] | None, places: list[str], kind: Kind) -
     if wh is None:
         return None
     measured = _MEASURED.match(norm, wh.start()) if kind is Kind.quantity else None
-    left = content_terms(norm[: wh.start()], places)
+    before = norm[: wh.start()]
+    if kind is Kind.ranking:  # '专利申请量在安徽全省排第几位': the metric stands before the ranking frame
+        before = _RANK_FRAME.sub("", before)
+    left = content_terms(before, places)
     right = content_terms(norm[measured.end() if measured else wh.end() :], places)
     longest = lambda terms: max(terms, key=len) if terms else None  # noqa: E731
     if measured and right:
         first = [t for t in right if norm.find(t, measured.end()) == measured.end()] or right[:1]
         return longest([t for t in right if t.startswith(first[0][:1])][:3]) or first[0]
     if left:
-        ending = [t for t in left if norm[: wh.start()].rstrip("的是为有").endswith(t)]
+        ending = [t for t in left if before.rstrip("的是为有").endswith(t)]
         return longest(ending) or left[-1]
     return longest(right[:3])
 
@@ -104,9 +112,23 @@ def _strip_q(norm: str) -> str:
     return norm.strip().rstrip("?？!！。. ").strip()
 
 
+def _thing_head(before: str) -> tuple[Kind, str] | None:
+    """The noun a naming question ('…标准叫什么名字') is about, when it names a thing, not a person."""
+    tail = before[-8:]
+    for kind, heads in ((Kind.title, _TITLE_HEADS), (Kind.named, _NAMED_HEADS), (Kind.entity, _ENTITY_HEADS)):
+        head = next((h for h in heads if h in tail), None)
+        if head:
+            return kind, head
+    return None
+
+
 def _kind(norm: str) -> tuple[Kind, str | None, str | None]:
     """Kind, unit and head noun of a normalized question."""
-    if _PERSON.search(norm) or ("叫什么" in norm and any(t in norm for t in PERSON_TITLES)):
+    name_ask = _NAME_ASK.search(norm)
+    thing = _thing_head(norm[: name_ask.start()]) if name_ask else None
+    if _PERSON.search(norm) or (
+        name_ask and not thing and ("名字" in name_ask.group(0) or any(t in norm for t in PERSON_TITLES))
+    ):
         return Kind.person, None, None
     if _STREAK.search(norm):
         return Kind.streak, None, None
@@ -121,8 +143,10 @@ def _kind(norm: str) -> tuple[Kind, str | None, str | None]:
     unit = _QUANTITY_UNIT.search(norm)
     if unit:
         return Kind.quantity, unit.group(2), None
-    if re.search(r"多少|几", norm):
+    if _HOW_MUCH.search(norm):
         return Kind.quantity, ("元" if _MONEY.search(norm) else None), None
+    if thing:
+        return thing[0], None, thing[1]
     if re.search(r"哪里|什么地方|哪个地方|在哪", norm):
         return Kind.entity, None, "地点"
     match = re.search(r"(?:什么|哪个|哪种|哪类|哪部|哪份|哪项|哪家|哪一)([\u4e00-\u9fff“”《》()]{0,14})", norm)
@@ -160,10 +184,27 @@ def content_terms(norm: str, places: list[str]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def _level_places(norm: str, named: list[str], places: list[str]) -> list[str]:
+    """Wider places named on their own beside the place asked about ('深圳在广东省考核中'), not as
+    part of an address or a name ('河套深圳园区', '安徽亳州')."""
+    out = []
+    for wide in named:
+        if wide in places:
+            continue
+        at = [m.start() for m in re.finditer(re.escape(wide), norm)]
+        touching = any(
+            norm.startswith(p, a + len(wide)) or norm[:a].endswith(p) for a in at for p in named if p != wide
+        )
+        if not touching:
+            out.append(wide)
+    return out
+
+
 def analyze(question: str) -> Question:
     norm = _strip_q(normalize(question))
     kind, unit, head = _kind(norm)
-    places = find_places(norm)
+    named_places = find_places(norm)
+    places = narrowest(named_places)
     wh = _WH.search(norm)
     left = norm[: wh.start()] if wh else norm
     right = norm[wh.end() :] if wh else ""
@@ -173,16 +214,18 @@ def analyze(question: str) -> Question:
         kind=kind,
         unit=unit,
         places=places,
+        named_places=named_places,
+        level_places=_level_places(norm, named_places, places),
         years=sorted(set(years(norm))),
         ordinals=ordinals(norm),
-        terms=content_terms(norm, places),
+        terms=content_terms(norm, named_places),
         titles=[
             t
             for t in PERSON_TITLES
             if re.search(re.escape(t) + "(?!会)", norm) and not any(t in o and t != o for o in PERSON_TITLES if o in norm)
         ],
         list_size=_list_size(norm),
-        focus=_focus(norm, wh, places, kind),
+        focus=_focus(norm, wh, named_places, kind),
         role_verbs=[v for v in ROLE_VERBS if v in norm],
         head=head,
         cloze_left=left,

@@ -1,0 +1,39 @@
+"""The scope of a candidate sentence: which years an undated sentence speaks of."""
+
+from __future__ import annotations
+
+from qa.answering.context import build_doc_context, sentence_scope
+from qa.documents import Document
+from qa.normalize import normalize
+
+
+def _scopes(published: str | None, text: str) -> dict[str, set[int]]:
+    doc = Document(doc_id="d", title=text.split("\n", 1)[0], published=published, source=None, path="d.txt",
+                   sha256="0" * 64, text=text)
+    ctx = build_doc_context(doc, normalize(text))
+    return {ctx.norm[start:end]: sentence_scope(ctx, start, end).years for start, end in ctx.sentences}
+
+
+TEXT = "深圳专利工作取得新进展\n全市有效发明专利达到10件。\n上半年,每万人发明专利拥有量达124.9件。\n2021年,商标注册量为5件。此外,地理标志为3件。"
+
+
+def test_an_undated_sentence_of_a_spring_report_may_speak_of_last_year() -> None:
+    scopes = _scopes("2024-04-25", TEXT)
+    assert scopes["全市有效发明专利达到10件。"] == {2024, 2023}  # annual results come out in spring
+    assert scopes["上半年,每万人发明专利拥有量达124.9件。"] == {2024}  # a period of this year
+
+
+def test_an_undated_sentence_of_an_autumn_report_speaks_of_its_own_year() -> None:
+    scopes = _scopes("2022-09-28", TEXT)
+    assert scopes["全市有效发明专利达到10件。"] == {2022}
+    assert scopes["上半年,每万人发明专利拥有量达124.9件。"] == {2022}
+
+
+def test_a_year_said_earlier_in_the_paragraph_carries_on() -> None:
+    scopes = _scopes("2022-09-28", TEXT)
+    assert scopes["2021年,商标注册量为5件。"] == {2021}
+    assert scopes["此外,地理标志为3件。"] == {2021}
+
+
+def test_an_undated_document_has_no_year_of_its_own() -> None:
+    assert _scopes(None, TEXT)["全市有效发明专利达到10件。"] == set()
