@@ -143,3 +143,14 @@ def test_a_figure_of_another_year_or_metric_is_no_answer(e5_pipeline: Pipeline, 
     assert result.abstained and result.answer is None, result.answer
     if named:
         assert named in result.reason
+
+
+@pytest.mark.slow
+def test_a_follow_up_dates_the_event_it_names(e5_pipeline: Pipeline) -> None:
+    # one sentence dates two events: '2019年,深圳出台…《条例》,并于2020年修订'
+    first = e5_pipeline.ask("深圳是哪一年出台《深圳经济特区知识产权保护条例》的?")
+    assert first.answer == "2019年", first.reason
+    history = [Turn("user", first.question), Turn("assistant", first.answer)]
+    second = e5_pipeline.ask("后来哪一年修订的?", history)
+    assert second.answer == "2020年", second.resolved_question
+    check_citations(e5_pipeline, second)

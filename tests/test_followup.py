@@ -69,3 +69,9 @@ def test_elliptical_sub_item() -> None:
     history = chat(("第二十四届中国专利奖深圳总共获奖多少项?", "96项"), ("其中金奖几项?", "5项"))
     resolved = resolve_followup("银奖呢?", history)
     assert "银奖" in resolved and "金奖" not in resolved and "第二十四届中国专利奖" in resolved
+
+
+def test_a_new_question_about_the_same_subject_drops_what_was_asked_before() -> None:
+    history = chat(("深圳哪一年出台了《深圳经济特区知识产权保护条例》?", "2019年"))
+    resolved = resolve_followup("后来哪一年修订的?", history)
+    assert resolved == "深圳出台了《深圳经济特区知识产权保护条例》,后来哪一年修订的?"

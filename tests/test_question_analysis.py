@@ -112,3 +112,8 @@ def test_a_place_inside_another_named_beside_it_is_the_constraint() -> None:
 def test_a_ranking_question_is_about_the_metric_before_the_ranking_frame() -> None:
     assert analyze("2023年亳州PCT专利申请量在安徽全省排第几位?").focus == "专利申请量"
     assert analyze("亳州有效注册商标量全省排名第几?").focus == "有效注册商标量"
+
+
+def test_a_date_question_is_about_the_event_named_after_the_asking_phrase() -> None:
+    assert analyze("深圳出台了《条例》,后来哪一年修订的?").focus == "修订"
+    assert analyze("分中心是什么时候成立的?").kind is Kind.date

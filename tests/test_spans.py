@@ -94,3 +94,10 @@ def test_rankings_in_their_usual_forms() -> None:
 
 def test_a_rate_answers_a_quantity_question_without_a_unit() -> None:
     assert best("实际融资成本是多少?", "入池企业实际融资成本仅为2.98%/年") == "2.98%"
+
+
+def test_a_measure_word_that_counts_the_same_things_fits_the_question() -> None:
+    # 起 counts cases as 宗 does: a follow-up that kept 宗 still finds the 起 figure
+    sentence = "海关查扣涉嫌侵权货物物品5822批次,破获犯罪案件271起"
+    assert best("破获了多少宗犯罪案件?", sentence) == "271起"
+    assert best("有多少个单位?", "共有12家单位、3批次") == "12家"

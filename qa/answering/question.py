@@ -97,6 +97,10 @@ def _focus(norm: str, wh: re.Match[str] | None, places: list[str], kind: Kind) -
     if measured and right:
         first = [t for t in right if norm.find(t, measured.end()) == measured.end()] or right[:1]
         return longest([t for t in right if t.startswith(first[0][:1])][:3]) or first[0]
+    if kind is Kind.date:  # '哪一年修订的': the event dated is the verb right after the asking phrase
+        adjacent = [t for t in right if norm.startswith(t, wh.end())]
+        if adjacent:
+            return longest(adjacent)
     if left:
         ending = [t for t in left if before.rstrip("的是为有").endswith(t)]
         return longest(ending) or left[-1]
@@ -162,7 +166,7 @@ def _kind(norm: str) -> tuple[Kind, str | None, str | None]:
 
 _GENERIC = frozenset(
     "是多少 多少 有多少 哪些 哪个 什么 谁 一共 总共 共 全市 情况 获得 得到 拿到 达到 已经 目前 当时 "
-    "截至 截止 今年 去年 年度 年 全年 报道 这篇 那篇 深圳市 亳州市 叫 指".split()
+    "截至 截止 今年 去年 年度 年 全年 报道 这篇 那篇 深圳市 亳州市 叫 指 后来 之后 随后 此后 然后".split()
 )
 
 

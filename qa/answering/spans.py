@@ -49,6 +49,14 @@ def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(s <= start and end <= e for s, e in spans)
 
 
+# measure words that count the same things: cases (宗, 起, 件), organisations (家, 个), people (名, 人, 位)…
+_COUNT_CLASSES = ("宗起件", "家个所", "名人位", "项个条", "次场")
+
+
+def _same_count(unit: str, asked: str) -> bool:
+    return len(unit) == 1 and any(unit in cls and asked in cls for cls in _COUNT_CLASSES)
+
+
 def quantity_spans(s: str, q: Question) -> list[Span]:
     titles = [(m.start(), m.end()) for m in TITLE.finditer(s)]
     out = []
@@ -69,6 +77,8 @@ def quantity_spans(s: str, q: Question) -> list[Span]:
         if q.unit:
             if unit == q.unit or unit.endswith(q.unit) or (q.unit == "元" and "元" in unit):
                 strength = 1.0
+            elif _same_count(unit, q.unit):
+                strength = 0.9
             elif q.unit in ("个", "批") or unit in ("万", "亿"):
                 strength = 0.7
             else:
