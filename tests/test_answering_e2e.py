@@ -119,6 +119,10 @@ def test_abstention_has_a_reason_and_no_citation(pipeline: Pipeline) -> None:
         ("亳州的有效注册商标量在安徽全省排第几?", "第3位"),
         ("入池企业的实际融资成本有多高?", "2.98%"),
         ("深圳发布的工作站地方标准叫什么名字?", "《知识产权保护工作站评价规范》"),
+        ("深圳上半年的每万人发明专利拥有量是多少?", "124.9件"),  # not 2023's 高价值 figure
+        ("第二十四届中国专利奖深圳的银奖占全国百分比是多少?", "12%"),
+        # no sentence calls him 主持人: '副局长李军主持' says it by the verb
+        ("2024年深圳市知识产权工作会议的主持人是谁?", "李军"),
     ],
 )
 def test_constraints_read_from_the_wording(e5_pipeline: Pipeline, question: str, expected: str) -> None:
@@ -136,6 +140,10 @@ def test_constraints_read_from_the_wording(e5_pipeline: Pipeline, question: str,
         ("2021年上半年深圳每万人发明专利拥有量是多少?", "2021"),
         # 亳州's ranking figures are for trademarks; none is about PCT applications
         ("2023年亳州PCT专利申请量在安徽全省排第几位?", None),
+        # the corpus has the first half of 2022, not the whole year
+        ("2022年全年深圳每万人发明专利拥有量是多少件?", None),
+        # 96项 is Shenzhen's count, not Guangdong's
+        ("第二十四届中国专利奖广东省总共获奖多少项?", None),
     ],
 )
 def test_a_figure_of_another_year_or_metric_is_no_answer(e5_pipeline: Pipeline, question: str, named: str | None) -> None:

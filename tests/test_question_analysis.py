@@ -33,6 +33,7 @@ from qa.answering.question import Kind, analyze
         ("保护中心主任叫什么名字?", Kind.person),
         ("局长叫什么?", Kind.person),
         ("入池企业的融资成本有多高?", Kind.quantity),
+        ("银奖占全国的百分比?", Kind.ratio),
         ("证券化产品的规模有多大?", Kind.quantity),
     ],
 )
@@ -117,3 +118,11 @@ def test_a_ranking_question_is_about_the_metric_before_the_ranking_frame() -> No
 def test_a_date_question_is_about_the_event_named_after_the_asking_phrase() -> None:
     assert analyze("深圳出台了《条例》,后来哪一年修订的?").focus == "修订"
     assert analyze("分中心是什么时候成立的?").kind is Kind.date
+
+
+def test_the_period_asked_and_the_unit_of_the_asking_phrase() -> None:
+    assert analyze("2022年全年深圳每万人发明专利拥有量是多少?").periods == {"全年"}
+    assert analyze("2023年1至10月亳州商标注册量是多少?").periods == {"1-10月"}
+    assert analyze("深圳专利授权量是多少?").periods == set()
+    # 多少亿元 asks for money; 亿元 is no word the answer's sentence must contain
+    assert "亿元" not in analyze("深圳知识产权质押融资总额是多少亿元?").terms

@@ -100,4 +100,10 @@ def test_a_measure_word_that_counts_the_same_things_fits_the_question() -> None:
     # 起 counts cases as 宗 does: a follow-up that kept 宗 still finds the 起 figure
     sentence = "海关查扣涉嫌侵权货物物品5822批次,破获犯罪案件271起"
     assert best("破获了多少宗犯罪案件?", sentence) == "271起"
-    assert best("有多少个单位?", "共有12家单位、3批次") == "12家"
+    assert best("建了多少家企业?", "已有47家企业的89个产品") == "47家"  # 个 counts anything, not firms
+
+
+def test_an_amount_of_money_is_not_answered_with_a_count() -> None:
+    sentence = "每亿元GDP专利产出量6.79件,专利质押金额58.56亿元"
+    assert spans("专利质押金额是多少亿元?", sentence) == ["58.56亿元"]
+    assert spans("专利产出量是多少件?", sentence) == ["6.79件"]

@@ -14,7 +14,9 @@ from ..retrieval import Passage
 from ..settings import Settings
 from ..types import AskResult, Citation
 from .context import DocContext, Scope, build_doc_context, sentence_scope
-from .question import Kind, Question, analyze
+from .numbers import periods
+from .places import find_places, lies_within
+from .question import Kind, Question, analyze, role_verbs
 from .spans import Span, find_spans
 
 KIND_LABELS = {
@@ -33,12 +35,23 @@ MIN_COVERAGE = 0.3  # share of the question's term weight a sentence must contai
 FOCUSLESS_COVERAGE = 0.5  # ... and a figure's sentence that lacks the metric asked about
 TOP_PASSAGE_SLACK = 0.1  # less is asked of the sentences of the best passage (paraphrased questions)
 RECENCY_WINDOW = 0.15  # answers this close to the best compete on recency when no year is asked
+RECENCY_COVERAGE = 0.05  # ... and whose sentences cover the question about as well
 DOC_WIDEN = 2  # documents whose every sentence is a candidate
 NUMERIC_KINDS = (Kind.quantity, Kind.ratio, Kind.streak, Kind.ranking)
 # a metric's name: the focus of a figure question that the figure's sentence must name
 _METRIC_NAME = re.compile(r"(?:量|数|率|额|值|规模|指数|比重|占比|面积|总量)$")
 _MEANINGFUL = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 _CLAUSE_END = ",，;；。!?！？"
+
+
+def _names_a_place_inside(s: str, places: list[str], main_places: list[str]) -> bool:
+    """True when the sentence is about a part of a place asked (深圳 for 广东) and not the place
+    itself, in a document that is not about the place asked (a 亳州 report naming 蒙城 is still 亳州's)."""
+    asked = [p for p in places if p not in main_places]
+    if not asked:
+        return False
+    named = find_places(s)
+    return any(p not in named and any(lies_within(o, p) for o in named) for p in asked)
 
 
 class TermWeights(dict):
@@ -145,13 +158,20 @@ class Answerer:
             return abstain(f"语料中没有关于{'、'.join(missing)}的内容。")
         weights = self._weights(q, index)
         candidates, closest = self._candidates(q, passages, contexts, weights)
+        if not candidates and closest == "title" and role_verbs(q.titles):
+            # no sentence names the 主持人 as such: one that says who 主持 will do
+            candidates, closest = self._candidates(q, passages, contexts, weights, titles_by_verb=True)
         if not candidates:
             return abstain(self._reason(q, closest))
         best = max(candidates, key=lambda c: (c.score, -c.passage_rank, -c.start))
         if not q.years:
             # no year asked: of the answers about as good as the best, the most recent document's
             # is the current figure (and as_of says which date it is from)
-            close = [c for c in candidates if c.score >= best.score - RECENCY_WINDOW]
+            # (answers whose sentences say as much of the question: not one that lacks its 上半年)
+            close = [
+                c for c in candidates
+                if c.score >= best.score - RECENCY_WINDOW and c.coverage >= best.coverage - RECENCY_COVERAGE
+            ]
             best = max(close, key=lambda c: (c.ctx.effective_year, c.score, -c.passage_rank, -c.start))
         confidence = self._confidence(best, candidates)
         if confidence < self.settings.min_confidence:
@@ -179,6 +199,7 @@ class Answerer:
         passages: list[Passage],
         contexts: dict[str, DocContext],
         weights: TermWeights,
+        titles_by_verb: bool = False,
     ) -> tuple[list[Candidate], str]:
         """Every (sentence, span) that may answer, and the reason the closest miss was ruled out."""
         closest: tuple[float, str] = (-1.0, "coverage")
@@ -199,7 +220,9 @@ class Answerer:
                 coverage = self._coverage(s, weights)
                 context_cov = self._coverage(scope.text + ctx.doc.title, weights)
                 year_clash = self._year_clash(q, ctx, scope)
-                reason = self._rule_out(q, s, scope, year_clash, coverage, context_cov, rank, focus_known)
+                reason = self._rule_out(
+                    q, s, scope, year_clash, coverage, context_cov, rank, focus_known, ctx.main_places, titles_by_verb
+                )
                 spans = [] if reason else [sp for sp in find_spans(s, q, ctx.people) if s[sp.start : sp.end] not in q.norm]
                 if reason or not spans:
                     closest = max(closest, (coverage, reason or "span"))
@@ -254,15 +277,22 @@ class Answerer:
         context_cov: float,
         rank: int,
         focus_known: bool,
+        main_places: list[str],
+        titles_by_verb: bool = False,
     ) -> str | None:
         """Why this sentence cannot answer, or None."""
+        titles = q.titles + role_verbs(q.titles) if titles_by_verb else q.titles
         if q.places and not all(p in scope.places or p in s for p in q.places):
             return "place"
+        if q.kind in NUMERIC_KINDS and q.places and _names_a_place_inside(s, q.places, main_places):
+            return "place"  # 深圳's figure for a question about 广东
         if year_clash and q.kind is not Kind.date:  # a date question may ask for another year
             return "year"
         if q.ordinals and scope.ordinals and not (q.ordinals & scope.ordinals):
             return "ordinal"
-        if q.kind is Kind.person and q.titles and not any(t in s for t in q.titles):
+        if q.periods and (said := periods(s)) and not (q.periods & said):
+            return "period"  # 全年 asked, 上半年 said
+        if q.kind is Kind.person and titles and not any(t in s for t in titles):
             return "title"
         # a figure must be stated next to its metric; other answers may lean on their context
         needed = coverage if q.kind in NUMERIC_KINDS else max(coverage, 0.5 * context_cov + 0.5 * coverage)
@@ -323,6 +353,8 @@ class Answerer:
             return f"语料中相关内容说的不是{years}的情况,没有{years}的这项数据。"
         if closest == "place" and q.places:
             return f"语料中相关内容说的不是{'、'.join(q.places)}的情况。"
+        if closest == "period":
+            return f"语料中相关内容说的是另一时段的数据,没有{'、'.join(sorted(q.periods))}的。"
         if closest == "ordinal":
             return "语料中相关内容说的是另一届(期)的情况,没有问到的这一届。"
         if closest == "title" and q.titles:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from ..chunking import sentence_spans
 from ..documents import Document
-from .numbers import ordinals, years
+from .numbers import ordinals, periods, years
 from .places import find_places
 from .question import PERSON_TITLES
 
@@ -96,8 +96,6 @@ def build_doc_context(doc: Document, norm: str) -> DocContext:
     )
 
 
-# a period of the current year, said without the year
-_THIS_YEAR = re.compile(r"今年|本年度|上半年|前三季度|第?[一二三]季度|(?<![\d年])1-\d{1,2}月")
 
 
 @dataclass
@@ -133,7 +131,7 @@ def _scope(ctx: DocContext, start: int, end: int) -> Scope:
         scope_years, explicit = set(own_years), True
     elif earlier:
         scope_years, explicit = {earlier[-1]}, True
-    elif ctx.doc.published and _THIS_YEAR.search(own):
+    elif ctx.doc.published and ("今年" in own or periods(own) - {"全年"}):
         # 今年 / 上半年 / 1-10月 with no year: the publication year, not the year before it
         scope_years, explicit = {int(ctx.doc.published[:4]), *years(ctx.norm[: len(ctx.doc.title)])}, False
     else:

@@ -8,7 +8,7 @@ from enum import Enum
 
 from ..normalize import normalize
 from ..tokenize import tokenize_normalized
-from .numbers import ORDINAL, cn_to_int, ordinals, years
+from .numbers import ORDINAL, cn_to_int, ordinals, periods, years
 from .places import find_places, narrowest
 
 
@@ -31,6 +31,11 @@ PERSON_TITLES = (
     "二级巡视员 巡视员 科长 处长 秘书长 理事长 董事长 总经理 院长 副院长 庭长 市长 副市长 主席 委员 代表 "
     "记者 通讯员 编辑 主持人 发布人 发言人 法官 检察官"
 ).split()
+def role_verbs(titles: list[str]) -> list[str]:
+    """The verbs that name a role asked by its title: 主持人 -> 主持, 发言人 -> 发言."""
+    return [t[:-1] for t in titles if t.endswith("人") and len(t) >= 3]
+
+
 ROLE_VERBS = ("主持", "致辞", "讲话", "发言", "出席", "发布", "报道", "说", "表示", "介绍", "参加")
 
 _WH = re.compile(
@@ -40,7 +45,7 @@ _LIST = re.compile(r"哪些|哪几|哪[两二三四五六七八九十\d]+[个项
 _DATE = re.compile(r"哪天|哪一天|什么时候|何时|什么时间|几月几日|哪个月|哪一年|哪年|哪个年度|哪一年度|哪一届")
 _STREAK = re.compile(r"连续(?:多少|几)(?:年|届|次)|连续第几")
 _RANKING = re.compile(r"第几|排名多少|排多少|排在?第几|位居第几")
-_RATIO = re.compile(r"几倍|多少倍|百分之几|多大比例|多少比例|比例是|占比|占全国的?多少|占多少|几分之几|增长多少|增长了多少")
+_RATIO = re.compile(r"几倍|多少倍|百分之几|百分比|比重|比率|多大比例|多少比例|比例是|占比|占全国的?多少|占多少|几分之几|增长多少|增长了多少")
 _PERSON = re.compile(r"谁|哪位|什么人")
 _NAME_ASK = re.compile(r"叫什么(?:名字)?|名字是什么|名称是什么")
 _HOW_MUCH = re.compile(r"多少|几|多[高大长快远]")
@@ -63,6 +68,7 @@ class Question:
     level_places: list[str] = field(default_factory=list)  # wider places that say which level: 在广东省考核中
     years: list[int] = field(default_factory=list)
     ordinals: set[tuple[int, str]] = field(default_factory=set)
+    periods: set[str] = field(default_factory=set)  # 上半年, 1-10月 …
     terms: list[str] = field(default_factory=list)  # content terms to find near the answer
     titles: list[str] = field(default_factory=list)  # person titles named in the question
     role_verbs: list[str] = field(default_factory=list)
@@ -204,6 +210,13 @@ def _level_places(norm: str, named: list[str], places: list[str]) -> list[str]:
     return out
 
 
+def _without_unit_asked(norm: str) -> str:
+    """The question without the measure word of its asking phrase: 多少亿元 asks for a unit, it does
+    not say that the answer's sentence is about 亿元 (每亿元GDP…)."""
+    asked = _QUANTITY_UNIT.search(norm)
+    return norm[: asked.start()] + "多少" + norm[asked.end() :] if asked else norm
+
+
 def analyze(question: str) -> Question:
     norm = _strip_q(normalize(question))
     kind, unit, head = _kind(norm)
@@ -222,7 +235,8 @@ def analyze(question: str) -> Question:
         level_places=_level_places(norm, named_places, places),
         years=sorted(set(years(norm))),
         ordinals=ordinals(norm),
-        terms=content_terms(norm, named_places),
+        periods=periods(norm),
+        terms=content_terms(_without_unit_asked(norm), named_places),
         titles=[
             t
             for t in PERSON_TITLES

@@ -49,8 +49,8 @@ def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(s <= start and end <= e for s, e in spans)
 
 
-# measure words that count the same things: cases (宗, 起, 件), organisations (家, 个), people (名, 人, 位)…
-_COUNT_CLASSES = ("宗起件", "家个所", "名人位", "项个条", "次场")
+# measure words that count the same things: cases (宗, 起, 件), people (名, 人, 位), sessions (次, 场)
+_COUNT_CLASSES = ("宗起件", "份件", "名人位", "次场")
 
 
 def _same_count(unit: str, asked: str) -> bool:
@@ -72,6 +72,8 @@ def quantity_spans(s: str, q: Question) -> list[Span]:
             continue
         if unit == "届":
             continue
+        if q.unit and ("元" in q.unit) != ("元" in unit) and unit not in ("万", "亿"):
+            continue  # an amount of money asked, a count found (or the other way round)
         start = m.start("num") if m.group("pre") in (None, "共", "累计") else m.start()
         strength = 0.5 if unit in ("%", "‰", "倍") else 0.6
         if q.unit:
