@@ -107,3 +107,20 @@ def test_an_amount_of_money_is_not_answered_with_a_count() -> None:
     sentence = "每亿元GDP专利产出量6.79件,专利质押金额58.56亿元"
     assert spans("专利质押金额是多少亿元?", sentence) == ["58.56亿元"]
     assert spans("专利产出量是多少件?", sentence) == ["6.79件"]
+
+
+def test_the_noun_asked_about_is_not_part_of_the_answer() -> None:
+    sentence = "新增地理标志证明商标“蒙城玉米”1件,组织地理标志产品“亳菊”申报制定省级地方标准。"
+    assert best("组织哪个地理标志产品申报制定省级地方标准?", sentence) == "“亳菊”"
+
+
+def test_a_name_cut_inside_its_brackets_is_no_span() -> None:
+    sentence = "印发《亳州市知识产权信息公共服务网点建设管理办法(试行)》,备案市级网点9批。"
+    found = spans("印发了什么知识产权信息公共服务网点管理文件?", sentence)
+    assert "《亳州市知识产权信息公共服务网点建设管理办法(试行)》" in found
+    assert all(text.count("《") == text.count("》") and text.count("(") == text.count(")") for text in found)
+
+
+def test_an_organisation_and_its_branch_are_one_name() -> None:
+    sentence = "邮储银行亳州分行联合举行银企对接会并签订战略合作协议"
+    assert best("哪家银行举行了银企对接会?", sentence) == "邮储银行亳州分行"
