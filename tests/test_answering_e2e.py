@@ -123,6 +123,10 @@ def test_abstention_has_a_reason_and_no_citation(pipeline: Pipeline) -> None:
         ("第二十四届中国专利奖深圳的银奖占全国百分比是多少?", "12%"),
         # no sentence calls him 主持人: '副局长李军主持' says it by the verb
         ("2024年深圳市知识产权工作会议的主持人是谁?", "李军"),
+        # '其中金奖5项,占全国的八分之一(全国40项)': the national count stands beside the local one
+        ("第二十四届中国专利奖的金奖全国共有多少项?", "40项"),
+        # '银奖7项,占全国12%': the share's subject is in the clause before it
+        ("深圳银奖占全国的百分之几?", "12%"),
     ],
 )
 def test_constraints_read_from_the_wording(e5_pipeline: Pipeline, question: str, expected: str) -> None:
@@ -161,4 +165,13 @@ def test_a_follow_up_dates_the_event_it_names(e5_pipeline: Pipeline) -> None:
     history = [Turn("user", first.question), Turn("assistant", first.answer)]
     second = e5_pipeline.ask("后来哪一年修订的?", history)
     assert second.answer == "2020年", second.resolved_question
+    check_citations(e5_pipeline, second)
+
+
+@pytest.mark.slow
+def test_a_follow_up_that_asks_how_it_ended(e5_pipeline: Pipeline) -> None:
+    first = e5_pipeline.ask("2018年美国“337”调查指控了多少家中国LED显示屏企业?")
+    assert first.answer == "11家", first.reason
+    second = e5_pipeline.ask("那结果如何?", [Turn("user", first.question), Turn("assistant", first.answer)])
+    assert second.answer is not None and "胜诉" in second.answer, second.reason
     check_citations(e5_pipeline, second)

@@ -75,3 +75,20 @@ def test_a_new_question_about_the_same_subject_drops_what_was_asked_before() -> 
     history = chat(("深圳哪一年出台了《深圳经济特区知识产权保护条例》?", "2019年"))
     resolved = resolve_followup("后来哪一年修订的?", history)
     assert resolved == "深圳出台了《深圳经济特区知识产权保护条例》,后来哪一年修订的?"
+
+
+def test_a_new_subject_alone_is_asked_the_way_the_question_before_it_asked() -> None:
+    history = chat(("在国家知识产权行政保护绩效考核中,深圳连续几年获评优秀?", "连续四年"))
+    assert resolve_followup("广东省知识产权保护考核方面呢?", history) == "在广东省知识产权保护考核中,深圳连续几年获评优秀?"
+    assert resolve_followup("营商环境评价指标呢?", history).endswith("营商环境评价指标连续几年?")
+
+
+def test_a_pointer_to_the_edition_brings_it_back() -> None:
+    history = chat(("第二十三届中国专利奖深圳获得了多少项奖项?", "86项"), ("深圳市知识产权局拿到了什么奖?", "优秀组织奖"))
+    assert resolve_followup("这一届里深圳的金奖有几项?", history).startswith("第二十三届")
+
+
+def test_the_event_a_date_question_dated_is_not_carried_on() -> None:
+    history = chat(("2023年深圳市知识产权保护工作站助推高质量发展大会是哪天召开的?", "4月23日"))
+    resolved = resolve_followup("会上是谁致辞的?", history)
+    assert resolved == "2023年深圳市知识产权保护工作站助推高质量发展大会,会上是谁致辞的?"

@@ -34,6 +34,9 @@ from qa.answering.question import Kind, analyze
         ("局长叫什么?", Kind.person),
         ("入池企业的融资成本有多高?", Kind.quantity),
         ("银奖占全国的百分比?", Kind.ratio),
+        ("同比涨了多少?", Kind.ratio),
+        ("有效注册商标量的排名又如何?", Kind.ranking),
+        ("那起337调查最后结果怎样?", Kind.outcome),
         ("证券化产品的规模有多大?", Kind.quantity),
     ],
 )
@@ -126,3 +129,9 @@ def test_the_period_asked_and_the_unit_of_the_asking_phrase() -> None:
     assert analyze("深圳专利授权量是多少?").periods == set()
     # 多少亿元 asks for money; 亿元 is no word the answer's sentence must contain
     assert "亿元" not in analyze("深圳知识产权质押融资总额是多少亿元?").terms
+
+
+def test_a_ratio_or_ranking_question_is_about_the_metric_before_its_frame_noun() -> None:
+    assert analyze("银奖占全国的比例是多少?").focus == "银奖"
+    assert analyze("银奖占全国的百分之几?").focus == "银奖"
+    assert analyze("商标注册申请量,有效注册商标量的排名又如何?").focus == "有效注册商标量"

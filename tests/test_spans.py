@@ -124,3 +124,7 @@ def test_a_name_cut_inside_its_brackets_is_no_span() -> None:
 def test_an_organisation_and_its_branch_are_one_name() -> None:
     sentence = "邮储银行亳州分行联合举行银企对接会并签订战略合作协议"
     assert best("哪家银行举行了银企对接会?", sentence) == "邮储银行亳州分行"
+
+
+def test_how_a_case_ended() -> None:
+    assert spans("最后结果怎样?", "艾比森等企业积极应诉,并最终胜诉,赢得了市场") == ["最终胜诉"]

@@ -30,6 +30,7 @@ KIND_LABELS = {
     Kind.title: "文件或法规名称",
     Kind.named: "名称",
     Kind.entity: "答案",
+    Kind.outcome: "结果",
 }
 MIN_COVERAGE = 0.3  # share of the question's term weight a sentence must contain
 FOCUSLESS_COVERAGE = 0.5  # ... and a figure's sentence that lacks the metric asked about
@@ -41,6 +42,7 @@ NUMERIC_KINDS = (Kind.quantity, Kind.ratio, Kind.streak, Kind.ranking)
 # a metric's name: the focus of a figure question that the figure's sentence must name
 _METRIC_NAME = re.compile(r"(?:量|数|率|额|值|规模|指数|比重|占比|面积|总量)$")
 _MEANINGFUL = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+_SUBJECTLESS = re.compile(r"占|约为|约占|同比|比上年|较上年")
 _CLAUSE_END = ",，;；。!?！？"
 
 
@@ -325,6 +327,11 @@ class Answerer:
             right += 1
             while right < len(s) and s[right] not in ends:
                 right += 1
+        elif left > 0 and _SUBJECTLESS.match(s, left):
+            # '银奖7项,占全国12%': the clause's subject is in the clause before it
+            left -= 1
+            while left > 0 and s[left - 1] not in ends:
+                left -= 1
         return s[left:right]
 
     @staticmethod

@@ -17,7 +17,7 @@ from ..tokenize import get_jieba
 from ..types import Turn
 from .numbers import ORDINAL, YEAR
 from .places import find_places
-from .question import content_terms
+from .question import Kind, analyze, content_terms
 
 MAX_TURNS = 8
 _CONNECTOR = re.compile(r"^(那么|那|还有|另外|此外|其中|而|又|再问一下|请问)")
@@ -29,6 +29,14 @@ _WH = re.compile(
 )
 _PERIOD = re.compile(r"(上半年|下半年|全年|前三季度|第[一二三四]季度|\d{1,2}(?:-\d{1,2})?月)")
 _NEUTRAL_WH = "是多少"
+_DATE_WH = re.compile(r"是?(?:哪一?[天年]|什么时候)")
+# how a follow-up that names only a new subject asks, by what the question it follows asked
+_ASKING_BY_KIND = {Kind.streak: "连续几年", Kind.ranking: "排第几", Kind.ratio: "的比例是多少", Kind.person: "是谁",
+                   Kind.date: "是什么时候", Kind.listing: "有哪些"}
+_FILLER = re.compile(r"(?:方面|这块|这一块|这一项|的情况|情况)$")
+# pointers to the edition or year the conversation is about
+_SAME_EDITION = re.compile(r"这一?届|本届|该届|同届|那一?届")
+_SAME_YEAR = re.compile(r"这一年|当年|同年|那一年|该年")
 
 
 def _clean(text: str) -> str:
@@ -63,6 +71,8 @@ def _topic(prev: str) -> str:
         return prev
     before, after = prev[: match.start()], prev[match.end() :]
     before = re.sub(r"(是|为|有|的)$", "", before)
+    if _DATE_WH.fullmatch(match.group(0)) and re.fullmatch(r"[\u4e00-\u9fff]{1,4}?[的了]?", _clean(after)):
+        after = ""  # '…大会是哪天召开的': the event dated goes with the asking, the meeting stays
     if not _clean(after):
         # '…获奖多少项' / '…的主持人是谁': the verb or role asked about goes; a metric stays
         words = list(_pos().cut(before))
@@ -134,6 +144,7 @@ class _Conversation:
     anchor: str | None = None
     previous: str | None = None
     last_answer: str | None = None
+    context: str = ""  # every resolved question so far, for what a pointer refers to
 
     def resolve(self, question: str) -> tuple[str, bool]:
         """The resolved question, and whether it is complete (may anchor what follows)."""
@@ -152,25 +163,39 @@ class _Conversation:
             if not _strip_context(phrase).strip("的 "):
                 # only a new place / year / edition / period: the same question there / then
                 return phrase + _strip_context(anchor) + "?", True
+            phrase = _FILLER.sub("", phrase) or phrase
             for base in (anchor, _clean(self.previous or anchor)):
                 swapped = _substitute(base, phrase)
                 if swapped:
                     return swapped + "?", True
             context = "".join(_context_items(normalize(anchor)))
-            return f"{context}{phrase}{_NEUTRAL_WH}?", True
+            asking = _ASKING_BY_KIND.get(analyze(anchor).kind, _NEUTRAL_WH)
+            return f"{context}{phrase}{asking}?", True
         # its own asking phrase: the same subject, asked something else
         subject = self.previous if _THIS_FIGURE.search(norm) and self.previous else anchor
         topic = _topic(subject)
         own = _context_items(norm)
         if own:
             topic = _strip_context(topic)
+        topic = self._pointed_context(norm, topic) + topic
         return f"{topic},{body}?", False
+
+    def _pointed_context(self, norm: str, topic: str) -> str:
+        """The edition or year a pointer (这一届, 当年) refers to, when the topic no longer says it."""
+        topic_norm = normalize(topic)
+        said = []
+        if _SAME_EDITION.search(norm) and not ORDINAL.search(topic_norm):
+            said += [m.group(0) for m in ORDINAL.finditer(normalize(self.context))][-1:]
+        if _SAME_YEAR.search(norm) and not YEAR.search(topic_norm):
+            said += [m.group(0) for m in YEAR.finditer(normalize(self.context))][-1:]
+        return "".join(said)
 
     def add_user(self, question: str) -> str:
         resolved, complete = self.resolve(question)
         if complete:
             self.anchor = resolved
         self.previous = resolved
+        self.context += resolved
         return resolved
 
 

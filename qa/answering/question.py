@@ -23,6 +23,7 @@ class Kind(str, Enum):
     title = "title"  # 什么文件/条例/规划…: a 《》 title
     named = "named"  # 什么机制/行动/活动/产品…: usually a “”-quoted name
     entity = "entity"  # 哪个部门/单位/地方… or 什么: a noun phrase
+    outcome = "outcome"  # 结果如何: how a case or a dispute ended
 
 
 # title words a person is introduced with (longest first matters for matching)
@@ -44,9 +45,10 @@ _WH = re.compile(
 _LIST = re.compile(r"哪些|哪几|哪[两二三四五六七八九十\d]+[个项种类条家位]|包括哪|有哪")
 _DATE = re.compile(r"哪天|哪一天|什么时候|何时|什么时间|几月几日|哪个月|哪一年|哪年|哪个年度|哪一年度|哪一届")
 _STREAK = re.compile(r"连续(?:多少|几)(?:年|届|次)|连续第几")
-_RANKING = re.compile(r"第几|排名多少|排多少|排在?第几|位居第几")
-_RATIO = re.compile(r"几倍|多少倍|百分之几|百分比|比重|比率|多大比例|多少比例|比例是|占比|占全国的?多少|占多少|几分之几|增长多少|增长了多少")
+_RANKING = re.compile(r"第几|排名多少|排多少|排在?第几|位居第几|排名[又还]?(?:如何|怎样|怎么样|情况)|名次")
+_RATIO = re.compile(r"几倍|多少倍|百分之几|百分比|比重|比率|多大比例|多少比例|比例是|占比|占全国的?多少|占多少|几分之几|增长多少|增长了多少|同比|增幅|增速|涨幅|涨了?多少|上涨了?多少")
 _PERSON = re.compile(r"谁|哪位|什么人")
+_OUTCOME = re.compile(r"结果(?:如何|怎样|怎么样|是什么)|结局|最终结果|最后结果|胜诉了吗|赢了吗")
 _NAME_ASK = re.compile(r"叫什么(?:名字)?|名字是什么|名称是什么")
 _HOW_MUCH = re.compile(r"多少|几|多[高大长快远]")
 _TITLE_HEADS = ("条例", "规划", "计划", "办法", "政策", "宣言", "规范", "指引", "方案", "文件", "标准", "意见", "法规", "全称", "名称")
@@ -84,6 +86,7 @@ def _list_size(norm: str) -> int | None:
     return cn_to_int(match.group(1)) if match else None
 
 
+_FRAME_NOUN = re.compile(r"(?:占[^的,，]{0,4})?的?(?:比例|比重|占比|百分比|百分之|排名|名次)[又还]?$")
 _RANK_FRAME = re.compile(r"(?:在[^在]{0,8}?|全省|全国|全市)?(?:排名|排在|排|位居|位列|居)第?$")
 _MEASURED = re.compile(r"[是有为]?(?:多少|几)[万亿]?(?:家次|批次|[件家项宗个次名人场份起批篇所条届年天倍位])")
 
@@ -97,6 +100,8 @@ def _focus(norm: str, wh: re.Match[str] | None, places: list[str], kind: Kind) -
     before = norm[: wh.start()]
     if kind is Kind.ranking:  # '专利申请量在安徽全省排第几位': the metric stands before the ranking frame
         before = _RANK_FRAME.sub("", before)
+    if kind in (Kind.ranking, Kind.ratio):  # '银奖占全国的比例', '有效注册商标量的排名又如何'
+        before = _FRAME_NOUN.sub("", before) or before
     left = content_terms(before, places)
     right = content_terms(norm[measured.end() if measured else wh.end() :], places)
     longest = lambda terms: max(terms, key=len) if terms else None  # noqa: E731
@@ -140,6 +145,8 @@ def _kind(norm: str) -> tuple[Kind, str | None, str | None]:
         name_ask and not thing and ("名字" in name_ask.group(0) or any(t in norm for t in PERSON_TITLES))
     ):
         return Kind.person, None, None
+    if _OUTCOME.search(norm):
+        return Kind.outcome, None, None
     if _STREAK.search(norm):
         return Kind.streak, None, None
     if _DATE.search(norm):
@@ -172,7 +179,7 @@ def _kind(norm: str) -> tuple[Kind, str | None, str | None]:
 
 _GENERIC = frozenset(
     "是多少 多少 有多少 哪些 哪个 什么 谁 一共 总共 共 全市 情况 获得 得到 拿到 达到 已经 目前 当时 "
-    "截至 截止 今年 去年 年度 年 全年 报道 这篇 那篇 深圳市 亳州市 叫 指 后来 之后 随后 此后 然后".split()
+    "截至 截止 今年 去年 年度 年 全年 报道 这篇 那篇 深圳市 亳州市 叫 指 后来 之后 随后 此后 然后 会上 会议上 现场".split()
 )
 
 

@@ -89,6 +89,16 @@ def quantity_spans(s: str, q: Question) -> list[Span]:
     return out
 
 
+# how a case ended: 最终胜诉, 败诉, 和解, 驳回起诉 …
+OUTCOME = re.compile(
+    r"(?:最终|最后|终审|一审|二审)?(?:胜诉|败诉|获胜|胜出|和解|撤诉|驳回[^,，。;；]{0,8}|(?:不)?构成侵权|被判[^,，。;；]{1,10})"
+)
+
+
+def outcome_spans(s: str, q: Question) -> list[Span]:
+    return [Span(m.start(), m.end(), Kind.outcome) for m in OUTCOME.finditer(s)]
+
+
 def ratio_spans(s: str, q: Question) -> list[Span]:
     out = []
     for m in QUANTITY.finditer(s):
@@ -369,6 +379,8 @@ def _typed_spans(s: str, q: Question, people: set[str]) -> list[Span]:
         return streak_spans(s, q)
     if kind is Kind.ranking:
         return ranking_spans(s, q)
+    if kind is Kind.outcome:
+        return outcome_spans(s, q)
     if kind is Kind.date:
         return date_spans(s, q)
     if kind is Kind.person:
