@@ -128,3 +128,14 @@ def test_an_organisation_and_its_branch_are_one_name() -> None:
 
 def test_how_a_case_ended() -> None:
     assert spans("最后结果怎样?", "艾比森等企业积极应诉,并最终胜诉,赢得了市场") == ["最终胜诉"]
+
+
+def test_a_place_asked_with_the_verb_before_it() -> None:
+    # '在哪里打造X' is said '打造前海、河套X': the places stand between the verb and the rest
+    sentence = "二是聚焦推动重大国家战略落地落实,打造前海、河套深港知识产权创新高地;"
+    assert best("2024年深圳计划在哪里打造深港知识产权创新高地?", sentence) == "前海、河套"
+
+
+def test_the_gap_is_found_when_the_text_leaves_out_the_question_verb() -> None:
+    sentence = "深圳是全国首个国家知识产权示范城市、首批知识产权强市创建市。"
+    assert best("深圳是全国首个被评为什么的城市?", sentence) == "国家知识产权示范城市"

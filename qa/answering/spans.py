@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from ..tokenize import get_jieba
 from .context import NAME_AFTER_TITLE, clean_name
 from .numbers import QUANTITY, RANKING, STREAK
+from .places import find_places
 from .question import Kind, Question
 
 DATE_FULL = re.compile(r"(?:19|20)\d{2}年\d{1,2}月\d{1,2}日")
@@ -276,10 +277,15 @@ def cloze_spans(s: str, q: Question) -> list[Span]:
     left = _strip_particles(q.cloze_left, True)
     right = _strip_particles(q.cloze_right, False)
     left_end = None
-    for n in range(min(len(left), 12), 1, -1):
-        found = s.rfind(left[-n:])
-        if found >= 0:
-            left_end = found + n
+    left_words = _words(left)
+    for skip in range(0, min(3, len(left_words))):  # '首个被评为': the text may say it without the verb
+        head = "".join(left_words[: len(left_words) - skip])
+        for n in range(min(len(head), 12), 1, -1):
+            found = s.rfind(head[-n:])
+            if found >= 0:
+                left_end = found + n
+                break
+        if left_end is not None:
             break
     right_start, matched, skipped = None, 0, ""
     right_words = _words(right)
@@ -304,6 +310,15 @@ def cloze_spans(s: str, q: Question) -> list[Span]:
         gap = s[start:end]
         if len(_MEANINGFUL.findall(gap)) >= 2 and not any(ch in "。;；" for ch in gap):
             return [Span(start, end, Kind.entity, 1.0)]
+    # '在哪里打造X' against '打造前海、河套X': the asked words come after the question's verb
+    if len(right_words) >= 2:
+        verb, rest = right_words[0], "".join(right_words[1:])[:8]
+        at = s.find(verb)
+        after = at + len(verb)
+        found = s.find(rest, after) if at >= 0 and len(verb) >= 2 else -1
+        if found > after and found - after <= 20 and not any(ch in _PUNCT.difference("、") for ch in s[after:found]):
+            if len(_MEANINGFUL.findall(s[after:found])) >= 2:
+                return [Span(after, found, Kind.entity, 0.8)]
     if left_end is not None:
         end = left_end
         while end < len(s) and s[end] not in _PUNCT and end - left_end < 30:
@@ -335,10 +350,16 @@ def _trim_punct(s: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _all_places(text: str) -> bool:
+    """'前海、河套': every item a place the gazetteer knows."""
+    items = text.split("、")
+    return all(item and find_places(item) == [item] for item in items)
+
+
 def entity_spans(s: str, q: Question) -> list[Span]:
     out = cloze_spans(s, q)
     if q.head == "地点":
-        out = [sp for sp in out if _LOCATION_END.search(s[sp.start : sp.end])]
+        out = [sp for sp in out if _LOCATION_END.search(s[sp.start : sp.end]) or _all_places(s[sp.start : sp.end])]
         out += [Span(m.start(1), m.end(1), Kind.entity, 1.0) for m in LABEL_VALUE.finditer(s)]
         out += [Span(m.start(1), m.end(1), Kind.entity, 0.8) for m in LOCATION.finditer(s)]
         return out
