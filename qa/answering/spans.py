@@ -278,7 +278,8 @@ def cloze_spans(s: str, q: Question) -> list[Span]:
     right = _strip_particles(q.cloze_right, False)
     left_end = None
     left_words = _words(left)
-    for skip in range(0, min(3, len(left_words))):  # '首个被评为': the text may say it without the verb
+    asks = q.cloze_left != q.norm  # a question with an asking word: a gap to fill
+    for skip in range(0, min(3, len(left_words)) if asks else 1):  # '首个被评为': the text may leave out the verb
         head = "".join(left_words[: len(left_words) - skip])
         for n in range(min(len(head), 12), 1, -1):
             found = s.rfind(head[-n:])
