@@ -127,6 +127,9 @@ def test_abstention_has_a_reason_and_no_citation(pipeline: Pipeline) -> None:
         ("第二十四届中国专利奖的金奖全国共有多少项?", "40项"),
         # '银奖7项,占全国12%': the share's subject is in the clause before it
         ("深圳银奖占全国的百分之几?", "12%"),
+        # what the question rules out is not the answer
+        ("第二十四届中国专利奖深圳拿到的银奖(不是金奖)有几项?", "7项"),
+        ("2024年深圳市知识产权工作会议上除了深圳市公安局,还有哪个单位代表成员单位发言?", "龙岗区政府"),
     ],
 )
 def test_constraints_read_from_the_wording(e5_pipeline: Pipeline, question: str, expected: str) -> None:

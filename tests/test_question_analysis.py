@@ -37,6 +37,9 @@ from qa.answering.question import Kind, analyze
         ("同比涨了多少?", Kind.ratio),
         ("有效注册商标量的排名又如何?", Kind.ranking),
         ("那起337调查最后结果怎样?", Kind.outcome),
+        ("还有哪个单位发言?", Kind.entity),
+        ("有哪些单位发言?", Kind.listing),
+        ("专利产出量在全国大中城市排名是多少?", Kind.ranking),
         ("证券化产品的规模有多大?", Kind.quantity),
     ],
 )
@@ -135,3 +138,12 @@ def test_a_ratio_or_ranking_question_is_about_the_metric_before_its_frame_noun()
     assert analyze("银奖占全国的比例是多少?").focus == "银奖"
     assert analyze("银奖占全国的百分之几?").focus == "银奖"
     assert analyze("商标注册申请量,有效注册商标量的排名又如何?").focus == "有效注册商标量"
+
+
+def test_what_a_question_rules_out_is_no_term_of_it() -> None:
+    q = analyze("深圳获得的银奖(不是金奖)有多少项?")
+    assert "金奖" in q.excluded and "金奖" not in q.terms and q.focus == "银奖"
+    assert analyze("第二十三届中国专利奖(不是第二十四届)深圳获奖多少项?").ordinals == {(23, "届")}
+    assert analyze("2022年全年(而不是上半年)深圳的拥有量是多少?").periods == {"全年"}
+    q = analyze("会议上除了深圳市公安局,还有哪个单位发言?")
+    assert "公安局" in q.excluded and "深圳" not in q.excluded  # a place is a constraint, not ruled out

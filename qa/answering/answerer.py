@@ -225,7 +225,10 @@ class Answerer:
                 reason = self._rule_out(
                     q, s, scope, year_clash, coverage, context_cov, rank, focus_known, ctx.main_places, titles_by_verb
                 )
-                spans = [] if reason else [sp for sp in find_spans(s, q, ctx.people) if s[sp.start : sp.end] not in q.norm]
+                spans = [] if reason else [
+                    sp for sp in find_spans(s, q, ctx.people)
+                    if s[sp.start : sp.end] not in q.norm and not any(t in s[sp.start : sp.end] for t in q.excluded)
+                ]
                 if reason or not spans:
                     closest = max(closest, (coverage, reason or "span"))
                     continue
@@ -249,6 +252,7 @@ class Answerer:
                         + 0.07 * self._proximity(span, anchors)
                         + (0.1 if focus_known and q.focus in clause_text else 0.0)
                         + (0.1 if any(p in clause_text for p in levels) else 0.0)
+                        - (0.15 if any(t in clause_text for t in q.excluded) else 0.0)
                     )
                     out.append(Candidate(ctx, start, end, span, score, coverage, rank))
         return out, closest[1]

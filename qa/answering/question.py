@@ -42,10 +42,10 @@ ROLE_VERBS = ("主持", "致辞", "讲话", "发言", "出席", "发布", "报�
 _WH = re.compile(
     r"(是多少|有多少|为多少|多少|多[高大长快远]|几|哪些|哪里|哪儿|哪几|哪[一两二三四五六七八九十\d]*[个位家项种类条部份篇天年月]?|谁|什么时候|何时|什么|如何|怎样|是否)"
 )
-_LIST = re.compile(r"哪些|哪几|哪[两二三四五六七八九十\d]+[个项种类条家位]|包括哪|有哪")
+_LIST = re.compile(r"哪些|哪几|哪[两二三四五六七八九十\d]+[个项种类条家位]|包括哪|有哪(?![个位家一])")
 _DATE = re.compile(r"哪天|哪一天|什么时候|何时|什么时间|几月几日|哪个月|哪一年|哪年|哪个年度|哪一年度|哪一届")
 _STREAK = re.compile(r"连续(?:多少|几)(?:年|届|次)|连续第几")
-_RANKING = re.compile(r"第几|排名多少|排多少|排在?第几|位居第几|排名[又还]?(?:如何|怎样|怎么样|情况)|名次")
+_RANKING = re.compile(r"第几|排名多少|排名[是为]多少|排多少|排在?第几|位居第几|排名[又还]?(?:如何|怎样|怎么样|情况)|名次")
 _RATIO = re.compile(r"几倍|多少倍|百分之几|百分比|比重|比率|多大比例|多少比例|比例是|占比|占全国的?多少|占多少|几分之几|增长多少|增长了多少|同比|增幅|增速|涨幅|涨了?多少|上涨了?多少")
 _PERSON = re.compile(r"谁|哪位|什么人")
 _OUTCOME = re.compile(r"结果(?:如何|怎样|怎么样|是什么)|结局|最终结果|最后结果|胜诉了吗|赢了吗")
@@ -72,6 +72,7 @@ class Question:
     ordinals: set[tuple[int, str]] = field(default_factory=set)
     periods: set[str] = field(default_factory=set)  # 上半年, 1-10月 …
     terms: list[str] = field(default_factory=list)  # content terms to find near the answer
+    excluded: list[str] = field(default_factory=list)  # terms of what the question rules out: (不是金奖)
     titles: list[str] = field(default_factory=list)  # person titles named in the question
     role_verbs: list[str] = field(default_factory=list)
     head: str | None = None  # the noun asked for: 机制, 条例 …
@@ -108,7 +109,8 @@ def _focus(norm: str, wh: re.Match[str] | None, places: list[str], kind: Kind) -
     if measured and right:
         first = [t for t in right if norm.find(t, measured.end()) == measured.end()] or right[:1]
         return longest([t for t in right if t.startswith(first[0][:1])][:3]) or first[0]
-    if kind is Kind.date:  # '哪一年修订的': the event dated is the verb right after the asking phrase
+    if kind is Kind.date or (kind is Kind.quantity and not measured):
+        # '哪一年修订的': the event dated; '多少融资成本': what is measured — right after the asking
         adjacent = [t for t in right if norm.startswith(t, wh.end())]
         if adjacent:
             return longest(adjacent)
@@ -179,7 +181,7 @@ def _kind(norm: str) -> tuple[Kind, str | None, str | None]:
 
 _GENERIC = frozenset(
     "是多少 多少 有多少 哪些 哪个 什么 谁 一共 总共 共 全市 情况 获得 得到 拿到 达到 已经 目前 当时 "
-    "截至 截止 今年 去年 年度 年 全年 报道 这篇 那篇 深圳市 亳州市 叫 指 后来 之后 随后 此后 然后 会上 会议上 现场".split()
+    "截至 截止 今年 去年 年度 年 全年 报道 这篇 那篇 深圳市 亳州市 叫 指 后来 之后 随后 此后 然后 会上 会议上 现场 还有".split()
 )
 
 
@@ -224,14 +226,33 @@ def _without_unit_asked(norm: str) -> str:
     return norm[: asked.start()] + "多少" + norm[asked.end() :] if asked else norm
 
 
+# what a question rules out: '(不是金奖)', '而不是上半年', '并非…'
+_NEGATED = re.compile(
+    r"[(（]\s*(?:不是|而不是|而非|并非|非)([^()（）]{1,24})[)）]|[,，]?(?:而不是|而非|并非)([^,，?？()（）]{1,16})"
+    r"|除了?([^,，?？]{2,16}?)(?:以外|之外)?[,，]"
+)
+
+
+def _split_negation(norm: str) -> tuple[str, list[str]]:
+    """The question without what it rules out, and the phrases it rules out."""
+    excluded: list[str] = []
+
+    def drop(match: re.Match[str]) -> str:
+        excluded.append(match.group(1) or match.group(2) or match.group(3))
+        return ""
+
+    return _NEGATED.sub(drop, norm), excluded
+
+
 def analyze(question: str) -> Question:
-    norm = _strip_q(normalize(question))
+    norm, negated = _split_negation(_strip_q(normalize(question)))
     kind, unit, head = _kind(norm)
     named_places = find_places(norm)
     places = narrowest(named_places)
     wh = _WH.search(norm)
     left = norm[: wh.start()] if wh else norm
     right = norm[wh.end() :] if wh else ""
+    terms = content_terms(_without_unit_asked(norm), named_places)
     return Question(
         text=question,
         norm=norm,
@@ -243,7 +264,8 @@ def analyze(question: str) -> Question:
         years=sorted(set(years(norm))),
         ordinals=ordinals(norm),
         periods=periods(norm),
-        terms=content_terms(_without_unit_asked(norm), named_places),
+        terms=terms,
+        excluded=[t for phrase in negated for t in content_terms(phrase, named_places + find_places(phrase)) if t not in terms],
         titles=[
             t
             for t in PERSON_TITLES
