@@ -84,6 +84,31 @@ def _topic(prev: str) -> str:
     return _clean(before + after).rstrip("的了,，")
 
 
+_REFERS_BACK = re.compile(r"这|该|它|他|她|其(?!中)|此|上述|那个|那次|那项")
+
+
+def _names_own_metric(body: str) -> bool:
+    """'其中优秀奖多少项?' names what it counts; '这个指标连续多少年…' points back to it."""
+    norm = normalize(body)
+    return (
+        bool(re.search(r"多少|几", norm))
+        and not _REFERS_BACK.search(norm)
+        and bool(content_terms(norm, find_places(norm)))
+    )
+
+
+def _subject_only(topic: str) -> str:
+    """The topic up to its last place, year, edition or period: '第二十四届中国专利奖深圳总获奖项目' ->
+    '第二十四届中国专利奖深圳', so a follow-up's own metric replaces the one asked before."""
+    norm = normalize(topic)
+    ends = [m.end() for item in _context_items(norm) for m in re.finditer(re.escape(item), norm)]
+    end = max(ends, default=0)
+    rest = norm[end:]
+    if end == 0 or len(re.findall(r"[\u4e00-\u9fffA-Za-z]", rest)) < 2 or re.search(r"[,，]", rest):
+        return topic
+    return topic[:end]
+
+
 def _is_followup(question: str, norm: str) -> bool:
     if _CONNECTOR.match(norm) or norm.endswith("呢") or _POINTER.search(norm):
         return True
@@ -174,6 +199,8 @@ class _Conversation:
         # its own asking phrase: the same subject, asked something else
         subject = self.previous if _THIS_FIGURE.search(norm) and self.previous else anchor
         topic = _topic(subject)
+        if _names_own_metric(body):
+            topic = _subject_only(topic)
         own = _context_items(norm)
         if own:
             topic = _strip_context(topic)
