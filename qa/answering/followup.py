@@ -87,24 +87,23 @@ def _topic(prev: str) -> str:
 _REFERS_BACK = re.compile(r"这|该|它|他|她|其(?!中)|此|上述|那个|那次|那项")
 
 
-def _names_own_metric(body: str) -> bool:
-    """'其中优秀奖多少项?' names what it counts; '这个指标连续多少年…' points back to it."""
+def _sibling_metric(body: str) -> str | None:
+    """What a follow-up counts when it names it itself ('其中优秀奖多少项?' -> 优秀奖), not when it
+    points back ('这个指标连续多少年…')."""
     norm = normalize(body)
-    return (
-        bool(re.search(r"多少|几", norm))
-        and not _REFERS_BACK.search(norm)
-        and bool(content_terms(norm, find_places(norm)))
-    )
+    if not re.search(r"多少|几", norm) or _REFERS_BACK.search(norm):
+        return None
+    return analyze(norm).focus
 
 
-def _subject_only(topic: str) -> str:
-    """The topic up to its last place, year, edition or period: '第二十四届中国专利奖深圳总获奖项目' ->
-    '第二十四届中国专利奖深圳', so a follow-up's own metric replaces the one asked before."""
+def _subject_only(topic: str, sibling: str) -> str:
+    """The topic without the metric asked before when the follow-up asks for a sibling of it (one
+    with the same head: 总获奖项目 / 优秀奖): '第二十四届中国专利奖深圳总获奖项目' -> '第二十四届中国专利奖深圳'."""
     norm = normalize(topic)
     ends = [m.end() for item in _context_items(norm) for m in re.finditer(re.escape(item), norm)]
     end = max(ends, default=0)
     rest = norm[end:]
-    if end == 0 or len(re.findall(r"[\u4e00-\u9fffA-Za-z]", rest)) < 2 or re.search(r"[,，]", rest):
+    if end == 0 or re.search(r"[,，]", rest) or sibling[-1] not in rest or sibling in rest:
         return topic
     return topic[:end]
 
@@ -199,8 +198,9 @@ class _Conversation:
         # its own asking phrase: the same subject, asked something else
         subject = self.previous if _THIS_FIGURE.search(norm) and self.previous else anchor
         topic = _topic(subject)
-        if _names_own_metric(body):
-            topic = _subject_only(topic)
+        sibling = _sibling_metric(body)
+        if sibling:
+            topic = _subject_only(topic, sibling)
         own = _context_items(norm)
         if own:
             topic = _strip_context(topic)
