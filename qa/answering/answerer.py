@@ -17,7 +17,7 @@ from .context import DocContext, Scope, build_doc_context, sentence_scope
 from .numbers import periods
 from .places import find_places, lies_within
 from .question import Kind, Question, analyze, role_verbs
-from .spans import Span, find_spans
+from .spans import MEANINGFUL, Span, find_spans
 
 KIND_LABELS = {
     Kind.quantity: "数量",
@@ -41,7 +41,6 @@ DOC_WIDEN = 2  # documents whose every sentence is a candidate
 NUMERIC_KINDS = (Kind.quantity, Kind.ratio, Kind.streak, Kind.ranking)
 # a metric's name: the focus of a figure question that the figure's sentence must name
 _METRIC_NAME = re.compile(r"(?:量|数|率|额|值|规模|指数|比重|占比|面积|总量)$")
-_MEANINGFUL = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 _SUBJECTLESS = re.compile(r"占|约为|约占|同比|比上年|较上年")
 _CLAUSE_END = ",，;；。!?！？"
 
@@ -326,7 +325,7 @@ class Answerer:
         right = span.end
         while right < len(s) and s[right] not in ends:
             right += 1
-        if not _MEANINGFUL.search(s[left : span.start] + s[span.end : right]) and right < len(s):
+        if not MEANINGFUL.search(s[left : span.start] + s[span.end : right]) and right < len(s):
             # the span is a clause of its own ('2019年,深圳出台…'): it heads the clause after it
             right += 1
             while right < len(s) and s[right] not in ends:

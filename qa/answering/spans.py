@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 
 from ..tokenize import get_jieba
@@ -25,7 +26,7 @@ ORG_SUFFIX = re.compile(
 )
 _ORG_END = re.compile(ORG_SUFFIX.pattern + "$")
 _LOCATION_END = re.compile(r"(室|厅|馆|中心|大厦|酒店|会场|广场|楼|园|城|岛|港|区|县|市|省|镇|村|大学)$")
-_MEANINGFUL = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+MEANINGFUL = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 _PUNCT = set(",，;；。:：、!?！？()（）“”《》「」 ")
 # words that open a clause rather than belong to a list item or a name
 _LEAD_WORDS = {
@@ -164,7 +165,13 @@ def person_spans(s: str, q: Question, people: set[str]) -> list[Span]:
 
 
 def _words(text: str) -> list[str]:
-    return get_jieba().lcut(text)
+    return list(_cut(text))
+
+
+@lru_cache(maxsize=8192)
+def _cut(text: str) -> tuple[str, ...]:
+    # the same question halves and list items are cut for every candidate sentence
+    return tuple(get_jieba().lcut(text))
 
 
 def _trim_item(item: str, from_left: bool, bound: int, q: Question, others: str) -> str:
@@ -305,11 +312,11 @@ def cloze_spans(s: str, q: Question) -> list[Span]:
             head_at = s.find(q.head, end, end + 16)
             if head_at >= 0 and not any(ch in _PUNCT for ch in s[end:head_at]):
                 end = head_at + len(q.head)
-        if skipped and s.startswith(skipped, start) and len(_MEANINGFUL.findall(s[start + len(skipped) : end])) >= 2:
+        if skipped and s.startswith(skipped, start) and len(MEANINGFUL.findall(s[start + len(skipped) : end])) >= 2:
             start += len(skipped)  # 哪个地理标志产品 -> '地理标志产品“亳菊”': the noun asked about is no answer
         start, end = _trim_punct(s, start, end)
         gap = s[start:end]
-        if len(_MEANINGFUL.findall(gap)) >= 2 and not any(ch in "。;；" for ch in gap):
+        if len(MEANINGFUL.findall(gap)) >= 2 and not any(ch in "。;；" for ch in gap):
             return [Span(start, end, Kind.entity, 1.0)]
     # '在哪里打造X' against '打造前海、河套X': the asked words come after the question's verb
     if len(right_words) >= 2:
@@ -318,13 +325,13 @@ def cloze_spans(s: str, q: Question) -> list[Span]:
         after = at + len(verb)
         found = s.find(rest, after) if at >= 0 and len(verb) >= 2 else -1
         if found > after and found - after <= 20 and not any(ch in _PUNCT.difference("、") for ch in s[after:found]):
-            if len(_MEANINGFUL.findall(s[after:found])) >= 2:
+            if len(MEANINGFUL.findall(s[after:found])) >= 2:
                 return [Span(after, found, Kind.entity, 0.8)]
     if left_end is not None:
         end = left_end
         while end < len(s) and s[end] not in _PUNCT and end - left_end < 30:
             end += 1
-        if len(_MEANINGFUL.findall(s[left_end:end])) >= 2:
+        if len(MEANINGFUL.findall(s[left_end:end])) >= 2:
             return [Span(left_end, end, Kind.entity, 0.6)]
     if right_start is not None and right_start > 0:
         start = right_start
@@ -338,7 +345,7 @@ def cloze_spans(s: str, q: Question) -> list[Span]:
         if q.head and _ASKS_KIND.search(q.norm) and s.startswith(q.head, end):
             end += len(q.head)
         start, end = _trim_punct(s, right_start - len(text), end)
-        if len(_MEANINGFUL.findall(s[start:end])) >= 2:
+        if len(MEANINGFUL.findall(s[start:end])) >= 2:
             return [Span(start, end, Kind.entity, 0.5)]
     return []
 
