@@ -178,3 +178,17 @@ def test_a_follow_up_that_asks_how_it_ended(e5_pipeline: Pipeline) -> None:
     second = e5_pipeline.ask("那结果如何?", [Turn("user", first.question), Turn("assistant", first.answer)])
     assert second.answer is not None and "胜诉" in second.answer, second.reason
     check_citations(e5_pipeline, second)
+
+
+@pytest.mark.slow
+def test_a_conversation_about_a_person_and_an_enumeration(e5_pipeline: Pipeline) -> None:
+    history: list[Turn] = []
+    for question, expected in [
+        ("2023年深圳知识产权保护工作站助推高质量发展大会上谁致辞?", "夏昆山"),
+        ("他是什么职务?", "二级巡视员"),
+    ]:
+        result = e5_pipeline.ask(question, history)
+        assert result.answer is not None and expected in result.answer, (result.resolved_question, result.reason)
+        history += [Turn("user", question), Turn("assistant", result.answer)]
+    result = e5_pipeline.ask("2024年深圳市知识产权工作会议部署的第二方面工作聚焦什么?")
+    assert result.answer == "推动重大国家战略落地落实", result.reason

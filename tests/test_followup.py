@@ -100,3 +100,9 @@ def test_a_follow_up_that_counts_its_own_thing_drops_the_metric_asked_before() -
     # ... but one that points back keeps it
     history = chat(("2023年深圳每平方公里发明专利拥有量是多少件?", "150.38件"))
     assert "每平方公里发明专利拥有量" in resolve_followup("这个指标连续多少年居全国第一?", history)
+
+
+def test_a_question_with_nothing_of_its_own_is_about_the_last_answer() -> None:
+    history = chat(("第二十四届中国专利奖深圳总共获奖多少项?", "96项"), ("其中银奖几项?", "7项"))
+    resolved = resolve_followup("占全国多少比例?", history)
+    assert "银奖" in resolved and resolved.endswith("占全国多少比例?")

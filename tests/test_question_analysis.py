@@ -38,6 +38,8 @@ from qa.answering.question import Kind, analyze
         ("有效注册商标量的排名又如何?", Kind.ranking),
         ("那起337调查最后结果怎样?", Kind.outcome),
         ("还有哪个单位发言?", Kind.entity),
+        ("夏昆山是什么职务?", Kind.role),
+        ("李波在哪里任职?", Kind.role),
         ("有哪些单位发言?", Kind.listing),
         ("专利产出量在全国大中城市排名是多少?", Kind.ranking),
         ("证券化产品的规模有多大?", Kind.quantity),
@@ -101,6 +103,7 @@ def test_separable_verbs_are_joined() -> None:
 
 
 def test_a_place_inside_another_named_beside_it_is_the_constraint() -> None:
+    assert lies_within("连平", "河源") and lies_within("连平", "广东")
     assert lies_within("亳州", "安徽") and lies_within("南山", "深圳") and lies_within("南山", "广东")
     assert not lies_within("深圳", "安徽") and not lies_within("广东", "深圳")
     assert narrowest(["亳州", "安徽"]) == ["亳州"]
@@ -147,3 +150,8 @@ def test_what_a_question_rules_out_is_no_term_of_it() -> None:
     assert analyze("2022年全年(而不是上半年)深圳的拥有量是多少?").periods == {"全年"}
     q = analyze("会议上除了深圳市公安局,还有哪个单位发言?")
     assert "公安局" in q.excluded and "深圳" not in q.excluded  # a place is a constraint, not ruled out
+
+
+def test_an_item_of_an_enumeration_is_asked_by_its_number() -> None:
+    assert analyze("其中第二方面聚焦什么?").enumerated == "二是"
+    assert analyze("聚焦什么?").enumerated is None

@@ -139,3 +139,9 @@ def test_a_place_asked_with_the_verb_before_it() -> None:
 def test_the_gap_is_found_when_the_text_leaves_out_the_question_verb() -> None:
     sentence = "深圳是全国首个国家知识产权示范城市、首批知识产权强市创建市。"
     assert best("深圳是全国首个被评为什么的城市?", sentence) == "国家知识产权示范城市"
+
+
+def test_the_posts_said_before_a_person() -> None:
+    sentence = "市市场监管局(知识产权局)机关党委书记、二级巡视员夏昆山致辞,并由联盟作报告。"
+    found = [s[x.start : x.end] for s in [normalize(sentence)] for x in find_spans(s, analyze("夏昆山是什么职务?"), {"夏昆山"})]
+    assert found == ["机关党委书记、二级巡视员"]

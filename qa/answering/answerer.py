@@ -31,6 +31,7 @@ KIND_LABELS = {
     Kind.named: "名称",
     Kind.entity: "答案",
     Kind.outcome: "结果",
+    Kind.role: "职务",
 }
 MIN_COVERAGE = 0.3  # share of the question's term weight a sentence must contain
 FOCUSLESS_COVERAGE = 0.5  # ... and a figure's sentence that lacks the metric asked about
@@ -42,6 +43,7 @@ NUMERIC_KINDS = (Kind.quantity, Kind.ratio, Kind.streak, Kind.ranking)
 # a metric's name: the focus of a figure question that the figure's sentence must name
 _METRIC_NAME = re.compile(r"(?:量|数|率|额|值|规模|指数|比重|占比|面积|总量)$")
 _SUBJECTLESS = re.compile(r"占|约为|约占|同比|比上年|较上年")
+_ENUM_ITEM = re.compile(r"[一二三四五六七八九十]是")
 _CLAUSE_END = ",，;；。!?！？"
 
 
@@ -236,7 +238,8 @@ class Answerer:
                 # 考核中…: the provincial assessment, not the national one named in the next clause)
                 levels = [p for p in q.level_places if p not in ctx.main_places and p in s]
                 base = (
-                    0.3 * coverage
+                    self._enumeration(q, s)
+                    + 0.3 * coverage
                     + 0.1 * context_cov
                     + 0.08 / (rank + 1)
                     + (0.05 if q.years and scope.explicit_years and not year_clash else 0.0)
@@ -255,6 +258,15 @@ class Answerer:
                     )
                     out.append(Candidate(ctx, start, end, span, score, coverage, rank))
         return out, closest[1]
+
+    @staticmethod
+    def _enumeration(q: Question, s: str) -> float:
+        """'其中第二方面…': the item that opens with 二是 in an '一是…;二是…' run, not its neighbours."""
+        if not q.enumerated:
+            return 0.0
+        if s.startswith(q.enumerated):
+            return 0.15
+        return -0.1 if _ENUM_ITEM.match(s) else 0.0
 
     @staticmethod
     def _ranges(passages: list[Passage]) -> list[tuple[str, int, int, int]]:

@@ -155,6 +155,8 @@ def _pos():  # noqa: ANN202 - jieba.posseg loads its model on import: only when 
     return posseg.POSTokenizer(get_jieba())
 
 
+# words that frame a question about a figure rather than name one
+_FRAME_WORDS = re.compile(r"占|全国|全省|全市|比例|比重|占比|百分之|同比|增长|涨|排名|排|第几|名次|多少|几")
 _THIS_FIGURE = re.compile(r"这个数字|这一数字|这个数|该数字|这个数据|该数据")
 
 
@@ -196,7 +198,9 @@ class _Conversation:
             asking = _ASKING_BY_KIND.get(analyze(anchor).kind, _NEUTRAL_WH)
             return f"{context}{phrase}{asking}?", True
         # its own asking phrase: the same subject, asked something else
-        subject = self.previous if _THIS_FIGURE.search(norm) and self.previous else anchor
+        # '这个数字…' or a question with nothing of its own ('占全国多少比例?') is about the last answer
+        about_last = _THIS_FIGURE.search(norm) or not content_terms(_FRAME_WORDS.sub("", norm), find_places(norm))
+        subject = self.previous if about_last and self.previous else anchor
         topic = _topic(subject)
         sibling = _sibling_metric(body)
         if sibling:

@@ -23,7 +23,7 @@ _SUFFIXED = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:省|市|自治区|特别行�
 
 # what lies inside what, for the names of the gazetteer: province -> its cities, city -> its districts
 _WITHIN = {
-    "广东": "广州 深圳 珠海 汕头 佛山 韶关 湛江 肇庆 江门 茂名 惠州 梅州 汕尾 河源 阳江 清远 东莞 中山 潮州 揭阳 云浮 连平 徐闻 怀集",
+    "广东": "广州 深圳 珠海 汕头 佛山 韶关 湛江 肇庆 江门 茂名 惠州 梅州 汕尾 河源 阳江 清远 东莞 中山 潮州 揭阳 云浮",
     "安徽": "合肥 芜湖 蚌埠 淮南 马鞍山 淮北 铜陵 安庆 黄山 滁州 阜阳 宿州 六安 亳州 池州 宣城",
     "江苏": "南京 苏州 无锡 常州",
     "浙江": "杭州 宁波 温州",
@@ -53,6 +53,9 @@ _WITHIN = {
     "深圳": "福田 罗湖 南山 宝安 龙岗 龙华 坪山 光明 盐田 大鹏 前海 河套",
     "广州": "越秀 南沙",
     "亳州": "蒙城",
+    "河源": "连平",
+    "湛江": "徐闻",
+    "肇庆": "怀集",
 }
 _PARENT = {inner: outer for outer, inners in _WITHIN.items() for inner in inners.split()}
 

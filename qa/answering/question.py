@@ -24,6 +24,7 @@ class Kind(str, Enum):
     named = "named"  # 什么机制/行动/活动/产品…: usually a “”-quoted name
     entity = "entity"  # 哪个部门/单位/地方… or 什么: a noun phrase
     outcome = "outcome"  # 结果如何: how a case or a dispute ended
+    role = "role"  # 他是什么职务: the post a named person holds
 
 
 # title words a person is introduced with (longest first matters for matching)
@@ -48,6 +49,8 @@ _STREAK = re.compile(r"连续(?:多少|几)(?:年|届|次)|连续第几")
 _RANKING = re.compile(r"第几|排名多少|排名[是为]多少|排多少|排在?第几|位居第几|排名[又还]?(?:如何|怎样|怎么样|情况)|名次")
 _RATIO = re.compile(r"几倍|多少倍|百分之几|百分比|比重|比率|多大比例|多少比例|比例是|占比|占全国的?多少|占多少|几分之几|增长多少|增长了多少|同比|增幅|增速|涨幅|涨了?多少|上涨了?多少")
 _PERSON = re.compile(r"谁|哪位|什么人")
+_ENUMERATED = re.compile(r"第([一二三四五六七八九十])(?:个)?(?:方面|项|点|条)")
+_ROLE = re.compile(r"什么职务|什么职位|何职|担任什么|任什么职|什么身份|在哪里?任职|在哪个单位")
 _OUTCOME = re.compile(r"结果(?:如何|怎样|怎么样|是什么)|结局|最终结果|最后结果|胜诉了吗|赢了吗")
 _NAME_ASK = re.compile(r"叫什么(?:名字)?|名字是什么|名称是什么")
 _HOW_MUCH = re.compile(r"多少|几|多[高大长快远]")
@@ -71,6 +74,7 @@ class Question:
     years: list[int] = field(default_factory=list)
     ordinals: set[tuple[int, str]] = field(default_factory=set)
     periods: set[str] = field(default_factory=set)  # 上半年, 1-10月 …
+    enumerated: str | None = None  # 第二方面 -> '二是', the marker of that item in '一是…;二是…'
     terms: list[str] = field(default_factory=list)  # content terms to find near the answer
     excluded: list[str] = field(default_factory=list)  # terms of what the question rules out: (不是金奖)
     titles: list[str] = field(default_factory=list)  # person titles named in the question
@@ -147,6 +151,8 @@ def _kind(norm: str) -> tuple[Kind, str | None, str | None]:
         name_ask and not thing and ("名字" in name_ask.group(0) or any(t in norm for t in PERSON_TITLES))
     ):
         return Kind.person, None, None
+    if _ROLE.search(norm):
+        return Kind.role, None, None
     if _OUTCOME.search(norm):
         return Kind.outcome, None, None
     if _STREAK.search(norm):
@@ -264,6 +270,7 @@ def analyze(question: str) -> Question:
         years=sorted(set(years(norm))),
         ordinals=ordinals(norm),
         periods=periods(norm),
+        enumerated=f"{item.group(1)}是" if (item := _ENUMERATED.search(norm)) else None,
         terms=terms,
         excluded=[t for phrase in negated for t in content_terms(phrase, named_places + find_places(phrase)) if t not in terms],
         titles=[

@@ -10,7 +10,7 @@ from ..tokenize import get_jieba
 from .context import NAME_AFTER_TITLE, clean_name
 from .numbers import QUANTITY, RANKING, STREAK
 from .places import find_places
-from .question import Kind, Question
+from .question import PERSON_TITLES, Kind, Question
 
 DATE_FULL = re.compile(r"(?:19|20)\d{2}年\d{1,2}月\d{1,2}日")
 DATE_MONTH_DAY = re.compile(r"(?<![\d年])\d{1,2}月\d{1,2}日")
@@ -99,6 +99,23 @@ OUTCOME = re.compile(
 
 def outcome_spans(s: str, q: Question) -> list[Span]:
     return [Span(m.start(), m.end(), Kind.outcome) for m in OUTCOME.finditer(s)]
+
+
+_ROLE_BREAK = ",，;；。:：()（）"
+_TITLE_WORD = re.compile("|".join(sorted(PERSON_TITLES, key=len, reverse=True)))
+
+
+def role_spans(s: str, q: Question, people: set[str]) -> list[Span]:
+    """The posts said right before a person the question names: '…(知识产权局)机关党委书记、二级巡视员夏昆山'."""
+    out = []
+    for name in (p for p in people if p in q.norm):
+        for m in re.finditer(re.escape(name), s):
+            start = m.start()
+            while start > 0 and s[start - 1] not in _ROLE_BREAK:
+                start -= 1
+            if m.start() - start >= 2 and _TITLE_WORD.search(s, start, m.start()):
+                out.append(Span(start, m.start(), Kind.role))
+    return out
 
 
 def ratio_spans(s: str, q: Question) -> list[Span]:
@@ -410,6 +427,8 @@ def _typed_spans(s: str, q: Question, people: set[str]) -> list[Span]:
         return ranking_spans(s, q)
     if kind is Kind.outcome:
         return outcome_spans(s, q)
+    if kind is Kind.role:
+        return role_spans(s, q, people)
     if kind is Kind.date:
         return date_spans(s, q)
     if kind is Kind.person:
