@@ -192,3 +192,9 @@ def test_a_conversation_about_a_person_and_an_enumeration(e5_pipeline: Pipeline)
         history += [Turn("user", question), Turn("assistant", result.answer)]
     result = e5_pipeline.ask("2024年深圳市知识产权工作会议部署的第二方面工作聚焦什么?")
     assert result.answer == "推动重大国家战略落地落实", result.reason
+
+
+@pytest.mark.slow
+def test_a_count_of_other_things_is_no_answer_end_to_end(e5_pipeline: Pipeline) -> None:
+    result = e5_pipeline.ask("深圳知识产权保护中心2021年受理快速预审案件多少件?")
+    assert result.abstained, result.answer

@@ -145,3 +145,10 @@ def test_the_posts_said_before_a_person() -> None:
     sentence = "市市场监管局(知识产权局)机关党委书记、二级巡视员夏昆山致辞,并由联盟作报告。"
     found = [s[x.start : x.end] for s in [normalize(sentence)] for x in find_spans(s, analyze("夏昆山是什么职务?"), {"夏昆山"})]
     assert found == ["机关党委书记、二级巡视员"]
+
+
+def test_a_count_of_other_things_is_no_answer() -> None:
+    # 多少件 asked: 50余项 counts services, not cases; 个 and 起/宗 still fit as before
+    assert spans("受理了多少件案件?", "承接快速预审等50余项知识产权业务") == []
+    assert spans("有多少人次参与?", "发布15项基层改革创新举措") == []
+    assert best("拿了几个金奖?", "其中金奖5项") == "5项"

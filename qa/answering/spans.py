@@ -59,6 +59,14 @@ def _same_count(unit: str, asked: str) -> bool:
     return len(unit) == 1 and any(unit in cls and asked in cls for cls in _COUNT_CLASSES)
 
 
+_COUNT_UNITS = set("件家项宗个次名人场份起批篇所条座款种类位") | {"批次", "家次", "件次", "人次", "方面"}
+
+
+def _counts(unit: str) -> bool:
+    """A measure word that counts things (件, 家, 项 …), not money, time or a share."""
+    return unit in _COUNT_UNITS
+
+
 def quantity_spans(s: str, q: Question) -> list[Span]:
     titles = [(m.start(), m.end()) for m in TITLE.finditer(s)]
     out = []
@@ -85,6 +93,8 @@ def quantity_spans(s: str, q: Question) -> list[Span]:
                 strength = 0.9
             elif q.unit in ("个", "批") or unit in ("万", "亿"):
                 strength = 0.7
+            elif _counts(unit) and _counts(q.unit):
+                continue  # 多少件 asked, 50余项 found: a count of other things
             else:
                 strength = 0.3
         out.append(Span(start, m.end(), Kind.quantity, strength))
