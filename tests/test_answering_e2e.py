@@ -198,3 +198,10 @@ def test_a_conversation_about_a_person_and_an_enumeration(e5_pipeline: Pipeline)
 def test_a_count_of_other_things_is_no_answer_end_to_end(e5_pipeline: Pipeline) -> None:
     result = e5_pipeline.ask("深圳知识产权保护中心2021年受理快速预审案件多少件?")
     assert result.abstained, result.answer
+
+
+@pytest.mark.slow
+def test_an_edition_the_corpus_never_names_is_no_answer(e5_pipeline: Pipeline) -> None:
+    result = e5_pipeline.ask("第二十二届中国专利奖深圳获得多少项?")
+    assert result.abstained and "届" in result.reason
+    assert e5_pipeline.ask("第二十四届中国专利奖深圳获得多少项金奖?").answer == "5项"

@@ -155,3 +155,7 @@ def test_what_a_question_rules_out_is_no_term_of_it() -> None:
 def test_an_item_of_an_enumeration_is_asked_by_its_number() -> None:
     assert analyze("其中第二方面聚焦什么?").enumerated == "二是"
     assert analyze("聚焦什么?").enumerated is None
+
+
+def test_a_streak_asked_around_its_verb() -> None:
+    assert analyze("十大事件评选连续搞了几年?").kind is Kind.streak

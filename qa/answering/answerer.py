@@ -43,6 +43,7 @@ NUMERIC_KINDS = (Kind.quantity, Kind.ratio, Kind.streak, Kind.ranking)
 # a metric's name: the focus of a figure question that the figure's sentence must name
 _METRIC_NAME = re.compile(r"(?:量|数|率|额|值|规模|指数|比重|占比|面积|总量)$")
 _SUBJECTLESS = re.compile(r"占|约为|约占|同比|比上年|较上年")
+_EDITION_UNITS = ("届", "批", "次")  # 第二十二届: an edition the documents must name to answer about it
 _ENUM_ITEM = re.compile(r"[一二三四五六七八九十]是")
 _CLAUSE_END = ",，;；。!?！？"
 
@@ -159,6 +160,9 @@ class Answerer:
         missing = [place for place in q.places if not any(place in c.norm for c in contexts.values())]
         if missing:
             return abstain(f"语料中没有关于{'、'.join(missing)}的内容。")
+        editions = {o for o in q.ordinals if o[1] in _EDITION_UNITS}
+        if editions and not any(editions & c.all_ordinals for c in contexts.values()):
+            return abstain("语料中没有问到的这一届(批)的内容。")
         weights = self._weights(q, index)
         candidates, closest = self._candidates(q, passages, contexts, weights)
         if not candidates and closest == "title" and role_verbs(q.titles):

@@ -48,6 +48,7 @@ class DocContext:
     doc_years: list[int]
     people: set[str] = field(default_factory=set)
     all_years: set[int] = field(default_factory=set)  # every year the text names
+    all_ordinals: set[tuple[int, str]] = field(default_factory=set)  # every edition it names: (24, '届')
     scopes: dict[int, "Scope"] = field(default_factory=dict)  # by sentence start, filled on use
 
     @property
@@ -93,6 +94,7 @@ def build_doc_context(doc: Document, norm: str) -> DocContext:
         doc_years=sorted(set(doc_years)),
         people=people,
         all_years=set(years(norm)),
+        all_ordinals=ordinals(norm),
     )
 
 
