@@ -159,3 +159,8 @@ def test_an_item_of_an_enumeration_is_asked_by_its_number() -> None:
 
 def test_a_streak_asked_around_its_verb() -> None:
     assert analyze("十大事件评选连续搞了几年?").kind is Kind.streak
+
+
+def test_a_pointer_to_an_edition_is_no_edition() -> None:
+    assert ordinals("这一届广东知识产权十大事件") == set()
+    assert ordinals("24届中国专利奖") == {(24, "届")}
