@@ -111,6 +111,8 @@ def _subject_only(topic: str, sibling: str) -> str:
 def _is_followup(question: str, norm: str) -> bool:
     if _CONNECTOR.match(norm) or norm.endswith("呢") or _POINTER.search(norm):
         return True
+    if _SAME_EDITION.search(norm) or _SAME_YEAR.search(norm):
+        return True
     if len(content_terms(norm, find_places(norm))) <= 1:
         return True  # nothing but the asking and its frame: '2022年的报道里说的是连续多少年?'
     return not _context_items(norm) and len(norm) <= 15
