@@ -152,3 +152,9 @@ def test_a_count_of_other_things_is_no_answer() -> None:
     assert spans("受理了多少件案件?", "承接快速预审等50余项知识产权业务") == []
     assert spans("有多少人次参与?", "发布15项基层改革创新举措") == []
     assert best("拿了几个金奖?", "其中金奖5项") == "5项"
+
+
+def test_an_organisation_name_starts_after_its_function_word() -> None:
+    sentence = "二级巡视员夏昆山致辞,并由深圳市知识产权保护工作站联盟作报告。"
+    assert "深圳市知识产权保护工作站联盟" in spans("由哪个组织作的报告?", sentence)
+    assert not any(text.startswith("并由") for text in spans("由哪个组织作的报告?", sentence))

@@ -391,6 +391,15 @@ def _all_places(text: str) -> bool:
     return all(item and find_places(item) == [item] for item in items)
 
 
+_ORG_LEAD = re.compile(r"^(?:并由|由|并|和|与|及|在|对|向|是|为)")
+
+
+def _lead_len(name: str) -> int:
+    """Length of the function word an organisation match starts with: '并由…联盟'."""
+    lead = _ORG_LEAD.match(name)
+    return lead.end() if lead else 0
+
+
 def entity_spans(s: str, q: Question) -> list[Span]:
     out = cloze_spans(s, q)
     if q.head == "地点":
@@ -404,7 +413,7 @@ def entity_spans(s: str, q: Question) -> list[Span]:
         specific = {"公司": ("公司",), "银行": ("银行", "分行"), "法院": ("法院",), "协会": ("协会",), "联盟": ("联盟",)}
         endings = specific.get(q.head)
         found = list(ORG_SUFFIX.finditer(s))
-        orgs = [Span(m.start(), m.end(), Kind.entity, 0.8) for m in found]
+        orgs = [Span(m.start() + _lead_len(m.group(0)), m.end(), Kind.entity, 0.8) for m in found]
         # a unit of an organisation named right after it is one name: 邮储银行 + 亳州分行
         orgs += [Span(a.start(), b.end(), Kind.entity, 0.85) for a, b in zip(found, found[1:]) if a.end() == b.start()]
         orgs += [sp for sp in out if _ORG_END.search(s[sp.start : sp.end])]
