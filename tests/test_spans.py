@@ -158,3 +158,8 @@ def test_an_organisation_name_starts_after_its_function_word() -> None:
     sentence = "二级巡视员夏昆山致辞,并由深圳市知识产权保护工作站联盟作报告。"
     assert "深圳市知识产权保护工作站联盟" in spans("由哪个组织作的报告?", sentence)
     assert not any(text.startswith("并由") for text in spans("由哪个组织作的报告?", sentence))
+
+
+def test_a_thing_asked_by_its_head_noun() -> None:
+    sentence = "深圳出台实施《关于对知识产权侵权行为先行发布禁令工作指引(试行)》,在一宗网络平台店铺专利权侵权纠纷案件中,发布了全国首例知识产权行政禁令决定书。"
+    assert best("深圳在什么案件中发布了全国首例行政禁令决定书?", sentence) == "网络平台店铺专利权侵权纠纷案件"

@@ -298,7 +298,28 @@ def named_spans(s: str, q: Question) -> list[Span]:
         right = _strip_particles(q.cloze_right, False)
         follows_context = len(right) >= 2 and s[end : end + 6].startswith(right[:2])
         out.append(Span(m.start(), end, Kind.named, 1.0 if head_follows or follows_context else 0.7))
-    out.extend(Span(sp.start, sp.end, Kind.named, sp.strength * 0.8) for sp in title_spans(s, q))
+    for sp in title_spans(s, q):
+        # a 《》 title answers 什么案件 only when it is one: '《…工作指引》' is a document
+        fits = not q.head or q.head in s[sp.start : sp.end]
+        out.append(Span(sp.start, sp.end, Kind.named, sp.strength * (0.8 if fits else 0.4)))
+    if q.head and _ASKS_KIND.search(q.norm):
+        out += _head_phrases(s, q.head)
+    return out
+
+
+def _head_phrases(s: str, head: str) -> list[Span]:
+    """Noun phrases that end in the head asked for (什么案件 -> '网络平台店铺专利权侵权纠纷案件'), cut after
+    the words that open a clause (在, 一宗 …)."""
+    out = []
+    for m in re.finditer(re.escape(head), s):
+        start = m.start()
+        while start > 0 and s[start - 1] not in _PUNCT and m.start() - start < 24:
+            start -= 1
+        words = _words(s[start : m.start()])
+        cut = max((i + 1 for i, w in enumerate(words) if w in _LEAD_WORDS or re.match(r"\d", w)), default=0)
+        text = "".join(words[cut:])
+        if len(MEANINGFUL.findall(text)) >= 2:
+            out.append(Span(m.start() - len(text), m.end(), Kind.named, 0.6))
     return out
 
 
