@@ -106,3 +106,8 @@ def test_a_question_with_nothing_of_its_own_is_about_the_last_answer() -> None:
     history = chat(("第二十四届中国专利奖深圳总共获奖多少项?", "96项"), ("其中银奖几项?", "7项"))
     resolved = resolve_followup("占全国多少比例?", history)
     assert "银奖" in resolved and resolved.endswith("占全国多少比例?")
+
+
+def test_x_ne_asks_the_way_the_last_question_asked() -> None:
+    history = chat(("亳州2023年知识产权强市建设新闻发布会在哪儿开的?", "市会务中心第三会议室"), ("发布人是谁?", "王璞"))
+    assert resolve_followup("知识产权科科长呢?", history).endswith("知识产权科科长是谁?")
