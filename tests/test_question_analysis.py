@@ -159,6 +159,7 @@ def test_an_item_of_an_enumeration_is_asked_by_its_number() -> None:
 
 def test_a_streak_asked_around_its_verb() -> None:
     assert analyze("十大事件评选连续搞了几年?").kind is Kind.streak
+    assert analyze("十大事件这是第几年评了?").kind is Kind.streak
 
 
 def test_a_pointer_to_an_edition_is_no_edition() -> None:
