@@ -16,7 +16,7 @@ from ..types import AskResult, Citation
 from .context import DocContext, Scope, build_doc_context, sentence_scope
 from .numbers import periods
 from .places import find_places, lies_within
-from .question import Kind, Question, analyze, role_verbs
+from .question import Kind, Question, analyze, title_verbs
 from .spans import MEANINGFUL, Span, find_spans
 
 KIND_LABELS = {
@@ -165,7 +165,7 @@ class Answerer:
             return abstain("语料中没有问到的这一届(批)的内容。")
         weights = self._weights(q, index)
         candidates, closest = self._candidates(q, passages, contexts, weights)
-        if not candidates and closest == "title" and role_verbs(q.titles):
+        if not candidates and closest == "title" and title_verbs(q.titles):
             # no sentence names the 主持人 as such: one that says who 主持 will do
             candidates, closest = self._candidates(q, passages, contexts, weights, titles_by_verb=True)
         if not candidates:
@@ -302,7 +302,7 @@ class Answerer:
         titles_by_verb: bool = False,
     ) -> str | None:
         """Why this sentence cannot answer, or None."""
-        titles = q.titles + role_verbs(q.titles) if titles_by_verb else q.titles
+        titles = q.titles + title_verbs(q.titles) if titles_by_verb else q.titles
         if q.places and not all(p in scope.places or p in s for p in q.places):
             return "place"
         if q.kind in NUMERIC_KINDS and q.places and _names_a_place_inside(s, q.places, main_places):

@@ -33,7 +33,9 @@ PERSON_TITLES = (
     "二级巡视员 巡视员 科长 处长 秘书长 理事长 董事长 总经理 院长 副院长 庭长 市长 副市长 主席 委员 代表 "
     "记者 通讯员 编辑 主持人 发布人 发言人 法官 检察官"
 ).split()
-def role_verbs(titles: list[str]) -> list[str]:
+
+
+def title_verbs(titles: list[str]) -> list[str]:
     """The verbs that name a role asked by its title: 主持人 -> 主持, 发言人 -> 发言."""
     return [t[:-1] for t in titles if t.endswith("人") and len(t) >= 3]
 
