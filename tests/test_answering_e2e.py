@@ -205,3 +205,11 @@ def test_an_edition_the_corpus_never_names_is_no_answer(e5_pipeline: Pipeline) -
     result = e5_pipeline.ask("第二十二届中国专利奖深圳获得多少项?")
     assert result.abstained and "届" in result.reason
     assert e5_pipeline.ask("第二十四届中国专利奖深圳获得多少项金奖?").answer == "5项"
+
+
+@pytest.mark.slow
+def test_a_date_of_another_event_is_no_answer(e5_pipeline: Pipeline) -> None:
+    # the corpus never dates the 36条 itself; '4月25日' is the day another list was released
+    result = e5_pipeline.ask("河套“36条”是从哪一天起开始施行的?")
+    assert result.abstained, result.answer
+    assert e5_pipeline.ask("国家知识产权局哪天公示了第二十四届中国专利奖获奖名单?").answer == "4月17日"

@@ -216,6 +216,9 @@ class Answerer:
         average = sum(weights.values()) / len(weights) if weights else 1.0
         clause_weights = weights | {place: average for place in q.named_places}
         focus_known = bool(q.focus) and weights.get(q.focus, 0.0) > 0.05  # a word the corpus has
+        # a date is about what the question names most specifically: one of its two rarest words
+        dated = sorted((t for t in weights if weights[t] > 0.05), key=weights.get, reverse=True)[:2]
+        dated = dated if q.kind is Kind.date else []
         for doc_id, lo, hi, rank in self._ranges(passages):
             ctx = contexts[doc_id]
             for start, end in ctx.sentences:
@@ -234,6 +237,8 @@ class Answerer:
                     sp for sp in find_spans(s, q, ctx.people)
                     if s[sp.start : sp.end] not in q.norm and not any(t in s[sp.start : sp.end] for t in q.excluded)
                 ]
+                if not reason and dated and not any(t in s for t in dated):
+                    reason = "coverage"  # '36条是哪一天发布的': 4月25日 dates another release
                 if reason or not spans:
                     closest = max(closest, (coverage, reason or "span"))
                     continue
