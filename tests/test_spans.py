@@ -163,3 +163,8 @@ def test_an_organisation_name_starts_after_its_function_word() -> None:
 def test_a_thing_asked_by_its_head_noun() -> None:
     sentence = "深圳出台实施《关于对知识产权侵权行为先行发布禁令工作指引(试行)》,在一宗网络平台店铺专利权侵权纠纷案件中,发布了全国首例知识产权行政禁令决定书。"
     assert best("深圳在什么案件中发布了全国首例行政禁令决定书?", sentence) == "网络平台店铺专利权侵权纠纷案件"
+
+
+def test_a_list_asked_may_be_the_gap_the_question_leaves() -> None:
+    sentence = "市市场监管局围绕“20+8”战略性新兴产业和重点产业,引导行业协会、商会建设知识产权保护工作站130家"
+    assert any(text.startswith("“20+8”战略性新兴") and "," not in text for text in spans("工作站是围绕哪些产业建设的?", sentence))

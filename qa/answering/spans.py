@@ -455,6 +455,16 @@ def find_spans(s: str, q: Question, people: set[str]) -> list[Span]:
     return [sp for sp in _typed_spans(s, q, people) if _balanced(s[sp.start : sp.end])]
 
 
+def _first_clause(s: str, spans: list[Span]) -> list[Span]:
+    """Cloze gaps cut at their first clause break: '围绕“20+8”…和重点产业,引导…' -> '“20+8”…和重点产业'."""
+    out = []
+    for sp in spans:
+        cut = next((i for i in range(sp.start, sp.end) if s[i] in ",，;；"), sp.end)
+        if len(MEANINGFUL.findall(s[sp.start : cut])) >= 2:
+            out.append(Span(sp.start, cut, Kind.listing, sp.strength * 0.8))
+    return out
+
+
 def _typed_spans(s: str, q: Question, people: set[str]) -> list[Span]:
     kind = q.kind
     if kind is Kind.quantity:
@@ -474,7 +484,7 @@ def _typed_spans(s: str, q: Question, people: set[str]) -> list[Span]:
     if kind is Kind.person:
         return person_spans(s, q, people)
     if kind is Kind.listing:
-        return list_spans(s, q)
+        return list_spans(s, q) + _first_clause(s, cloze_spans(s, q))
     if kind is Kind.title:
         return title_spans(s, q) + [Span(sp.start, sp.end, Kind.title, 0.5) for sp in cloze_spans(s, q)]
     if kind is Kind.named:
