@@ -217,8 +217,9 @@ class Answerer:
         clause_weights = weights | {place: average for place in q.named_places}
         focus_known = bool(q.focus) and weights.get(q.focus, 0.0) > 0.05  # a word the corpus has
         # a date is about what the question names most specifically: one of its two rarest words
-        dated = sorted((t for t in weights if weights[t] > 0.05), key=weights.get, reverse=True)[:2]
-        dated = dated if q.kind is Kind.date else []
+        dated = []
+        if q.kind is Kind.date:
+            dated = sorted((t for t in weights if weights[t] > 0.05), key=weights.get, reverse=True)[:2]
         for doc_id, lo, hi, rank in self._ranges(passages):
             ctx = contexts[doc_id]
             for start, end in ctx.sentences:
@@ -233,12 +234,12 @@ class Answerer:
                 reason = self._rule_out(
                     q, s, scope, year_clash, coverage, context_cov, rank, focus_known, ctx.main_places, titles_by_verb
                 )
+                if not reason and dated and not any(t in s for t in dated):
+                    reason = "coverage"  # '36条是哪一天发布的': 4月25日 dates another release
                 spans = [] if reason else [
                     sp for sp in find_spans(s, q, ctx.people)
                     if s[sp.start : sp.end] not in q.norm and not any(t in s[sp.start : sp.end] for t in q.excluded)
                 ]
-                if not reason and dated and not any(t in s for t in dated):
-                    reason = "coverage"  # '36条是哪一天发布的': 4月25日 dates another release
                 if reason or not spans:
                     closest = max(closest, (coverage, reason or "span"))
                     continue
@@ -340,22 +341,22 @@ class Answerer:
     def _clause(s: str, span: Span, split_list: bool) -> str:
         """The clause a span stands in: from the previous clause break to the next one."""
         ends = _CLAUSE_END + ("、" if split_list else "")
-        left = span.start
-        while left > 0 and s[left - 1] not in ends:
-            left -= 1
-        right = span.end
-        while right < len(s) and s[right] not in ends:
-            right += 1
+
+        def start_of(i: int) -> int:
+            while i > 0 and s[i - 1] not in ends:
+                i -= 1
+            return i
+
+        def end_of(i: int) -> int:
+            while i < len(s) and s[i] not in ends:
+                i += 1
+            return i
+
+        left, right = start_of(span.start), end_of(span.end)
         if not MEANINGFUL.search(s[left : span.start] + s[span.end : right]) and right < len(s):
-            # the span is a clause of its own ('2019年,深圳出台…'): it heads the clause after it
-            right += 1
-            while right < len(s) and s[right] not in ends:
-                right += 1
+            right = end_of(right + 1)  # a clause of its own ('2019年,深圳出台…'): it heads the next one
         elif left > 0 and _SUBJECTLESS.match(s, left):
-            # '银奖7项,占全国12%': the clause's subject is in the clause before it
-            left -= 1
-            while left > 0 and s[left - 1] not in ends:
-                left -= 1
+            left = start_of(left - 1)  # '银奖7项,占全国12%': the subject is in the clause before it
         return s[left:right]
 
     @staticmethod

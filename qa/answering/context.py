@@ -49,6 +49,7 @@ class DocContext:
     people: set[str] = field(default_factory=set)
     all_years: set[int] = field(default_factory=set)  # every year the text names
     all_ordinals: set[tuple[int, str]] = field(default_factory=set)  # every edition it names: (24, '届')
+    title_years: list[int] = field(default_factory=list)  # years its title names
     scopes: dict[int, "Scope"] = field(default_factory=dict)  # by sentence start, filled on use
 
     @property
@@ -79,7 +80,8 @@ def build_doc_context(doc: Document, norm: str) -> DocContext:
     if doc.published:
         year, month = int(doc.published[:4]), int(doc.published[5:7] or 1)
         published = [year, year - 1] if month <= 6 else [year]
-    doc_years = published + years(norm[: len(doc.title)])
+    title_years = years(norm[: len(doc.title)])
+    doc_years = published + title_years
     people = set()
     for match in NAME_AFTER_TITLE.finditer(norm):
         name = clean_name(match.group(1))
@@ -95,9 +97,8 @@ def build_doc_context(doc: Document, norm: str) -> DocContext:
         people=people,
         all_years=set(years(norm)),
         all_ordinals=ordinals(norm),
+        title_years=title_years,
     )
-
-
 
 
 @dataclass
@@ -135,7 +136,7 @@ def _scope(ctx: DocContext, start: int, end: int) -> Scope:
         scope_years, explicit = {earlier[-1]}, True
     elif ctx.doc.published and ("今年" in own or periods(own) - {"全年"}):
         # 今年 / 上半年 / 1-10月 with no year: the publication year, not the year before it
-        scope_years, explicit = {int(ctx.doc.published[:4]), *years(ctx.norm[: len(ctx.doc.title)])}, False
+        scope_years, explicit = {ctx.effective_year, *ctx.title_years}, False
     else:
         scope_years, explicit = set(ctx.doc_years), False
     return Scope(places=places, years=scope_years, ordinals=ordinals(around), text=around, explicit_years=explicit)

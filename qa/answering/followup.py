@@ -197,7 +197,8 @@ class _Conversation:
                 if swapped:
                     return swapped + "?", True
             context = "".join(_context_items(normalize(anchor)))
-            asking = _ASKING_BY_KIND.get(analyze(_clean(self.previous or anchor)).kind, _NEUTRAL_WH)  # as the last question asked
+            # asked the way the last question asked
+            asking = _ASKING_BY_KIND.get(analyze(_clean(self.previous or anchor)).kind, _NEUTRAL_WH)
             return f"{context}{phrase}{asking}?", True
         # its own asking phrase: the same subject, asked something else
         # '这个数字…' or a question with nothing of its own ('占全国多少比例?') is about the last answer
