@@ -41,6 +41,7 @@ from .embedders import Embedder
 from .normalize import normalize
 from .settings import Settings
 from .tokenize import tokenize_normalized
+from .vectors import BadVectors, check_matrix, finite_rows
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +64,10 @@ class IndexStale(IndexError_):
 
 class IndexCorrupt(IndexError_):
     pass
+
+
+class IndexBusy(IndexError_):
+    """Another process holds the build lock for longer than the caller would wait."""
 
 
 @dataclass(frozen=True)
@@ -161,11 +166,41 @@ def _atomic_write_text(path: Path, text: str) -> None:
     _fsync_dir(path.parent)
 
 
+def ensure_dir(path: Path) -> None:
+    """mkdir -p, with a message that says what to do when a file stands where a directory must be."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise ValueError(
+            f"{path} must be a directory but a file is in the way: move that file, or point QA_INDEX_DIR "
+            "(--index-dir) at a directory"
+        ) from None
+
+
+LOCK_POLL_S = 0.1
+
+
 @contextlib.contextmanager
-def build_lock(index_dir: Path) -> Iterator[None]:
-    index_dir.mkdir(parents=True, exist_ok=True)
+def build_lock(index_dir: Path, timeout_s: float | None = None) -> Iterator[None]:
+    """The index directory's build lock; with `timeout_s`, IndexBusy when another process holds it
+    for longer than that (without, wait as long as it takes)."""
+    ensure_dir(index_dir)
     with (index_dir / ".lock").open("w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+        if timeout_s is None:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        else:
+            deadline = time.monotonic() + timeout_s
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise IndexBusy(
+                            f"another index build is running in {index_dir} (waited {timeout_s:g}s): "
+                            "try again when it has finished"
+                        ) from None
+                    time.sleep(LOCK_POLL_S)
         try:
             yield
         finally:
@@ -181,23 +216,34 @@ def _cache_path(index_dir: Path, embedder_id: str) -> Path:
 
 
 def load_embedding_cache(index_dir: Path, embedder_id: str, dim: int) -> dict[str, np.ndarray]:
+    """Cached passage vectors by content hash. Nothing in the cache is trusted: a file that does not
+    load, or whose arrays have the wrong kind or shape, is ignored whole; rows with NaN or infinite
+    values are dropped one by one. Either way the chunks are embedded again, with a log line."""
     path = _cache_path(index_dir, embedder_id)
     if not path.exists():
         return {}
     try:
         with np.load(path, allow_pickle=False) as data:
             keys, vectors = data["keys"], data["vectors"]
-        if vectors.ndim != 2 or vectors.shape[1] != dim or len(keys) != len(vectors):
-            raise ValueError("shape mismatch")
-        return {str(k): v for k, v in zip(keys, vectors)}
+        if keys.ndim != 1 or keys.dtype.kind != "U":
+            raise BadVectors(f"keys have dtype {keys.dtype} and shape {keys.shape}, expected a list of strings")
+        if vectors.dtype.kind != "f" or vectors.ndim != 2 or vectors.shape[1] != dim:
+            raise BadVectors(f"vectors have dtype {vectors.dtype} and shape {vectors.shape}, expected (n, {dim}) floats")
+        if len(keys) != len(vectors):
+            raise BadVectors(f"{len(keys)} keys for {len(vectors)} vectors")
+        good = finite_rows(vectors)
     except Exception as exc:  # a damaged cache only costs re-embedding
-        log.warning("ignoring embedding cache %s: %s", path.name, exc)
+        log.warning("ignoring embedding cache %s (%s): its chunks will be embedded again", path.name, exc)
         return {}
+    if not good.all():
+        log.warning("embedding cache %s: dropped %d of %d vectors with NaN or infinite values; they will be "
+                    "embedded again", path.name, int((~good).sum()), len(good))
+    return {str(k): v.astype(np.float32) for k, v, ok in zip(keys, vectors, good) if ok}
 
 
 def save_embedding_cache(index_dir: Path, embedder_id: str, cache: dict[str, np.ndarray], dim: int) -> None:
     path = _cache_path(index_dir, embedder_id)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    ensure_dir(path.parent)
     keys = np.array(sorted(cache), dtype="<U64")
     vectors = np.stack([cache[k] for k in keys]) if len(keys) else np.zeros((0, dim), np.float32)
     tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.npz")
@@ -223,11 +269,14 @@ def _noop(stage: str, done: int, total: int) -> None:
     return None
 
 
-def build_index(settings: Settings, embedder: Embedder, progress: Progress = _noop) -> BuildReport:
-    """Build a new index from the corpus and make it current."""
+def build_index(
+    settings: Settings, embedder: Embedder, progress: Progress = _noop, lock_timeout_s: float | None = None
+) -> BuildReport:
+    """Build a new index from the corpus and make it current (only once it loads). With
+    `lock_timeout_s`, IndexBusy rather than a longer wait for another process's build."""
     started = time.perf_counter()
     index_dir = settings.index_dir
-    with build_lock(index_dir):
+    with build_lock(index_dir, lock_timeout_s):
         fingerprint = corpus_fingerprint(settings.corpus_dir)
         corpus = load_corpus(settings.corpus_dir)
         documents = corpus.documents
@@ -256,7 +305,8 @@ def build_index(settings: Settings, embedder: Embedder, progress: Progress = _no
         batch = settings.embed_batch_size
         for offset in range(0, len(missing), batch):
             part = missing[offset : offset + batch]
-            for key, vector in zip(part, embedder.embed_passages([text_of[h] for h in part])):
+            fresh = _checked_embeddings(embedder, [text_of[h] for h in part], dim)
+            for key, vector in zip(part, fresh):
                 cache[key] = vector.astype(np.float32)
             progress("embed", min(offset + batch, len(missing)), len(missing))
         if not missing:
@@ -264,10 +314,11 @@ def build_index(settings: Settings, embedder: Embedder, progress: Progress = _no
         vectors = (
             np.stack([cache[h] for h in hashes]).astype(np.float32) if chunks else np.zeros((0, dim), np.float32)
         )
+        vectors = check_matrix(vectors, dim, "the build's vectors")
         dense = DenseIndex.build(vectors, settings.hnsw_threshold, settings.hnsw_m, settings.hnsw_ef_search)
 
         builds = index_dir / "builds"
-        builds.mkdir(parents=True, exist_ok=True)
+        ensure_dir(builds)
         # microseconds: two builds in the same second (one process re-indexing twice) must not collide
         name = datetime.now().strftime("%Y%m%dT%H%M%S%f") + f"-{fingerprint[:8]}-{os.getpid()}"
         tmp = builds / f".tmp-{name}"
@@ -308,6 +359,7 @@ def build_index(settings: Settings, embedder: Embedder, progress: Progress = _no
         final = builds / name
         os.rename(tmp, final)
         _fsync_dir(builds)
+        _check_loads(final, manifest, settings)  # a build that cannot be served never becomes CURRENT
         _atomic_write_text(index_dir / "CURRENT", name + "\n")
         save_embedding_cache(index_dir, embedder.embedder_id, cache, dim)
         _prune(builds, keep={name, *_recent(builds, 2)})
@@ -319,6 +371,27 @@ def build_index(settings: Settings, embedder: Embedder, progress: Progress = _no
         return BuildReport(
             name, len(documents), len(chunks), len(missing), len(chunks) - len(missing), corpus.skipped, seconds
         )
+
+
+def _checked_embeddings(embedder: Embedder, texts: list[str], dim: int) -> np.ndarray:
+    try:
+        return check_matrix(embedder.embed_passages(texts), dim, "the embedder's output")
+    except BadVectors as exc:
+        raise BadVectors(
+            f"{exc} (embedder {embedder.embedder_id}): the index was not changed; check the model "
+            "(QA_EMBEDDER, QA_EMBEDDER_MODEL) and run `qa index` again"
+        ) from None
+
+
+def _check_loads(path: Path, manifest: dict, settings: Settings) -> None:
+    """Load a finished build exactly as serving will; on failure remove it and keep CURRENT as it is."""
+    try:
+        _load_build(path, manifest, settings)
+    except IndexCorrupt as exc:
+        shutil.rmtree(path, ignore_errors=True)
+        raise IndexCorrupt(
+            f"the new build does not load ({exc}); the previous index is still current: run `qa index` again"
+        ) from None
 
 
 def _recent(builds: Path, n: int) -> list[str]:
@@ -337,9 +410,19 @@ def _prune(builds: Path, keep: set[str]) -> None:
 
 def current_build(index_dir: Path) -> Path:
     pointer = index_dir / "CURRENT"
+    if index_dir.exists() and not index_dir.is_dir():
+        raise IndexMissing(
+            f"{index_dir} is a file, not an index directory: move it away, or point QA_INDEX_DIR (--index-dir) "
+            "at a directory, then run `qa index`"
+        )
     if not pointer.exists():
         raise IndexMissing(f"no index in {index_dir}: run `qa index` to build one")
-    name = pointer.read_text(encoding="utf-8").strip()
+    try:
+        name = pointer.read_text(encoding="utf-8").strip()
+    except (UnicodeDecodeError, OSError):
+        raise IndexCorrupt(
+            f"{pointer} does not hold a build name (unreadable bytes): run `qa index` to rebuild the index"
+        ) from None
     path = index_dir / "builds" / name
     if not name or not (path / "manifest.json").exists():
         raise IndexCorrupt(f"index {index_dir} points at a missing build {name!r}: run `qa index` to rebuild it")
@@ -393,6 +476,10 @@ def load_index(settings: Settings, embedder: Embedder, check_corpus: bool = True
     path = current_build(settings.index_dir)
     manifest = read_manifest(settings.index_dir)
     check_manifest(manifest, settings, embedder, check_corpus)
+    return _load_build(path, manifest, settings)
+
+
+def _load_build(path: Path, manifest: dict, settings: Settings) -> LoadedIndex:
     try:
         verify_checksums(path, manifest)
         documents = [Document(**row) for row in _read_jsonl(path / "documents.jsonl")]
@@ -409,10 +496,7 @@ def load_index(settings: Settings, embedder: Embedder, check_corpus: bool = True
             )
         if len(documents) != counts["documents"]:
             raise ValueError(f"manifest lists {counts['documents']} documents, found {len(documents)}")
-        if vectors.ndim != 2 or (len(vectors) and vectors.shape[1] != manifest["embedder_dim"]):
-            raise ValueError(f"vectors have shape {vectors.shape}, expected dim {manifest['embedder_dim']}")
-        if not np.isfinite(vectors).all():
-            raise ValueError("vectors contain NaN or infinite values")
+        vectors = check_matrix(vectors, manifest["embedder_dim"], "vectors.npy")
         dense = DenseIndex.load(vectors, path / "dense.faiss", settings.hnsw_threshold, settings.hnsw_ef_search)
     except (OSError, ValueError, KeyError, TypeError, AttributeError, RuntimeError, EOFError) as exc:
         raise IndexCorrupt(f"index build {path.name} is damaged ({exc}): run `qa index` to rebuild it") from exc

@@ -23,9 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from .index_store import IndexError_, LoadedIndex, Progress, build_lock
+from .index_store import IndexCorrupt, IndexError_, LoadedIndex, Progress, build_lock
 from .settings import Settings
 from .tokenize import stopwords
+from .vectors import BadVectors, check_matrix
 
 log = logging.getLogger(__name__)
 
@@ -303,9 +304,13 @@ def sync_to_milvus(settings: Settings, index: LoadedIndex, progress: Progress = 
     Idempotent and resumable: rows are keyed by chunk_id and carry a fingerprint, so a rerun after
     an interruption upserts only what is missing or different; the marker is written last, and when
     it already matches the build nothing is read or written at all."""
+    wanted = wanted_marker(settings, index)
+    try:  # nothing reaches the collection (or its marker) from a build whose vectors are unusable
+        check_matrix(index.vectors, wanted["dim"], f"build {index.name}'s vectors")
+    except BadVectors as exc:
+        raise IndexCorrupt(f"{exc}: nothing was synced to Milvus; run `qa index` to rebuild the index") from None
     client = client if client is not None else connect(settings)
     name = settings.milvus_collection
-    wanted = wanted_marker(settings, index)
     with _guard(settings.milvus_uri), build_lock(settings.index_dir):
         marker = read_marker(client, settings)
         exists = client.has_collection(name)
