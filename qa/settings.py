@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -98,6 +99,15 @@ class Settings(BaseSettings):
     admin_key: str | None = None
     cors_origins: list[str] = Field(default_factory=list)
     log_request_bodies: bool = False
+    access_log_format: Literal["text", "json"] = "text"
+    # overload and slow clients (see api/admission.py, api/server.py)
+    max_in_flight: int = Field(default=4, ge=1, description="requests doing work at once")
+    max_queued: int = Field(default=16, ge=0, description="requests waiting for a slot; beyond: 503")
+    queue_timeout_s: float = Field(default=1.0, gt=0, description="longest wait for a slot, then 503")
+    header_timeout_s: float = Field(default=10.0, gt=0, description="time to send a request's headers")
+    body_timeout_s: float = Field(default=10.0, gt=0, description="time to send a request's body")
+    keepalive_timeout_s: float = Field(default=5.0, gt=0, description="idle keep-alive connection lifetime")
+    max_connections: int = Field(default=2048, ge=1, description="open connections; beyond: closed at once")
 
     show_progress: bool = True
     log_level: str = "INFO"
