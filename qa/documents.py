@@ -1,4 +1,9 @@
-"""Documents: reading a corpus directory of captures (UTF-8 or GB18030) into cleaned documents."""
+"""Documents: reading a corpus directory (.txt, .md, .html/.htm, .pdf, .docx) into cleaned documents.
+
+Each file is read by its format (qa.formats), cleaned of page furniture (qa.cleaning, rules as data),
+and given a title, date and source with where each came from: a sidecar `<name>.meta.json` wins,
+then the file's own metadata (`html-meta`, `file-meta`), then the text, else `none`.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +11,33 @@ import hashlib
 import json
 import logging
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import Callable
 
-from .cleaning import clean_text
+from .cleaning import clean_lines, repeated_lines
+from .cleaning_rules import USER_RULES_NAME, CleaningRules, RulesError, load_rules
+from .formats import SUFFIXES, Extracted, Hint, UnreadableFile, extract, format_of
+from .formats.plain_text import decode
 from .metadata import extract_metadata
 
 log = logging.getLogger(__name__)
 
 DOC_SUFFIX = ".txt"
+DOC_SUFFIXES = tuple(SUFFIXES)
 SIDECAR_SUFFIX = ".meta.json"
-MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_FILE_BYTES = 50 * 1024 * 1024
+PDF_PROGRESS_PAGES = 20  # a PDF longer than this reports its pages on the progress bar
 _DOC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
+_ID_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _SIDECAR_FIELDS = ("title", "published", "source")
+Progress = Callable[[str, int, int], None]
+
+__all__ = [
+    "Corpus", "Document", "SkippedFile", "UnreadableFile", "corpus_files", "decode", "is_valid_doc_id",
+    "load_corpus", "load_document", "make_doc_id", "page_at", "read_sidecar",
+]
 
 
 @dataclass(frozen=True)
@@ -30,6 +49,9 @@ class Document:
     path: str  # relative to the corpus directory
     sha256: str  # of the file's bytes
     text: str  # the cleaned original text; every offset in the system indexes this
+    format: str = "txt"
+    provenance: dict[str, str] = field(default_factory=dict)  # title/published/source -> where it came from
+    pages: list[list[int]] = field(default_factory=list)  # PDF: [start offset, page number] where a page begins
 
 
 @dataclass(frozen=True)
@@ -47,36 +69,22 @@ class Corpus:
         return {doc.doc_id: doc for doc in self.documents}
 
 
-class UnreadableFile(ValueError):
-    """A file that is not a text document this product can read."""
-
-
-def decode(data: bytes) -> str:
-    """Decode UTF-8 (with or without BOM) or GB18030; refuse binary data."""
-    if not data.strip():
-        raise UnreadableFile("empty file")
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        raise UnreadableFile("UTF-16 text: save it as UTF-8 (or GB18030)")
-    if b"\x00" in data[:8192]:
-        raise UnreadableFile("binary file (NUL bytes)")
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        control = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\n\r\t\f")
-        if control > max(8, len(text[:4096]) // 50):
-            raise UnreadableFile("binary file (control characters)")
-        return text
-    raise UnreadableFile("neither UTF-8 nor GB18030 text")
-
-
-def make_doc_id(path: Path) -> str:
-    stem = path.name[: -len(DOC_SUFFIX)] if path.name.endswith(DOC_SUFFIX) else path.stem
-    if _DOC_ID.match(stem):
-        return stem
-    slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", stem).strip("-.")[:40]
-    digest = hashlib.sha1(stem.encode("utf-8")).hexdigest()[:8]
+def make_doc_id(rel_path: Path | str) -> str:
+    """A stable id from the path inside the corpus: `name` for `name.txt` at the top (as always),
+    `report.pdf` for other formats, `folder--name` below a folder. A name that does not fit the id
+    alphabet, or would hold `..`, becomes a slug with a hash of the path (every id can be fetched)."""
+    rel = PurePosixPath(Path(rel_path).as_posix())
+    stem = rel.name[: -len(DOC_SUFFIX)] if rel.name.endswith(DOC_SUFFIX) else rel.name
+    parts = [*rel.parent.parts, stem] if str(rel.parent) != "." else [stem]
+    candidate = "--".join(parts)
+    if (
+        all(_ID_PART.match(p) for p in parts)
+        and (len(parts) == 1 or not any("--" in p for p in parts))
+        and is_valid_doc_id(candidate)
+    ):
+        return candidate
+    slug = re.sub(r"\.{2,}", ".", re.sub(r"[^A-Za-z0-9_.-]+", "-", candidate)).strip("-.")[:40].strip("-.")
+    digest = hashlib.sha1(rel.as_posix().encode("utf-8")).hexdigest()[:8]
     return f"{slug}-{digest}" if slug else f"doc-{digest}"
 
 
@@ -84,10 +92,24 @@ def is_valid_doc_id(doc_id: str) -> bool:
     return bool(_DOC_ID.match(doc_id)) and ".." not in doc_id
 
 
+def page_at(doc: Document, offset: int) -> int | None:
+    """The page an offset of a PDF document's text is on (None for other formats)."""
+    if not doc.pages:
+        return None
+    starts = [start for start, _ in doc.pages]
+    return doc.pages[max(0, bisect_right(starts, offset) - 1)][1]
+
+
+def _sidecar_paths(path: Path) -> list[Path]:
+    if path.name.endswith(DOC_SUFFIX):
+        return [path.with_name(path.name[: -len(DOC_SUFFIX)] + SIDECAR_SUFFIX)]
+    return [path.with_name(path.name + SIDECAR_SUFFIX), path.with_name(path.stem + SIDECAR_SUFFIX)]
+
+
 def read_sidecar(path: Path, problems: list[SkippedFile] | None = None) -> dict[str, str | None]:
     """The sidecar's title/published/source; a broken sidecar is ignored, logged and noted in `problems`."""
-    sidecar = path.with_name(path.name[: -len(DOC_SUFFIX)] + SIDECAR_SUFFIX)
-    if not sidecar.exists():
+    sidecar = next((p for p in _sidecar_paths(path) if p.exists()), None)
+    if sidecar is None:
         return {}
     reason = None
     try:
@@ -105,70 +127,168 @@ def read_sidecar(path: Path, problems: list[SkippedFile] | None = None) -> dict[
     return {key: (str(data[key]) if data[key] is not None else None) for key in _SIDECAR_FIELDS if key in data}
 
 
-def load_document(path: Path, root: Path, problems: list[SkippedFile] | None = None) -> Document:
+def read_file(path: Path, progress: Progress | None = None) -> tuple[bytes, Extracted]:
+    """A file's bytes and its extracted text; UnreadableFile (with the reason) when it cannot be read."""
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise UnreadableFile(f"file too large ({size} bytes > {MAX_FILE_BYTES})")
     data = path.read_bytes()
-    raw = decode(data)
-    text = clean_text(raw)
+    on_page = None
+    if progress is not None and format_of(path) == "pdf":
+        def on_page(stage: str, done: int, total: int) -> None:
+            if total > PDF_PROGRESS_PAGES:
+                progress(f"pdf {path.name[:30]}", done, total)
+    return data, extract(path, data, progress=on_page)
+
+
+def _pick(field_name: str, sidecar: dict, hint: Hint | None, text_value: str | None, text_origin: str):
+    if field_name in sidecar and (sidecar[field_name] is not None or field_name == "published"):
+        return sidecar[field_name], "sidecar"
+    if hint is not None and hint.value:
+        return hint.value, hint.origin
+    return text_value, (text_origin if text_value else "none")
+
+
+def build_document(
+    path: Path,
+    root: Path,
+    data: bytes,
+    extracted: Extracted,
+    problems: list[SkippedFile] | None = None,
+    rules: CleaningRules | None = None,
+    repeated: frozenset[str] = frozenset(),
+) -> Document:
+    rel = path.relative_to(root).as_posix()
+    kept = clean_lines(extracted.raw, rules, repeated)
+    text = "\n".join(line for _, line in kept)
     if not text.strip():
         raise UnreadableFile("no article text left after cleaning")
-    meta = extract_metadata(raw, text)
-    overrides = read_sidecar(path, problems)
+    meta = extract_metadata(extracted.raw, text)
+    sidecar = read_sidecar(path, problems)
+    title, title_origin = _pick("title", sidecar, extracted.title, meta.title, meta.origin.get("title", "none"))
+    published, published_origin = _pick(
+        "published", sidecar, extracted.published, meta.published, meta.origin.get("published", "none")
+    )
+    source, source_origin = _pick("source", sidecar, extracted.source, meta.source, meta.origin.get("source", "none"))
+    pages: list[list[int]] = []
+    if extracted.line_pages is not None:
+        offset = 0
+        for number, line in kept:
+            page = extracted.line_pages[number]
+            if not pages or pages[-1][1] != page:
+                pages.append([offset, page])
+            offset += len(line) + 1
     return Document(
-        doc_id=make_doc_id(path),
-        title=overrides.get("title") or meta.title,
-        published=overrides["published"] if "published" in overrides else meta.published,
-        source=overrides.get("source") or meta.source,
-        path=path.relative_to(root).as_posix(),
+        doc_id=make_doc_id(rel),
+        title=title or "",
+        published=published,
+        source=source,
+        path=rel,
         sha256=hashlib.sha256(data).hexdigest(),
         text=text,
+        format=extracted.kind,
+        provenance={"title": title_origin, "published": published_origin, "source": source_origin},
+        pages=pages,
     )
+
+
+def load_document(
+    path: Path, root: Path, problems: list[SkippedFile] | None = None, rules: CleaningRules | None = None
+) -> Document:
+    """One document on its own (no cross-document cleaning)."""
+    data, extracted = read_file(path)
+    return build_document(path, root, data, extracted, problems, rules)
+
+
+def _is_listed(path: Path, corpus_dir: Path, root: Path) -> bool:
+    # hidden files and folders (.git/, editor backups) are not documents, and a link that leads out
+    # of the corpus directory is not followed
+    return (
+        path.is_file()
+        and not any(part.startswith(".") for part in path.relative_to(corpus_dir).parts)
+        and path.resolve().is_relative_to(root)
+    )
+
+
+def _is_companion(path: Path, corpus_dir: Path) -> bool:
+    """Sidecars and the corpus's own cleaning rules: read with the documents, not documents."""
+    return path.name.endswith(SIDECAR_SUFFIX) or path == corpus_dir / USER_RULES_NAME
+
+
+def _check_dir(corpus_dir: Path) -> None:
+    if not corpus_dir.is_dir():
+        raise FileNotFoundError(
+            f"corpus directory {corpus_dir} does not exist: create it and put documents in it "
+            f"({', '.join(DOC_SUFFIXES)}), or point QA_CORPUS_DIR / --corpus-dir at one"
+        )
 
 
 def corpus_files(corpus_dir: Path) -> list[Path]:
-    if not corpus_dir.is_dir():
-        raise FileNotFoundError(
-            f"corpus directory {corpus_dir} does not exist: create it and put .txt documents in it, "
-            "or point QA_CORPUS_DIR / --corpus-dir at one"
-        )
+    """Every file of a readable type in the corpus directory, recursively."""
+    _check_dir(corpus_dir)
     root = corpus_dir.resolve()
     return sorted(
         p
-        for p in corpus_dir.rglob(f"*{DOC_SUFFIX}")
-        # hidden files and folders (.git/, editor backups) are not documents, and a link that
-        # leads out of the corpus directory is not followed
-        if p.is_file()
-        and not any(part.startswith(".") for part in p.relative_to(corpus_dir).parts)
-        and p.resolve().is_relative_to(root)
+        for p in corpus_dir.rglob("*")
+        if format_of(p) is not None and not _is_companion(p, corpus_dir) and _is_listed(p, corpus_dir, root)
     )
 
 
-def load_corpus(corpus_dir: Path) -> Corpus:
+def other_files(corpus_dir: Path) -> list[Path]:
+    """Files in the corpus directory that are neither documents nor companions (reported as skipped)."""
+    _check_dir(corpus_dir)
+    root = corpus_dir.resolve()
+    return sorted(
+        p
+        for p in corpus_dir.rglob("*")
+        if format_of(p) is None and not _is_companion(p, corpus_dir) and _is_listed(p, corpus_dir, root)
+    )
+
+
+def load_corpus(corpus_dir: Path, progress: Progress | None = None) -> Corpus:
     """Read every document; files that cannot be read are skipped with a log line naming them."""
     corpus = Corpus()
-    seen_ids: dict[str, str] = {}
-    seen_content: dict[str, str] = {}
-    for path in corpus_files(corpus_dir):
+    try:
+        rules = load_rules(corpus_dir)
+    except RulesError as exc:
+        raise ValueError(str(exc)) from None
+    for path in other_files(corpus_dir):
         rel = path.relative_to(corpus_dir).as_posix()
-        problems: list[SkippedFile] = []
+        reason = f"unsupported file type {path.suffix or '(no suffix)'}: documents are {', '.join(DOC_SUFFIXES)}"
+        log.warning("skipping %s: %s", rel, reason)
+        corpus.skipped.append(SkippedFile(rel, reason))
+    read: list[tuple[Path, bytes, Extracted]] = []
+    for path in corpus_files(corpus_dir):
         try:
-            doc = load_document(path, corpus_dir, problems)
+            data, extracted = read_file(path, progress)
         except (UnreadableFile, OSError) as exc:
+            rel = path.relative_to(corpus_dir).as_posix()
             log.warning("skipping %s: %s", rel, exc)
             corpus.skipped.append(SkippedFile(rel, str(exc)))
             continue
-        if doc.doc_id in seen_ids:
-            reason = f"document id {doc.doc_id} already used by {seen_ids[doc.doc_id]}"
-            log.warning("skipping %s: %s", rel, reason)
-            corpus.skipped.append(SkippedFile(rel, reason))
+        read.append((path, data, extracted))
+    repeated = repeated_lines((extracted.raw for _, _, extracted in read), rules)
+    seen_ids: dict[str, str] = {}
+    seen_content: dict[str, str] = {}
+    for path, data, extracted in read:
+        rel = path.relative_to(corpus_dir).as_posix()
+        problems: list[SkippedFile] = []
+        try:
+            doc = build_document(path, corpus_dir, data, extracted, problems, rules, repeated)
+        except UnreadableFile as exc:
+            log.warning("skipping %s: %s", rel, exc)
+            corpus.skipped.append(SkippedFile(rel, str(exc)))
             continue
         if doc.sha256 in seen_content:
             reason = f"duplicate of {seen_content[doc.sha256]}"
             log.warning("skipping %s: %s", rel, reason)
             corpus.skipped.append(SkippedFile(rel, reason))
             continue
+        if doc.doc_id in seen_ids:  # two paths that make the same id: the later one gets its path's hash
+            digest = hashlib.sha1(rel.encode("utf-8")).hexdigest()[:8]
+            new_id = f"{doc.doc_id[:119]}-{digest}"
+            log.warning("%s: id %s is taken by %s, using %s", rel, doc.doc_id, seen_ids[doc.doc_id], new_id)
+            doc = Document(**{**doc.__dict__, "doc_id": new_id})
         seen_ids[doc.doc_id] = rel
         seen_content[doc.sha256] = rel
         corpus.documents.append(doc)

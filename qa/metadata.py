@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 _DATE = r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})日?"
@@ -22,11 +22,27 @@ _SENTENCE_END = re.compile(r"[。！？!?]")
 HEAD_CHARS = 800
 
 
+# where a metadata value came from, as GET /documents/{id} and the index report show it
+ORIGINS = ("sidecar", "html-meta", "file-meta", "text", "none")
+
+
 @dataclass(frozen=True)
 class Metadata:
     title: str
     published: str | None  # ISO date
     source: str | None
+    origin: dict[str, str] = field(default_factory=dict)  # field name -> one of ORIGINS
+
+
+def parse_date(value: str) -> str | None:
+    """An ISO date from "2024-04-25", "2024/4/25 14:57", "2024年4月25日"; None when there is none."""
+    match = re.search(_DATE, value)
+    if not match:
+        return None
+    try:
+        return date(*(int(g) for g in match.groups())).isoformat()
+    except ValueError:
+        return None
 
 
 def extract_published(raw: str) -> str | None:
@@ -62,8 +78,14 @@ def extract_title(cleaned: str, raw: str) -> str:
 
 
 def extract_metadata(raw: str, cleaned: str) -> Metadata:
+    title, published, source = extract_title(cleaned, raw), extract_published(raw), extract_source(raw)
     return Metadata(
-        title=extract_title(cleaned, raw),
-        published=extract_published(raw),
-        source=extract_source(raw),
+        title=title,
+        published=published,
+        source=source,
+        origin={
+            "title": "text" if title else "none",
+            "published": "text" if published else "none",
+            "source": "text" if source else "none",
+        },
     )
