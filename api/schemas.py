@@ -164,6 +164,7 @@ class CitationOut(BaseModel):
     start: int = Field(ge=0)
     end: int = Field(ge=0)
     quote: str = Field(description="== documents[doc_id].text[start:end]")
+    page: int | None = Field(default=None, description="PDF documents: the page the quote starts on")
 
 
 class AskResponse(BaseModel):
@@ -191,10 +192,18 @@ class DocumentSummary(BaseModel):
     source: str | None
     path: str = Field(description="relative to the corpus directory")
     chars: int
+    format: str = Field(default="txt", description="txt, md, html, pdf or docx")
+    provenance: dict[str, str] = Field(
+        default_factory=dict,
+        description="where title, published and source came from: sidecar, html-meta, file-meta, text or none",
+    )
 
 
 class DocumentDetail(DocumentSummary):
     text: str = Field(description="the cleaned original text that citation offsets index")
+    pages: list[list[int]] = Field(
+        default_factory=list, description="PDF documents: [start offset, page number] where each page begins"
+    )
 
 
 class DocumentList(BaseModel):

@@ -94,3 +94,10 @@ def load_rules(corpus_dir: Path | None = None) -> CleaningRules:
     if user_file is None or not user_file.is_file():
         return default_rules()
     return _load(_packaged(), user_file.read_bytes(), str(user_file))
+
+
+def rules_fingerprint(corpus_dir: Path) -> str:
+    """A hash of the packaged rules and the corpus's own rules file, without parsing them."""
+    user_file = corpus_dir / USER_RULES_NAME
+    user = user_file.read_bytes() if user_file.is_file() else b""
+    return hashlib.sha256(_packaged() + b"\0" + user).hexdigest()[:16]

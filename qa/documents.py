@@ -296,3 +296,17 @@ def load_corpus(corpus_dir: Path, progress: Progress | None = None) -> Corpus:
         corpus.skipped.extend(SkippedFile((parent / p.path).as_posix(), p.reason) for p in problems)
     log.info("corpus %s: %d documents, %d skipped", corpus_dir, len(corpus.documents), len(corpus.skipped))
     return corpus
+
+
+def document_metadata(doc: Document) -> dict:
+    """A document's metadata and where each value came from (the index report, GET /documents/{id})."""
+    return {
+        "doc_id": doc.doc_id,
+        "path": doc.path,
+        "format": doc.format,
+        "title": doc.title,
+        "published": doc.published,
+        "source": doc.source,
+        "provenance": dict(doc.provenance),
+        "pages": doc.pages[-1][1] if doc.pages else None,
+    }

@@ -36,7 +36,8 @@ from . import __version__
 from .bm25 import METHOD, BM25Index
 from .chunking import Chunk, chunk_document
 from .dense import DenseIndex
-from .documents import Document, SkippedFile, corpus_files, load_corpus
+from .cleaning_rules import rules_fingerprint
+from .documents import Document, SkippedFile, corpus_files, document_metadata, load_corpus
 from .embedders import Embedder
 from .normalize import normalize
 from .settings import Settings
@@ -106,6 +107,7 @@ def corpus_fingerprint(corpus_dir: Path) -> str:
     """Hash of every document and sidecar file (path and bytes) under the corpus directory."""
     digest = hashlib.sha256()
     paths = corpus_files(corpus_dir) + sorted(corpus_dir.rglob("*.meta.json"))
+    digest.update(rules_fingerprint(corpus_dir).encode())  # the cleaning rules shape every document
     for path in sorted(paths):
         digest.update(path.relative_to(corpus_dir).as_posix().encode("utf-8") + b"\0")
         with contextlib.suppress(OSError):
@@ -263,6 +265,7 @@ class BuildReport:
     reused: int  # chunks whose vectors came from the cache
     skipped: list[SkippedFile]
     seconds: float
+    metadata: tuple[dict, ...] = ()  # per document: title, date, source and where each came from
 
 
 def _noop(stage: str, done: int, total: int) -> None:
@@ -278,12 +281,12 @@ def build_index(
     index_dir = settings.index_dir
     with build_lock(index_dir, lock_timeout_s):
         fingerprint = corpus_fingerprint(settings.corpus_dir)
-        corpus = load_corpus(settings.corpus_dir)
+        corpus = load_corpus(settings.corpus_dir, progress=progress)
         documents = corpus.documents
         if not documents:
             skipped = "; ".join(f"{s.path}: {s.reason}" for s in corpus.skipped)
             raise ValueError(
-                f"no readable documents in {settings.corpus_dir}: put UTF-8 or GB18030 .txt files there"
+                f"no readable documents in {settings.corpus_dir}: put .txt, .md, .html, .pdf or .docx files there"
                 + (f" (skipped {skipped})" if skipped else "")
             )
         chunks: list[Chunk] = []
@@ -369,7 +372,8 @@ def build_index(
             name, len(documents), len(chunks), len(missing), len(chunks) - len(missing), seconds,
         )
         return BuildReport(
-            name, len(documents), len(chunks), len(missing), len(chunks) - len(missing), corpus.skipped, seconds
+            name, len(documents), len(chunks), len(missing), len(chunks) - len(missing), corpus.skipped, seconds,
+            metadata=tuple(document_metadata(d) for d in documents),
         )
 
 

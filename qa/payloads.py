@@ -44,8 +44,10 @@ def document_summary(doc: Document) -> dict[str, Any]:
         "source": doc.source,
         "path": doc.path,
         "chars": len(doc.text),
+        "format": doc.format,
+        "provenance": dict(doc.provenance),
     }
 
 
 def document_payload(doc: Document) -> dict[str, Any]:
-    return document_summary(doc) | {"text": doc.text}
+    return document_summary(doc) | {"text": doc.text, "pages": doc.pages}

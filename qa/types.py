@@ -23,6 +23,7 @@ class Citation:
     start: int
     end: int
     quote: str  # == documents[doc_id].text[start:end]
+    page: int | None = None  # PDF documents: the page the quote starts on
 
 
 @dataclass

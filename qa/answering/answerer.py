@@ -9,6 +9,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
+from ..documents import page_at
 from ..index_store import LoadedIndex
 from ..retrieval import Passage
 from ..settings import Settings
@@ -416,4 +417,5 @@ class Answerer:
             start=best.start,
             end=best.end,
             quote=doc.text[best.start : best.end],
+            page=page_at(doc, best.start),
         )

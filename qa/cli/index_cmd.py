@@ -35,6 +35,7 @@ def index_command(ctx: click.Context, as_json: bool) -> None:
                 "embedded": report.embedded,
                 "reused": report.reused,
                 "skipped": [{"path": s.path, "reason": s.reason} for s in report.skipped],
+                "document_metadata": list(report.metadata),
                 "seconds": round(report.seconds, 3),
             }
             | (
