@@ -13,6 +13,8 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .upload_limits import body_limit
+
 log = logging.getLogger("api.access")
 
 BODY_LOG_CHARS = 2000
@@ -65,16 +67,17 @@ class ServiceMiddleware:
             await send(message)
 
         try:
+            limit = body_limit(scope, self.max_body_bytes)  # larger for uploads (POST /documents)
             declared = _content_length(scope)
-            if declared is not None and declared > self.max_body_bytes:
+            if declared is not None and declared > limit:
                 status["code"] = 413
-                await _send_json(send, 413, _too_large(self.max_body_bytes))
+                await _send_json(send, 413, _too_large(limit))
                 return
             if scope["method"] in ("POST", "PUT", "PATCH"):
-                read = await _read_body(receive, self.max_body_bytes)
+                read = await _read_body(receive, limit)
                 if read is None:
                     status["code"] = 413
-                    await _send_json(send, 413, _too_large(self.max_body_bytes))
+                    await _send_json(send, 413, _too_large(limit))
                     return
                 body = read
                 receive = _replay(body, receive)
