@@ -94,6 +94,7 @@ class Settings(BaseSettings):
     max_history_turns: int = Field(default=20, ge=0)
     max_history_chars: int = Field(default=2000, ge=1)
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)  # POST /documents, all files together
     request_timeout_s: float = Field(default=10.0, gt=0)
     api_key: str | None = None
     admin_key: str | None = None
