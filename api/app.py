@@ -23,7 +23,7 @@ from qa.settings import Settings
 from .deps import PIPELINE_CONCURRENCY
 from .errors import install_error_handlers
 from .middleware import ServiceMiddleware
-from .routes import admin, ask, documents, health, search
+from .routes import admin, ask, documents, health, search, upload
 from .schemas import request_models
 
 log = logging.getLogger(__name__)
@@ -73,6 +73,7 @@ def create_app(
     app.include_router(search.router(models))
     app.include_router(documents.router)
     app.include_router(health.router)
+    app.include_router(upload.router, include_in_schema=bool(settings.admin_key))  # POST /documents, admin only
     app.include_router(admin.router)
 
     @app.get("/", include_in_schema=False)
