@@ -313,6 +313,31 @@
     }
   }
 
+  async function loadDocuments() {
+    const items = $("doc-items");
+    let payload;
+    try {
+      payload = await api("/documents");
+    } catch (e) {
+      items.replaceChildren(el("li", "error-text", "无法载入文档列表：" + e.message));
+      return;
+    }
+    const docs = (payload.documents || []).slice().sort((a, b) => (b.published || "").localeCompare(a.published || ""));
+    $("doc-count").textContent = `(${docs.length})`;
+    items.replaceChildren(
+      ...docs.map((doc) => {
+        const item = el("li", "doc-item");
+        const open = el("button", "doc-link", doc.title || doc.doc_id);
+        open.type = "button";
+        open.addEventListener("click", () => openDocument(doc.doc_id, null, null, null));
+        item.appendChild(open);
+        const meta = [doc.published || "日期不详", doc.source || "来源不详"].join(" · ");
+        item.appendChild(el("span", "doc-item-meta", meta));
+        return item;
+      })
+    );
+  }
+
   // ---------------------------------------------------------------------------------- wiring
 
   form.addEventListener("submit", (event) => {
@@ -336,6 +361,7 @@
   );
 
   loadStatus();
+  loadDocuments();
   autosize();
   input.focus();
 })();
