@@ -20,6 +20,7 @@ from qa.index_store import IndexError_
 from qa.pipeline import Pipeline
 from qa.settings import Settings
 
+from .admission import AdmissionMiddleware
 from .deps import PIPELINE_CONCURRENCY
 from .errors import install_error_handlers
 from .middleware import ServiceMiddleware
@@ -74,7 +75,7 @@ def create_app(
     app.include_router(documents.router)
     app.include_router(health.router)
     app.include_router(upload.router, include_in_schema=bool(settings.admin_key))  # POST /documents, admin only
-    app.include_router(admin.router)
+    app.include_router(admin.router, include_in_schema=bool(settings.admin_key))  # listed only when enabled
 
     @app.get("/", include_in_schema=False)
     def chat_page() -> FileResponse:
@@ -89,5 +90,8 @@ def create_app(
             allow_methods=["GET", "POST"],
             allow_headers=["Content-Type", "X-API-Key"],
         )
-    app.add_middleware(ServiceMiddleware, max_body_bytes=settings.max_body_bytes, log_bodies=settings.log_request_bodies)
+    app.add_middleware(AdmissionMiddleware, max_in_flight=settings.max_in_flight, max_queued=settings.max_queued,
+                       queue_timeout_s=settings.queue_timeout_s)
+    app.add_middleware(ServiceMiddleware, max_body_bytes=settings.max_body_bytes, log_bodies=settings.log_request_bodies,
+                       body_timeout_s=settings.body_timeout_s, log_format=settings.access_log_format)
     return app

@@ -22,6 +22,10 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
+class ClientGone(Exception):
+    """The client disconnected before its pipeline work started."""
+
+
 PIPELINE_CONCURRENCY = 4  # pipeline calls running at once; the rest wait inside their time budget
 
 
@@ -40,13 +44,13 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 PipelineDep = Annotated[Pipeline, Depends(get_pipeline)]
 
 
-def _same(given: str | None, expected: str) -> bool:
+def same_key(given: str | None, expected: str) -> bool:
     return given is not None and secrets.compare_digest(given.encode(), expected.encode())
 
 
 def require_api_key(settings: SettingsDep, x_api_key: Annotated[str | None, Header()] = None) -> None:
     """When settings.api_key is set, the data routes need the header X-API-Key."""
-    if settings.api_key and not _same(x_api_key, settings.api_key):
+    if settings.api_key and not same_key(x_api_key, settings.api_key):
         problem = "missing" if x_api_key is None else "wrong"
         raise ApiError(401, "unauthorized", f"{problem} API key: send it in the X-API-Key header",
                        headers={"WWW-Authenticate": "X-API-Key"})
@@ -58,7 +62,7 @@ def require_admin_key(settings: SettingsDep, x_admin_key: Annotated[str | None, 
         raise ApiError(404, "not_found", "admin endpoints are disabled on this server (no admin key configured)")
     if x_admin_key is None:
         raise ApiError(401, "unauthorized", "missing admin key: send it in the X-Admin-Key header")
-    if not _same(x_admin_key, settings.admin_key):
+    if not same_key(x_admin_key, settings.admin_key):
         raise ApiError(403, "forbidden", "wrong admin key")
 
 
@@ -88,6 +92,7 @@ async def run_in_budget(request: Request, fn: Callable[[], T], what: str) -> T:
     settings: Settings = request.app.state.settings
     slots: threading.BoundedSemaphore = request.app.state.pipeline_slots
     deadline = time.monotonic() + settings.request_timeout_s
+    gone: threading.Event | None = getattr(request.state, "client_gone", None)  # set by api.admission
 
     def in_slot() -> T:
         # The slot is taken and given back by the worker thread itself, so work that outlives its
@@ -96,6 +101,8 @@ async def run_in_budget(request: Request, fn: Callable[[], T], what: str) -> T:
         if not slots.acquire(timeout=max(0.0, deadline - time.monotonic())):
             raise TimeoutError
         try:
+            if gone is not None and gone.is_set():
+                raise ClientGone  # nobody is waiting for this answer any more: do not compute it
             return fn()
         finally:
             slots.release()
@@ -111,3 +118,5 @@ async def run_in_budget(request: Request, fn: Callable[[], T], what: str) -> T:
         ) from None
     except IndexError_ as exc:
         raise index_error(exc) from None
+    except ClientGone:
+        raise ApiError(499, "client_closed", "the client closed the request before it was answered") from None

@@ -12,6 +12,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from .logsafe import escape
+
 log = logging.getLogger(__name__)
 
 
@@ -137,7 +139,7 @@ async def _http_error_handler(request: Request, exc: StarletteHTTPException) -> 
 
 
 async def _unexpected_handler(request: Request, exc: Exception) -> JSONResponse:
-    log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    log.error("unhandled error on %s %s", escape(request.method), escape(request.url.path), exc_info=exc)
     return error_response(500, "internal_error", "internal error: the server failed to answer; try again, "
                           "and report it if it persists")
 

@@ -11,8 +11,10 @@ import logging
 import time
 from typing import Any
 
+import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .logsafe import escape
 from .upload_limits import body_limit
 
 log = logging.getLogger("api.access")
@@ -33,6 +35,15 @@ def _too_large(limit: int) -> bytes:
     return json.dumps({"error": {"code": "payload_too_large", "message": message}}).encode()
 
 
+def _too_slow(seconds: float) -> bytes:
+    message = f"the request body did not arrive within {seconds:g}s: send the whole body at once, as its Content-Length says"
+    return json.dumps({"error": {"code": "request_timeout", "message": message}}).encode()
+
+
+class _ClientGone(Exception):
+    pass
+
+
 async def _send_json(send: Send, status: int, body: bytes) -> None:
     await send({
         "type": "http.response.start",
@@ -44,10 +55,13 @@ async def _send_json(send: Send, status: int, body: bytes) -> None:
 
 
 class ServiceMiddleware:
-    def __init__(self, app: ASGIApp, max_body_bytes: int, log_bodies: bool = False) -> None:
+    def __init__(self, app: ASGIApp, max_body_bytes: int, log_bodies: bool = False, body_timeout_s: float = 10.0,
+                 log_format: str = "text") -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.log_bodies = log_bodies
+        self.body_timeout_s = body_timeout_s
+        self.log_json = log_format == "json"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -74,7 +88,16 @@ class ServiceMiddleware:
                 await _send_json(send, 413, _too_large(limit))
                 return
             if scope["method"] in ("POST", "PUT", "PATCH"):
-                read = await _read_body(receive, limit)
+                try:
+                    with anyio.fail_after(self.body_timeout_s):
+                        read = await _read_body(receive, limit)
+                except TimeoutError:
+                    status["code"] = 408
+                    await _send_json(send, 408, _too_slow(self.body_timeout_s))
+                    return
+                except _ClientGone:
+                    status["code"] = 499  # nginx's "client closed request": nothing was sent
+                    return
                 if read is None:
                     status["code"] = 413
                     await _send_json(send, 413, _too_large(limit))
@@ -83,13 +106,21 @@ class ServiceMiddleware:
                 receive = _replay(body, receive)
             await self.app(scope, receive, send_logged)
         finally:
-            elapsed = (time.perf_counter() - started) * 1000
-            client = scope.get("client") or ("-", 0)
-            extra = ""
-            if self.log_bodies and body:
-                extra = " body=" + body[:BODY_LOG_CHARS].decode("utf-8", "replace")
-            log.info('%s "%s %s" %s %.1fms%s', client[0], scope["method"], scope["path"], status["code"] or "-",
-                     elapsed, extra)
+            self._log(scope, status["code"], (time.perf_counter() - started) * 1000, body)
+
+    def _log(self, scope: Scope, code: int, elapsed_ms: float, body: bytes) -> None:
+        client = scope.get("client") or ("-", 0)
+        text = body[:BODY_LOG_CHARS].decode("utf-8", "replace") if self.log_bodies and body else None
+        if self.log_json:  # json.dumps escapes control characters; ASCII output keeps U+2028/U+2029 out too
+            record = {"client": client[0], "method": scope["method"], "path": scope["path"], "status": code or None,
+                      "ms": round(elapsed_ms, 1)}
+            if text is not None:
+                record["body"] = text
+            log.info("%s", json.dumps(record))
+            return
+        extra = " body=" + escape(text) if text is not None else ""
+        log.info('%s "%s %s" %s %.1fms%s', escape(client[0]), escape(scope["method"]), escape(scope["path"]),
+                 code or "-", elapsed_ms, extra)
 
 
 def _content_length(scope: Scope) -> int | None:
@@ -109,7 +140,7 @@ async def _read_body(receive: Receive, limit: int) -> bytes | None:
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
-            break
+            raise _ClientGone
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > limit:

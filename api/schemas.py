@@ -225,10 +225,12 @@ class IndexSummary(BaseModel):
 
 
 class HealthResponse(BaseModel):
+    """With QA_API_KEY set, callers without the key get only `status`."""
+
     status: Literal["ok"]
-    documents: int
-    chunks: int
-    index: IndexSummary
+    documents: int | None = None
+    chunks: int | None = None
+    index: IndexSummary | None = None
 
 
 class ReloadResponse(BaseModel):

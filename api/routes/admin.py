@@ -5,17 +5,20 @@ Requests in flight finish on the old index (Pipeline.reload swaps atomically).""
 
 from __future__ import annotations
 
+import json
 import logging
 
 import anyio
-from fastapi import APIRouter, Body, Request
+from fastapi import APIRouter, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 
 from qa.embedders import make_embedder
-from qa.index_store import IndexError_, build_index
+from qa.index_store import IndexBusy, IndexError_, build_index
 
 from ..deps import AdminKey, PipelineDep, index_error
-from ..errors import ApiError
+from ..errors import MALFORMED_JSON, ApiError
 from ..schemas import ErrorResponse, ReloadRequest, ReloadResponse
 from .health import index_summary
 
@@ -24,13 +27,40 @@ log = logging.getLogger(__name__)
 router = APIRouter(tags=["admin"], dependencies=[AdminKey])
 
 
+RELOAD_BODY = {
+    "required": False,
+    "content": {"application/json": {"schema": ReloadRequest.model_json_schema()}},
+}
+LOCK_WAIT_S = 5.0  # longest wait for another process's `qa index` before answering 409
+
+
+async def _reload_body(request: Request) -> ReloadRequest | None:
+    """The optional JSON body, parsed only here: after the admin key was checked (a body declared in
+    the signature would be parsed, and refused, before the key)."""
+    raw = await request.body()
+    if not raw.strip():
+        return None
+    try:
+        data = json.loads(raw)
+    except ValueError:  # JSONDecodeError and UnicodeDecodeError alike
+        raise ApiError(400, "malformed_json", MALFORMED_JSON) from None
+    if data is None:
+        return None
+    try:
+        return ReloadRequest.model_validate(data)
+    except ValidationError as exc:
+        raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]) from None
+
+
 @router.post(
     "/admin/reload",
     response_model=None,
     responses={200: {"model": ReloadResponse}, **{c: {"model": ErrorResponse} for c in (400, 401, 403, 404, 409, 413, 422, 503)}},
+    openapi_extra={"requestBody": RELOAD_BODY},
 )
-async def reload(request: Request, pipeline: PipelineDep, body: ReloadRequest | None = Body(default=None)) -> JSONResponse:
+async def reload(request: Request, pipeline: PipelineDep) -> JSONResponse:
     """Reload the index from disk; with {"rebuild": true}, build a new one from the corpus first."""
+    body = await _reload_body(request)
     rebuild = bool(body and body.rebuild)
     lock: anyio.Lock = request.app.state.reload_lock
     if lock.locked():
@@ -38,11 +68,15 @@ async def reload(request: Request, pipeline: PipelineDep, body: ReloadRequest | 
     async with lock:
         def work() -> None:
             if rebuild:
-                build_index(pipeline.settings, make_embedder(pipeline.settings, for_indexing=True))
+                build_index(pipeline.settings, make_embedder(pipeline.settings, for_indexing=True),
+                            lock_timeout_s=LOCK_WAIT_S)
             pipeline.reload()
 
         try:
             await anyio.to_thread.run_sync(work)
+        except IndexBusy:
+            raise ApiError(409, "build_running", "another index build (`qa index`) is running on the server: "
+                           "try again when it has finished") from None
         except (IndexError_, ) as exc:
             raise index_error(exc) from None
         except (OSError, ValueError) as exc:

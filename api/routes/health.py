@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Header, Request
 from fastapi.responses import JSONResponse
 
 from qa.index_store import LoadedIndex
+from qa.settings import Settings
 
-from ..deps import PipelineDep
+from ..deps import same_key
+from ..errors import ApiError
 from ..schemas import ErrorResponse, HealthResponse
 
 router = APIRouter(tags=["health"])
@@ -29,7 +31,18 @@ def index_summary(index: LoadedIndex) -> dict[str, Any]:
 
 
 @router.get("/health", response_model=None, responses={200: {"model": HealthResponse}, 503: {"model": ErrorResponse}})
-def health(pipeline: PipelineDep) -> JSONResponse:
+async def health(request: Request, x_api_key: Annotated[str | None, Header()] = None) -> JSONResponse:
+    """Up or not. With QA_API_KEY set, the build, counts and skipped files are shown only to a caller
+    with the key (the rest see {"status": "ok"}).
+
+    `async` and free of threaded dependencies on purpose: it runs on the event loop, outside
+    admission control and the worker threads, so overload cannot hold it up."""
+    pipeline = getattr(request.app.state, "pipeline", None)
+    if pipeline is None:
+        raise ApiError(503, "unavailable", "the index is not loaded yet: try again in a moment")
+    settings: Settings = request.app.state.settings
+    if settings.api_key and not same_key(x_api_key, settings.api_key):
+        return JSONResponse({"status": "ok"})
     index = pipeline.index
     return JSONResponse({
         "status": "ok",

@@ -1,0 +1,162 @@
+"""Admission control: a bounded number of requests at work, a bounded queue, a bounded wait.
+
+Beyond `max_in_flight` requests at work and `max_queued` waiting, a request is refused at once with
+503 and Retry-After (a JSON body like every other error), so the requests that are admitted keep
+close to their unloaded latency instead of everyone waiting behind everyone. A request that waits
+longer than `queue_timeout_s` for a slot gets the same 503. Paths in `exempt` (`/health`) bypass
+admission, so a health check answers however busy the service is.
+
+A client that disconnects is noticed while its request waits or works: a waiting request leaves
+the queue, a working one is cancelled, and `client_gone` (a threading.Event in the request's
+scope state) tells the worker thread not to start pipeline work for it (see api/deps.py)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections import deque
+from typing import Any
+
+import anyio
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+log = logging.getLogger(__name__)
+
+RETRY_AFTER_S = 1
+EXEMPT = frozenset({"/health"})
+
+
+def _busy_body() -> bytes:
+    message = "the server is busy: too many requests at once; try again in a moment (see Retry-After)"
+    return json.dumps({"error": {"code": "overloaded", "message": message}}).encode()
+
+
+BUSY_BODY = _busy_body()
+
+
+class _Waiter:
+    __slots__ = ("event", "granted")
+
+    def __init__(self) -> None:
+        self.event = anyio.Event()
+        self.granted = False
+
+
+class AdmissionMiddleware:
+    def __init__(self, app: ASGIApp, max_in_flight: int, max_queued: int, queue_timeout_s: float,
+                 exempt: frozenset[str] = EXEMPT) -> None:
+        self.app = app
+        self.max_in_flight = max_in_flight
+        self.max_queued = max_queued
+        self.queue_timeout_s = queue_timeout_s
+        self.exempt = exempt
+        self.active = 0
+        self.waiting: deque[_Waiter] = deque()
+        self.refused = 0  # since start, for logs and tests
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] in self.exempt:
+            await self.app(scope, receive, send)
+            return
+        request = await _drain(receive)
+        if request is None:
+            return  # the client left before its request was complete
+        gone = threading.Event()
+        scope.setdefault("state", {})["client_gone"] = gone
+        replay = _replay(request)
+        responded = {"done": False}
+
+        async def send_tracked(message: Message) -> None:
+            if message["type"] == "http.response.body" and not message.get("more_body", False):
+                responded["done"] = True
+            await send(message)
+
+        async with anyio.create_task_group() as tasks:
+            async def watch() -> None:
+                # after the request body, the server's receive() returns only when the client has gone
+                # (or the response is complete)
+                if (await receive())["type"] == "http.disconnect" and not responded["done"]:
+                    gone.set()
+                    tasks.cancel_scope.cancel()
+
+            tasks.start_soon(watch)
+            try:
+                if await self._admit():
+                    try:
+                        await self.app(scope, replay, send_tracked)
+                    finally:
+                        self._release()
+                else:
+                    self.refused += 1
+                    await _send_busy(send_tracked)
+            finally:
+                tasks.cancel_scope.cancel()
+        if gone.is_set():
+            log.info("client left before its answer; its work was dropped")
+
+    async def _admit(self) -> bool:
+        if self.active < self.max_in_flight and not self.waiting:
+            self.active += 1
+            return True
+        if len(self.waiting) >= self.max_queued:
+            return False
+        waiter = _Waiter()
+        self.waiting.append(waiter)
+        try:
+            with anyio.move_on_after(self.queue_timeout_s):
+                await waiter.event.wait()
+        except BaseException:  # cancelled: the client left while waiting
+            if waiter.granted:
+                self._release()  # the slot was handed over just now: pass it on
+            else:
+                self.waiting.remove(waiter)
+            raise
+        if not waiter.granted:
+            self.waiting.remove(waiter)
+        return waiter.granted
+
+    def _release(self) -> None:
+        """Hand the slot to the longest-waiting request, or give it back."""
+        if self.waiting:
+            waiter = self.waiting.popleft()
+            waiter.granted = True
+            waiter.event.set()
+            return
+        self.active -= 1
+
+
+async def _drain(receive: Receive) -> list[Message] | None:
+    """Every http.request message of the request (the body is already buffered by ServiceMiddleware
+    for the methods that have one), or None when the client disconnects first."""
+    messages: list[Message] = []
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return None
+        messages.append(message)
+        if not message.get("more_body", False):
+            return messages
+
+
+def _replay(messages: list[Message]) -> Receive:
+    pending = deque(messages)
+    never = anyio.Event()
+
+    async def replay() -> dict[str, Any]:
+        if pending:
+            return pending.popleft()
+        await never.wait()  # the watcher owns the real receive(); the app is cancelled if the client goes
+        return {"type": "http.disconnect"}
+
+    return replay
+
+
+async def _send_busy(send: Send) -> None:
+    await send({
+        "type": "http.response.start",
+        "status": 503,
+        "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(BUSY_BODY)).encode()),
+                    (b"retry-after", str(RETRY_AFTER_S).encode())],
+    })
+    await send({"type": "http.response.body", "body": BUSY_BODY})
