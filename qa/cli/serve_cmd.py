@@ -21,9 +21,8 @@ def serve_command(ctx: click.Context, host: str | None, port: int | None, rebuil
     """Serve POST /ask, /search, /documents, /health and the chat page at /.
 
     The index is built first when missing (progress on stderr)."""
-    import uvicorn
-
     from api import create_app
+    from api.server import run
     from ..pipeline import Pipeline
 
     settings = get_settings(ctx, host=host, port=port)
@@ -33,8 +32,7 @@ def serve_command(ctx: click.Context, host: str | None, port: int | None, rebuil
         pipeline = Pipeline.load(settings, rebuild_stale=rebuild_stale, progress=ProgressBars(settings.show_progress))
     app = create_app(settings, pipeline)
     click.echo(f"serving on http://{settings.host}:{settings.port}/ (Ctrl+C stops)", err=True)
-    uvicorn.run(app, host=settings.host, port=settings.port, access_log=False, log_config=None,
-                timeout_graceful_shutdown=5)
+    run(app, settings)  # uvicorn, with header/body timeouts and the connection cap (api/server.py)
 
 
 COMMANDS = [serve_command]
