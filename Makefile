@@ -14,9 +14,10 @@ $(VENV)/.installed: pyproject.toml
 	$(PIP) install -q -e .
 	touch $@
 
-# dev extras: torch pinned to the CPU build in the same pip call as sentence-transformers
+# dev extras: torch pinned to the CPU build in the same pip call as sentence-transformers and the
+# reader's training extra (CI runs a smoke training)
 $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
-	$(PIP) install -q -e ".[dev,st,milvus]"
+	$(PIP) install -q -e ".[dev,st,train,milvus]"
 	touch $@
 
 serve: $(VENV)/.installed

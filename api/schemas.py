@@ -178,6 +178,7 @@ class AskResponse(BaseModel):
     as_of: str | None
     citations: list[CitationOut]
     passages: list[PassageOut]
+    reader: str = Field(description="the reader that produced the answer or abstention: rules, learned or combined")
 
 
 class SearchResponse(BaseModel):

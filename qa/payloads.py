@@ -33,6 +33,7 @@ def ask_payload(result: AskResult) -> dict[str, Any]:
         "as_of": result.as_of,
         "citations": [asdict(c) for c in result.citations],
         "passages": [passage_payload(p) for p in result.passages],
+        "reader": result.reader,
     }
 
 

@@ -8,7 +8,6 @@ import time
 from dataclasses import dataclass
 from typing import Sequence
 
-from .answering.answerer import Answerer
 from .answering.followup import resolve_followup
 from .documents import Document
 from .embedders import Embedder, make_embedder
@@ -20,6 +19,7 @@ from .index_store import (
     build_index,
     load_index,
 )
+from .reader import make_reader
 from .retrieval import IndexRetriever, Retriever, Timings
 from .build_worker import build_in_child
 from .settings import Backend, EmbedderName, RetrieverName, Settings
@@ -40,7 +40,13 @@ class Pipeline:
     def __init__(self, settings: Settings, embedder: Embedder, index: LoadedIndex) -> None:
         self.settings = settings
         self.embedder = embedder
-        self.answerer = Answerer(settings)
+        self.reader = make_reader(
+            settings.reader.value,
+            min_confidence=settings.min_confidence,
+            model_dir=str(settings.reader_model) if settings.reader_model else None,
+            passages=settings.reader_passages,
+            threads=settings.reader_threads,
+        )
         self._state = self._make_state(index)
         self._reload_lock = threading.Lock()
 
@@ -76,7 +82,9 @@ class Pipeline:
             log.warning("%s Rebuilding.", exc)
             cls._build(settings, progress)
             index = load_index(settings, embedder)
-        return cls(settings, embedder, index)
+        pipeline = cls(settings, embedder, index)
+        pipeline.reader.warm_up()  # the reader's model loads now, not on the first question
+        return pipeline
 
     @staticmethod
     def _build(settings: Settings, progress: Progress | None) -> None:
@@ -131,7 +139,7 @@ class Pipeline:
         timings.add("followup", started)
         pool = state.retrievers[name].retrieve(resolved, max(top_k, ANSWER_POOL), timings)
         started = time.perf_counter()
-        result = self.answerer.answer(question, resolved, pool, state.index)
+        result = self.reader.read(question, resolved, pool, state.index)
         timings.add("answer", started)
         result.passages = pool[:top_k]
         result.timings = timings.stages

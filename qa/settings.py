@@ -29,6 +29,12 @@ class EmbedderName(str, Enum):
     hashing = "hashing"  # deterministic toy embedder for tests and smoke runs
 
 
+class ReaderName(str, Enum):
+    combined = "combined"  # rules and the learned span model, the learned model arbitrating
+    learned = "learned"
+    rules = "rules"
+
+
 class Backend(str, Enum):
     embedded = "embedded"
     milvus = "milvus"
@@ -86,6 +92,12 @@ class Settings(BaseSettings):
 
     # answering
     min_confidence: float = Field(default=0.35, ge=0, le=1)
+    reader: ReaderName = ReaderName.combined
+    reader_model: Path | None = Field(
+        default=None, description="directory with reader.onnx + reader.json (default: the model shipped in qa/resources/reader)"
+    )
+    reader_passages: int = Field(default=5, ge=1, le=50, description="passages the learned reader reads")
+    reader_threads: int = Field(default=1, ge=1, le=64, description="threads of the learned reader's model")
 
     # service
     host: str = "127.0.0.1"

@@ -39,6 +39,7 @@ class AskResult:
     citations: list[Citation]
     passages: list[Passage]
     timings: dict[str, float] = field(default_factory=dict)
+    reader: str = "rules"  # which reader produced the answer (or the abstention)
 
 
 @dataclass

@@ -28,6 +28,10 @@ EVAL_DIR = PROJECT_ROOT / "eval"
 
 
 def make_settings(corpus_dir: Path, index_dir: Path, embedder: str = "hashing", **extra: object) -> Settings:
+    """Settings of a test. The rule reader unless a test names another: most tests check the
+    pipeline's mechanics or the rule reader's answers; tests/test_reader_*.py check the learned
+    and combined readers (the default) on their own."""
+    extra.setdefault("reader", "rules")
     return Settings(corpus_dir=corpus_dir, index_dir=index_dir, embedder=embedder, show_progress=False, **extra)
 
 

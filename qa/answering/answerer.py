@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from ..documents import page_at
 from ..index_store import LoadedIndex
 from ..retrieval import Passage
-from ..settings import Settings
 from ..types import AskResult, Citation
 from .context import DocContext, Scope, build_doc_context, sentence_scope
 from .numbers import periods
@@ -109,8 +108,8 @@ class Candidate:
 
 
 class Answerer:
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
+    def __init__(self, min_confidence: float = 0.35) -> None:
+        self.min_confidence = min_confidence
         self._contexts: OrderedDict[tuple[str, str], DocContext] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -182,7 +181,7 @@ class Answerer:
             ]
             best = max(close, key=lambda c: (c.ctx.effective_year, c.score, -c.passage_rank, -c.start))
         confidence = self._confidence(best, candidates)
-        if confidence < self.settings.min_confidence:
+        if confidence < self.min_confidence:
             return abstain(
                 f"找到的内容与问题不够吻合(置信度 {confidence:.2f}),语料可能没有这个问题的答案。", confidence
             )

@@ -11,7 +11,8 @@ from ..evaluation import gate
 from ..evaluation.dataset import load_conversations, load_questions
 from ..evaluation.report import report_json, summary_lines, write_reports
 from ..evaluation.runner import EvalSets, Runner, display_path
-from ..settings import PROJECT_ROOT, Backend, RetrieverName
+from ..evaluation.corpora import combined_corpus
+from ..settings import PROJECT_ROOT, Backend, ReaderName, RetrieverName
 from .common import get_settings, user_errors
 from .search_cmd import load_pipeline
 
@@ -42,6 +43,8 @@ def parse_retrievers(value: str) -> list[RetrieverName]:
 @click.option("--backend", type=click.Choice([b.value for b in Backend]), help="Retrieval backend (QA_BACKEND).")
 @click.option("--gate", "baseline_path", type=FILE, help="Baseline JSON report: fail if hybrid Recall@5 or answer F1 falls below it.")
 @click.option("--tolerance", type=click.FloatRange(min=0), default=0.02, show_default=True, help="How far below the baseline the gate allows.")
+@click.option("--docs", "extra_docs", multiple=True, type=click.Path(path_type=Path, file_okay=False, exists=True), help="Extra document folder to answer over besides the corpus (repeatable); indexed apart under index/.")
+@click.option("--reader", type=click.Choice([r.value for r in ReaderName]), help="Reader to answer with (QA_READER).")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON report on stdout.")
 @click.pass_context
 def eval_command(
@@ -55,6 +58,8 @@ def eval_command(
     backend: str | None,
     baseline_path: Path | None,
     tolerance: float,
+    extra_docs: tuple[Path, ...],
+    reader: str | None,
     as_json: bool,
 ) -> None:
     """Score retrieval (Recall, MRR, nDCG) and answers (EM, F1, abstention, citations) on the eval set."""
@@ -65,11 +70,17 @@ def eval_command(
         baseline = gate.load_baseline(baseline_path) if baseline_path else None
         questions = load_questions(question_set)[:limit]
         conversations = load_conversations(conversation_set)[:limit]
-    settings = get_settings(ctx, backend=backend)
+    overrides: dict[str, object] = {"backend": backend, "reader": reader}
+    if extra_docs:
+        base = get_settings(ctx)
+        with user_errors():
+            corpus, index = combined_corpus(base.corpus_dir, list(extra_docs), base.index_dir)
+        overrides.update(corpus_dir=corpus, index_dir=index, rebuild_stale=True)
+    settings = get_settings(ctx, **overrides)
     name = name or ("latest-milvus" if settings.backend is Backend.milvus else "latest")
     if not NAME.match(name):
         raise click.BadParameter("use letters, digits, '.', '_' or '-' (no path)", param_hint="--name")
-    pipeline = load_pipeline(ctx, backend=backend)
+    pipeline = load_pipeline(ctx, **overrides)
     sets = EvalSets(
         questions=questions,
         conversations=conversations,

@@ -35,9 +35,9 @@ def cli(ctx: click.Context, **options: object) -> None:
 
 
 def _register() -> None:
-    from . import add_cmd, ask_cmd, bench_cmd, eval_cmd, index_cmd, search_cmd, serve_cmd
+    from . import add_cmd, ask_cmd, bench_cmd, eval_cmd, index_cmd, reader_cmd, search_cmd, serve_cmd
 
-    for module in (index_cmd, add_cmd, search_cmd, ask_cmd, eval_cmd, serve_cmd, bench_cmd):
+    for module in (index_cmd, add_cmd, search_cmd, ask_cmd, eval_cmd, serve_cmd, bench_cmd, reader_cmd):
         for command in module.COMMANDS:
             cli.add_command(command)
 

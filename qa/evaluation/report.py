@@ -50,7 +50,7 @@ def render_markdown(report: EvalReport, name: str) -> str:
         f"# Evaluation report: {name}",
         "",
         f"- run {c.started}, {c.duration_s:.1f}s; qa {c.qa_version}, backend `{c.backend}`",
-        f"- embedder `{c.embedder}`; fusion `{c.fusion}` (rrf k={c.rrf_k}), {c.candidates} candidates per list",
+        f"- reader `{c.reader}`; embedder `{c.embedder}`; fusion `{c.fusion}` (rrf k={c.rrf_k}), {c.candidates} candidates per list",
         f"- index build `{c.index_build}`, corpus fingerprint `{fingerprint}`",
         f"- questions `{c.question_set}` ({a.questions}, {a.answerable} answerable)"
         + (f", conversations `{c.conversation_set}`" if c.conversation_set else "")

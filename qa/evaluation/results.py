@@ -134,6 +134,7 @@ class RunConfig:
     correct_f1: float  # the F1 at or above which an answer counts as correct
     started: str
     duration_s: float = 0.0
+    reader: str = "rules"  # the reader that answered (settings.reader)
 
 
 @dataclass

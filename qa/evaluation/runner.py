@@ -189,6 +189,7 @@ class Runner:
             correct_f1=CORRECT_F1,
             started=started_at,
             duration_s=duration_s,
+            reader=settings.reader.value,
         )
 
 

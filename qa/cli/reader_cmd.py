@@ -1,0 +1,119 @@
+"""`qa train-reader`, `qa calibrate-reader` and `qa eval-mrc`: the learned reader's own commands."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import click
+
+from ..settings import PROJECT_ROOT, ReaderName
+from .common import ProgressBars, get_settings, user_errors
+
+log = logging.getLogger(__name__)
+
+MRC_DIR = PROJECT_ROOT.parent / "shared" / "data" / "mrc"
+DEFAULT_TRAIN = [MRC_DIR / "DRCD_dev.json", MRC_DIR / "cmrc2018_trial.json"]
+FILE = click.Path(path_type=Path, dir_okay=False, exists=True)
+
+
+@click.command("train-reader")
+@click.argument("files", nargs=-1, type=FILE)
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), required=True, help="Where the checkpoint and the model go (resumes from a checkpoint there).")
+@click.option("--layers", type=click.IntRange(1, 12), default=12, show_default=True, help="Encoder layers of e5-small to keep.")
+@click.option("--epochs", type=click.FloatRange(min=0.01), default=3.0, show_default=True)
+@click.option("--batch-size", type=click.IntRange(1, 256), default=16, show_default=True)
+@click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=1e-4, show_default=True)
+@click.option("--max-len", type=click.IntRange(64, 512), default=256, show_default=True, help="Tokens per window.")
+@click.option("--max-minutes", type=click.FloatRange(min=0, min_open=True), help="Stop and export after this long.")
+@click.option("--limit", type=click.IntRange(min=1), help="Only the first N questions (smoke runs).")
+@click.option("--valid-size", type=click.IntRange(min=0), default=300, show_default=True, help="Questions held out to report progress on.")
+@click.option("--seed", type=int, default=13, show_default=True)
+@click.option("--no-bf16", is_flag=True, help="Train in fp32 (bf16 autocast is used where the CPU has it).")
+def train_reader_command(files: tuple[Path, ...], out_dir: Path, layers: int, epochs: float, batch_size: int, lr: float,
+                         max_len: int, max_minutes: float | None, limit: int | None, valid_size: int, seed: int, no_bf16: bool) -> None:
+    """Train the extractive span model from SQuAD-format FILES (default: DRCD dev and CMRC 2018
+    trial from ../shared/data/mrc). Needs the train extra: pip install -e '.[train]'."""
+    try:
+        from ..reader.training import TrainConfig, train
+    except ImportError as exc:
+        raise click.ClickException(f"training needs torch ({exc}): pip install -e '.[train]'") from None
+    paths = [str(p) for p in files] or [str(p) for p in DEFAULT_TRAIN]
+    missing = [p for p in paths if not Path(p).is_file()]
+    if missing:
+        raise click.ClickException(f"no such training file: {', '.join(missing)}; name SQuAD-format files as arguments")
+    cfg = TrainConfig(
+        train_files=paths, out_dir=str(out_dir), layers=layers, epochs=epochs, batch_size=batch_size, lr=lr,
+        max_len=max_len, stride=max_len // 2, max_minutes=max_minutes, limit=limit, valid_size=valid_size, seed=seed,
+        bf16=not no_bf16,
+    )
+    with user_errors():
+        report = train(cfg, progress=lambda msg: click.echo(msg, err=True))
+    click.echo(json.dumps({"out": str(out_dir), "steps": report.steps, "seconds": report.seconds, "held_out": report.valid}, ensure_ascii=False))
+
+
+@click.command("calibrate-reader")
+@click.argument("files", nargs=-1, type=FILE)
+@click.option("--model", "model_dir", type=click.Path(path_type=Path, file_okay=False, exists=True), required=True, help="Model directory whose reader.json gets the calibration.")
+@click.option("--limit", type=click.IntRange(min=1), default=600, show_default=True, help="Questions to fit on.")
+def calibrate_reader_command(files: tuple[Path, ...], model_dir: Path, limit: int) -> None:
+    """Fit the confidence of the learned reader (a logistic curve over its span-vs-no-answer
+    margin) on SQuAD-format FILES: each question with its own paragraph and with another one."""
+    from ..reader.calibration import calibrate
+
+    paths = [str(p) for p in files] or [str(p) for p in DEFAULT_TRAIN]
+    with user_errors():
+        result = calibrate(model_dir, paths, limit)
+    click.echo(json.dumps(result, ensure_ascii=False, indent=1))
+
+
+@click.command("eval-mrc")
+@click.argument("file", type=FILE)
+@click.option("--mode", type=click.Choice(["reading", "open", "both"]), default="both", show_default=True)
+@click.option("--limit", type=click.IntRange(min=1), help="A spread-out sample of N questions (default: all).")
+@click.option("--reader", type=click.Choice([r.value for r in ReaderName]), help="Reader for open mode (QA_READER).")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=PROJECT_ROOT / "eval" / "reports", show_default="eval/reports")
+@click.option("--name", help="Report name without extension [default: mrc-<file stem>].")
+@click.pass_context
+def eval_mrc_command(ctx: click.Context, file: Path, mode: str, limit: int | None, reader: str | None, out_dir: Path, name: str | None) -> None:
+    """Score reading comprehension on a SQuAD-format FILE: `reading` gives the gold paragraph to
+    the learned span model; `open` indexes every paragraph as a document and asks the pipeline."""
+    from ..evaluation import mrc
+    from ..pipeline import Pipeline
+    from ..reader.squad import load_squad
+
+    settings = get_settings(ctx, reader=reader)
+    with user_errors():
+        examples = mrc.sample(load_squad(file), limit)
+    bars = ProgressBars(settings.show_progress)
+    reports = []
+    if mode in ("reading", "both"):
+        from ..reader import make_reader
+
+        learned = make_reader(ReaderName.learned.value, model_dir=str(settings.reader_model) if settings.reader_model else None)
+        with user_errors():
+            learned.warm_up()
+            reports.append(mrc.run_reading(file.name, examples, learned.read_paragraph, lambda d, t: bars("reading", d, t)))
+    if mode in ("open", "both"):
+        corpus = mrc.paragraph_corpus(load_squad(file), settings.index_dir)
+        open_settings = settings.with_overrides(corpus_dir=corpus, index_dir=corpus.parent / "index", rebuild_stale=True)
+        with user_errors():
+            pipeline = Pipeline.load(open_settings, progress=bars)
+
+            def ask(question: str) -> str | None:
+                return pipeline.ask(question).answer
+
+            reports.append(mrc.run_open(file.name, examples, ask, open_settings.reader.value, lambda d, t: bars("open", d, t)))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = name or f"mrc-{file.stem}"
+    (out_dir / f"{stem}.json").write_text(
+        json.dumps([mrc.report_dict(r) for r in reports], ensure_ascii=False, indent=1), encoding="utf-8"
+    )
+    (out_dir / f"{stem}.md").write_text(mrc.markdown(reports), encoding="utf-8")
+    for r in reports:
+        click.echo(f"{r.mode}: {r.questions} questions, EM {r.em}, F1 {r.f1}, abstained {r.abstention_rate:.1%}, median {r.median_ms} ms")
+    click.echo(f"wrote {out_dir / stem}.json and .md", err=True)
+
+
+COMMANDS = [train_reader_command, calibrate_reader_command, eval_mrc_command]

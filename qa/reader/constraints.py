@@ -1,0 +1,79 @@
+"""What a question pins down — the places and years it names — found without word lists of any
+corpus, and whether a piece of evidence honours them.
+
+Places are what jieba's part-of-speech tagger calls place names (`ns`), with their administrative
+suffix (省, 市, 区, 县 …) dropped for matching; years are four-digit years. A place or year named in
+the question must be named by the evidence sentence, its paragraph, or its document's title; a
+year may also be the document's publication year (news of a year reports on it), or the year
+before it when the evidence says 去年/上年."""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..normalize import normalize
+
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_SUFFIX = re.compile(r"(?:特别行政区|自治区|自治州|自治县|新区|地区|省|市|区|县|镇|乡|州)$")
+_LAST_YEAR = re.compile(r"去年|上年|上一年|前一年")
+_POS_LOCK = threading.Lock()
+_GENERIC = {"中国", "全国", "国内", "国外", "境外", "海外", "全省", "全市", "全区", "本市", "我国", "国家"}
+
+
+@dataclass(frozen=True)
+class Constraints:
+    places: tuple[str, ...]  # normalized, suffix dropped
+    years: tuple[int, ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.places or self.years)
+
+
+def _core(place: str) -> str:
+    core = _SUFFIX.sub("", place)
+    return core if len(core) >= 2 else place
+
+
+@lru_cache(maxsize=4096)
+def question_constraints(question: str) -> Constraints:
+    import jieba.posseg as pseg
+
+    text = normalize(question)
+    with _POS_LOCK:  # jieba's tagger keeps state; one caller at a time
+        tagged = [(w, f) for w, f in pseg.cut(text)]
+    places: list[str] = []
+    for word, flag in tagged:
+        if flag == "ns" and len(word) >= 2 and word not in _GENERIC:
+            core = _core(word)
+            if core not in _GENERIC and core not in places:
+                places.append(core)
+    years = tuple(dict.fromkeys(int(y) for y in _YEAR.findall(text)))
+    return Constraints(tuple(places), years)
+
+
+def missing_places(c: Constraints, texts: list[str]) -> list[str]:
+    """Places of the question that none of the (normalized) texts names."""
+    return [p for p in c.places if not any(p in t for t in texts)]
+
+
+def honoured(c: Constraints, sentence: str, paragraph: str, title: str, published: str | None) -> str | None:
+    """None when the evidence honours the question's places and years, else what it misses
+    ('place' or 'year'). Texts are normalized."""
+    context = sentence + "\n" + paragraph + "\n" + title
+    for place in c.places:
+        if place not in context:
+            return "place"
+    if c.years:
+        said = {int(y) for y in _YEAR.findall(context)}
+        if not said & set(c.years):
+            pub = int(published[:4]) if published and published[:4].isdigit() else None
+            if pub is None:
+                return "year" if said else None
+            ok = pub in c.years and not _YEAR.search(sentence)
+            ok = ok or ((pub - 1) in c.years and bool(_LAST_YEAR.search(sentence + paragraph)))
+            if not ok:
+                return "year"
+    return None

@@ -1,0 +1,184 @@
+"""The learned reader: the trained span model reads the best passages, and the best span that
+honours the question's places and years is the answer — or it abstains.
+
+Confidence is a calibrated probability: sigmoid(a · margin + b), where margin is the span's score
+minus its window's no-answer score and (a, b) were fitted on held-out questions with answering and
+non-answering passages (`qa calibrate-reader`, stored in the model's reader.json)."""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from ..index_store import LoadedIndex
+from ..retrieval import Passage
+from ..types import AskResult
+from .base import abstention, citation_for, paragraph_bounds
+from .constraints import Constraints, honoured, missing_places, question_constraints
+from .span_model import SpanModel
+from .tokenizer import Encoding
+from .windows import SpanScore, Window, best_spans, make_windows, question_ids
+
+log = logging.getLogger(__name__)
+
+_EDGE = " \t\r\n,，。.;；:：、!！?？\"'“”‘’"
+_PAIRS = {"《": "》", "“": "”", "(": ")", "（": "）", "「": "」", "『": "』", "【": "】", "‘": "’"}
+
+
+def trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop spaces and clause punctuation at the edges, and a bracket or quote left unclosed."""
+    while start < end and text[start] in _EDGE:
+        start += 1
+    while end > start and text[end - 1] in _EDGE:
+        end -= 1
+    span = text[start:end]
+    for open_, close in _PAIRS.items():
+        if span.count(open_) > span.count(close) and span.startswith(open_) and len(span) > 1:
+            start += 1
+            span = span[1:]
+        if span.count(close) > span.count(open_) and span.endswith(close) and len(span) > 1:
+            end -= 1
+            span = span[:-1]
+    return start, end
+
+
+@dataclass(frozen=True)
+class Found:
+    """A span the model proposed, placed in its document."""
+
+    doc_id: str
+    start: int
+    end: int
+    score: SpanScore
+    probability: float
+    passage: Passage
+
+
+class LearnedReader:
+    name = "learned"
+
+    def __init__(self, model: SpanModel, passages: int = 5, min_confidence: float = 0.35) -> None:
+        self.model = model
+        self.passages = passages
+        self.min_confidence = min_confidence
+        self._cache: OrderedDict[str, Encoding] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def warm_up(self) -> None:
+        self.model.warm_up()
+
+    def _encode(self, text: str) -> Encoding:
+        with self._lock:
+            enc = self._cache.get(text)
+            if enc is not None:
+                self._cache.move_to_end(text)
+                return enc
+        enc = self.model.tokenizer.encode(text)
+        with self._lock:
+            self._cache[text] = enc
+            while len(self._cache) > 4096:
+                self._cache.popitem(last=False)
+        return enc
+
+    def probability(self, margin: float) -> float:
+        a, b = self.model.info.calibration
+        z = max(-30.0, min(30.0, a * margin + b))
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def propose(self, question: str, passages: list[Passage], index: LoadedIndex) -> list[Found]:
+        """Every span the model finds in the first passages, best first, placed in its document."""
+        info = self.model.info
+        tok = self.model.tokenizer
+        q_ids = question_ids(tok, question)
+        if not q_ids:
+            return []
+        windows: list[Window] = []
+        read = [p for p in passages[: self.passages] if p.doc_id in index.documents]
+        for i, p in enumerate(read):
+            text = index.documents[p.doc_id].text[p.start : p.end]
+            windows.extend(make_windows(tok, q_ids, self._encode(text), i, info.max_len, info.stride))
+        if not windows:
+            return []
+        logits = self.model.logits(windows)
+        found: list[Found] = []
+        for sp in best_spans(logits, windows, info.max_answer_tokens, per_window=4):
+            p = read[windows[sp.window].passage]
+            doc = index.documents[p.doc_id]
+            start, end = trim(doc.text, p.start + sp.start, p.start + sp.end)
+            if end <= start:
+                continue
+            found.append(Found(p.doc_id, start, end, sp, self.probability(sp.score - sp.null), p))
+        return found
+
+    def paragraph_spans(self, question: str, paragraph: str) -> list[tuple[int, int, float]]:
+        """(start, end, margin) of the model's best spans in one paragraph, best first (reading
+        comprehension with the paragraph given; no constraints, no abstention)."""
+        info = self.model.info
+        tok = self.model.tokenizer
+        windows = make_windows(tok, question_ids(tok, question), self._encode(paragraph), 0, info.max_len, info.stride)
+        out = []
+        for sp in best_spans(self.model.logits(windows), windows, info.max_answer_tokens):
+            start, end = trim(paragraph, sp.start, sp.end)
+            if end > start:
+                out.append((start, end, sp.score - sp.null))
+        return out
+
+    def read_paragraph(self, question: str, paragraph: str) -> str | None:
+        spans = self.paragraph_spans(question, paragraph)
+        return paragraph[spans[0][0] : spans[0][1]] if spans else None
+
+    def check(self, found: Found, c: Constraints, index: LoadedIndex) -> str | None:
+        """None when the span's evidence honours the question's places and years."""
+        if not c:
+            return None
+        doc = index.documents[found.doc_id]
+        norm = index.doc_norms[found.doc_id]
+        p_start, p_end = paragraph_bounds(doc.text, found.start)
+        s_start = max(p_start, max(doc.text.rfind(ch, p_start, found.start) for ch in "。！？!?;；") + 1)
+        s_end = min((i for i in (doc.text.find(ch, found.end, p_end) for ch in "。！？!?;；") if i >= 0), default=p_end)
+        title = index.doc_norms[found.doc_id][: len(doc.title)] if norm.startswith(doc.title[:4]) else doc.title
+        return honoured(c, norm[s_start:s_end], norm[p_start:p_end], title, doc.published)
+
+    def read(self, question: str, resolved: str, passages: list[Passage], index: LoadedIndex) -> AskResult:
+        if not passages:
+            return abstention(question, resolved, passages, "语料中没有找到与这个问题相关的内容。", self.name)
+        c = question_constraints(resolved)
+        docs = list(dict.fromkeys(p.doc_id for p in passages))
+        missing = missing_places(c, [index.doc_norms[d] for d in docs if d in index.doc_norms])
+        if missing:
+            return abstention(question, resolved, passages, f"语料中没有关于{'、'.join(missing)}的内容。", self.name)
+        found = self.propose(resolved, passages, index)
+        if not found:
+            return abstention(question, resolved, passages, "找到的段落里没有这个问题的答案。", self.name)
+        best, clash = None, None
+        for f in found:
+            why = self.check(f, c, index)
+            if why is None:
+                best = f
+                break
+            clash = clash or why
+        if best is None:
+            reason = {
+                "place": f"找到的内容说的不是{'、'.join(c.places)}的情况。",
+                "year": f"找到的内容说的不是{'、'.join(f'{y}年' for y in c.years)}的情况,没有这一年的数据。",
+            }.get(clash or "", "找到的段落里没有这个问题的答案。")
+            return abstention(question, resolved, passages, reason, self.name)
+        if best.probability < self.min_confidence:
+            return abstention(
+                question, resolved, passages,
+                f"找到的内容与问题不够吻合(置信度 {best.probability:.2f}),语料可能没有这个问题的答案。",
+                self.name, best.probability,
+            )
+        return self.answer(question, resolved, passages, index, best)
+
+    def answer(self, question: str, resolved: str, passages: list[Passage], index: LoadedIndex, best: Found) -> AskResult:
+        doc = index.documents[best.doc_id]
+        citation = citation_for(doc, best.start, best.end, passages)
+        return AskResult(
+            question=question, resolved_question=resolved, answer=doc.text[best.start : best.end],
+            abstained=False, reason=None, confidence=round(best.probability, 4), sentence=citation.quote,
+            as_of=doc.published, citations=[citation], passages=passages, reader=self.name,
+        )
