@@ -24,8 +24,9 @@ def record(section: str, name: str, outcome: str, **figures: object) -> None:
 REPORT = Path(__file__).resolve().parent.parent / "eval" / "reports" / "reliability.md"
 RUN = (
     "rm -rf tests/artifacts/reliability && .venv/bin/pytest -m '' tests/test_corpus_faults.py "
-    "tests/test_index_faults.py tests/test_api_fuzz.py tests/test_security.py tests/test_overload.py tests/test_reload_live.py "
-    "tests/test_load.py && .venv/bin/python tests/_reliability.py"
+    "tests/test_index_faults.py tests/test_cache_faults.py tests/test_api_fuzz.py tests/test_security.py "
+    "tests/test_hardening.py tests/test_overload.py tests/test_overload_live.py tests/test_slow_clients.py "
+    "tests/test_reload_live.py tests/test_load.py && .venv/bin/python tests/_reliability.py"
 )
 FINDINGS = [
     "Two index builds in the same second from one process (a re-index right after another, or a test) "
@@ -47,6 +48,29 @@ FINDINGS = [
     "time budget (504) while its worker thread kept running, so a stream of slow requests piled up pipeline "
     "calls (18 at once in the test). The slot is now held by the worker thread for as long as the work runs, "
     "and a request that cannot get one within its budget never starts.",
+    "HTTP overload was queued, not shed (issue 13): 200 connections waited p50 1.7 s, 1,000 connections p50 9.6 s "
+    "with answers computed for clients already gone and /health taking 6.3 s. Admission control now bounds the "
+    "requests at work (QA_MAX_IN_FLIGHT) and waiting (QA_MAX_QUEUED, QA_QUEUE_TIMEOUT_S) and answers the rest at "
+    "once with 503 + Retry-After (JSON); a client that disconnects leaves the queue or has its work cancelled; "
+    "/health runs on the event loop, outside admission and the worker threads.",
+    "Slow clients were never timed out (a body shorter than its Content-Length stayed open for 90 s+, unfinished "
+    "headers forever). `qa serve` now closes a connection whose headers (QA_HEADER_TIMEOUT_S) or body "
+    "(QA_BODY_TIMEOUT_S, answered with 408) do not arrive in time, and caps open connections (QA_MAX_CONNECTIONS, "
+    "a JSON 503 beyond it); idle keep-alive is QA_KEEPALIVE_TIMEOUT_S.",
+    "A poisoned embedding cache (NaN vectors of the right shape) was trusted: `qa index` exited 0 and switched "
+    "CURRENT to a build that could not load. Every cached, embedded and loaded array is now checked (dtype, shape, "
+    "finite): bad cache entries are dropped with a log line and embedded again, bad embedder output fails the build, "
+    "a finished build becomes CURRENT only once it loads, and the Milvus sync refuses bad vectors before touching "
+    "the collection.",
+    "Log forging: the access log wrote the decoded path as is, so `%0a` started a forged line. Control characters "
+    "(C0, DEL, C1, U+2028/2029) and backslashes in logged request text are escaped; QA_ACCESS_LOG_FORMAT=json writes "
+    "one JSON object a line.",
+    "Smaller: malformed HTTP (Content-Length -1, a bad chunk size, NUL in a header) got uvicorn's plain-text 400, "
+    "now a JSON error; undecodable bytes in CURRENT gave a codec error and an index folder that is a file "
+    "`[Errno 17] File exists`, both now say what to do; /health showed the build and skipped file names without "
+    "the API key (now only {\"status\": \"ok\"}); /openapi.json listed /admin/reload while disabled; with the "
+    "admin key set a bad JSON body was refused (400) before the key was checked (now 401 first); a rebuild reload "
+    "waited without limit on another process's build lock (now 409 after 5 s).",
 ]
 LEFT_ALONE = [
     "A UTF-16 file without a BOM and without ASCII characters decodes as GB18030 mojibake and is indexed "
@@ -92,6 +116,7 @@ def render() -> str:
     corpus, index, api = data.get("corpus", {}), data.get("index", {}), data.get("api", {})
     reload_, load, security = data.get("reload", {}), data.get("load", {}), data.get("security", {})
     overload = data.get("overload", {})
+    cache, slow, memory, logs = data.get("cache", {}), data.get("slow", {}), data.get("memory", {}), data.get("logs", {})
     stamps = sorted(row["at"] for section in data.values() for row in section.values())
 
     statuses: dict[str, int] = {}
@@ -138,10 +163,43 @@ def render() -> str:
             f"{row['rss_end_kib'] // 1024} MiB (end − warm-up: {(row['rss_end_kib'] - row['rss_after_warmup_kib']) / 1024:+.1f} MiB) |",
         ]
     for row in overload.values():
+        if "most_concurrent" in row:
+            lines.append(
+                f"| overload: answers slower than the time budget | {row['requests']} requests, all 504; at most "
+                f"{row['most_concurrent']} pipeline calls at once (cap {row['cap']}) |"
+            )
+        elif "admitted_p95_ms" in row:
+            st = row["statuses"]
+            lines += [
+                f"| overload: {row['connections']} connections × {row['duration_s']} s (target: admitted p95 ≤ 500 ms, "
+                f"503s within 50 ms, only 503 errors, /health p99 ≤ 100 ms) | {st.get('200', 0)} admitted (200), "
+                f"{st.get('503', 0)} refused (503 + Retry-After), {row['errors_other_than_503']} other errors "
+                f"(clients retry {row['retry_after_503_s']} s after a 503; load average {row['machine_load_avg_1m']}) |",
+                f"| overload latency: unloaded p50 / p95; admitted p50 / p95 / max | {row['unloaded_p50_ms']} / "
+                f"{row['unloaded_p95_ms']} ms; {row['admitted_p50_ms']} / {row['admitted_p95_ms']} / {row['admitted_max_ms']} ms |",
+                f"| overload: 503 latency p50 / p99 / max; /health p50 / p99 / max ({row['health_checks']} checks) | "
+                f"{row['refused_p50_ms']} / {row['refused_p99_ms']} / {row['refused_max_ms']} ms; {row['health_p50_ms']} / "
+                f"{row['health_p99_ms']} / {row['health_max_ms']} ms |",
+            ]
+    for row in slow.values():
         lines.append(
-            f"| overload: answers slower than the time budget | {row['requests']} requests, all 504; at most "
-            f"{row['most_concurrent']} pipeline calls at once (cap {row['cap']}) |"
+            f"| slow clients: {row['connections']} ({row['kinds']}), timeouts {row['configured_timeout_s']} s | "
+            f"{row['closed_by_server']} closed by the server ({row['answered_408']} with a 408), {row['left_open']} left open; "
+            f"closed after {row['close_after_min_s']} / {row['close_after_median_s']} / {row['close_after_max_s']} s "
+            f"(min / median / max); a normal client meanwhile: {row['normal_client_rounds_ok']} rounds ok, "
+            f"{row['normal_client_failures']} failures |"
         )
+    for row in memory.values():
+        lines.append(
+            f"| memory over {row['requests']} requests ({row['reader']} reader, target ± 5 %) | RSS after warm-up "
+            f"{row['rss_after_warmup_kib'] // 1024} MiB, end {row['rss_end_kib'] // 1024} MiB ({row['rss_change_pct']:+.2f} %), "
+            f"max {row['rss_max_kib'] // 1024} MiB; {row['errors']} errors |"
+        )
+    if cache:
+        lines.append(f"| poisoned cache, bad embedder output, unloadable build | {len(cache)} scenarios: every one healed "
+                     "or failed with CURRENT unchanged and the last good build answering |")
+    if logs:
+        lines.append(f"| forged log lines | {len(logs)} cases: one escaped line each |")
     for row in reload_.values():
         lines.append(
             f"| reload under load | {row['requests']} requests from {row['clients']} clients, all 200; "
@@ -166,6 +224,10 @@ def render() -> str:
     lines += ["", "## 5. Load (tests/test_load.py) and overload (tests/test_overload.py)", ""]
     lines += _table(list(load.values()) + list(overload.values()))
     lines += ["", "## 6. Security (tests/test_security.py)", ""] + _table(list(security.values()))
+    lines += ["", "## 7. Slow clients (tests/test_slow_clients.py) and memory (tests/test_overload_live.py)", ""]
+    lines += _table(list(slow.values()) + list(memory.values()))
+    lines += ["", "## 8. Embedding cache and build checks (tests/test_cache_faults.py)", ""] + _table(list(cache.values()))
+    lines += ["", "## 9. Log lines (tests/test_hardening.py)", ""] + _table(list(logs.values()))
     return "\n".join(lines) + "\n"
 
 
