@@ -20,7 +20,7 @@ from .cleaning import clean_lines, repeated_lines
 from .cleaning_rules import USER_RULES_NAME, CleaningRules, RulesError, load_rules
 from .formats import SUFFIXES, Extracted, Hint, UnreadableFile, extract, format_of
 from .formats.plain_text import decode
-from .metadata import extract_metadata
+from .metadata import Metadata, article_dateline, extract_metadata, head_date, title_line
 
 log = logging.getLogger(__name__)
 
@@ -141,6 +141,13 @@ def read_file(path: Path, progress: Progress | None = None) -> tuple[bytes, Extr
     return data, extract(path, data, progress=on_page)
 
 
+def _refine(meta: Metadata, text: str) -> Metadata:
+    title = title_line(text) or meta.title
+    published = meta.published or head_date(text)
+    origin = dict(meta.origin) | {"title": "text" if title else "none", "published": "text" if published else "none"}
+    return Metadata(title=title, published=published, source=meta.source, origin=origin)
+
+
 def _pick(field_name: str, sidecar: dict, hint: Hint | None, text_value: str | None, text_origin: str):
     if field_name in sidecar and (sidecar[field_name] is not None or field_name == "published"):
         return sidecar[field_name], "sidecar"
@@ -164,12 +171,18 @@ def build_document(
     if not text.strip():
         raise UnreadableFile("no article text left after cleaning")
     meta = extract_metadata(extracted.raw, text)
+    if extracted.kind != "txt":  # files other than plain captures: look further for a headline and date
+        meta = _refine(meta, text)
     sidecar = read_sidecar(path, problems)
     title, title_origin = _pick("title", sidecar, extracted.title, meta.title, meta.origin.get("title", "none"))
     published, published_origin = _pick(
         "published", sidecar, extracted.published, meta.published, meta.origin.get("published", "none")
     )
     source, source_origin = _pick("source", sidecar, extracted.source, meta.source, meta.origin.get("source", "none"))
+    if published_origin != "sidecar":  # a reprint or mirror dates the page later than its article
+        own = article_dateline(text, published)
+        if own and own != published:
+            published, published_origin = own, "text"
     pages: list[list[int]] = []
     if extracted.line_pages is not None:
         offset = 0

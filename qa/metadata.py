@@ -89,3 +89,52 @@ def extract_metadata(raw: str, cleaned: str) -> Metadata:
             "source": "text" if source else "none",
         },
     )
+
+
+# a wire-service dateline in the article ("中新网北京1月4日电"): the article's own day
+_DATELINE = re.compile(r"(\d{1,2})月(\d{1,2})日电")
+_HEAD_DATE = re.compile(_DATE)
+_TITLE_LIKE_MIN = 6
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def article_dateline(body: str, page_date: str | None) -> str | None:
+    """The date of the article's dateline, in the year that puts it on or before the page's date
+    (a mirror or reprint dates the page later than the article). None without a dateline or date."""
+    match = _DATELINE.search(body[:300])
+    if not match or not page_date:
+        return None
+    page = date.fromisoformat(page_date)
+    month, day = int(match.group(1)), int(match.group(2))
+    for year in (page.year, page.year - 1):
+        try:
+            found = date(year, month, day)
+        except ValueError:
+            return None
+        if found <= page:
+            return found.isoformat()
+    return None
+
+
+def head_date(cleaned: str, lines: int = 6, max_chars: int = 60) -> str | None:
+    """A date printed on a short line near the top (a dateline under the headline of a file that has
+    no labelled date): "2021年6月28日", "2023-02-18黄若虹"."""
+    for line in cleaned.split("\n")[:lines]:
+        if len(line) <= max_chars:
+            iso = parse_date(line)
+            if iso:
+                return iso
+    return None
+
+
+def title_line(cleaned: str, lines: int = 5) -> str | None:
+    """The first of the top lines that reads as a headline: mostly CJK, not a date line, no `|` bars,
+    no sentence end; None when none does."""
+    for line in cleaned.split("\n")[:lines]:
+        cjk = len(_CJK.findall(line))
+        if (
+            cjk >= _TITLE_LIKE_MIN and cjk >= len(line) * 0.5 and len(line) <= 60
+            and "|" not in line and not _HEAD_DATE.search(line) and not _SENTENCE_END.search(line.rstrip("?？"))
+        ):
+            return line
+    return None

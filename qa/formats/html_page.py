@@ -12,7 +12,7 @@ from .plain_text import decode
 log = logging.getLogger(__name__)
 
 # "标题_站点" / "标题 - 站点" / "标题|站点": the <title> names the site after the headline
-_TITLE_SITE_SEPARATOR = re.compile(r"\s*(?:[_|｜]|\s-{1,2}\s|——|－)\s*")
+_TITLE_SITE_SEPARATOR = re.compile(r"\s*(?:[_|｜]|\s[-－]{1,2}\s)\s*")
 
 
 def _html_text(data: bytes) -> str:
