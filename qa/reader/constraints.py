@@ -1,8 +1,11 @@
 """What a question pins down — the places and years it names — found without word lists of any
 corpus, and whether a piece of evidence honours them.
 
-Places are what jieba's part-of-speech tagger calls place names (`ns`), with their administrative
-suffix (省, 市, 区, 县 …) dropped for matching; years are four-digit years. A place or year named in
+Places are the provinces and prefecture-level cities of the administrative-division data file
+(`qa/resources/divisions.txt`), what jieba's part-of-speech tagger calls place names (`ns`), and
+words that end in an administrative suffix (东营市, 张家港市, 滨江区) unless they name a kind of
+area (`generic_areas.txt`: 开发区, 全市 …); the suffix is dropped for matching. Years are four-digit
+years. A place or year named in
 the question must be named by the evidence sentence, its paragraph, or its document's title; a
 year may also be the document's publication year (news of a year reports on it), or the year
 before it when the evidence says 去年/上年."""
@@ -13,6 +16,7 @@ import re
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 
 from ..normalize import normalize
 
@@ -20,7 +24,33 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _SUFFIX = re.compile(r"(?:特别行政区|自治区|自治州|自治县|新区|地区|省|市|区|县|镇|乡|州)$")
 _LAST_YEAR = re.compile(r"去年|上年|上一年|前一年")
 _POS_LOCK = threading.Lock()
-_GENERIC = {"中国", "全国", "国内", "国外", "境外", "海外", "全省", "全市", "全区", "本市", "我国", "国家"}
+_GENERIC = {"中国", "全国", "国内", "国外", "境外", "海外", "我国", "国家", "中华", "内地"}
+_SUFFIXED_WORD = re.compile(r"^[\u4e00-\u9fff]{2,6}(?:省|市|县|区|州)$")
+
+
+def _resource_words(name: str) -> list[str]:
+    text = resources.files("qa").joinpath("resources", name).read_text(encoding="utf-8")
+    return [w for line in text.splitlines() if not line.startswith("#") for w in line.replace(":", " ").split()]
+
+
+@lru_cache(maxsize=1)
+def divisions() -> dict[str, str]:
+    """Province and prefecture-level city names -> the province they belong to."""
+    text = resources.files("qa").joinpath("resources", "divisions.txt").read_text(encoding="utf-8")
+    out: dict[str, str] = {}
+    for line in text.splitlines():
+        if line.startswith("#") or ":" not in line:
+            continue
+        province, cities = line.split(":", 1)
+        out[province.strip()] = province.strip()
+        for city in cities.split():
+            out.setdefault(_core(city), province.strip())
+    return out
+
+
+@lru_cache(maxsize=1)
+def generic_areas() -> frozenset[str]:
+    return frozenset(_resource_words("generic_areas.txt"))
 
 
 @dataclass(frozen=True)
@@ -45,11 +75,18 @@ def question_constraints(question: str) -> Constraints:
     with _POS_LOCK:  # jieba's tagger keeps state; one caller at a time
         tagged = [(w, f) for w, f in pseg.cut(text)]
     places: list[str] = []
+    known = divisions()
+    generic = generic_areas()
     for word, flag in tagged:
-        if flag == "ns" and len(word) >= 2 and word not in _GENERIC:
+        if len(word) < 2 or word in _GENERIC or word in generic:
+            continue
+        if flag == "ns" or word in known or (_SUFFIXED_WORD.match(word) and flag.startswith("n")):
             core = _core(word)
             if core not in _GENERIC and core not in places:
                 places.append(core)
+    for name in known:  # a division the tagger cut into a longer word (东营专利)
+        if len(name) >= 2 and name in text and not any(name in p or p in name for p in places):
+            places.append(name)
     years = tuple(dict.fromkeys(int(y) for y in _YEAR.findall(text)))
     return Constraints(tuple(places), years)
 

