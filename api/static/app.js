@@ -97,6 +97,8 @@
     return row;
   }
 
+  const READER_LABELS = { combined: "规则+模型", learned: "阅读模型", rules: "规则" };
+
   function badge(text, className) {
     return el("span", "badge " + (className || ""), text);
   }
@@ -138,6 +140,7 @@
       const meta = el("div", "answer-meta");
       meta.appendChild(payload.as_of ? badge(`截至 ${payload.as_of}`, "as-of") : badge("日期不详", "as-of unknown"));
       meta.appendChild(confidenceBadge(payload.confidence));
+      if (payload.reader) meta.appendChild(badge(READER_LABELS[payload.reader] || payload.reader, "reader"));
       card.appendChild(meta);
       if (payload.sentence) {
         const quote = el("blockquote", "evidence");

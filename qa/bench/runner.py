@@ -14,7 +14,7 @@ from .incremental import run_incremental
 from .machine import load_average, machine_info
 from .report import write_report
 from .scale import run_scale
-from .seed import ask_latency, build_seed_index, cold_start
+from .seed import ask_latency, build_seed_index, cold_start, reader_latency
 
 log = logging.getLogger(__name__)
 FULL_SIZES = [10_000, 100_000]
@@ -34,7 +34,7 @@ def run_bench(
         "settings": {
             k: str(v) if isinstance(v, Path) else v
             for k, v in settings.model_dump(
-                include={"embedder", "embedder_model", "query_threads", "index_threads", "chunk_size",
+                include={"reader", "embedder", "embedder_model", "query_threads", "index_threads", "chunk_size",
                          "chunk_overlap", "candidates", "top_k", "rrf_k", "hnsw_threshold", "hnsw_m",
                          "hnsw_ef_search", "query_cache_size", "corpus_dir"}, mode="json",
             ).items()
@@ -48,6 +48,7 @@ def run_bench(
         report["seed"] = {"build": build_seed_index(settings, index_dir)}
         report["seed"]["cold_start"] = cold_start(settings, index_dir, runs=1 if quick else 5, progress=progress)
         report["seed"]["ask"] = ask_latency(settings, index_dir, questions, progress)
+        report["readers"] = reader_latency(settings, index_dir, questions, progress)
         log.info("bench: HTTP")
         report["http"] = run_http(
             settings, index_dir, questions, http_seconds or (3.0 if quick else 30.0), work / "http", progress

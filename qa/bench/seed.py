@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from ..pipeline import Pipeline
-from ..settings import RetrieverName, Settings
+from ..settings import ReaderName, RetrieverName, Settings
 from .common import Progress, child_env, cli_options, qa_command
 from .stats import summary
 
@@ -96,6 +96,20 @@ def ask_latency(settings: Settings, index_dir: Path, questions: list[str], progr
     for question in questions:
         cached.ask(question, (), RetrieverName.hybrid)
     out["hybrid_repeat_cached"] = _ask_latency(cached, questions, RetrieverName.hybrid, progress)
+    out["reader"] = settings.reader.value
     out["questions"] = len(questions)
     out["query_threads"] = settings.query_threads
+    return out
+
+
+def reader_latency(settings: Settings, index_dir: Path, questions: list[str], progress: Progress) -> dict:
+    """Hybrid ask latency with each reader (no query cache), and the reader stage alone."""
+    out = {}
+    for reader in ReaderName:
+        pipeline = Pipeline.load(
+            settings.with_overrides(index_dir=index_dir, query_cache_size=0, reader=reader.value), build_if_missing=False
+        )
+        pipeline.ask("深圳知识产权", (), RetrieverName.hybrid)
+        got = _ask_latency(pipeline, questions, RetrieverName.hybrid, progress)
+        out[reader.value] = {**got["latency_ms"], "answer_stage_ms": got["stage_mean_ms"].get("answer")}
     return out

@@ -116,4 +116,17 @@ def eval_mrc_command(ctx: click.Context, file: Path, mode: str, limit: int | Non
     click.echo(f"wrote {out_dir / stem}.json and .md", err=True)
 
 
-COMMANDS = [train_reader_command, calibrate_reader_command, eval_mrc_command]
+@click.command("reader-report")
+@click.option("--reports", "reports_dir", type=click.Path(path_type=Path, file_okay=False), default=PROJECT_ROOT / "eval" / "reports", show_default="eval/reports")
+@click.pass_context
+def reader_report_command(ctx: click.Context, reports_dir: Path) -> None:
+    """Write eval/reports/reader.md from the model's reader.json and the eval reports."""
+    from ..evaluation.reader_report import write
+    from ..reader.span_model import SHIPPED
+
+    settings = get_settings(ctx)
+    out = write(reports_dir, settings.reader_model or SHIPPED)
+    click.echo(f"wrote {out}", err=True)
+
+
+COMMANDS = [train_reader_command, calibrate_reader_command, eval_mrc_command, reader_report_command]

@@ -61,7 +61,23 @@ def answer_metrics(items: Sequence[ItemResult]) -> AnswerMetrics:
         citation_faithfulness=_round(faithful / len(answered)) if answered else None,
         faithful=faithful,
         errors=sum(1 for i in items if i.error),
+        **_calibration(answered),
     )
+
+
+def _calibration(answered: Sequence[ItemResult]) -> dict:
+    """How well `confidence` predicts a right answer, over the answered questions (an answer to an
+    unanswerable question is wrong)."""
+    if not answered:
+        return {}
+    import numpy as np
+
+    from ..reader.calibration import reliability
+
+    prob = np.asarray([i.confidence for i in answered], dtype=float)
+    right = np.asarray([float(i.correct) for i in answered])
+    rows, ece = reliability(prob, right, bins=5)
+    return {"ece": ece, "reliability": rows}
 
 
 def conversation_metrics(turns: Sequence[ItemResult]) -> ConversationMetrics:

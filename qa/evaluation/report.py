@@ -103,6 +103,12 @@ def summary_lines(report: EvalReport) -> list[str]:
             ["conversations with every turn correct", f"{conv.conversations_all_correct}/{conv.conversations}"],
         ]
     lines += ["## Answers", ""] + _table(["metric", "value"], answer_rows) + [""]
+    if a.reliability:
+        rows = [[r["bin"], str(r["count"]), f"{r['confidence']:.3f}", f"{r['accuracy']:.3f}"] for r in a.reliability]
+        lines += [
+            f"### Calibration of `confidence` (answered questions; expected calibration error {a.ece:.3f})",
+            "",
+        ] + _table(["confidence", "answers", "mean confidence", "share right"], rows) + [""]
     return lines
 
 

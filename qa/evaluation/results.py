@@ -57,6 +57,7 @@ class ItemResult:
     correct: bool = False
     citation_problem: str | None = None  # None when faithful or not answered
     error: str | None = None  # the pipeline raised instead of answering (counts as a failure)
+    confidence: float = 0.0  # what the service said of its answer (0-1)
 
     @property
     def answerable(self) -> bool:
@@ -79,6 +80,8 @@ class AnswerMetrics:
     citation_faithfulness: float | None  # share of answered questions with faithful citations
     faithful: int
     errors: int  # questions where the pipeline raised
+    ece: float | None = None  # expected calibration error of `confidence` over the answered questions
+    reliability: list[dict] = field(default_factory=list)  # bins: count, mean confidence, accuracy
 
 
 @dataclass(frozen=True)

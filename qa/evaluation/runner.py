@@ -91,6 +91,7 @@ class Runner:
     def _judge(self, item: ItemResult, q: EvalQuestion, result: AskResult) -> None:
         item.resolved_question = result.resolved_question
         item.abstained = result.abstained or not result.answer
+        item.confidence = float(result.confidence)
         item.answer = None if item.abstained else result.answer
         item.reason = result.reason
         if q.answerable:

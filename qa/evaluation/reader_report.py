@@ -1,0 +1,113 @@
+"""eval/reports/reader.md: how the shipped reader was made and how each reader measures, put
+together from the reports the commands wrote (nothing here is typed in by hand):
+
+- the model's reader.json (training data, steps, time, loss, held-out questions, calibration);
+- `qa eval-mrc` reports (CMRC 2018 dev, reading and open mode);
+- `qa eval --reader R --name <set>-<R>` reports under eval/reports/readers/ (own set and the
+  generalization set, test split) for each reader;
+- eval/reports/bench.json where it has the ask latency per reader."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+PUBLISHED = (
+    "Published reference on CMRC 2018 dev with the gold paragraph: BERT-base (Chinese) EM 63.5 / F1 83.6 "
+    "(CMRC 2018 repository baseline, mean of 10 runs); human performance on the test set EM 92.4 / F1 97.9."
+)
+
+
+def _load(path: Path) -> object | None:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _pct(x: object) -> str:
+    return "—" if x is None else f"{float(x):.3f}"
+
+
+def build(reports_dir: Path, model_dir: Path) -> str:
+    lines = ["# The learned reader", ""]
+    meta = _load(model_dir / "reader.json") or {}
+    t = meta.get("training", {}) if isinstance(meta, dict) else {}
+    if t:
+        data = ", ".join(f"{d['file']} ({d['questions']} questions)" for d in t.get("data", []))
+        losses = t.get("losses", [])
+        curve = ", ".join(f"{s}: {l}" for s, l in losses[:: max(1, len(losses) // 8)] + losses[-1:]) if losses else "—"
+        lines += [
+            "## How the shipped model was made", "",
+            f"- encoder: {meta.get('encoder')}, {meta.get('layers')} layers, windows of {meta.get('max_len')} tokens "
+            f"(stride {meta.get('stride')}); {meta.get('quantization')}",
+            f"- training data: {data}; {t.get('features')} windows an epoch",
+            f"- {t.get('steps')} steps of {t.get('batch_size')} (planned {t.get('planned_steps')}), lr {t.get('lr')}, "
+            f"{float(t.get('seconds') or 0) / 60:.0f} minutes on this machine's 2 CPU cores, seed {t.get('seed')}",
+            f"- training loss by step: {curve}",
+            f"- held-out training paragraphs (never trained on), paragraph given: {t.get('held_out')}",
+            "",
+        ]
+    cal = meta.get("calibration") if isinstance(meta, dict) else None
+    if cal:
+        lines += [
+            "## Calibration of the learned reader's confidence", "",
+            f"sigmoid({cal['a']} · margin + {cal['b']}), fitted on {cal['pairs']} question–paragraph pairs "
+            f"({cal['fitted_on']}; each question with its own paragraph and with one that does not answer it). "
+            f"Expected calibration error on those pairs: {cal['ece']}.", "",
+            "| confidence | pairs | mean confidence | share right |", "|---|---|---|---|",
+        ]
+        lines += [f"| {r['bin']} | {r['count']} | {r['confidence']} | {r['accuracy']} |" for r in cal["reliability"]]
+        lines.append("")
+    mrc_reports = []
+    for path in sorted(reports_dir.glob("mrc-*.json")):
+        got = _load(path)
+        if isinstance(got, list):
+            mrc_reports += got
+    if mrc_reports:
+        lines += ["## Reading comprehension (CMRC 2018 dev: evaluation only, never trained or tuned on)", "", PUBLISHED, "",
+                  "| file | mode | reader | questions | EM | F1 | abstained | median ms |", "|---|---|---|---|---|---|---|---|"]
+        for r in mrc_reports:
+            lines.append(
+                f"| {r['file']} | {r['mode']} | {r['reader']} | {r['questions']} | {r['em']} | {r['f1']} | "
+                f"{r['abstention_rate']:.1%} | {r['median_ms']} |"
+            )
+        lines.append("")
+        for r in mrc_reports:
+            lines += [f"By question type, {r['mode']} mode:", "", "| type | questions | EM | F1 | abstained |", "|---|---|---|---|---|"]
+            lines += [f"| {k} | {g['questions']} | {g['em']} | {g['f1']} | {g['abstained']:.1%} |" for k, g in r["by_type"].items()]
+            lines.append("")
+    rows = []
+    for path in sorted((reports_dir / "readers").glob("*.json")):
+        got = _load(path)
+        if not isinstance(got, dict):
+            continue
+        a, c = got["answers"], got.get("conversations") or {}
+        rows.append(
+            f"| {path.stem.rsplit('-', 1)[0]} | {got['config'].get('reader')} | {_pct(a['em'])} | {_pct(a['f1'])} | "
+            f"{_pct(a['accuracy'])} | {_pct(a['abstention_precision'])} | {_pct(a['abstention_recall'])} | "
+            f"{_pct(c.get('turn_accuracy'))} | {_pct(a['citation_faithfulness'])} | {_pct(a.get('ece'))} |"
+        )
+    if rows:
+        lines += [
+            "## Readers side by side (`qa eval --reader R`)", "",
+            "`own` is eval/questions.jsonl over corpus/ (the rule reader was tuned on it); `generalization` is the "
+            "test split of eval/generalization/ (documents and questions nobody tuned on); `generalization-dev` is "
+            "its dev split, which was looked at while choosing how the readers combine.", "",
+            "| set | reader | EM | F1 | accuracy | abstention P | abstention R | conversation turns | citations | ECE |",
+            "|---|---|---|---|---|---|---|---|---|---|",
+            *rows, "",
+        ]
+    bench = _load(reports_dir / "bench.json")
+    if isinstance(bench, dict) and bench.get("readers"):
+        lines += ["## Latency (qa bench, seed corpus, hybrid retrieval, in-process)", "",
+                  "| reader | ask p50 ms | ask p95 ms | reader stage mean ms |", "|---|---|---|---|"]
+        lines += [f"| {k} | {v.get('p50')} | {v.get('p95')} | {v.get('answer_stage_ms')} |" for k, v in bench["readers"].items()]
+        lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def write(reports_dir: Path, model_dir: Path) -> Path:
+    out = reports_dir / "reader.md"
+    out.write_text(build(reports_dir, model_dir), encoding="utf-8")
+    return out
