@@ -297,8 +297,14 @@ class Fixed:
 )
 def test_combined_reader_decides_by_agreement_and_confidence(rules: AskResult, learned: AskResult, expected: str | None) -> None:
     reader = CombinedReader(Fixed(rules), Fixed(learned), override=0.9, alone=0.5)  # type: ignore[arg-type]
-    r = reader.read("q", "q", [], None)  # type: ignore[arg-type]
+    r = reader.read("问题", "深圳专利授权量是多少?", [], None)  # type: ignore[arg-type]
     assert r.answer == expected and r.reader == "combined" and r.abstained == (expected is None)
+
+
+def test_combined_reader_leaves_an_english_question_to_the_model() -> None:
+    reader = CombinedReader(Fixed(_result("23.51万件", 0.99)), Fixed(_result("蔡英权", 0.3)))  # type: ignore[arg-type]
+    r = reader.read("Who spoke?", "Who spoke at the meeting?", [], None)  # type: ignore[arg-type]
+    assert r.answer == "蔡英权" and r.reader == "combined"
 
 
 # ------------------------------------------------------------------------------ calibration, MRC

@@ -4,6 +4,7 @@ and where they disagree or only one answers, the learned reader's calibrated con
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from ..index_store import LoadedIndex
@@ -12,6 +13,9 @@ from ..retrieval import Passage
 from ..types import AskResult
 from .learned import LearnedReader
 from .rules import RulesReader
+
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 def _agree(a: AskResult, b: AskResult) -> bool:
@@ -43,8 +47,10 @@ class CombinedReader:
         self.learned.warm_up()
 
     def read(self, question: str, resolved: str, passages: list[Passage], index: LoadedIndex) -> AskResult:
-        r = self.rules.read(question, resolved, passages, index)
         l = self.learned.read(question, resolved, passages, index)
+        if not _CJK.search(resolved):  # the rules read Chinese questions only (an English one, say)
+            return replace(l, reader=self.name)
+        r = self.rules.read(question, resolved, passages, index)
         if r.abstained and l.abstained:
             return replace(r, reader=self.name)
         if not r.abstained and not l.abstained:
