@@ -78,6 +78,10 @@ LEFT_ALONE = [
     "The corpus walk follows symbolic links and only skips hidden files, not hidden directories: a link to a "
     "file outside corpus/, or a .txt inside corpus/.git/, is indexed and served by /documents. The corpus is "
     "the operator's directory, so this is noted, not changed.",
+    "Overload targets on this shared box (a training job running, load average 4-5 on 2 cores): admitted p95 "
+    "and /health p99 meet theirs; the 503s' p99 is 48-77 ms across runs against the 50 ms target (p50 8-14 ms), "
+    "the tail being the test client and server competing for the same two cores. An earlier run in the full "
+    "suite, with other tests still winding down, gave admitted p95 582 ms.",
 ]
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import fcntl
 import logging
+import os
 import shutil
 import subprocess
 import sys
@@ -181,10 +182,11 @@ def test_qa_index_heals_a_nan_cache_and_qa_ask_answers(index_dir: Path) -> None:
     _poison_rows(np.nan)(index_dir)
     common = [str(QA_BIN), "--corpus-dir", str(CORPUS_DIR), "--index-dir", str(index_dir), "--embedder", "hashing",
               "--no-progress", "--log-level", "WARNING"]
-    built = subprocess.run(common + ["index", "--json"], capture_output=True, text=True, timeout=300)
+    env = os.environ | {"QA_READER": "rules"}  # the learned reader ships no model yet
+    built = subprocess.run(common + ["index", "--json"], capture_output=True, text=True, timeout=300, env=env)
     assert built.returncode == 0, built.stderr
     assert "NaN" in built.stderr and "Traceback" not in built.stderr
-    asked = subprocess.run(common + ["ask", QUESTION, "--json"], capture_output=True, text=True, timeout=300)
+    asked = subprocess.run(common + ["ask", QUESTION, "--json"], capture_output=True, text=True, timeout=300, env=env)
     assert asked.returncode == 0, asked.stderr
     record("cache", "`qa index` over a NaN-poisoned cache, then `qa ask`", "exit 0 with a warning line; ask answers")
 
