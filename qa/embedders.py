@@ -6,11 +6,11 @@ import hashlib
 import logging
 import os
 import threading
-from collections import OrderedDict
 from typing import Protocol, runtime_checkable
 
 import numpy as np
 
+from .lru import LRU
 from .settings import EmbedderName, Settings
 
 log = logging.getLogger(__name__)
@@ -38,29 +38,8 @@ def _normalized(vectors: np.ndarray) -> np.ndarray:
     return vectors / np.maximum(norms, 1e-12)
 
 
-class QueryCache:
+class QueryCache(LRU[np.ndarray]):
     """A small thread-safe LRU for query vectors: chat users repeat and rephrase."""
-
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._data: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: str) -> np.ndarray | None:
-        with self._lock:
-            value = self._data.get(key)
-            if value is not None:
-                self._data.move_to_end(key)
-            return value
-
-    def put(self, key: str, value: np.ndarray) -> None:
-        if self._size <= 0:
-            return
-        with self._lock:
-            self._data[key] = value
-            self._data.move_to_end(key)
-            while len(self._data) > self._size:
-                self._data.popitem(last=False)
 
 
 class E5SmallEmbedder:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Sequence
 
 from .answering.followup import resolve_followup
@@ -19,6 +19,7 @@ from .index_store import (
     build_index,
     load_index,
 )
+from .lru import LRU
 from .reader import make_reader
 from .retrieval import IndexRetriever, Retriever, Timings
 from .build_worker import build_in_child
@@ -48,6 +49,9 @@ class Pipeline:
             threads=settings.reader_threads,
         )
         self._state = self._make_state(index)
+        # answers by (index build, retriever, resolved question, top_k): a repeated question skips
+        # retrieval and reading; a reload changes the build name, so nothing stale is served
+        self._answers: LRU[AskResult] = LRU(settings.answer_cache_size)
         self._reload_lock = threading.Lock()
 
     def _make_state(self, index: LoadedIndex) -> _State:
@@ -137,10 +141,15 @@ class Pipeline:
         started = time.perf_counter()
         resolved = resolve_followup(question, history)
         timings.add("followup", started)
+        key = (state.index.name, name, resolved, top_k)
+        cached = self._answers.get(key)
+        if cached is not None:
+            return replace(cached, question=question, timings=timings.stages)
         pool = state.retrievers[name].retrieve(resolved, max(top_k, ANSWER_POOL), timings)
         started = time.perf_counter()
         result = self.reader.read(question, resolved, pool, state.index)
         timings.add("answer", started)
         result.passages = pool[:top_k]
         result.timings = timings.stages
-        return result
+        self._answers.put(key, result)
+        return replace(result, timings=dict(result.timings))

@@ -98,6 +98,7 @@ class Settings(BaseSettings):
     )
     reader_passages: int = Field(default=5, ge=1, le=50, description="passages the learned reader reads")
     reader_threads: int = Field(default=1, ge=1, le=64, description="threads of the learned reader's model")
+    answer_cache_size: int = Field(default=1024, ge=0, description="answers kept by resolved question (0: off)")
 
     # service
     host: str = "127.0.0.1"

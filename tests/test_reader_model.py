@@ -14,7 +14,7 @@ from qa.pipeline import Pipeline
 from qa.reader import make_reader
 from qa.reader.learned import LearnedReader
 from qa.reader.span_model import SHIPPED, ReaderModelError, SpanModel
-from tests.conftest import CORPUS_DIR, make_settings
+from conftest import CORPUS_DIR, make_settings
 
 pytestmark = pytest.mark.slow
 

@@ -34,7 +34,7 @@ def serve(settings: Settings, index_dir: Path, workdir: Path, cache_size: int | 
     """`qa serve` on a free loopback port, started and stopped here; yields the port once /health answers."""
     port = free_port()
     command = qa_command() + cli_options(settings, index_dir) + ["serve", "--host", "127.0.0.1", "--port", str(port)]
-    extra = {} if cache_size is None else {"QA_QUERY_CACHE_SIZE": str(cache_size)}
+    extra = {} if cache_size is None else {"QA_QUERY_CACHE_SIZE": str(cache_size), "QA_ANSWER_CACHE_SIZE": str(cache_size)}
     log_path = workdir / f"serve-{port}.log"
     with log_path.open("w", encoding="utf-8") as log_file:
         process = subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT, env=child_env(**extra))
@@ -203,7 +203,7 @@ def run_http(
 ) -> dict:
     workdir.mkdir(parents=True, exist_ok=True)
     out: dict = {"connections": CONNECTIONS, "duration_s": seconds, "questions": len(questions)}
-    uncached = settings.with_overrides(index_dir=index_dir, query_cache_size=0)
+    uncached = settings.with_overrides(index_dir=index_dir, query_cache_size=0, answer_cache_size=0)
     pipeline = Pipeline.load(uncached, build_if_missing=False)
     pipeline.ask(questions[0])
     with serve(settings, index_dir, workdir, cache_size=0) as port:

@@ -36,7 +36,7 @@ def run_bench(
             for k, v in settings.model_dump(
                 include={"reader", "embedder", "embedder_model", "query_threads", "index_threads", "chunk_size",
                          "chunk_overlap", "candidates", "top_k", "rrf_k", "hnsw_threshold", "hnsw_m",
-                         "hnsw_ef_search", "query_cache_size", "corpus_dir"}, mode="json",
+                         "hnsw_ef_search", "query_cache_size", "answer_cache_size", "corpus_dir"}, mode="json",
             ).items()
         },
     }

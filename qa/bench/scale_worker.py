@@ -127,7 +127,7 @@ def run(job: dict) -> dict:
         name=f"synthetic-{n}", path=Path(job["workdir"]), manifest={}, documents=documents, chunks=chunks,
         chunk_norms=[c.text for c in chunks], doc_norms={}, bm25=bm25, vectors=vectors, dense=hnsw,
     )
-    query_settings = settings.with_overrides(query_cache_size=0)
+    query_settings = settings.with_overrides(query_cache_size=0, answer_cache_size=0)
     embedder = make_embedder(query_settings)
     retriever = IndexRetriever(index, embedder, query_settings, RetrieverName.hybrid)
     retriever.retrieve("深圳知识产权", settings.top_k)  # loads the model

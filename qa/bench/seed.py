@@ -84,7 +84,7 @@ def _ask_latency(pipeline: Pipeline, questions: list[str], retriever: RetrieverN
 def ask_latency(settings: Settings, index_dir: Path, questions: list[str], progress: Progress) -> dict:
     """In-process, one query thread, query-vector cache off so every question is embedded; then
     the hybrid pass again with the cache on, every question repeated (what a chat user's repeat costs)."""
-    uncached = settings.with_overrides(index_dir=index_dir, query_cache_size=0)
+    uncached = settings.with_overrides(index_dir=index_dir, query_cache_size=0, answer_cache_size=0)
     pipeline = Pipeline.load(uncached, build_if_missing=False)
     for retriever in RetrieverName:  # model, jieba and first-touch costs belong to the cold start
         pipeline.ask("深圳知识产权", (), retriever)
@@ -107,7 +107,7 @@ def reader_latency(settings: Settings, index_dir: Path, questions: list[str], pr
     out = {}
     for reader in ReaderName:
         pipeline = Pipeline.load(
-            settings.with_overrides(index_dir=index_dir, query_cache_size=0, reader=reader.value), build_if_missing=False
+            settings.with_overrides(index_dir=index_dir, query_cache_size=0, answer_cache_size=0, reader=reader.value), build_if_missing=False
         )
         pipeline.ask("深圳知识产权", (), RetrieverName.hybrid)
         got = _ask_latency(pipeline, questions, RetrieverName.hybrid, progress)

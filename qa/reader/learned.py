@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import logging
 import math
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from ..index_store import LoadedIndex
+from ..lru import LRU
 from ..retrieval import Passage
 from ..types import AskResult
 from .base import abstention, citation_for, paragraph_bounds
@@ -64,23 +63,16 @@ class LearnedReader:
         self.model = model
         self.passages = passages
         self.min_confidence = min_confidence
-        self._cache: OrderedDict[str, Encoding] = OrderedDict()
-        self._lock = threading.Lock()
+        self._cache: LRU[Encoding] = LRU(4096)  # passages come back question after question
 
     def warm_up(self) -> None:
         self.model.warm_up()
 
     def _encode(self, text: str) -> Encoding:
-        with self._lock:
-            enc = self._cache.get(text)
-            if enc is not None:
-                self._cache.move_to_end(text)
-                return enc
-        enc = self.model.tokenizer.encode(text)
-        with self._lock:
-            self._cache[text] = enc
-            while len(self._cache) > 4096:
-                self._cache.popitem(last=False)
+        enc = self._cache.get(text)
+        if enc is None:
+            enc = self.model.tokenizer.encode(text)
+            self._cache.put(text, enc)
         return enc
 
     def probability(self, margin: float) -> float:
