@@ -50,9 +50,6 @@ def serve(corpus_dir: Path, index_dir: Path, log_path: Path, startup_s: float = 
         "QA_SHOW_PROGRESS": "false",
         "QA_LOG_LEVEL": "WARNING",
         "HF_HUB_OFFLINE": "1",
-        # the learned reader ships no model yet (qa train-reader): live tests serve with the rule reader
-        # (a setting the server ignores where it does not exist); a test may pass another QA_READER
-        "QA_READER": "rules",
     } | env
     with log_path.open("wb") as log:
         process = subprocess.Popen(
