@@ -49,6 +49,7 @@ def serve(corpus_dir: Path, index_dir: Path, log_path: Path, startup_s: float = 
         "QA_EMBEDDER": "hashing",
         "QA_SHOW_PROGRESS": "false",
         "QA_LOG_LEVEL": "WARNING",
+        "QA_READER": "rules",  # as the in-process tests (conftest.make_settings); a test may name another
         "HF_HUB_OFFLINE": "1",
     } | env
     with log_path.open("wb") as log:

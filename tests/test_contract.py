@@ -36,6 +36,7 @@ def run_cli(settings: Settings, *args: str) -> dict:
         "--corpus-dir", str(settings.corpus_dir),
         "--index-dir", str(settings.index_dir),
         "--embedder", settings.embedder.value,
+        "--reader", settings.reader.value,
         "--no-progress",
     ]
     result = CliRunner().invoke(cli, [*global_options, *args], catch_exceptions=False)
