@@ -21,7 +21,7 @@ from importlib import resources
 from ..normalize import normalize
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
-_SUFFIX = re.compile(r"(?:特别行政区|自治区|自治州|自治县|新区|地区|省|市|区|县|镇|乡|州)$")
+_SUFFIX = re.compile(r"(?:特别行政区|经济特区|特区|自治区|自治州|自治县|新区|地区|省|市|区|县|镇|乡|州)$")
 _LAST_YEAR = re.compile(r"去年|上年|上一年|前一年")
 _POS_LOCK = threading.Lock()
 _GENERIC = {"中国", "全国", "国内", "国外", "境外", "海外", "我国", "国家", "中华", "内地"}
@@ -53,6 +53,11 @@ def generic_areas() -> frozenset[str]:
     return frozenset(_resource_words("generic_areas.txt"))
 
 
+@lru_cache(maxsize=1)
+def publication_words() -> tuple[str, ...]:
+    return tuple(_resource_words("publication_words.txt"))
+
+
 @dataclass(frozen=True)
 class Constraints:
     places: tuple[str, ...]  # normalized, suffix dropped
@@ -77,16 +82,22 @@ def question_constraints(question: str) -> Constraints:
     places: list[str] = []
     known = divisions()
     generic = generic_areas()
-    for word, flag in tagged:
+    media = publication_words()
+    for i, (word, flag) in enumerate(tagged):
         if len(word) < 2 or word in _GENERIC or word in generic:
             continue
+        after = "".join(w for w, _ in tagged[i + 1 : i + 3])
+        if after.startswith(media) or word.endswith(media):
+            continue  # 香港商报: a newspaper, not a place asked about
         if flag == "ns" or word in known or (_SUFFIXED_WORD.match(word) and flag.startswith("n")):
             core = _core(word)
             if core not in _GENERIC and core not in places:
                 places.append(core)
     for name in known:  # a division the tagger cut into a longer word (东营专利)
-        if len(name) >= 2 and name in text and not any(name in p or p in name for p in places):
-            places.append(name)
+        at = text.find(name)
+        if len(name) >= 2 and at >= 0 and not any(name in p or p in name for p in places):
+            if not text.startswith(media, at + len(name)):
+                places.append(name)
     years = tuple(dict.fromkeys(int(y) for y in _YEAR.findall(text)))
     return Constraints(tuple(places), years)
 
