@@ -407,9 +407,9 @@ def _trim_punct(s: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _all_places(text: str) -> bool:
-    """'前海、河套': every item a place the gazetteer knows."""
+    """'福田、南山': every item a place (read as a list: districts of one city count)."""
     items = text.split("、")
-    return all(item and find_places(item) == [item] for item in items)
+    return all(items) and find_places(text) == items
 
 
 _ORG_LEAD = re.compile(r"^(?:并由|由|并|和|与|及|在|对|向|是|为)")

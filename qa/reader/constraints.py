@@ -2,13 +2,12 @@
 corpus, and whether a piece of evidence honours them.
 
 Places are the provinces and prefecture-level cities of the administrative-division data file
-(`qa/resources/divisions.txt`), what jieba's part-of-speech tagger calls place names (`ns`), and
-words that end in an administrative suffix (东营市, 张家港市, 滨江区) unless they name a kind of
-area (`generic_areas.txt`: 开发区, 全市 …); the suffix is dropped for matching. Years are four-digit
-years. A place or year named in
-the question must be named by the evidence sentence, its paragraph, or its document's title; a
-year may also be the document's publication year (news of a year reports on it), or the year
-before it when the evidence says 去年/上年."""
+(`qa/resources/divisions.tsv`, via `qa.divisions`), what jieba's part-of-speech tagger calls place
+names (`ns`), and words that end in an administrative suffix (东营市, 张家港市, 滨江区) unless they
+name a kind of area (`generic_areas.txt`: 开发区, 全市 …); the suffix is dropped for matching.
+Years are four-digit years. A place or year named in the question must be named by the evidence
+sentence, its paragraph, or its document's title; a year may also be the document's publication
+year (news of a year reports on it), or the year before it when the evidence says 去年/上年."""
 
 from __future__ import annotations
 
@@ -18,10 +17,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from ..divisions import divisions, short_name
 from ..normalize import normalize
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
-_SUFFIX = re.compile(r"(?:特别行政区|经济特区|特区|自治区|自治州|自治县|新区|地区|省|市|区|县|镇|乡|州)$")
 _LAST_YEAR = re.compile(r"去年|上年|上一年|前一年")
 _POS_LOCK = threading.Lock()
 _GENERIC = {"中国", "全国", "国内", "国外", "境外", "海外", "我国", "国家", "中华", "内地"}
@@ -34,18 +33,10 @@ def _resource_words(name: str) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def divisions() -> dict[str, str]:
-    """Province and prefecture-level city names -> the province they belong to."""
-    text = resources.files("qa").joinpath("resources", "divisions.txt").read_text(encoding="utf-8")
-    out: dict[str, str] = {}
-    for line in text.splitlines():
-        if line.startswith("#") or ":" not in line:
-            continue
-        province, cities = line.split(":", 1)
-        out[province.strip()] = province.strip()
-        for city in cities.split():
-            out.setdefault(_core(city), province.strip())
-    return out
+def known_places() -> frozenset[str]:
+    """Short and full names of provinces and prefecture-level cities (a county is recognised by
+    the tagger or its suffix: county short names are too often ordinary words)."""
+    return frozenset(n for d in divisions() if d.level != "county" for n in (d.short, d.name) if len(n) >= 2)
 
 
 @lru_cache(maxsize=1)
@@ -67,11 +58,6 @@ class Constraints:
         return bool(self.places or self.years)
 
 
-def _core(place: str) -> str:
-    core = _SUFFIX.sub("", place)
-    return core if len(core) >= 2 else place
-
-
 @lru_cache(maxsize=4096)
 def question_constraints(question: str) -> Constraints:
     import jieba.posseg as pseg
@@ -80,7 +66,7 @@ def question_constraints(question: str) -> Constraints:
     with _POS_LOCK:  # jieba's tagger keeps state; one caller at a time
         tagged = [(w, f) for w, f in pseg.cut(text)]
     places: list[str] = []
-    known = divisions()
+    known = known_places()
     generic = generic_areas()
     media = publication_words()
     for i, (word, flag) in enumerate(tagged):
@@ -90,7 +76,7 @@ def question_constraints(question: str) -> Constraints:
         if after.startswith(media) or word.endswith(media):
             continue  # 香港商报: a newspaper, not a place asked about
         if flag == "ns" or word in known or (_SUFFIXED_WORD.match(word) and flag.startswith("n")):
-            core = _core(word)
+            core = short_name(word)
             if core not in _GENERIC and core not in places:
                 places.append(core)
     for name in known:  # a division the tagger cut into a longer word (东营专利)

@@ -1,0 +1,78 @@
+"""China's administrative divisions (province, prefecture and county level) from the data file
+`qa/resources/divisions.tsv`: names, the short forms news uses (湛江 for 湛江市, 徐闻 for 徐闻县) and
+what lies within what, read off the six-digit division codes."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+_SUFFIX = re.compile(
+    r"(?:(?:[\u4e00-\u9fff]{1,4}?族)+自治(?:州|县|旗)|维吾尔自治区|壮族自治区|回族自治区|自治区|特别行政区"
+    r"|自治州|自治县|自治旗|地区|新区|林区|特区|省|市|盟|区|县|旗)$"
+)
+
+
+@dataclass(frozen=True)
+class Division:
+    code: str
+    name: str  # as official: 湛江市, 徐闻县
+    short: str  # as news writes it: 湛江, 徐闻 (the full name where the short one would be one character)
+    level: str  # province, city or county
+
+    @property
+    def parents(self) -> tuple[str, ...]:
+        """Codes of the divisions it lies within (city, then province)."""
+        if self.level == "province":
+            return ()
+        if self.level == "city":
+            return (self.code[:2] + "0000",)
+        return (self.code[:4] + "00", self.code[:2] + "0000")
+
+
+def short_name(name: str) -> str:
+    short = _SUFFIX.sub("", name)
+    return short if len(short) >= 2 else name
+
+
+@lru_cache(maxsize=1)
+def divisions() -> tuple[Division, ...]:
+    text = resources.files("qa").joinpath("resources", "divisions.tsv").read_text(encoding="utf-8")
+    out = []
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        code, name = line.split("\t")
+        if name in ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"):
+            continue  # placeholders of the code table, not places
+        level = "province" if code.endswith("0000") else "city" if code.endswith("00") else "county"
+        out.append(Division(code, name, short_name(name), level))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def by_name() -> dict[str, tuple[Division, ...]]:
+    """Full and short names -> the divisions of that name (a short name may be shared: 朝阳)."""
+    out: dict[str, list[Division]] = {}
+    for d in divisions():
+        for key in dict.fromkeys((d.name, d.short)):
+            out.setdefault(key, []).append(d)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+@lru_cache(maxsize=1)
+def by_code() -> dict[str, Division]:
+    return {d.code: d for d in divisions()}
+
+
+def lies_within(inner: str, outer: str) -> bool:
+    """True when a division named `inner` lies within one named `outer` (徐闻 in 湛江 and 广东)."""
+    outer_codes = {d.code for d in by_name().get(outer, ())}
+    return any(set(d.parents) & outer_codes for d in by_name().get(inner, ()))
+
+
+def children_short(parent: Division) -> list[str]:
+    """Short names of the divisions directly or indirectly within `parent`."""
+    return [d.short for d in divisions() if parent.code in d.parents]
