@@ -302,7 +302,7 @@ def test_combined_reader_decides_by_agreement_and_confidence(rules: AskResult, l
 
 
 def test_combined_reader_leaves_an_english_question_to_the_model() -> None:
-    reader = CombinedReader(Fixed(_result("23.51万件", 0.99)), Fixed(_result("蔡英权", 0.3)))  # type: ignore[arg-type]
+    reader = CombinedReader(Fixed(_result("23.51万件", 0.99)), Fixed(_result("蔡英权", 0.6)))  # type: ignore[arg-type]
     r = reader.read("Who spoke?", "Who spoke at the meeting?", [], None)  # type: ignore[arg-type]
     assert r.answer == "蔡英权" and r.reader == "combined"
 
@@ -364,3 +364,18 @@ def test_paragraph_corpus_writes_one_document_per_paragraph(tmp_path: Path) -> N
 
 def test_replace_keeps_reader_name() -> None:
     assert replace(_result("a", 0.5), reader="combined").reader == "combined"
+
+
+def test_combiner_fit_chooses_thresholds_and_a_calibrated_confidence() -> None:
+    from qa.reader.combiner_fit import Reading, choose, fit
+
+    rows = []
+    for i in range(40):  # the rules are right when they agree; the model is right when sure
+        rows.append(Reading(["甲"], False, ("甲", 0.9), ("甲", 0.8)))
+        rows.append(Reading(["乙"], False, ("丙", 0.9), ("乙", 0.95)))
+        rows.append(Reading(["丁"], False, ("丁", 0.9), ("戊", 0.55)))
+        rows.append(Reading([], False, None, ("己", 0.3)))
+    fitted = fit({"dev": rows})
+    assert 0.55 < fitted["override"] <= 0.95 and fitted["alone"] > 0.3 and fitted["accuracy"] == 1.0
+    assert choose(rows[1], fitted["override"], fitted["alone"]) == ("learned", "乙")
+    assert len(fitted["weights"]) == 4 and fitted["ece"] < 0.1

@@ -68,6 +68,24 @@ def calibrate_reader_command(files: tuple[Path, ...], model_dir: Path, limit: in
     click.echo(json.dumps(result, ensure_ascii=False, indent=1))
 
 
+@click.command("fit-combiner")
+@click.argument("sets", nargs=-1, type=FILE, required=True)
+@click.option("--model", "model_dir", type=click.Path(path_type=Path, file_okay=False, exists=True), required=True, help="Model directory whose reader.json gets the combiner.")
+@click.pass_context
+def fit_combiner_command(ctx: click.Context, sets: tuple[Path, ...], model_dir: Path) -> None:
+    """Choose how the combined reader decides, and fit its confidence, on eval SETS (questions.jsonl
+    files; a conversations.jsonl and a docs/ folder beside a set are used too). Use dev sets, never
+    the test split you report."""
+    from ..reader import combiner_fit
+
+    settings = get_settings(ctx)
+    with user_errors():
+        readings = {str(path): combiner_fit.read_set(path, model_dir, settings) for path in sets}
+        fitted = combiner_fit.fit(readings)
+        combiner_fit.write(model_dir, fitted)
+    click.echo(json.dumps(fitted, ensure_ascii=False, indent=1))
+
+
 @click.command("eval-mrc")
 @click.argument("file", type=FILE)
 @click.option("--mode", type=click.Choice(["reading", "open", "both"]), default="both", show_default=True)
@@ -129,4 +147,6 @@ def reader_report_command(ctx: click.Context, reports_dir: Path) -> None:
     click.echo(f"wrote {out}", err=True)
 
 
-COMMANDS = [train_reader_command, calibrate_reader_command, eval_mrc_command, reader_report_command]
+COMMANDS = [
+    train_reader_command, calibrate_reader_command, fit_combiner_command, eval_mrc_command, reader_report_command,
+]

@@ -26,5 +26,5 @@ def make_reader(
     if name == "combined":
         from .combined import CombinedReader
 
-        return CombinedReader(RulesReader(min_confidence), learned)
+        return CombinedReader(RulesReader(min_confidence), learned, min_confidence=min_confidence)
     raise ValueError(f"unknown reader {name!r}: use rules, learned or combined")

@@ -1,63 +1,96 @@
 """The combined reader: the rule reader and the learned reader each read the passages; an answer
 both agree on keeps the rule reader's typed boundaries (a number with its unit, a whole name),
-and where they disagree or only one answers, the learned reader's calibrated confidence decides."""
+and where they disagree or only one answers, the learned reader's calibrated confidence decides.
+
+How it decides and how sure it says it is were fitted on dev sets (`qa fit-combiner`, stored as
+`combiner` in the model's reader.json): the two thresholds of the decision, and a logistic curve
+that turns (learned confidence, rule confidence, agreement, which reader answered) into the
+probability that the answer is right — below `QA_MIN_CONFIDENCE` it abstains."""
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import replace
 
 from ..index_store import LoadedIndex
-from ..normalize import normalize
 from ..retrieval import Passage
 from ..types import AskResult
+from .combiner_fit import agree, features
+from .combiner_fit import Reading as _Reading
 from .learned import LearnedReader
 from .rules import RulesReader
 
-
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-
-
-def _agree(a: AskResult, b: AskResult) -> bool:
-    """Both answered with overlapping text, or with spans in the same cited sentence."""
-    if a.answer is None or b.answer is None:
-        return False
-    x, y = normalize(a.answer), normalize(b.answer)
-    if x in y or y in x:
-        return True
-    ca, cb = a.citations[0], b.citations[0]
-    return ca.doc_id == cb.doc_id and ca.start < cb.end and cb.start < ca.end and _overlap(x, y) >= 0.5
-
-
-def _overlap(x: str, y: str) -> float:
-    common = sum(1 for ch in set(x) if ch in y)
-    return common / max(1, min(len(set(x)), len(set(y))))
 
 
 class CombinedReader:
     name = "combined"
 
-    def __init__(self, rules: RulesReader, learned: LearnedReader, override: float = 0.9, alone: float = 0.5) -> None:
+    def __init__(
+        self,
+        rules: RulesReader,
+        learned: LearnedReader,
+        override: float | None = None,
+        alone: float | None = None,
+        min_confidence: float = 0.35,
+    ) -> None:
         self.rules = rules
         self.learned = learned
-        self.override = override  # learned confidence that overrides a disagreeing rule answer
-        self.alone = alone  # learned confidence that answers where the rules abstain
+        self._override, self._alone = override, alone
+        self.min_confidence = min_confidence
 
     def warm_up(self) -> None:
         self.learned.warm_up()
 
+    def _fitted(self) -> dict:
+        model = getattr(self.learned, "model", None)
+        info = getattr(model, "info", None)
+        return (info.meta.get("combiner") or {}) if info is not None else {}
+
+    @property
+    def override(self) -> float:
+        """Learned confidence that overrides a disagreeing rule answer."""
+        return self._override if self._override is not None else float(self._fitted().get("override", 0.9))
+
+    @property
+    def alone(self) -> float:
+        """Learned confidence that answers where the rules abstain."""
+        return self._alone if self._alone is not None else float(self._fitted().get("alone", 0.5))
+
+    def _confidence(self, reading: _Reading, which: str, fallback: float) -> float:
+        fitted = self._fitted()
+        if "weights" not in fitted:
+            return fallback
+        z = sum(w * f for w, f in zip(fitted["weights"], features(reading, which))) + fitted["bias"]
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
     def read(self, question: str, resolved: str, passages: list[Passage], index: LoadedIndex) -> AskResult:
-        l = self.learned.read(question, resolved, passages, index)
-        if not _CJK.search(resolved):  # the rules read Chinese questions only (an English one, say)
-            return replace(l, reader=self.name)
-        r = self.rules.read(question, resolved, passages, index)
-        if r.abstained and l.abstained:
-            return replace(r, reader=self.name)
-        if not r.abstained and not l.abstained:
-            if _agree(r, l):
-                return replace(r, confidence=round(max(r.confidence, l.confidence), 4), reader=self.name)
-            chosen = l if l.confidence >= self.override else r
-            return replace(chosen, reader=self.name)
-        if r.abstained:
-            return replace(l, reader=self.name) if l.confidence >= self.alone else replace(r, reader=self.name)
-        return replace(r, reader=self.name)
+        learned = self.learned.read(question, resolved, passages, index)
+        english = not _CJK.search(resolved)  # the rules read Chinese questions only
+        rules = learned if english else self.rules.read(question, resolved, passages, index)
+        reading = _Reading(
+            [], english,
+            None if english or rules.abstained or not rules.answer else (rules.answer, rules.confidence),
+            None if learned.abstained or not learned.answer else (learned.answer, learned.confidence),
+        )
+        if reading.rules and reading.learned:
+            if agree(reading.rules[0], reading.learned[0]):
+                chosen, which = rules, "both"
+            elif reading.learned[1] >= self.override:
+                chosen, which = learned, "learned"
+            else:
+                chosen, which = rules, "rules"
+        elif reading.learned and (english or reading.learned[1] >= self.alone):
+            chosen, which = learned, "learned"
+        elif reading.rules:
+            chosen, which = rules, "rules"
+        else:  # both abstained: the rule reader's reason is the more specific one
+            return replace(learned if english else rules, reader=self.name)
+        confidence = self._confidence(reading, which, chosen.confidence)
+        if confidence < self.min_confidence:
+            return replace(
+                chosen, answer=None, abstained=True, sentence=None, as_of=None, citations=[], confidence=round(confidence, 4),
+                reason=f"找到的内容与问题不够吻合(置信度 {confidence:.2f}),语料可能没有这个问题的答案。", reader=self.name,
+            )
+        return replace(chosen, confidence=round(confidence, 4), reader=self.name)

@@ -1,0 +1,167 @@
+"""Fitting how the combined reader decides, from eval sets (`qa fit-combiner`).
+
+Each question of the given sets is retrieved for and read by both readers. The rule that picks an
+answer has two thresholds — the learned reader's confidence at which it overrides a disagreeing
+rule answer (`override`), and at which it answers where the rules abstain (`alone`) — chosen by
+grid search for the best mean accuracy over the sets (each set weighs the same, so a large set
+the rules were tuned on does not drown a small one they never saw). The combined confidence is
+then a logistic curve over (learned confidence, rule confidence, agreement, which reader
+answered), fitted on the chosen answers' rightness (an answer to an unanswerable question is
+wrong), so that it is a probability. Both are written into the model's reader.json."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..evaluation import metrics
+from ..normalize import normalize
+
+RIGHT_F1 = 0.8
+OVERRIDES = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1.01)
+ALONES = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+
+
+@dataclass
+class Reading:
+    """What each reader said of one question (None: abstained)."""
+
+    answers: list[str]  # gold; [] = unanswerable
+    english: bool
+    rules: tuple[str, float] | None
+    learned: tuple[str, float] | None
+
+
+def agree(a: str, b: str) -> bool:
+    x, y = normalize(a), normalize(b)
+    return x in y or y in x
+
+
+def right(answer: str | None, gold: list[str]) -> bool:
+    if not gold:
+        return answer is None
+    return answer is not None and (metrics.exact_match(gold, answer) == 1 or metrics.f1_score(gold, answer) >= RIGHT_F1)
+
+
+def choose(r: Reading, override: float, alone: float) -> tuple[str, str | None]:
+    """(which reader, answer) under the decision rule; ('none', None) to abstain."""
+    if r.english:
+        return ("learned", r.learned[0]) if r.learned else ("none", None)
+    if r.rules and r.learned:
+        if agree(r.rules[0], r.learned[0]):
+            return "both", r.rules[0]
+        return ("learned", r.learned[0]) if r.learned[1] >= override else ("rules", r.rules[0])
+    if r.learned:
+        return ("learned", r.learned[0]) if r.learned[1] >= alone else ("none", None)
+    if r.rules:
+        return "rules", r.rules[0]
+    return "none", None
+
+
+def features(r: Reading, which: str) -> list[float]:
+    lc = r.learned[1] if r.learned else 0.0
+    rc = r.rules[1] if r.rules else 0.0
+    return [lc, rc, 1.0 if which == "both" else 0.0, 1.0 if which == "learned" else 0.0]
+
+
+def fit(sets: dict[str, list[Reading]]) -> dict:
+    from .calibration import reliability
+
+    def accuracy(rows: list[Reading], o: float, a: float) -> float:
+        return sum(right(choose(x, o, a)[1], x.answers) for x in rows) / max(1, len(rows))
+
+    scored = []
+    for o in OVERRIDES:
+        for a in ALONES:
+            per_set = {name: accuracy(rows, o, a) for name, rows in sets.items()}
+            scored.append((sum(per_set.values()) / len(per_set), o, a, per_set))
+    best, override, alone, per_set = max(scored, key=lambda s: (s[0], -s[1], s[2]))
+    xs, ys, ws = [], [], []
+    for rows in sets.values():
+        for x in rows:
+            which, answer = choose(x, override, alone)
+            if answer is None:
+                continue
+            xs.append(features(x, which))
+            ys.append(1.0 if right(answer, x.answers) else 0.0)
+            ws.append(1.0 / len(rows))
+    w, b = _logistic(np.asarray(xs), np.asarray(ys), np.asarray(ws))
+    prob = 1 / (1 + np.exp(-(np.asarray(xs) @ w + b)))
+    table, ece = reliability(prob, np.asarray(ys), bins=5)
+    return {
+        "override": override, "alone": alone, "accuracy": round(best, 4),
+        "per_set": {k: round(v, 4) for k, v in per_set.items()},
+        "weights": [round(float(v), 5) for v in w], "bias": round(float(b), 5),
+        "features": ["learned confidence", "rule confidence", "both agree", "learned answer chosen"],
+        "answers": len(ys), "ece": ece, "reliability": table,
+    }
+
+
+def _logistic(x: np.ndarray, y: np.ndarray, sw: np.ndarray, iters: int = 100, l2: float = 1e-2) -> tuple[np.ndarray, float]:
+    """Weighted logistic regression by Newton's method, a little L2 on the weights."""
+    n, d = x.shape
+    X = np.hstack([x, np.ones((n, 1))])
+    theta = np.zeros(d + 1)
+    reg = np.full(d + 1, l2)
+    reg[-1] = 0.0
+    for _ in range(iters):
+        p = 1 / (1 + np.exp(-np.clip(X @ theta, -30, 30)))
+        g = X.T @ (sw * (p - y)) + reg * theta
+        h = (X * (sw * p * (1 - p))[:, None]).T @ X + np.diag(reg + 1e-9)
+        step = np.linalg.solve(h, g)
+        theta -= step
+        if np.abs(step).max() < 1e-7:
+            break
+    return theta[:-1], float(theta[-1])
+
+
+def write(model_dir: Path, fitted: dict) -> None:
+    meta_path = model_dir / "reader.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta["combiner"] = fitted
+    meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def read_set(questions_path: Path, model_dir: Path | None, base_settings) -> list[Reading]:  # noqa: ANN001
+    """Both readers' answers to a set's questions (and its conversations' turns, with the gold
+    answers as the history), over the corpus plus a `docs/` folder beside the set, if any."""
+    from ..answering.followup import resolve_followup
+    from ..evaluation.corpora import combined_corpus
+    from ..evaluation.dataset import load_conversations, load_questions
+    from ..pipeline import Pipeline
+    from ..types import Turn
+    from . import make_reader
+
+    settings = base_settings.with_overrides(reader="rules", answer_cache_size=0)
+    docs = questions_path.parent / "docs"
+    if docs.is_dir():
+        corpus, index = combined_corpus(settings.corpus_dir, [docs], settings.index_dir)
+        settings = settings.with_overrides(corpus_dir=corpus, index_dir=index, rebuild_stale=True)
+    pipeline = Pipeline.load(settings)
+    model = str(model_dir) if model_dir else None
+    rules, learned = make_reader("rules"), make_reader("learned", model_dir=model)
+
+    def reading(question: str, gold: list[str], history: tuple[Turn, ...] = ()) -> Reading:
+        resolved = resolve_followup(question, history)
+        pool = pipeline.search(resolved, top_k=8).passages
+        r = rules.read(question, resolved, pool, pipeline.index)
+        lr = learned.read(question, resolved, pool, pipeline.index)
+        english = not any("\u3400" <= ch <= "\u9fff" for ch in resolved)
+        return Reading(
+            gold, english,
+            None if r.abstained or not r.answer else (r.answer, r.confidence),
+            None if lr.abstained or not lr.answer else (lr.answer, lr.confidence),
+        )
+
+    rows = [reading(q.question, list(q.answers)) for q in load_questions(questions_path)]
+    conversations = questions_path.parent / "conversations.jsonl"
+    if conversations.is_file():
+        for conv in load_conversations(conversations):
+            history: list[Turn] = []
+            for turn in conv.turns:
+                rows.append(reading(turn.question, list(turn.answers), tuple(history)))
+                history += [Turn("user", turn.question), Turn("assistant", turn.answers[0] if turn.answers else "")]
+    return rows
