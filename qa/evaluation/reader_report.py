@@ -59,6 +59,17 @@ def build(reports_dir: Path, model_dir: Path) -> str:
         ]
         lines += [f"| {r['bin']} | {r['count']} | {r['confidence']} | {r['accuracy']} |" for r in cal["reliability"]]
         lines.append("")
+    comb = meta.get("combiner") if isinstance(meta, dict) else None
+    if comb:
+        sets = ", ".join(f"{k}: {v}" for k, v in comb.get("per_set", {}).items())
+        lines += [
+            "## How the combined reader decides (`qa fit-combiner`)", "",
+            f"The learned reader overrides a disagreeing rule answer at confidence >= {comb['override']} and answers "
+            f"alone where the rules abstain at >= {comb['alone']} (grid search for the best mean accuracy over the "
+            f"dev sets; accuracy there: {sets}). The combined confidence is sigmoid(w · features + b) over "
+            f"{', '.join(comb['features'])}: w = {comb['weights']}, b = {comb['bias']}; expected calibration error "
+            f"on the {comb['answers']} answers it was fitted on: {comb['ece']}.", "",
+        ]
     mrc_reports = []
     for path in sorted(reports_dir.glob("mrc-*.json")):
         got = _load(path)
