@@ -21,20 +21,43 @@ from .squad import MrcExample, load_squad
 RIGHT_F1 = 0.8
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, iters: int = 50, l2: float = 1e-3) -> tuple[float, float]:
-    """(a, b) of P(y=1) = sigmoid(a*x + b), by Newton's method with a little L2 on a."""
-    a, b = 0.5, 0.0
-    for _ in range(iters):
-        z = np.clip(a * x + b, -30, 30)
-        p = 1 / (1 + np.exp(-z))
-        w = p * (1 - p) + 1e-9
-        g = np.array([np.sum((p - y) * x) + l2 * a, np.sum(p - y)])
-        h = np.array([[np.sum(w * x * x) + l2, np.sum(w * x)], [np.sum(w * x), np.sum(w)]])
+def logistic(x: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None, l2: float = 1e-4) -> tuple[np.ndarray, float]:
+    """(w, b) of P(y=1) = sigmoid(x @ w + b): weighted logistic regression with a little L2 on w,
+    by Newton steps with backtracking (features are standardized inside, so large margins and
+    separable data do not blow the steps up)."""
+    x = np.asarray(x, dtype=float).reshape(len(y), -1)
+    y = np.asarray(y, dtype=float)
+    sw = np.ones(len(y)) if weights is None else np.asarray(weights, dtype=float)
+    sw = sw / sw.sum()
+    mu, sd = x.mean(axis=0), x.std(axis=0) + 1e-9
+    X = np.hstack([(x - mu) / sd, np.ones((len(y), 1))])
+    reg = np.full(X.shape[1], l2)
+    reg[-1] = 0.0
+
+    def loss(t: np.ndarray) -> float:
+        z = X @ t
+        return float(np.sum(sw * (np.logaddexp(0, z) - y * z)) + 0.5 * np.sum(reg * t * t))
+
+    theta = np.zeros(X.shape[1])
+    for _ in range(100):
+        p = 1 / (1 + np.exp(-np.clip(X @ theta, -30, 30)))
+        g = X.T @ (sw * (p - y)) + reg * theta
+        h = (X * (sw * p * (1 - p))[:, None]).T @ X + np.diag(reg + 1e-9)
         step = np.linalg.solve(h, g)
-        a, b = a - step[0], b - step[1]
-        if np.abs(step).max() < 1e-6:
+        base, t = loss(theta), 1.0
+        while t > 1e-6 and loss(theta - t * step) > base:
+            t /= 2
+        theta = theta - t * step
+        if np.abs(t * step).max() < 1e-8:
             break
-    return float(a), float(b)
+    w = theta[:-1] / sd
+    return w, float(theta[-1] - np.sum(theta[:-1] * mu / sd))
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """(a, b) of P(y=1) = sigmoid(a*x + b) for one feature."""
+    w, b = logistic(np.asarray(x).reshape(-1, 1), y)
+    return float(w[0]), b
 
 
 def reliability(prob: np.ndarray, right: np.ndarray, bins: int = 10) -> tuple[list[dict], float]:

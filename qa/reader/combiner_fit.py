@@ -68,7 +68,7 @@ def features(r: Reading, which: str) -> list[float]:
 
 
 def fit(sets: dict[str, list[Reading]]) -> dict:
-    from .calibration import reliability
+    from .calibration import logistic, reliability
 
     def accuracy(rows: list[Reading], o: float, a: float) -> float:
         return sum(right(choose(x, o, a)[1], x.answers) for x in rows) / max(1, len(rows))
@@ -88,7 +88,7 @@ def fit(sets: dict[str, list[Reading]]) -> dict:
             xs.append(features(x, which))
             ys.append(1.0 if right(answer, x.answers) else 0.0)
             ws.append(1.0 / len(rows))
-    w, b = _logistic(np.asarray(xs), np.asarray(ys), np.asarray(ws))
+    w, b = logistic(np.asarray(xs), np.asarray(ys), np.asarray(ws))
     prob = 1 / (1 + np.exp(-(np.asarray(xs) @ w + b)))
     table, ece = reliability(prob, np.asarray(ys), bins=5)
     return {
@@ -98,24 +98,6 @@ def fit(sets: dict[str, list[Reading]]) -> dict:
         "features": ["learned confidence", "rule confidence", "both agree", "learned answer chosen"],
         "answers": len(ys), "ece": ece, "reliability": table,
     }
-
-
-def _logistic(x: np.ndarray, y: np.ndarray, sw: np.ndarray, iters: int = 100, l2: float = 1e-2) -> tuple[np.ndarray, float]:
-    """Weighted logistic regression by Newton's method, a little L2 on the weights."""
-    n, d = x.shape
-    X = np.hstack([x, np.ones((n, 1))])
-    theta = np.zeros(d + 1)
-    reg = np.full(d + 1, l2)
-    reg[-1] = 0.0
-    for _ in range(iters):
-        p = 1 / (1 + np.exp(-np.clip(X @ theta, -30, 30)))
-        g = X.T @ (sw * (p - y)) + reg * theta
-        h = (X * (sw * p * (1 - p))[:, None]).T @ X + np.diag(reg + 1e-9)
-        step = np.linalg.solve(h, g)
-        theta -= step
-        if np.abs(step).max() < 1e-7:
-            break
-    return theta[:-1], float(theta[-1])
 
 
 def write(model_dir: Path, fitted: dict) -> None:

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from dataclasses import dataclass
 
+from ..answering.numbers import QUANTITY, STREAK
 from ..index_store import LoadedIndex
 from ..lru import LRU
 from ..retrieval import Passage
 from ..types import AskResult
-from .base import abstention, citation_for, paragraph_bounds
+from .base import abstention, citation_for, paragraph_bounds, sentence_bounds
 from .constraints import Constraints, honoured, missing_places, question_constraints
 from .span_model import SpanModel
 from .tokenizer import Encoding
@@ -44,6 +46,26 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_HOW_MANY = re.compile(r"(?:多少|几|多大|多高|多长|百分之几)(个月|[^\s?？,，。的是]?)")
+_WHEN = re.compile(r"哪一?年|哪一?天|何时|什么时候|几月|几日|日期|时间")
+
+
+def snap_quantity(question: str, text: str, start: int, end: int) -> tuple[int, int]:
+    """A span answering 多少/几 that holds more than its figure ('每亿元GDP专利产出量6.79件') is cut
+    to the figure: the one in the unit asked (几倍 -> 8.3倍), else the last one."""
+    asked = _HOW_MANY.search(question)
+    if not asked or _WHEN.search(question):
+        return start, end
+    pattern = STREAK if "连续" in question else QUANTITY  # 连续几年 keeps its frame: 连续四年
+    found = list(pattern.finditer(text, start, end))
+    if not found or (found[0].start() == start and found[0].end() == end):
+        return start, end
+    unit = asked.group(1)
+    same = [m for m in found if unit and pattern is QUANTITY and (m.group("unit") or "").endswith(unit)]
+    m = (same or found)[-1]
+    return m.start(), m.end()
+
+
 @dataclass(frozen=True)
 class Found:
     """A span the model proposed, placed in its document."""
@@ -59,10 +81,14 @@ class Found:
 class LearnedReader:
     name = "learned"
 
-    def __init__(self, model: SpanModel, passages: int = 5, min_confidence: float = 0.35) -> None:
+    def __init__(
+        self, model: SpanModel, passages: int = 5, min_confidence: float = 0.35, context: int = 80, rank_by: str = "margin"
+    ) -> None:
         self.model = model
         self.passages = passages
         self.min_confidence = min_confidence
+        self.context = context  # characters of context read either side of a passage
+        self.rank_by = rank_by  # order spans by raw score, or by margin over their window's no-answer score
         self._cache: LRU[Encoding] = LRU(4096)  # passages come back question after question
 
     def warm_up(self) -> None:
@@ -80,6 +106,28 @@ class LearnedReader:
         z = max(-30.0, min(30.0, a * margin + b))
         return 1.0 / (1.0 + math.exp(-z))
 
+    def ranges(self, passages: list[Passage], index: LoadedIndex) -> list[tuple[Passage, int, int]]:
+        """What to read for the first passages: each passage widened to whole sentences with some
+        context either side (the model was trained on whole paragraphs, not chunks cut
+        mid-sentence), ranges of one document that overlap merged."""
+        out: list[tuple[Passage, int, int]] = []
+        for p in passages[: self.passages]:
+            doc = index.documents.get(p.doc_id)
+            if doc is None:
+                continue
+            start, _ = sentence_bounds(doc.text, max(0, p.start - self.context), max(0, p.start - self.context))
+            _, end = sentence_bounds(doc.text, max(start, min(len(doc.text), p.end + self.context) - 1), min(len(doc.text), p.end + self.context))
+            start, end = max(0, min(start, p.start)), min(len(doc.text), max(end, p.end))
+            merged = False
+            for i, (q, a, b) in enumerate(out):
+                if q.doc_id == p.doc_id and start <= b and a <= end:
+                    out[i] = (q, min(a, start), max(b, end))
+                    merged = True
+                    break
+            if not merged:
+                out.append((p, start, end))
+        return out
+
     def propose(self, question: str, passages: list[Passage], index: LoadedIndex) -> list[Found]:
         """Every span the model finds in the first passages, best first, placed in its document."""
         info = self.model.info
@@ -88,21 +136,24 @@ class LearnedReader:
         if not q_ids:
             return []
         windows: list[Window] = []
-        read = [p for p in passages[: self.passages] if p.doc_id in index.documents]
-        for i, p in enumerate(read):
-            text = index.documents[p.doc_id].text[p.start : p.end]
+        read = self.ranges(passages, index)
+        for i, (p, start, end) in enumerate(read):
+            text = index.documents[p.doc_id].text[start:end]
             windows.extend(make_windows(tok, q_ids, self._encode(text), i, info.max_len, info.stride))
         if not windows:
             return []
         logits = self.model.logits(windows)
         found: list[Found] = []
         for sp in best_spans(logits, windows, info.max_answer_tokens, per_window=4):
-            p = read[windows[sp.window].passage]
+            p, base, _ = read[windows[sp.window].passage]
             doc = index.documents[p.doc_id]
-            start, end = trim(doc.text, p.start + sp.start, p.start + sp.end)
+            start, end = trim(doc.text, base + sp.start, base + sp.end)
+            start, end = snap_quantity(question, doc.text, start, end)
             if end <= start:
                 continue
             found.append(Found(p.doc_id, start, end, sp, self.probability(sp.score - sp.null), p))
+        if self.rank_by == "margin":
+            found.sort(key=lambda f: -f.probability)
         return found
 
     def paragraph_spans(self, question: str, paragraph: str) -> list[tuple[int, int, float]]:
