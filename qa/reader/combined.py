@@ -5,7 +5,8 @@ and where they disagree or only one answers, the learned reader's calibrated con
 How it decides and how sure it says it is were fitted on dev sets (`qa fit-combiner`, stored as
 `combiner` in the model's reader.json): the two thresholds of the decision, and a logistic curve
 that turns (learned confidence, rule confidence, agreement, which reader answered) into the
-probability that the answer is right — below `QA_MIN_CONFIDENCE` it abstains."""
+probability that the answer is right. An answer of the learned reader alone is withdrawn below
+`QA_MIN_CONFIDENCE`; a rule answer keeps the rule reader's own checks."""
 
 from __future__ import annotations
 
@@ -88,7 +89,9 @@ class CombinedReader:
         else:  # both abstained: the rule reader's reason is the more specific one
             return replace(learned if english else rules, reader=self.name)
         confidence = self._confidence(reading, which, chosen.confidence)
-        if confidence < self.min_confidence:
+        if which == "learned" and confidence < self.min_confidence:
+            # an answer of the model alone stands only on its confidence; a rule answer has passed
+            # the rule reader's own checks, and its confidence is reported as fitted
             return replace(
                 chosen, answer=None, abstained=True, sentence=None, as_of=None, citations=[], confidence=round(confidence, 4),
                 reason=f"找到的内容与问题不够吻合(置信度 {confidence:.2f}),语料可能没有这个问题的答案。", reader=self.name,

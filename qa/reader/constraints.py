@@ -102,12 +102,15 @@ def honoured(c: Constraints, sentence: str, paragraph: str, title: str, publishe
             return "place"
     if c.years:
         said = {int(y) for y in _YEAR.findall(context)}
-        if not said & set(c.years):
-            pub = int(published[:4]) if published and published[:4].isdigit() else None
-            if pub is None:
-                return "year" if said else None
-            ok = pub in c.years and not _YEAR.search(sentence)
-            ok = ok or ((pub - 1) in c.years and bool(_LAST_YEAR.search(sentence + paragraph)))
-            if not ok:
-                return "year"
+        if said & set(c.years):
+            return None
+        if said:
+            return "year"  # the evidence is about another year
+        # no year around the evidence: the publication year, or the year before it (去年)
+        pub = int(published[:4]) if published and published[:4].isdigit() else None
+        if pub is None:
+            return None
+        if pub in c.years or ((pub - 1) in c.years and _LAST_YEAR.search(sentence + paragraph)):
+            return None
+        return "year"
     return None
