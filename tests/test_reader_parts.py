@@ -150,13 +150,14 @@ def test_places_and_years_come_from_the_question_not_from_lists() -> None:
 
 def test_evidence_must_name_the_place_and_year() -> None:
     c = question_constraints("2023年东营专利授权量是多少?")
-    assert honoured(c, "专利授权量5000件", "2023年东营市知识产权工作成效", "", None) is None
-    assert honoured(c, "专利授权量5000件", "2023年深圳市知识产权工作成效", "", None) == "place"
-    assert honoured(c, "专利授权量5000件", "2022年东营市", "", None) == "year"
+    assert honoured(c, "2023年东营市知识产权工作成效。专利授权量5000件", "", None) is None
+    assert honoured(c, "2023年深圳市知识产权工作成效。专利授权量5000件", "", None) == "place"
+    assert honoured(c, "2022年东营市。专利授权量5000件", "", None) == "year"
+    assert honoured(c, "专利授权量5000件", "2023年东营市知识产权工作会议", None) is None  # the title names them
     # no year in the evidence: the publication year, or the year before it when it says 去年
-    assert honoured(c, "东营专利授权量5000件", "", "", "2023-05-01") is None
-    assert honoured(c, "去年东营专利授权量5000件", "", "", "2024-02-01") is None
-    assert honoured(c, "东营专利授权量5000件", "", "", "2024-02-01") == "year"
+    assert honoured(c, "东营专利授权量5000件", "", "2023-05-01") is None
+    assert honoured(c, "去年东营专利授权量5000件", "", "2024-02-01") is None
+    assert honoured(c, "东营专利授权量5000件", "", "2024-02-01") == "year"
 
 
 # ------------------------------------------------------------------------------ the learned reader

@@ -11,19 +11,14 @@ probability that the answer is right. An answer of the learned reader alone is w
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import replace
 
 from ..index_store import LoadedIndex
 from ..retrieval import Passage
 from ..types import AskResult
-from .combiner_fit import agree, features
-from .combiner_fit import Reading as _Reading
+from .combiner_fit import Reading, chinese, choose, features
 from .learned import LearnedReader
 from .rules import RulesReader
-
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-
 
 class CombinedReader:
     name = "combined"
@@ -59,7 +54,7 @@ class CombinedReader:
         """Learned confidence that answers where the rules abstain."""
         return self._alone if self._alone is not None else float(self._fitted().get("alone", 0.5))
 
-    def _confidence(self, reading: _Reading, which: str, fallback: float) -> float:
+    def _confidence(self, reading: Reading, which: str, fallback: float) -> float:
         fitted = self._fitted()
         if "weights" not in fitted:
             return fallback
@@ -68,26 +63,17 @@ class CombinedReader:
 
     def read(self, question: str, resolved: str, passages: list[Passage], index: LoadedIndex) -> AskResult:
         learned = self.learned.read(question, resolved, passages, index)
-        english = not _CJK.search(resolved)  # the rules read Chinese questions only
+        english = not chinese(resolved)  # the rules read Chinese questions only
         rules = learned if english else self.rules.read(question, resolved, passages, index)
-        reading = _Reading(
+        reading = Reading(
             [], english,
             None if english or rules.abstained or not rules.answer else (rules.answer, rules.confidence),
             None if learned.abstained or not learned.answer else (learned.answer, learned.confidence),
         )
-        if reading.rules and reading.learned:
-            if agree(reading.rules[0], reading.learned[0]):
-                chosen, which = rules, "both"
-            elif reading.learned[1] >= self.override:
-                chosen, which = learned, "learned"
-            else:
-                chosen, which = rules, "rules"
-        elif reading.learned and (english or reading.learned[1] >= self.alone):
-            chosen, which = learned, "learned"
-        elif reading.rules:
-            chosen, which = rules, "rules"
-        else:  # both abstained: the rule reader's reason is the more specific one
-            return replace(learned if english else rules, reader=self.name)
+        which, _ = choose(reading, self.override, self.alone)
+        if which == "none":  # both abstained: the rule reader's reason is the more specific one
+            return replace(rules, reader=self.name)
+        chosen = learned if which == "learned" else rules
         confidence = self._confidence(reading, which, chosen.confidence)
         if which == "learned" and confidence < self.min_confidence:
             # an answer of the model alone stands only on its confidence; a rule answer has passed

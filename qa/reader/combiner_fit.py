@@ -12,6 +12,7 @@ wrong), so that it is a probability. Both are written into the model's reader.js
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +34,14 @@ class Reading:
     english: bool
     rules: tuple[str, float] | None
     learned: tuple[str, float] | None
+
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def chinese(text: str) -> bool:
+    """Whether a question has Chinese in it (the rule reader reads only such questions)."""
+    return bool(_CJK.search(text))
 
 
 def agree(a: str, b: str) -> bool:
@@ -131,7 +140,7 @@ def read_set(questions_path: Path, model_dir: Path | None, base_settings) -> lis
         pool = pipeline.search(resolved, top_k=8).passages
         r = rules.read(question, resolved, pool, pipeline.index)
         lr = learned.read(question, resolved, pool, pipeline.index)
-        english = not any("\u3400" <= ch <= "\u9fff" for ch in resolved)
+        english = not chinese(resolved)
         return Reading(
             gold, english,
             None if r.abstained or not r.answer else (r.answer, r.confidence),

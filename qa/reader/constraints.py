@@ -5,8 +5,8 @@ Places are the provinces and prefecture-level cities of the administrative-divis
 (`qa/resources/divisions.tsv`, via `qa.divisions`), what jieba's part-of-speech tagger calls place
 names (`ns`), and words that end in an administrative suffix (东营市, 张家港市, 滨江区) unless they
 name a kind of area (`generic_areas.txt`: 开发区, 全市 …); the suffix is dropped for matching.
-Years are four-digit years. A place or year named in the question must be named by the evidence
-sentence, its paragraph, or its document's title; a year may also be the document's publication
+Years are four-digit years. A place or year named in the question must be named by the paragraph
+of the evidence (which holds its sentence) or its document's title; a year may also be the document's publication
 year (news of a year reports on it), or the year before it when the evidence says 去年/上年."""
 
 from __future__ import annotations
@@ -93,10 +93,11 @@ def missing_places(c: Constraints, texts: list[str]) -> list[str]:
     return [p for p in c.places if not any(p in t for t in texts)]
 
 
-def honoured(c: Constraints, sentence: str, paragraph: str, title: str, published: str | None) -> str | None:
-    """None when the evidence honours the question's places and years, else what it misses
-    ('place' or 'year'). Texts are normalized."""
-    context = sentence + "\n" + paragraph + "\n" + title
+def honoured(c: Constraints, paragraph: str, title: str, published: str | None) -> str | None:
+    """None when the evidence's paragraph (which holds its sentence) or its document's title
+    honours the question's places and years, else what it misses ('place' or 'year'). Texts are
+    normalized."""
+    context = paragraph + "\n" + title
     for place in c.places:
         if place not in context:
             return "place"
@@ -110,7 +111,12 @@ def honoured(c: Constraints, sentence: str, paragraph: str, title: str, publishe
         pub = int(published[:4]) if published and published[:4].isdigit() else None
         if pub is None:
             return None
-        if pub in c.years or ((pub - 1) in c.years and _LAST_YEAR.search(sentence + paragraph)):
+        if pub in c.years or ((pub - 1) in c.years and _LAST_YEAR.search(paragraph)):
             return None
         return "year"
     return None
+
+
+def unnamed_places(question: str, doc_norms: dict[str, str], doc_ids: list[str]) -> list[str]:
+    """Places of the question that none of these documents (normalized texts) names."""
+    return missing_places(question_constraints(question), [doc_norms[d] for d in dict.fromkeys(doc_ids) if d in doc_norms])

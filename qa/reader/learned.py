@@ -18,7 +18,7 @@ from ..lru import LRU
 from ..retrieval import Passage
 from ..types import AskResult
 from .base import abstention, citation_for, paragraph_bounds, sentence_bounds
-from .constraints import Constraints, honoured, missing_places, question_constraints
+from .constraints import Constraints, honoured, question_constraints, unnamed_places
 from .span_model import SpanModel
 from .tokenizer import Encoding
 from .windows import SpanScore, Window, best_spans, make_windows, question_ids
@@ -180,17 +180,14 @@ class LearnedReader:
         doc = index.documents[found.doc_id]
         norm = index.doc_norms[found.doc_id]
         p_start, p_end = paragraph_bounds(doc.text, found.start)
-        s_start = max(p_start, max(doc.text.rfind(ch, p_start, found.start) for ch in "。！？!?;；") + 1)
-        s_end = min((i for i in (doc.text.find(ch, found.end, p_end) for ch in "。！？!?;；") if i >= 0), default=p_end)
-        title = index.doc_norms[found.doc_id][: len(doc.title)] if norm.startswith(doc.title[:4]) else doc.title
-        return honoured(c, norm[s_start:s_end], norm[p_start:p_end], title, doc.published)
+        title = norm[: len(doc.title)] if norm.startswith(doc.title[:4]) else doc.title
+        return honoured(c, norm[p_start:p_end], title, doc.published)
 
     def read(self, question: str, resolved: str, passages: list[Passage], index: LoadedIndex) -> AskResult:
         if not passages:
             return abstention(question, resolved, passages, "语料中没有找到与这个问题相关的内容。", self.name)
         c = question_constraints(resolved)
-        docs = list(dict.fromkeys(p.doc_id for p in passages))
-        missing = missing_places(c, [index.doc_norms[d] for d in docs if d in index.doc_norms])
+        missing = unnamed_places(resolved, index.doc_norms, [p.doc_id for p in passages])
         if missing:
             return abstention(question, resolved, passages, f"语料中没有关于{'、'.join(missing)}的内容。", self.name)
         found = self.propose(resolved, passages, index)

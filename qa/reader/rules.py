@@ -8,7 +8,7 @@ from ..index_store import LoadedIndex
 from ..retrieval import Passage
 from ..types import AskResult
 from .base import abstention
-from .constraints import missing_places, question_constraints
+from .constraints import unnamed_places
 
 
 class RulesReader:
@@ -23,10 +23,7 @@ class RulesReader:
     def read(self, question: str, resolved: str, passages: list[Passage], index: LoadedIndex) -> AskResult:
         # a place the retrieved documents never name (one no gazetteer lists) is not answered
         # with another place's figure
-        missing = missing_places(
-            question_constraints(resolved),
-            [index.doc_norms[d] for d in dict.fromkeys(p.doc_id for p in passages) if d in index.doc_norms],
-        )
+        missing = unnamed_places(resolved, index.doc_norms, [p.doc_id for p in passages])
         if passages and missing:
             return abstention(question, resolved, passages, f"语料中没有关于{'、'.join(missing)}的内容。", self.name)
         result = self.answerer.answer(question, resolved, passages, index)
