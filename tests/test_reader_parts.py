@@ -21,7 +21,7 @@ from qa.reader.learned import LearnedReader, trim
 from qa.reader.span_model import ModelInfo
 from qa.reader.squad import MrcAnswer, MrcExample, load_squad
 from qa.reader.tokenizer import METASPACE, E5Tokenizer
-from qa.reader.training import label
+from qa.reader.training import label, simplified
 from qa.reader.windows import best_spans, make_windows, pad_batch, question_ids
 from qa.retrieval import Passage
 from qa.types import AskResult, Citation
@@ -380,3 +380,24 @@ def test_combiner_fit_chooses_thresholds_and_a_calibrated_confidence() -> None:
     assert 0.55 < fitted["override"] <= 0.95 and fitted["alone"] > 0.3 and fitted["accuracy"] == 1.0
     assert choose(rows[1], fitted["override"], fitted["alone"]) == ("learned", "乙")
     assert len(fitted["weights"]) == 4 and fitted["ece"] < 0.1
+
+
+def test_training_reads_a_share_of_traditional_paragraphs_in_simplified_script() -> None:
+    trad = "香港知識產權署於2023年收到專利申請1.5萬件，較上年增長百分之三。"
+    answer = MrcAnswer("1.5萬件", trad.index("1.5萬件"))
+    examples = [
+        MrcExample(f"q{i}", "香港專利申請有多少件？", trad + "甲" * i, (answer,), paragraph=f"p{i}") for i in range(40)
+    ]
+    examples.append(MrcExample("s", "深圳专利授权多少件？", "深圳专利授权23.51万件。", (MrcAnswer("23.51万件", 6),), paragraph="s"))
+    out, converted = simplified(examples, 0.5, seed=13)
+    assert 5 < converted < 35  # about half the Traditional paragraphs; the Simplified one is never counted
+    assert out[-1] == examples[-1]
+    changed = [new for old, new in zip(examples, out) if new.context != old.context]
+    assert len(changed) == converted
+    for e in changed:
+        assert e.question == "香港专利申请有多少件？"
+        a = e.answers[0]
+        assert a.text == "1.5万件" and e.context[a.start : a.start + len(a.text)] == a.text
+    again, _ = simplified(examples, 0.5, seed=13)
+    assert again == out  # the same paragraphs every time: the calibration split sees what training saw
+    assert simplified(examples, 0.0, seed=13) == (examples, 0)

@@ -41,7 +41,9 @@ def build(reports_dir: Path, model_dir: Path) -> str:
             "## How the shipped model was made", "",
             f"- encoder: {meta.get('encoder')}, {meta.get('layers')} layers, windows of {meta.get('max_len')} tokens "
             f"(stride {meta.get('stride')}); {meta.get('quantization')}",
-            f"- training data: {data}; {t.get('features')} windows an epoch",
+            f"- training data: {data}; {t.get('paragraphs_converted_to_simplified', 0)} Traditional-script "
+            f"paragraphs read in Simplified script (OpenCC t2s); gold answers over {t.get('max_answer_chars', 64)} "
+            f"characters not trained on; {t.get('features')} windows an epoch",
             f"- {t.get('steps')} steps of {t.get('batch_size')} (planned {t.get('planned_steps')}), lr {t.get('lr')}, "
             f"{float(t.get('seconds') or 0) / 60:.0f} minutes on this machine's 2 CPU cores, seed {t.get('seed')}",
             f"- training loss by step: {curve}",

@@ -75,13 +75,15 @@ def reliability(prob: np.ndarray, right: np.ndarray, bins: int = 10) -> tuple[li
     return rows, round(ece, 4)
 
 
-def held_out(files: list[str], seed: int, valid_size: int) -> list[MrcExample]:
-    """The questions a training run with this seed held out (whole paragraphs)."""
-    from .training import _split
+def held_out(files: list[str], seed: int, valid_size: int, simplify: float = 0.0) -> list[MrcExample]:
+    """The questions a training run with this seed held out (whole paragraphs), in the script the
+    run read them in."""
+    from .training import _split, simplified
 
     examples: list[MrcExample] = []
     for f in files:
         examples.extend(load_squad(f))
+    examples, _ = simplified(examples, simplify, seed)
     _train, valid = _split(examples, valid_size, random.Random(seed))
     return valid
 
@@ -96,7 +98,9 @@ def calibrate(model_dir: str | Path, files: list[str], limit: int = 600) -> dict
     training = meta.get("training", {})
     trained_on = {d["file"] for d in training.get("data", [])}
     if trained_on and trained_on == {Path(f).name for f in files}:
-        examples = held_out(files, int(training.get("seed", 13)), int(training.get("valid_size", 300)))
+        examples = held_out(
+            files, int(training.get("seed", 13)), int(training.get("valid_size", 300)), float(training.get("simplify", 0.0))
+        )
         source = "held-out paragraphs of the training files"
     else:
         examples = []

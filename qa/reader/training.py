@@ -23,7 +23,7 @@ from typing import Callable
 import numpy as np
 
 from .e5file import E5File, WordEmbeddings
-from .squad import MrcExample, load_squad
+from .squad import MrcAnswer, MrcExample, load_squad
 from .tokenizer import E5Tokenizer, Encoding
 from .windows import Window, best_spans, make_windows, pad_batch, question_ids
 
@@ -46,7 +46,8 @@ class TrainConfig:
     epochs: float = 2.0
     warmup: float = 0.1
     weight_decay: float = 0.01
-    max_answer_chars: int = 64  # longer gold answers (essay-like trial answers) are not trained on
+    max_answer_chars: int = 20  # longer gold answers (essay-like trial answers) are not trained on
+    simplify: float = 0.5  # share of Traditional-script paragraphs read in Simplified script instead
     max_answer_tokens: int = 40
     negative_rate: float = 0.3  # questions that also get a window of their paragraph without the answer
     foreign_rate: float = 0.2  # ... or another paragraph of the same file
@@ -76,6 +77,7 @@ class TrainReport:
     seconds: float = 0.0
     losses: list[tuple[int, float]] = field(default_factory=list)
     valid: dict = field(default_factory=dict)
+    converted: int = 0  # Traditional-script paragraphs read in Simplified script
 
 
 def _sha256(path: Path) -> str:
@@ -135,6 +137,35 @@ class FeatureMaker:
         return out
 
 
+def simplified(examples: list[MrcExample], share: float, seed: int) -> tuple[list[MrcExample], int]:
+    """A share of the paragraphs written in Traditional script, with their questions and answers,
+    converted to Simplified (OpenCC t2s, length-kept so answer offsets stay valid), so one model
+    reads both scripts. Returns the examples and how many paragraphs were converted."""
+    from dataclasses import replace
+
+    from ..normalize import to_simplified
+
+    if share <= 0:
+        return examples, 0
+    chosen: dict[str, bool] = {}
+    out: list[MrcExample] = []
+    for ex in examples:
+        key = ex.paragraph or ex.context
+        if key not in chosen:
+            pick = random.Random(f"{seed}:{key}").random() < share
+            chosen[key] = pick and to_simplified(ex.context) != ex.context
+        if not chosen[key]:
+            out.append(ex)
+            continue
+        context = to_simplified(ex.context)
+        answers = tuple(MrcAnswer(to_simplified(a.text), a.start) for a in ex.answers)
+        if any(context[a.start : a.start + len(a.text)] != a.text for a in answers):
+            out.append(ex)  # conversion moved the answer: keep the original
+            continue
+        out.append(replace(ex, question=to_simplified(ex.question), context=context, answers=answers))
+    return out, sum(chosen.values())
+
+
 def _split(examples: list[MrcExample], valid_size: int, rng: random.Random) -> tuple[list, list]:
     """Hold out whole paragraphs (not single questions) so validation paragraphs are unseen."""
     paragraphs = sorted({ex.context for ex in examples})
@@ -176,6 +207,8 @@ def train(cfg: TrainConfig, progress: Callable[[str], None] | None = None) -> Tr
         examples.extend(got)
     if cfg.limit:
         examples = examples[: cfg.limit]
+    examples, converted = simplified(examples, cfg.simplify, cfg.seed)
+    report.converted = converted
     train_ex, valid_ex = _split(examples, cfg.valid_size, rng)
     maker = FeatureMaker(tok, cfg)
     say(f"{len(train_ex)} training questions, {len(valid_ex)} held out; building features")
@@ -341,6 +374,10 @@ def export(model, cfg: TrainConfig, out_dir: Path, report: TrainReport) -> Path:
             "epochs": cfg.epochs,
             "seconds": report.seconds,
             "losses": report.losses,
+            "max_answer_chars": cfg.max_answer_chars,
+            "simplify": cfg.simplify,
+            "paragraphs_converted_to_simplified": report.converted,
+            "valid_size": cfg.valid_size,
             "held_out": report.valid,
             "seed": cfg.seed,
         },
