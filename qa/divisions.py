@@ -32,6 +32,15 @@ class Division:
         return (self.code[:4] + "00", self.code[:2] + "0000")
 
 
+@lru_cache(maxsize=1)
+def publication_words() -> tuple[str, ...]:
+    """Words that, right after a place name, make it the name of a newspaper, broadcaster or site
+    (香港商报, 安徽日报), from `qa/resources/publication_words.txt`; longest first, for regexes."""
+    text = resources.files("qa").joinpath("resources", "publication_words.txt").read_text(encoding="utf-8")
+    words = {w for line in text.splitlines() if not line.startswith("#") for w in line.split()}
+    return tuple(sorted(words, key=lambda w: (-len(w), w)))
+
+
 def short_name(name: str) -> str:
     short = _SUFFIX.sub("", name)
     return short if len(short) >= 2 else name

@@ -146,6 +146,9 @@ def test_places_and_years_come_from_the_question_not_from_lists() -> None:
     assert question_constraints("全国专利授权量是多少?").places == ()
     assert question_constraints("how many patents in 2022?").years == (2022,)
     assert missing_places(c, ["深圳市2023年专利授权量23.51万件"]) == ["东营"]
+    # a place named as a newspaper is no constraint; a place that publishes something still is
+    assert question_constraints("香港商报报道了哪些专利数据?").places == ()
+    assert question_constraints("深圳发布的知识产权政策有哪些?").places == ("深圳",)
 
 
 def test_evidence_must_name_the_place_and_year() -> None:

@@ -14,7 +14,6 @@ from functools import lru_cache
 from .. import divisions as div
 
 # a place inside a publication's name (香港商报, 安徽日报) is no constraint on the facts
-_PUBLICATION = ("商报", "日报", "晚报", "特区报", "商报社", "电视台", "广播")
 _LIST = re.compile(r"[\u4e00-\u9fff]{2,}(?:、[\u4e00-\u9fff]{2,4})*、[\u4e00-\u9fff]{2,}")
 
 
@@ -37,7 +36,7 @@ def _names() -> dict[str, str]:
 def _pattern() -> re.Pattern[str]:
     # longest names first, so an alternation prefers 马鞍山 (and 徐闻县) to a shorter name inside it
     names = "|".join(re.escape(n) for n in sorted(_names(), key=len, reverse=True))
-    publications = "|".join(_PUBLICATION)
+    publications = "|".join(div.publication_words())
     return re.compile(rf"({names})(?!{publications})")
 
 

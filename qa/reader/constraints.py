@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from ..divisions import divisions, short_name
+from ..divisions import divisions, publication_words, short_name
 from ..normalize import normalize
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
@@ -42,11 +42,6 @@ def known_places() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def generic_areas() -> frozenset[str]:
     return frozenset(_resource_words("generic_areas.txt"))
-
-
-@lru_cache(maxsize=1)
-def publication_words() -> tuple[str, ...]:
-    return tuple(_resource_words("publication_words.txt"))
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from ..answering.numbers import QUANTITY, STREAK
 from ..index_store import LoadedIndex
 from ..lru import LRU
+from ..normalize import normalize
 from ..retrieval import Passage
 from ..types import AskResult
 from .base import abstention, citation_for, paragraph_bounds, sentence_bounds
@@ -180,8 +181,7 @@ class LearnedReader:
         doc = index.documents[found.doc_id]
         norm = index.doc_norms[found.doc_id]
         p_start, p_end = paragraph_bounds(doc.text, found.start)
-        title = norm[: len(doc.title)] if norm.startswith(doc.title[:4]) else doc.title
-        return honoured(c, norm[p_start:p_end], title, doc.published)
+        return honoured(c, norm[p_start:p_end], normalize(doc.title), doc.published)
 
     def read(self, question: str, resolved: str, passages: list[Passage], index: LoadedIndex) -> AskResult:
         if not passages:
