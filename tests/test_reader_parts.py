@@ -17,7 +17,7 @@ from qa.reader.calibration import fit_logistic, reliability
 from qa.reader.combined import CombinedReader
 from qa.reader.constraints import honoured, missing_places, question_constraints
 from qa.reader.e5file import BLOCK_BYTES, E5File, WordEmbeddings, dequantize_q4
-from qa.reader.learned import LearnedReader, trim
+from qa.reader.learned import LearnedReader, snap_date, snap_quantity, trim
 from qa.reader.span_model import ModelInfo
 from qa.reader.squad import MrcAnswer, MrcExample, load_squad
 from qa.reader.tokenizer import METASPACE, E5Tokenizer
@@ -404,3 +404,27 @@ def test_training_reads_a_share_of_traditional_paragraphs_in_simplified_script()
     again, _ = simplified(examples, 0.5, seed=13)
     assert again == out  # the same paragraphs every time: the calibration split sees what training saw
     assert simplified(examples, 0.0, seed=13) == (examples, 0)
+
+
+def _snapped(snap, question: str, text: str, span: str) -> str:
+    at = text.index(span)
+    start, end = snap(question, text, at, at + len(span))
+    return text[start:end]
+
+
+def test_a_how_many_span_is_cut_to_its_figure_in_the_unit_asked() -> None:
+    text = "2023年全市每亿元GDP专利产出量6.79件，是全国平均水平的8.3倍。"
+    assert _snapped(snap_quantity, "每亿元GDP专利产出量是多少?", text, "每亿元GDP专利产出量6.79件") == "6.79件"
+    assert _snapped(snap_quantity, "是全国平均水平的几倍?", text, "6.79件，是全国平均水平的8.3倍") == "8.3倍"
+    assert _snapped(snap_quantity, "专利产出量是多少?", text, "6.79件") == "6.79件"
+    assert _snapped(snap_quantity, "会议何时召开?", text, "2023年全市") == "2023年全市"  # not a how-many question
+
+
+def test_a_when_span_is_the_whole_date() -> None:
+    text = "会议于2024年2月5日在深圳召开，2023年专利授权量23.51万件。"
+    assert _snapped(snap_date, "会议何时召开?", text, "2024年") == "2024年2月5日"
+    assert _snapped(snap_date, "会议是哪一天召开的?", text, "于2024年2月5日在深圳") == "2024年2月5日"
+    assert _snapped(snap_date, "什么时候召开?", text, "2月5日") == "2024年2月5日"
+    assert _snapped(snap_date, "会议在哪一年召开?", text, "2024年2月5日") == "2024年"
+    assert _snapped(snap_date, "会议何时召开?", text, "深圳") == "深圳"  # no date: left alone
+    assert _snapped(snap_date, "专利授权量是多少?", text, "2023年") == "2023年"  # not a when-question

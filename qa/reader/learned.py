@@ -67,6 +67,27 @@ def snap_quantity(question: str, text: str, start: int, end: int) -> tuple[int, 
     return m.start(), m.end()
 
 
+_DATE = re.compile(r"(?:(?<!\d)(?:19|20)\d{2}年)?(?:(?<!\d)\d{1,2}月)?(?:(?<!\d)\d{1,2}日)?")
+_WHICH_YEAR = re.compile(r"哪一?年|哪个年度|什么年份")
+_YEAR_PART = re.compile(r"(?:19|20)\d{2}年")
+
+
+def snap_date(question: str, text: str, start: int, end: int) -> tuple[int, int]:
+    """A span answering a when-question is the date it names, whole: a date cut short
+    ('2024年' of '2024年2月5日') is completed, words around it are dropped; 哪一年 keeps the year."""
+    if not _WHEN.search(question):
+        return start, end
+    lo, hi = max(0, start - 12), min(len(text), end + 12)
+    dates = [m for m in _DATE.finditer(text, lo, hi) if m.end() > m.start() and m.start() < end and m.end() > start]
+    if not dates:
+        return start, end
+    m = dates[0]
+    if _WHICH_YEAR.search(question):
+        year = _YEAR_PART.search(text, m.start(), m.end())
+        return (year.start(), year.end()) if year else (start, end)
+    return m.start(), m.end()
+
+
 @dataclass(frozen=True)
 class Found:
     """A span the model proposed, placed in its document."""
@@ -150,6 +171,7 @@ class LearnedReader:
             doc = index.documents[p.doc_id]
             start, end = trim(doc.text, base + sp.start, base + sp.end)
             start, end = snap_quantity(question, doc.text, start, end)
+            start, end = snap_date(question, doc.text, start, end)
             if end <= start:
                 continue
             found.append(Found(p.doc_id, start, end, sp, self.probability(sp.score - sp.null), p))
