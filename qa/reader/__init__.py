@@ -10,7 +10,12 @@ if TYPE_CHECKING:
 
 
 def make_reader(
-    name: str, min_confidence: float = 0.35, model_dir: str | None = None, passages: int = 5, threads: int = 1
+    name: str,
+    min_confidence: float = 0.35,
+    model_dir: str | None = None,
+    passages: int = 5,
+    threads: int = 1,
+    context: int = 80,
 ) -> "Reader":
     """`rules`, `learned` or `combined` (both, the learned reader arbitrating). Models load lazily."""
     from .rules import RulesReader
@@ -20,7 +25,9 @@ def make_reader(
     from .learned import LearnedReader
     from .span_model import SpanModel
 
-    learned = LearnedReader(SpanModel(model_dir, threads=threads), passages=passages, min_confidence=min_confidence)
+    learned = LearnedReader(
+        SpanModel(model_dir, threads=threads), passages=passages, min_confidence=min_confidence, context=context
+    )
     if name == "learned":
         return learned
     if name == "combined":

@@ -133,7 +133,11 @@ def read_set(questions_path: Path, model_dir: Path | None, base_settings) -> lis
         settings = settings.with_overrides(corpus_dir=corpus, index_dir=index, rebuild_stale=True)
     pipeline = Pipeline.load(settings)
     model = str(model_dir) if model_dir else None
-    rules, learned = make_reader("rules"), make_reader("learned", model_dir=model)
+    rules = make_reader("rules", min_confidence=settings.min_confidence)
+    learned = make_reader(
+        "learned", min_confidence=settings.min_confidence, model_dir=model, passages=settings.reader_passages,
+        threads=settings.reader_threads, context=settings.reader_context,
+    )
 
     def reading(question: str, gold: list[str], history: tuple[Turn, ...] = ()) -> Reading:
         resolved = resolve_followup(question, history)
