@@ -19,6 +19,7 @@ from importlib import resources
 
 from ..divisions import divisions, publication_words, short_name
 from ..normalize import normalize
+from ..tokenize import get_pos_tagger
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _LAST_YEAR = re.compile(r"去年|上年|上一年|前一年")
@@ -55,11 +56,9 @@ class Constraints:
 
 @lru_cache(maxsize=4096)
 def question_constraints(question: str) -> Constraints:
-    import jieba.posseg as pseg
-
     text = normalize(question)
     with _POS_LOCK:  # jieba's tagger keeps state; one caller at a time
-        tagged = [(w, f) for w, f in pseg.cut(text)]
+        tagged = [(w, f) for w, f in get_pos_tagger().cut(text)]
     places: list[str] = []
     known = known_places()
     generic = generic_areas()
