@@ -8,7 +8,13 @@ admission, so a health check answers however busy the service is.
 
 A client that disconnects is noticed while its request waits or works: a waiting request leaves
 the queue, a working one is cancelled, and `client_gone` (a threading.Event in the request's
-scope state) tells the worker thread not to start pipeline work for it (see api/deps.py)."""
+scope state) tells the worker thread not to start pipeline work for it (see api/deps.py).
+
+The counts live in one `Admission` object (app.state.admission), shared by this middleware and by
+`qa serve`'s HTTP protocol (api/server.py), which refuses a request while `full()` straight from the
+parsed request line, before routing, body reading or any task: the cheap path the overload takes.
+The middleware's own refusal remains for other servers (tests' TestClient) and for the moment
+between the protocol's check and the middleware's."""
 
 from __future__ import annotations
 
@@ -33,6 +39,8 @@ def _busy_body() -> bytes:
 
 
 BUSY_BODY = _busy_body()
+BUSY_HEADERS = [(b"content-type", b"application/json"), (b"content-length", str(len(BUSY_BODY)).encode()),
+                (b"retry-after", str(RETRY_AFTER_S).encode())]
 
 
 class _Waiter:
@@ -43,21 +51,79 @@ class _Waiter:
         self.granted = False
 
 
-class AdmissionMiddleware:
-    def __init__(self, app: ASGIApp, max_in_flight: int, max_queued: int, queue_timeout_s: float,
-                 exempt: frozenset[str] = EXEMPT) -> None:
-        self.app = app
+class Admission:
+    """Requests at work (`active`) and waiting for a slot (`waiting`), on the event loop's thread."""
+
+    def __init__(self, max_in_flight: int, max_queued: int, queue_timeout_s: float) -> None:
         self.max_in_flight = max_in_flight
         self.max_queued = max_queued
         self.queue_timeout_s = queue_timeout_s
-        self.exempt = exempt
         self.active = 0
         self.waiting: deque[_Waiter] = deque()
         self.refused = 0  # since start, for logs and tests
 
+    def full(self) -> bool:
+        """True when a request arriving now would be refused: no free slot and no room to wait."""
+        return (self.active >= self.max_in_flight or bool(self.waiting)) and len(self.waiting) >= self.max_queued
+
+    async def admit(self) -> bool:
+        if self.active < self.max_in_flight and not self.waiting:
+            self.active += 1
+            return True
+        if len(self.waiting) >= self.max_queued:
+            return False
+        waiter = _Waiter()
+        self.waiting.append(waiter)
+        try:
+            with anyio.move_on_after(self.queue_timeout_s):
+                await waiter.event.wait()
+        except BaseException:  # cancelled: the client left while waiting
+            if waiter.granted:
+                self.release()  # the slot was handed over just now: pass it on
+            else:
+                self.waiting.remove(waiter)
+            raise
+        if not waiter.granted:
+            self.waiting.remove(waiter)
+        return waiter.granted
+
+    def release(self) -> None:
+        """Hand the slot to the longest-waiting request, or give it back."""
+        if self.waiting:
+            waiter = self.waiting.popleft()
+            waiter.granted = True
+            waiter.event.set()
+            return
+        self.active -= 1
+
+
+class AdmissionMiddleware:
+    def __init__(self, app: ASGIApp, max_in_flight: int = 4, max_queued: int = 16, queue_timeout_s: float = 1.0,
+                 exempt: frozenset[str] = EXEMPT, admission: Admission | None = None) -> None:
+        self.app = app
+        self.admission = admission or Admission(max_in_flight, max_queued, queue_timeout_s)
+        self.exempt = exempt
+
+    @property
+    def active(self) -> int:
+        return self.admission.active
+
+    @property
+    def waiting(self) -> deque[_Waiter]:
+        return self.admission.waiting
+
+    @property
+    def refused(self) -> int:
+        return self.admission.refused
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] in self.exempt:
             await self.app(scope, receive, send)
+            return
+        admission = self.admission
+        if admission.full():  # refused before the body is drained or a task started
+            admission.refused += 1
+            await _send_busy(send)
             return
         request = await _drain(receive)
         if request is None:
@@ -82,48 +148,18 @@ class AdmissionMiddleware:
 
             tasks.start_soon(watch)
             try:
-                if await self._admit():
+                if await admission.admit():
                     try:
                         await self.app(scope, replay, send_tracked)
                     finally:
-                        self._release()
+                        admission.release()
                 else:
-                    self.refused += 1
+                    admission.refused += 1
                     await _send_busy(send_tracked)
             finally:
                 tasks.cancel_scope.cancel()
         if gone.is_set():
             log.info("client left before its answer; its work was dropped")
-
-    async def _admit(self) -> bool:
-        if self.active < self.max_in_flight and not self.waiting:
-            self.active += 1
-            return True
-        if len(self.waiting) >= self.max_queued:
-            return False
-        waiter = _Waiter()
-        self.waiting.append(waiter)
-        try:
-            with anyio.move_on_after(self.queue_timeout_s):
-                await waiter.event.wait()
-        except BaseException:  # cancelled: the client left while waiting
-            if waiter.granted:
-                self._release()  # the slot was handed over just now: pass it on
-            else:
-                self.waiting.remove(waiter)
-            raise
-        if not waiter.granted:
-            self.waiting.remove(waiter)
-        return waiter.granted
-
-    def _release(self) -> None:
-        """Hand the slot to the longest-waiting request, or give it back."""
-        if self.waiting:
-            waiter = self.waiting.popleft()
-            waiter.granted = True
-            waiter.event.set()
-            return
-        self.active -= 1
 
 
 async def _drain(receive: Receive) -> list[Message] | None:
@@ -153,10 +189,5 @@ def _replay(messages: list[Message]) -> Receive:
 
 
 async def _send_busy(send: Send) -> None:
-    await send({
-        "type": "http.response.start",
-        "status": 503,
-        "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(BUSY_BODY)).encode()),
-                    (b"retry-after", str(RETRY_AFTER_S).encode())],
-    })
+    await send({"type": "http.response.start", "status": 503, "headers": BUSY_HEADERS})
     await send({"type": "http.response.body", "body": BUSY_BODY})

@@ -20,7 +20,7 @@ from qa.index_store import IndexError_
 from qa.pipeline import Pipeline
 from qa.settings import Settings
 
-from .admission import AdmissionMiddleware
+from .admission import Admission, AdmissionMiddleware
 from .deps import PIPELINE_CONCURRENCY
 from .errors import install_error_handlers
 from .middleware import ServiceMiddleware
@@ -90,8 +90,9 @@ def create_app(
             allow_methods=["GET", "POST"],
             allow_headers=["Content-Type", "X-API-Key"],
         )
-    app.add_middleware(AdmissionMiddleware, max_in_flight=settings.max_in_flight, max_queued=settings.max_queued,
-                       queue_timeout_s=settings.queue_timeout_s)
+    # one admission state, read by the middleware and by `qa serve`'s protocol (api/server.py)
+    app.state.admission = Admission(settings.max_in_flight, settings.max_queued, settings.queue_timeout_s)
+    app.add_middleware(AdmissionMiddleware, admission=app.state.admission)
     app.add_middleware(ServiceMiddleware, max_body_bytes=settings.max_body_bytes, log_bodies=settings.log_request_bodies,
                        body_timeout_s=settings.body_timeout_s, log_format=settings.access_log_format)
     return app

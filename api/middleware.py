@@ -2,7 +2,9 @@
 
 The body limit checks the declared Content-Length and then counts the bytes actually streamed
 (a chunked or lying client is cut off at the limit); the body is read here, within the limit, and
-replayed to the app."""
+replayed to the app. A body that does not arrive within body_timeout_s gets a 408 here: the backstop
+for ASGI servers other than `qa serve`, whose protocol (api/server.py) sends the same 408 a little
+earlier, counted from the end of the request's headers."""
 
 from __future__ import annotations
 
@@ -35,7 +37,7 @@ def _too_large(limit: int) -> bytes:
     return json.dumps({"error": {"code": "payload_too_large", "message": message}}).encode()
 
 
-def _too_slow(seconds: float) -> bytes:
+def too_slow_body(seconds: float) -> bytes:
     message = f"the request body did not arrive within {seconds:g}s: send the whole body at once, as its Content-Length says"
     return json.dumps({"error": {"code": "request_timeout", "message": message}}).encode()
 
@@ -93,10 +95,12 @@ class ServiceMiddleware:
                         read = await _read_body(receive, limit)
                 except TimeoutError:
                     status["code"] = 408
-                    await _send_json(send, 408, _too_slow(self.body_timeout_s))
+                    await _send_json(send, 408, too_slow_body(self.body_timeout_s))
                     return
                 except _ClientGone:
-                    status["code"] = 499  # nginx's "client closed request": nothing was sent
+                    # `qa serve` closes a body that is late itself, 408 first (api/server.py, ahead of the
+                    # timer here); otherwise nginx's "client closed request": nothing was sent
+                    status["code"] = 408 if (scope.get("state") or {}).get("timed_out") else 499
                     return
                 if read is None:
                     status["code"] = 413

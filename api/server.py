@@ -1,12 +1,31 @@
-"""Running the app under uvicorn with limits uvicorn lacks: a header timeout, a body-phase backstop,
-a cap on open connections, and JSON bodies for the 400s of malformed HTTP.
+"""Running the app under uvicorn with limits uvicorn lacks: header and body deadlines, a cap on open
+connections, the overload refusal at the cheapest point, and JSON bodies for the 400s of malformed HTTP.
 
-uvicorn times out only idle keep-alive connections; a client that sends half its headers (or a
-GET with a Content-Length it never sends) holds its connection for as long as it likes. Each
-connection here has one deadline for the phase it is in: `header_timeout_s` from the connection
-opening (or the end of the previous response) until the request's headers are complete, and
-`body_timeout_s` (plus a grace, so api.middleware's 408 goes first) until its body is. Beyond
-`max_connections` open connections a new one gets a JSON 503 and is closed."""
+Deadlines. uvicorn times out only idle keep-alive connections; a client that sends half its headers
+(or a body shorter than its Content-Length) holds its connection for as long as it likes. Here each
+connection has one deadline for the phase it is in, and the phases begin at these moments, as the
+server sees them:
+
+- headers: when the server accepts the connection (`connection_made`), or, on a keep-alive
+  connection, when both the previous response has been written and the previous request's body has
+  arrived. The phase ends when the request's headers are complete; otherwise, `header_timeout_s`
+  after it began at the latest, the connection is closed.
+- body: when the request's headers are complete. The phase ends when the body has arrived; otherwise,
+  `body_timeout_s` after it began at the latest, the server writes a 408 (JSON; unless a response to
+  the request has already started) and closes the connection.
+
+Trickling bytes does not move a deadline. "At the latest" is kept by acting `slack(timeout)` early
+(0.25 s, or a tenth of a shorter timeout): the event loop runs a timer late by however long it is
+busy (1,000 connections expiring at once, worker threads holding the GIL), and the close must still
+be on time. So a client gets between `timeout - slack` and `timeout`.
+
+Overload. While `admission` (api/admission.py) is full, a request for anything but /health is
+answered here, as soon as h11 has parsed its request line and headers: a 503 with Retry-After and a
+JSON body serialized once, written from the protocol on the event loop's thread, with no ASGI task,
+routing, body read or thread; its body, if any, is read and dropped, and the connection kept alive.
+Refusals are logged as one summary line a second at most, not one line each.
+
+Beyond `max_connections` open connections a new one gets a JSON 503 and is closed."""
 
 from __future__ import annotations
 
@@ -14,18 +33,28 @@ import asyncio
 import json
 import logging
 import resource
+from typing import Any
 
 import h11
 import uvicorn
 from fastapi import FastAPI
+from h11._connection import DEFAULT_MAX_INCOMPLETE_EVENT_SIZE
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from qa.settings import Settings
 
+from .admission import BUSY_BODY, BUSY_HEADERS, EXEMPT, Admission
+from .middleware import SECURITY_HEADERS, too_slow_body
+
 log = logging.getLogger(__name__)
 
-BODY_GRACE_S = 1.0
+DEADLINE_SLACK_S = 0.25  # a deadline is acted on this early (a tenth of a timeout shorter than 2.5 s)
 FD_HEADROOM = 256  # files the process needs beyond its connections (index, logs, threads' pipes)
+REFUSAL_LOG_EVERY_S = 1.0
+
+
+def slack(timeout_s: float) -> float:
+    return min(DEADLINE_SLACK_S, timeout_s / 10)
 
 
 def _json(status: int, reason: bytes, code: str, message: str) -> bytes:
@@ -39,22 +68,85 @@ def _json(status: int, reason: bytes, code: str, message: str) -> bytes:
     )
 
 
+def timeout_response(body_timeout_s: float) -> bytes:
+    """The 408 of a body that did not arrive in time: the bytes the app's middleware would send."""
+    body = too_slow_body(body_timeout_s)
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+               (b"connection", b"close"), *SECURITY_HEADERS]
+    return b"HTTP/1.1 408 Request Timeout\r\n" + b"".join(b"%s: %s\r\n" % h for h in headers) + b"\r\n" + body
+
+
 MALFORMED = _json(400, b"Bad Request", "bad_request",
                   "malformed HTTP request (request line, a header, Content-Length or chunk size): send valid HTTP/1.1")
 TOO_MANY = _json(503, b"Service Unavailable", "overloaded",
                  "too many open connections: try again in a moment")
+EXEMPT_TARGETS = frozenset(path.encode() for path in EXEMPT)
+BUSY = h11.Response(status_code=503, reason=b"Service Unavailable", headers=[*BUSY_HEADERS, *SECURITY_HEADERS])
+BUSY_CLOSE = h11.Response(status_code=503, reason=b"Service Unavailable",
+                          headers=[*BUSY_HEADERS, *SECURITY_HEADERS, (b"connection", b"close")])
+BUSY_DATA = h11.Data(data=BUSY_BODY)
+END = h11.EndOfMessage()
+
+
+class _ScreenedConnection(h11.Connection):
+    """h11's server side, whose next_event() first offers each parsed request to `screen`: a request
+    that `screen` answers (returning True) never reaches uvicorn, which sees the events after it
+    (the request's body, dropped because the response is done)."""
+
+    screen: Any = None
+
+    def next_event(self) -> Any:
+        event = super().next_event()
+        if type(event) is h11.Request and self.screen is not None and self.screen(event):
+            if self.our_state is not h11.DONE:  # answered and closing: nothing more to read
+                return h11.PAUSED
+            event = super().next_event()
+        return event
+
+
+class _RefusalLog:
+    """One log line a second at most for the requests the protocol refused."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.scheduled = False
+
+    def note(self, loop: asyncio.AbstractEventLoop, admission: Admission) -> None:
+        self.count += 1
+        if not self.scheduled:
+            self.scheduled = True
+            loop.call_later(REFUSAL_LOG_EVERY_S, self.flush, admission)
+
+    def flush(self, admission: Admission) -> None:
+        log.warning("refused %d requests in the last %gs with 503: %d at work, %d waiting "
+                    "(QA_MAX_IN_FLIGHT=%d, QA_MAX_QUEUED=%d)", self.count, REFUSAL_LOG_EVERY_S, admission.active,
+                    len(admission.waiting), admission.max_in_flight, admission.max_queued)
+        self.count = 0
+        self.scheduled = False
 
 
 class GuardedH11Protocol(H11Protocol):
-    """uvicorn's h11 protocol with per-phase deadlines, a connection cap and JSON 400s."""
+    """uvicorn's h11 protocol with per-phase deadlines, the overload refusal, a connection cap and JSON 400s."""
 
     header_timeout_s = 10.0
     body_timeout_s = 10.0
     max_connections = 2048
+    admission: Admission | None = None  # set by protocol_for: refuse here while it is full
+    refusals = _RefusalLog()
+    too_slow: bytes | None = None  # the 408, serialized once by protocol_for
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        size = self.config.h11_max_incomplete_event_size
+        self.conn = _ScreenedConnection(h11.SERVER, DEFAULT_MAX_INCOMPLETE_EVENT_SIZE if size is None else size)
+        if self.admission is not None:
+            self.conn.screen = self._screen
+        self._deadline: asyncio.TimerHandle | None = None
+        self._phase: tuple[str, int] | None = None
+        self._requests = 0  # requests parsed on this connection
+        self._answered = False  # the latest request was answered here (refused), not by the app
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        self._deadline: asyncio.TimerHandle | None = None
-        self._phase: object = None
         super().connection_made(transport)
         if len(self.connections) > self.max_connections:
             log.warning("refused a connection: %d open (QA_MAX_CONNECTIONS=%d)", len(self.connections) - 1,
@@ -82,6 +174,30 @@ class GuardedH11Protocol(H11Protocol):
             self.transport.write(MALFORMED)
             self.transport.close()
 
+    # ------------------------------------------------------------------------------------- overload
+
+    def _screen(self, event: h11.Request) -> bool:
+        """Answer `event` with a 503 here when admission is full (True), or leave it to the app."""
+        self._requests += 1
+        self._answered = False
+        admission = self.admission
+        if not admission.full() or event.target.partition(b"?")[0] in EXEMPT_TARGETS:
+            return False
+        conn = self.conn
+        close = conn.they_are_waiting_for_100_continue  # its body will not follow a final response
+        self.transport.write(conn.send(BUSY_CLOSE if close else BUSY) + conn.send(BUSY_DATA) + conn.send(END))
+        self._answered = True
+        admission.refused += 1
+        self.server_state.total_requests += 1
+        self.refusals.note(self.loop, admission)
+        if conn.our_state is not h11.DONE:  # HTTP/1.0, Connection: close, or our own close
+            self._cancel()
+            self.transport.close()
+        else:
+            self._unset_keepalive_if_required()
+            self.timeout_keep_alive_task = self.loop.call_later(self.timeout_keep_alive, self.timeout_keep_alive_handler)
+        return True
+
     # ------------------------------------------------------------------------------------ deadlines
 
     def _watch(self) -> None:
@@ -89,22 +205,23 @@ class GuardedH11Protocol(H11Protocol):
         extend it), or cancel it when the client owes nothing."""
         if self.transport is None or self.transport.is_closing():
             return self._cancel()
-        state = self.conn.their_state
-        if state is h11.IDLE and self.conn.our_state is not h11.IDLE:
-            state = None  # the previous response is still going out: the client owes nothing yet
-        if state is h11.IDLE:
-            phase, seconds = ("headers", id(self.cycle)), self.header_timeout_s
-        elif state is h11.SEND_BODY:
-            phase, seconds = ("body", id(self.cycle)), self.body_timeout_s + BODY_GRACE_S
+        theirs = self.conn.their_state
+        if theirs is h11.IDLE:
+            if self.conn.our_state is not h11.IDLE:
+                return self._cancel()  # the previous response is still going out: the client owes nothing yet
+            phase, seconds = ("headers", self._requests), self.header_timeout_s
+        elif theirs is h11.SEND_BODY:
+            phase, seconds = ("body", self._requests), self.body_timeout_s
         else:
             return self._cancel()
         if phase != self._phase:
-            self._cancel()
+            if self._deadline is not None:
+                self._deadline.cancel()
             self._phase = phase
-            self._deadline = self.loop.call_later(seconds, self._expire, phase[0])
+            self._deadline = self.loop.call_later(seconds - slack(seconds), self._expire, phase[0])
 
     def _cancel(self) -> None:
-        if getattr(self, "_deadline", None) is not None:
+        if self._deadline is not None:
             self._deadline.cancel()
         self._deadline = None
         self._phase = None
@@ -113,18 +230,26 @@ class GuardedH11Protocol(H11Protocol):
         self._deadline = None
         if self.transport.is_closing():
             return
+        cycle = None if self._answered else self.cycle  # the app's cycle for the request that timed out
+        if phase == "body" and not self._answered and (cycle is None or not cycle.response_started):
+            self.transport.write(self.too_slow or timeout_response(self.body_timeout_s))
+            if cycle is not None:
+                cycle.scope["state"]["timed_out"] = True  # for the access log (api.middleware): a 408
         log.info("closed a connection from %s: its request %s did not arrive in time", (self.client or ("-",))[0], phase)
-        if self.cycle is not None and not self.cycle.response_complete:
-            self.cycle.disconnected = True
-            self.cycle.message_event.set()
+        if cycle is not None and not cycle.response_complete:
+            cycle.disconnected = True
+            cycle.message_event.set()
         self.transport.close()
 
 
-def protocol_for(settings: Settings) -> type[GuardedH11Protocol]:
+def protocol_for(settings: Settings, admission: Admission | None = None) -> type[GuardedH11Protocol]:
     return type("ConfiguredH11Protocol", (GuardedH11Protocol,), {
         "header_timeout_s": settings.header_timeout_s,
         "body_timeout_s": settings.body_timeout_s,
         "max_connections": settings.max_connections,
+        "admission": admission,
+        "refusals": _RefusalLog(),
+        "too_slow": timeout_response(settings.body_timeout_s),
     })
 
 
@@ -145,6 +270,6 @@ def run(app: FastAPI, settings: Settings) -> None:
     raise_open_files_limit(settings.max_connections)
     uvicorn.run(
         app, host=settings.host, port=settings.port, access_log=False, log_config=None,
-        http=protocol_for(settings), timeout_keep_alive=settings.keepalive_timeout_s,
+        http=protocol_for(settings, getattr(app.state, "admission", None)), timeout_keep_alive=settings.keepalive_timeout_s,
         timeout_graceful_shutdown=5, backlog=max(2048, settings.max_connections),
     )

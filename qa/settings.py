@@ -126,8 +126,13 @@ class Settings(BaseSettings):
     max_in_flight: int = Field(default=4, ge=1, description="requests doing work at once")
     max_queued: int = Field(default=16, ge=0, description="requests waiting for a slot; beyond: 503")
     queue_timeout_s: float = Field(default=1.0, gt=0, description="longest wait for a slot, then 503")
-    header_timeout_s: float = Field(default=10.0, gt=0, description="time to send a request's headers")
-    body_timeout_s: float = Field(default=10.0, gt=0, description="time to send a request's body")
+    header_timeout_s: float = Field(default=10.0, gt=0, description=(
+        "longest time for a request's headers, counted from the server accepting the connection (or, on a "
+        "keep-alive connection, from the end of the previous exchange); by then at the latest the connection "
+        "is closed (the server acts min(0.25 s, a tenth) early, to be on time however busy)"))
+    body_timeout_s: float = Field(default=10.0, gt=0, description=(
+        "longest time for a request's body, counted from the end of its headers; by then at the latest the "
+        "server answers 408 and closes the connection (acting min(0.25 s, a tenth) early, as for the headers)"))
     keepalive_timeout_s: float = Field(default=5.0, gt=0, description="idle keep-alive connection lifetime")
     max_connections: int = Field(default=2048, ge=1, description="open connections; beyond: closed at once")
 

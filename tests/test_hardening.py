@@ -20,10 +20,10 @@ from uvicorn.server import ServerState
 
 from _reliability import record
 from api import create_app
-from api.admission import AdmissionMiddleware
+from api.admission import Admission, AdmissionMiddleware
 from api.logsafe import escape
 from api.middleware import ServiceMiddleware
-from api.server import GuardedH11Protocol
+from api.server import GuardedH11Protocol, slack
 from conftest import CORPUS_DIR, make_settings
 from qa.pipeline import Pipeline
 
@@ -228,9 +228,9 @@ async def _ok_app(scope, receive, send) -> None:
     await send({"type": "http.response.body", "body": b"ok"})
 
 
-def _protocol(state: ServerState, **limits: float) -> tuple[GuardedH11Protocol, FakeTransport]:
+def _protocol(state: ServerState, app: Any = _ok_app, **limits: Any) -> tuple[GuardedH11Protocol, FakeTransport]:
     cls = type("TestProtocol", (GuardedH11Protocol,), limits)
-    config = uvicorn.Config(_ok_app, http=cls, lifespan="off", log_config=None)
+    config = uvicorn.Config(app, http=cls, lifespan="off", log_config=None)
     config.load()
     protocol = cls(config=config, server_state=state, app_state={}, _loop=asyncio.get_running_loop())
     transport = FakeTransport()
@@ -295,6 +295,125 @@ def test_connections_beyond_the_cap_get_a_json_503() -> None:
     assert not first.closed
     assert second.closed and bytes(second.data).startswith(b"HTTP/1.1 503")
     assert json.loads(bytes(second.data).partition(b"\r\n\r\n")[2])["error"]["code"] == "overloaded"
+
+
+def _split(data: bytes) -> list[tuple[bytes, bytes]]:
+    """Responses in `data` as (head, body), by Content-Length."""
+    out = []
+    while data:
+        head, _, rest = data.partition(b"\r\n\r\n")
+        length = int(next(line.split(b":")[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")))
+        out.append((head, rest[:length]))
+        data = rest[length:]
+    return out
+
+
+def test_the_protocol_refuses_while_admission_is_full_without_reaching_the_app() -> None:
+    seen: list[str] = []
+
+    async def app(scope, receive, send) -> None:
+        seen.append(scope["path"])
+        await _ok_app(scope, receive, send)
+
+    async def main() -> tuple[FakeTransport, FakeTransport, Admission]:
+        admission = Admission(max_in_flight=1, max_queued=0, queue_timeout_s=1)
+        admission.active = 1  # the one slot is taken: full
+        protocol, transport = _protocol(ServerState(), app, admission=admission)
+        # headers and half the body: refused at once; the rest of the body is dropped; the connection stays
+        protocol.data_received(b"POST /ask?x=1 HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\n{}")
+        await asyncio.sleep(0)
+        refused_before_body = bytes(transport.data)
+        protocol.data_received(b"  ")
+        protocol.data_received(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")  # exempt: the app answers
+        for _ in range(10):
+            await asyncio.sleep(0)
+        protocol.data_received(b"GET /documents HTTP/1.1\r\nHost: x\r\n\r\n")  # refused again
+        admission.active = 0
+        protocol.data_received(b"GET /documents HTTP/1.1\r\nHost: x\r\n\r\n")  # a free slot: the app
+        for _ in range(10):
+            await asyncio.sleep(0)
+        assert refused_before_body.startswith(b"HTTP/1.1 503")
+        admission.active = 1
+        closing, closing_t = _protocol(ServerState(), app, admission=admission)
+        closing.data_received(b"GET /ask HTTP/1.0\r\n\r\n")  # HTTP/1.0: answered, then closed
+        return transport, closing_t, admission
+
+    transport, closing, admission = asyncio.run(main())
+    responses = _split(bytes(transport.data))
+    assert [head.split(b" ")[1] for head, _ in responses] == [b"503", b"200", b"503", b"200"]
+    assert seen == ["/health", "/documents"]  # the refused requests never reached the app
+    head, body = responses[0]
+    assert b"retry-after: 1" in head and b"application/json" in head and b"x-content-type-options: nosniff" in head
+    assert b"connection: close" not in head and not transport.closed  # kept alive
+    assert json.loads(body)["error"]["code"] == "overloaded"
+    assert closing.closed and bytes(closing.data).startswith(b"HTTP/1.1 503")
+    assert admission.refused == 3
+
+
+def test_body_deadline_sends_the_408_before_the_timeout_counted_from_the_headers(settings, pipeline, caplog) -> None:
+    """Deterministic, not timed: the deadline's timer is set within [before, after] + timeout − slack,
+    and a check timer at after + timeout runs later (asyncio runs timers in deadline order) and finds
+    the 408 written and the connection closed. The app's own 408 timer (ServiceMiddleware) never fires."""
+    timeout = 0.3
+    app = create_app(settings.with_overrides(body_timeout_s=timeout), pipeline)
+
+    async def main() -> dict:
+        loop = asyncio.get_running_loop()
+        protocol, transport = _protocol(ServerState(), app, header_timeout_s=5.0, body_timeout_s=timeout)
+        before = loop.time()
+        protocol.data_received(b"POST /ask HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                               b"Content-Length: 100\r\n\r\n{\"question\": ")
+        after = loop.time()
+        when = protocol._deadline.when()
+        checked: dict = {}
+        done = loop.create_future()
+
+        def check() -> None:
+            checked.update(closed=transport.closed, data=bytes(transport.data))
+            done.set_result(None)
+
+        loop.call_at(after + timeout, check)
+        await asyncio.wait_for(done, 30)
+        for _ in range(20):  # let the app's task see the disconnect and log
+            await asyncio.sleep(0)
+        return {"before": before, "after": after, "when": when, **checked}
+
+    with caplog.at_level(logging.INFO, logger="api.access"):
+        outcome = asyncio.run(main())
+    assert outcome["before"] + timeout - slack(timeout) <= outcome["when"] <= outcome["after"] + timeout - slack(timeout)
+    assert outcome["closed"]
+    head, body = _split(outcome["data"])[0]
+    assert head.startswith(b"HTTP/1.1 408") and b"connection: close" in head
+    assert json.loads(body)["error"]["code"] == "request_timeout"
+    lines = [r.getMessage() for r in caplog.records if r.name == "api.access"]
+    assert len(lines) == 1 and '"POST /ask" 408' in lines[0], lines
+
+
+def test_header_deadline_counts_from_the_connection_and_from_the_previous_response() -> None:
+    timeout = 0.3
+
+    async def main() -> dict:
+        loop = asyncio.get_running_loop()
+        before = loop.time()
+        protocol, transport = _protocol(ServerState(), header_timeout_s=timeout)
+        after = loop.time()
+        first = protocol._deadline.when()
+        protocol.data_received(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+        while not transport.data:
+            await asyncio.sleep(0)
+        answered = loop.time()
+        second = protocol._deadline.when()  # re-armed when the response was complete
+        protocol.data_received(b"GET /health HTTP/1.1\r\n")  # half a request's headers, then nothing
+        done = loop.create_future()
+        loop.call_at(answered + timeout, lambda: done.set_result(transport.closed))
+        return {"before": before, "after": after, "first": first, "answered": answered, "second": second,
+                "closed": await asyncio.wait_for(done, 30)}
+
+    o = asyncio.run(main())
+    s = slack(timeout)
+    assert o["before"] + timeout - s <= o["first"] <= o["after"] + timeout - s
+    assert o["second"] <= o["answered"] + timeout - s and o["second"] > o["first"]
+    assert o["closed"]
 
 
 # ------------------------------------------------------------------------------------ log lines

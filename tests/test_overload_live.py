@@ -131,6 +131,7 @@ async def _overload(base_url: str, questions: list[str]) -> dict:
 
 @pytest.mark.slow
 def test_200_connections_are_shed_not_queued(index_dir: Path, tmp_path: Path) -> None:
+    load_before = os.getloadavg()[0]
     with serve(CORPUS_DIR, index_dir, tmp_path / "server.log", **SERVER_ENV) as server:
         stats = asyncio.run(asyncio.wait_for(_overload(server.base_url, _questions()), HARD_TIMEOUT_S))
         alive = server.process.poll() is None
@@ -153,6 +154,7 @@ def test_200_connections_are_shed_not_queued(index_dir: Path, tmp_path: Path) ->
         "health_p99_ms": _pct(stats["health"], 0.99),
         "health_max_ms": _pct(stats["health"], 1.0),
         "machine_load_avg_1m": round(os.getloadavg()[0], 2),
+        "machine_load_avg_1m_before": round(load_before, 2),
     }
     record("overload", f"{CONNECTIONS} connections x {DURATION_S:g}s on loopback (POST /ask)",
            "admitted or 503 + Retry-After; /health answered throughout", **figures)
