@@ -93,7 +93,7 @@ class _ScreenedConnection(h11.Connection):
     that `screen` answers (returning True) never reaches uvicorn, which sees the events after it
     (the request's body, dropped because the response is done)."""
 
-    screen: Any = None
+    screen: Any = None  # GuardedH11Protocol._screen: also counts the requests, for the deadlines' phases
 
     def next_event(self) -> Any:
         event = super().next_event()
@@ -139,8 +139,7 @@ class GuardedH11Protocol(H11Protocol):
         super().__init__(*args, **kwargs)
         size = self.config.h11_max_incomplete_event_size
         self.conn = _ScreenedConnection(h11.SERVER, DEFAULT_MAX_INCOMPLETE_EVENT_SIZE if size is None else size)
-        if self.admission is not None:
-            self.conn.screen = self._screen
+        self.conn.screen = self._screen
         self._deadline: asyncio.TimerHandle | None = None
         self._phase: tuple[str, int] | None = None
         self._requests = 0  # requests parsed on this connection
@@ -181,7 +180,7 @@ class GuardedH11Protocol(H11Protocol):
         self._requests += 1
         self._answered = False
         admission = self.admission
-        if not admission.full() or event.target.partition(b"?")[0] in EXEMPT_TARGETS:
+        if admission is None or not admission.full() or event.target.partition(b"?")[0] in EXEMPT_TARGETS:
             return False
         conn = self.conn
         close = conn.they_are_waiting_for_100_continue  # its body will not follow a final response

@@ -20,6 +20,8 @@ import pytest
 
 from _rawhttp import Connection, get, post_json
 from _reliability import record
+from api import create_app
+from api.admission import BUSY_BODY
 from _server import serve
 from conftest import CORPUS_DIR, EVAL_DIR, make_settings
 from qa.embedders import HashingEmbedder
@@ -149,6 +151,7 @@ def test_200_connections_are_shed_not_queued(index_dir: Path, tmp_path: Path) ->
         "refused_p50_ms": _pct(stats["refused"], 0.5),
         "refused_p99_ms": _pct(stats["refused"], 0.99),
         "refused_max_ms": _pct(stats["refused"], 1.0),
+        "refused_over_50_ms": sum(1 for t in stats["refused"] if t > 0.05),
         "health_checks": len(stats["health"]),
         "health_p50_ms": _pct(stats["health"], 0.5),
         "health_p99_ms": _pct(stats["health"], 0.99),
@@ -220,3 +223,39 @@ def test_memory_flat_over_10000_requests(index_dir: Path, tmp_path: Path) -> Non
            "RSS after warm-up vs end", **figures)
     assert not warm["errors"], warm["errors"][:5]
     assert abs(change) <= 0.10, figures  # the target is 5 %; the test only catches a real leak
+
+
+REFUSALS = 3000
+
+
+@pytest.mark.slow
+def test_refusal_cost_on_the_event_loop(settings, pipeline) -> None:
+    """Event-loop time per 503 while admission is full, in process (a fake transport: no sockets,
+    no client): refused by `qa serve`'s protocol, and by the app's middleware (the path every refusal
+    took before, which then also drained the body and opened a task group). Recorded, not asserted."""
+    import test_hardening as th  # its fake transport and protocol factory (a module, so no fixtures come along)
+    from uvicorn.server import ServerState
+
+    app = create_app(settings.with_overrides(max_in_flight=1, max_queued=0), pipeline)
+    admission = app.state.admission
+    admission.active = 1  # full: every request below is refused
+    request = post_json("/ask", {"question": "2023年深圳专利授权量是多少?"})
+
+    async def per_refusal(screen: bool) -> float:
+        protocol, transport = th._protocol(ServerState(), app, admission=admission if screen else None)
+        started = time.perf_counter()
+        for _ in range(REFUSALS):
+            protocol.data_received(request)
+            while not transport.data.endswith(BUSY_BODY):
+                await asyncio.sleep(0)
+            assert transport.data.startswith(b"HTTP/1.1 503") and not transport.closed
+            transport.data.clear()
+        return (time.perf_counter() - started) / REFUSALS
+
+    load_before = os.getloadavg()[0]
+    protocol_s = asyncio.run(per_refusal(True))
+    app_s = asyncio.run(per_refusal(False))
+    record("overload", "event-loop time per 503 (in process, no sockets)", "refused by the protocol vs by the app",
+           refusals=REFUSALS, protocol_us=round(1e6 * protocol_s, 1), app_middleware_us=round(1e6 * app_s, 1),
+           machine_load_avg_1m_before=round(load_before, 2))
+    assert admission.refused == 2 * REFUSALS
