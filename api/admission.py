@@ -61,10 +61,14 @@ class Admission:
         self.active = 0
         self.waiting: deque[_Waiter] = deque()
         self.refused = 0  # since start, for logs and tests
+        # requests the protocol let through, whole, that have not reached the middleware yet (a Pending
+        # each): counted as if waiting, so that a burst arriving together is not all let through
+        self.pending = 0
 
     def full(self) -> bool:
-        """True when a request arriving now would be refused: no free slot and no room to wait."""
-        return (self.active >= self.max_in_flight or bool(self.waiting)) and len(self.waiting) >= self.max_queued
+        """True when a request arriving now would be refused: no free slot and no room to wait.
+        (A slot is handed from request to request, so `waiting` is empty while a slot is free.)"""
+        return self.active + len(self.waiting) + self.pending >= self.max_in_flight + self.max_queued
 
     async def admit(self) -> bool:
         if self.active < self.max_in_flight and not self.waiting:
@@ -97,6 +101,24 @@ class Admission:
         self.active -= 1
 
 
+class Pending:
+    """One request counted in `Admission.pending`, until the middleware takes it over or it ends."""
+
+    __slots__ = ("admission",)
+
+    def __init__(self, admission: Admission) -> None:
+        self.admission: Admission | None = admission
+        admission.pending += 1
+
+    def release(self) -> None:
+        if self.admission is not None:
+            self.admission.pending -= 1
+            self.admission = None
+
+
+PENDING_KEY = "admission_pending"  # scope["state"] key of a request's Pending (set by api/server.py)
+
+
 class AdmissionMiddleware:
     def __init__(self, app: ASGIApp, max_in_flight: int = 4, max_queued: int = 16, queue_timeout_s: float = 1.0,
                  exempt: frozenset[str] = EXEMPT, admission: Admission | None = None) -> None:
@@ -121,6 +143,9 @@ class AdmissionMiddleware:
             await self.app(scope, receive, send)
             return
         admission = self.admission
+        pending = (scope.get("state") or {}).pop(PENDING_KEY, None)
+        if pending is not None:
+            pending.release()  # counted from here on as at work, waiting or refused
         if admission.full():  # refused before the body is drained or a task started
             admission.refused += 1
             await _send_busy(send)

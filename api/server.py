@@ -23,7 +23,10 @@ Overload. While `admission` (api/admission.py) is full, a request for anything b
 answered here, as soon as h11 has parsed its request line and headers: a 503 with Retry-After and a
 JSON body serialized once, written from the protocol on the event loop's thread, with no ASGI task,
 routing, body read or thread; its body, if any, is read and dropped, and the connection kept alive.
-Refusals are logged as one summary line a second at most, not one line each.
+Refusals are logged as one summary line a second at most, not one line each. A request let through
+counts as pending in `admission` from the moment its body is in until the admission middleware takes
+it over (or it ends), so that the many requests one turn of the loop reads are not all let through
+to be refused later, the costly way.
 
 Beyond `max_connections` open connections a new one gets a JSON 503 and is closed."""
 
@@ -43,7 +46,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from qa.settings import Settings
 
-from .admission import BUSY_BODY, BUSY_HEADERS, EXEMPT, Admission
+from .admission import BUSY_BODY, BUSY_HEADERS, EXEMPT, PENDING_KEY, Admission, Pending
 from .middleware import SECURITY_HEADERS, too_slow_body
 
 log = logging.getLogger(__name__)
@@ -144,6 +147,8 @@ class GuardedH11Protocol(H11Protocol):
         self._phase: tuple[str, int] | None = None
         self._requests = 0  # requests parsed on this connection
         self._answered = False  # the latest request was answered here (refused), not by the app
+        self._entering = False  # the latest request went to the app, through admission
+        self._pending: Pending | None = None  # ... and is counted pending (its body is in)
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -159,13 +164,31 @@ class GuardedH11Protocol(H11Protocol):
         super().data_received(data)
         self._watch()
 
+    def handle_events(self) -> None:
+        super().handle_events()
+        if self._entering and self.conn.their_state in (h11.DONE, h11.MUST_CLOSE) and self.cycle is not None:
+            # the request the app now has is whole: count it pending until admission takes it over (the
+            # app's task has not run yet: it starts on the loop's next turn)
+            self._entering = False
+            self._pending = Pending(self.admission)
+            self.cycle.scope["state"][PENDING_KEY] = self._pending
+
     def on_response_complete(self) -> None:
+        self._settle()
         super().on_response_complete()
         self._watch()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._cancel()
+        self._settle()
         super().connection_lost(exc)
+
+    def _settle(self) -> None:
+        """The app's request is over: it is no longer pending, whatever happened to it."""
+        self._entering = False
+        if self._pending is not None:
+            self._pending.release()
+            self._pending = None
 
     def send_400_response(self, msg: str) -> None:
         self._cancel()
@@ -178,9 +201,12 @@ class GuardedH11Protocol(H11Protocol):
     def _screen(self, event: h11.Request) -> bool:
         """Answer `event` with a 503 here when admission is full (True), or leave it to the app."""
         self._requests += 1
-        self._answered = False
+        self._answered = self._entering = False
         admission = self.admission
-        if admission is None or not admission.full() or event.target.partition(b"?")[0] in EXEMPT_TARGETS:
+        if admission is None or event.target.partition(b"?")[0] in EXEMPT_TARGETS:
+            return False
+        if not admission.full():
+            self._entering = True
             return False
         conn = self.conn
         close = conn.they_are_waiting_for_100_continue  # its body will not follow a final response

@@ -350,6 +350,47 @@ def test_the_protocol_refuses_while_admission_is_full_without_reaching_the_app()
     assert admission.refused == 3
 
 
+def test_a_burst_read_in_one_turn_is_refused_in_the_protocol_and_pending_never_leaks() -> None:
+    """Requests let through count as pending until admission takes them over, so of a burst read before
+    the app runs, only what fits is let through; the count returns to 0 whatever becomes of them."""
+    post = b"POST /ask HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}"
+
+    async def main() -> dict:
+        admission = Admission(max_in_flight=1, max_queued=0, queue_timeout_s=1)
+        app = ServiceMiddleware(AdmissionMiddleware(_ok_app, admission=admission), max_body_bytes=1024)
+        state = ServerState()
+        burst = [_protocol(state, app, admission=admission) for _ in range(3)]
+        for protocol, _ in burst:
+            protocol.data_received(post)  # all three before the app's tasks run
+        pending_after_burst = admission.pending
+        for _ in range(20):
+            await asyncio.sleep(0)
+        statuses = [bytes(t.data)[9:12] for _, t in burst]
+        # let through whole, then refused by the app before admission (413: a chunked body over the limit)
+        big, big_t = _protocol(state, app, admission=admission)
+        big.data_received(b"POST /ask HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                          b"7d0\r\n" + b"x" * 2000 + b"\r\n0\r\n\r\n")
+        pending_big = admission.pending
+        for _ in range(20):
+            await asyncio.sleep(0)
+        # let through whole, then the client goes before the app runs
+        gone, _ = _protocol(state, app, admission=admission)
+        gone.data_received(post)
+        pending_gone = admission.pending
+        gone.connection_lost(None)
+        for _ in range(20):
+            await asyncio.sleep(0)
+        return {"after_burst": pending_after_burst, "statuses": statuses, "big": pending_big,
+                "big_status": bytes(big_t.data)[9:12], "gone": pending_gone, "end": admission.pending,
+                "active": admission.active, "refused": admission.refused}
+
+    o = asyncio.run(main())
+    assert o["after_burst"] == 1 and o["statuses"] == [b"200", b"503", b"503"]
+    assert o["big"] == 1 and o["big_status"] == b"413"
+    assert o["gone"] == 1
+    assert o["end"] == 0 and o["active"] == 0 and o["refused"] == 2
+
+
 def test_body_deadline_sends_the_408_before_the_timeout_counted_from_the_headers(settings, pipeline, caplog) -> None:
     """Deterministic, not timed: the deadline's timer is set within [before, after] + timeout − slack,
     and a check timer at after + timeout runs later (asyncio runs timers in deadline order) and finds
