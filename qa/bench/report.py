@@ -3,25 +3,14 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 
-
-@dataclass(frozen=True)
-class Target:
-    name: str
-    target: str
-    measured: str
-    met: bool | None  # None: not measured in this run
-    cause: str | None = None  # when not met: what the figures show and what would be needed
+from .report_parts import embedder_lines, embedder_targets, million_targets, rules_ask_target, scale_lines
+from .report_types import Target, get
 
 
-def _get(data: dict, *path: str):
-    for key in path:
-        if not isinstance(data, dict) or key not in data:
-            return None
-        data = data[key]
-    return data
+_get = get
 
 
 def _largest_stage(stages: dict[str, float] | None) -> str:
@@ -44,10 +33,13 @@ def check_targets(report: dict) -> list[Target]:
             f"seed hybrid ask {pct}, default reader ({reader}; in-process, 1 query thread, no query cache)", f"<= {limit:.0f} ms",
             f"{value:.1f} ms" if value is not None else "n/a", met if value is not None else None,
             None if met or value is None else (
-                f"{_largest_stage(stages)}. The query embedding (4-bit e5-small, one thread) and the learned "
+                f"{_largest_stage(stages)}. The query embedding (one thread) and the learned "
                 "reader's encoder (int8, one thread) are the two costs of a hybrid ask"
             ),
         ))
+
+    targets.append(rules_ask_target(report))
+    targets.extend(embedder_targets(report))
 
     http = report.get("http") or {}
     seq = _get(http, "sequential_uncached", "latency_ms") or {}
@@ -127,6 +119,8 @@ def check_targets(report: dict) -> list[Target]:
         ):
             targets.append(Target(name, target, "not measured (--quick)", None))
 
+    targets.extend(million_targets(report))
+
     inc = report.get("incremental") or {}
     if inc:
         targets.append(Target(
@@ -203,36 +197,8 @@ def markdown(report: dict) -> str:
         for name, stats in readers.items():
             lines.append(_latency_row(name, stats) + f" {stats.get('answer_stage_ms')} |")
 
-    scale = report.get("scale") or {}
-    if scale:
-        e = scale["embed_throughput"]
-        lines += [
-            "", "## Scale (synthetic corpora)", "", scale["synthetic"], "",
-            f"Real passage embedding throughput ({e['embedder']}, {e['threads']} threads, batch {e['batch_size']}): "
-            f"{e['chunks_per_s']} chunks/s on {e['sample_chunks']} synthetic chunks "
-            f"({e['seed_chunks_per_s']} chunks/s on the seed chunks), so embedding 100k chunks would take "
-            f"about {e['hours_for_100k_chunks']} h.",
-            "",
-            "| chunks | build s (tokenize / BM25 / HNSW) | bm25s p50/p95 ms | rank-bm25 p50 ms (queries) | speedup | "
-            "flat p50 ms | HNSW p50 ms | HNSW recall@10 | hybrid p50/p95 ms | peak RSS MB |",
-            "|---|---|---|---|---|---|---|---|---|---|",
-        ]
-        for n, r in scale["sizes"].items():
-            b, v = r["build"], r.get("bm25_vs_rank_bm25") or {}
-            lines.append(
-                f"| {int(n):,} | {b['total_s']} ({b['tokenize_s']} / {b['bm25_index_s']} / {b['faiss_hnsw_s']}) | "
-                f"{r['bm25s_ms']['p50']} / {r['bm25s_ms']['p95']} | "
-                f"{_get(v, 'rank_bm25_ms', 'p50')} ({v.get('queries')}) | {v.get('speedup_p50')}x | "
-                f"{r['dense']['flat_ms']['p50']} | {r['dense']['hnsw_ms']['p50']} | {r['dense']['hnsw_recall_at_10']} | "
-                f"{r['hybrid_ms']['p50']} / {r['hybrid_ms']['p95']} | {r['memory']['peak_rss_mb']} |"
-            )
-        lines += ["", "Hybrid stages at each size (mean ms): " + "; ".join(
-            f"{int(n):,}: " + ", ".join(f"{s} {ms}" for s, ms in r["hybrid_stage_mean_ms"].items())
-            for n, r in scale["sizes"].items()
-        ) + ".", "",
-            "bm25s times are BM25Index.search (matching rows, scores, top-k) on pre-tokenized queries; "
-            "rank-bm25 is BM25Plus.get_scores plus a sort, same k1/b/delta and tokens. Tokenizing real text "
-            "runs at the tokenize chars/s in bench.json; the synthetic text costs the same per character."]
+    lines += embedder_lines(report.get("embedders") or {})
+    lines += scale_lines(report.get("scale") or {})
 
     http = report.get("http") or {}
     if http:
@@ -258,10 +224,15 @@ def markdown(report: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_report(report: dict, out_dir: Path) -> tuple[Path, Path]:
+def write_report(report: dict, out_dir: Path, part: str = "all") -> tuple[Path, Path]:
+    """bench.json/.md for a full run; bench-<part>.json/.md for a part run (only the targets it measured)."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    report["targets"] = [asdict(t) for t in check_targets(report)]
-    json_path, md_path = out_dir / "bench.json", out_dir / "bench.md"
+    targets = check_targets(report)
+    if part != "all":
+        targets = [t for t in targets if t.met is not None]
+    report["targets"] = [asdict(t) for t in targets]
+    stem = "bench" if part == "all" else f"bench-{part}"
+    json_path, md_path = out_dir / f"{stem}.json", out_dir / f"{stem}.md"
     json_path.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     md_path.write_text(markdown(report), encoding="utf-8")
     return json_path, md_path

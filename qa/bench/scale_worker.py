@@ -19,7 +19,7 @@ from tqdm import tqdm
 
 from ..bm25 import BM25Index
 from ..chunking import chunk_document
-from ..dense import DenseIndex
+from ..dense import FLAT, DenseIndex
 from ..documents import Document, load_corpus
 from ..embedders import make_embedder
 from ..index_store import LoadedIndex
@@ -64,36 +64,42 @@ def _rank_bm25(tokens: list[list[str]], queries: list[list[str]], ours: BM25Inde
     }
 
 
-def run(job: dict) -> dict:
-    settings = Settings(**job["settings"])
-    n = int(job["chunks"])
+def _build(job: dict, settings: Settings, n: int, out: dict) -> tuple[list, BM25Index, DenseIndex]:
+    """Generate the corpus, then BM25 and HNSW, each structure freed as soon as it is no longer
+    needed (token lists after BM25, the vector matrix once FAISS holds its copy), with the
+    resident memory after each step: at 1M chunks every copy is gigabytes."""
     seed_vectors = np.load(job["seed_vectors"], allow_pickle=False)
-    query_vectors = np.load(job["query_vectors"], allow_pickle=False)
-    questions: list[str] = job["questions"]
-    out: dict = {"chunks": n}
-
     corpus = load_corpus(settings.corpus_dir)
     seed_chunks = [c for d in corpus.documents for c in chunk_document(d, settings.chunk_size, settings.chunk_overlap)]
     pool = seed_pool(seed_chunks, [normalize(c.text) for c in seed_chunks])
     get_jieba()
-    baseline_rss = current_rss_mb()
-
-    started = time.perf_counter()
+    rss = {"before_corpus": current_rss_mb()}
+    timer = _Timer()
     chunks, sources = synthetic_chunks(pool, n, settings.chunk_size, seed=job.get("seed", 0))
-    vectors = synthetic_vectors(seed_vectors, sources, seed=job.get("seed", 0))
-    generate_s = time.perf_counter() - started
-
-    started = time.perf_counter()
+    generate_s = timer.lap()
+    rss["chunks"] = current_rss_mb()
     bar = tqdm(chunks, desc=f"tokenize {n}", unit="chunk", file=sys.stderr, disable=not job["progress"], leave=False)
     tokens = [tokenize_normalized(c.text) for c in bar]  # synthetic text is normalized text
-    tokenize_s = time.perf_counter() - started
+    tokenize_s = timer.lap()
+    rss["tokens"] = current_rss_mb()
+    token_count = sum(map(len, tokens))
     faiss.omp_set_num_threads(settings.index_threads)  # building: as `qa index` would
-    started = time.perf_counter()
     bm25 = BM25Index.build(tokens, settings.bm25_k1, settings.bm25_b, settings.bm25_delta)
-    bm25_s = time.perf_counter() - started
-    started = time.perf_counter()
+    bm25_s = timer.lap()
+    rss["bm25_built"] = current_rss_mb()
+    out["_tokens"] = tokens if job["rank_bm25_queries"] else None  # the rank-bm25 comparison needs them
+    del tokens
+    rss["tokens_freed"] = current_rss_mb()
+    vectors = synthetic_vectors(seed_vectors, sources, seed=job.get("seed", 0))
+    del sources
+    generate_s += timer.lap()
+    rss["vectors"] = current_rss_mb()
     hnsw = DenseIndex.build(vectors, hnsw_threshold=0, m=settings.hnsw_m, ef_search=settings.hnsw_ef_search)
-    hnsw_s = time.perf_counter() - started
+    hnsw_s = timer.lap()
+    rss["hnsw_built"] = current_rss_mb()
+    out["vectors_mb"] = round(vectors.nbytes / 2**20, 1)
+    del vectors  # FAISS holds its own copy; the exact reference searches that copy
+    rss["vectors_freed"] = current_rss_mb()
     chars = sum(len(c.text) for c in chunks)
     out["build"] = {
         "generate_s": round(generate_s, 2),
@@ -103,29 +109,36 @@ def run(job: dict) -> dict:
         "faiss_hnsw_s": round(hnsw_s, 2),
         "total_s": round(tokenize_s + bm25_s + hnsw_s, 2),
         "mean_chunk_chars": round(chars / n, 1),
-        "mean_chunk_tokens": round(sum(map(len, tokens)) / n, 1),
+        "mean_chunk_tokens": round(token_count / n, 1),
         "build_threads": faiss.omp_get_max_threads(),
         "note": "tokenize + BM25 + HNSW; passage embedding not included (see embed throughput)",
     }
+    out["_rss"] = rss
+    return chunks, bm25, hnsw
 
-    faiss.omp_set_num_threads(1)  # queries: one thread, as served
-    query_tokens = [tokenize_normalized(normalize(q)) for q in questions]
-    k = settings.candidates
-    bm25_ms = []
-    for query in query_tokens:
-        started = time.perf_counter()
-        bm25.search(query, k)
-        bm25_ms.append(_ms(started))
-    out["bm25s_ms"] = summary(bm25_ms)
 
-    # hybrid end to end: tokenize + BM25, embed the query (real model, 1 thread, no cache), HNSW, RRF
+class _Timer:
+    def __init__(self) -> None:
+        self._last = time.perf_counter()
+
+    def lap(self) -> float:
+        now = time.perf_counter()
+        seconds, self._last = now - self._last, now
+        return seconds
+
+
+def _hybrid(job: dict, settings: Settings, chunks: list, bm25: BM25Index, hnsw: DenseIndex, out: dict) -> None:
+    """Hybrid end to end: tokenize + BM25, embed the query (real model, 1 thread, no cache), HNSW, RRF."""
+    n, questions = len(chunks), job["questions"]
     documents = {
         c.doc_id: Document(c.doc_id, f"synthetic {c.doc_id}", None, None, f"{c.doc_id}.txt", "", "")
         for c in chunks
     }
     index = LoadedIndex(
         name=f"synthetic-{n}", path=Path(job["workdir"]), manifest={}, documents=documents, chunks=chunks,
-        chunk_norms=[c.text for c in chunks], doc_norms={}, bm25=bm25, vectors=vectors, dense=hnsw,
+        chunk_norms=[c.text for c in chunks], doc_norms={}, bm25=bm25,
+        vectors=np.zeros((0, 384), np.float32),  # retrieval reads FAISS, not the matrix
+        dense=hnsw,
     )
     query_settings = settings.with_overrides(query_cache_size=0, answer_cache_size=0)
     embedder = make_embedder(query_settings)
@@ -139,21 +152,15 @@ def run(job: dict) -> dict:
         hybrid_ms.append(_ms(started))
         for stage, ms in timings.stages.items():
             stages[stage] = stages.get(stage, 0.0) + ms
+    out["hybrid_embedder"] = embedder.embedder_id
     out["hybrid_ms"] = summary(hybrid_ms)
     out["hybrid_stage_mean_ms"] = {s: round(ms / len(questions), 3) for s, ms in stages.items()}
-    out["memory"] = {
-        "peak_rss_mb": peak_rss_mb(),
-        "rss_before_corpus_mb": baseline_rss,
-        "rss_after_mb": current_rss_mb(),
-        "vectors_mb": round(vectors.nbytes / 2**20, 1),
-        "note": (
-            "peak of one process that generated, tokenized and indexed the corpus (BM25 + HNSW) and "
-            "served hybrid queries; the flat reference index and rank-bm25 come after it is taken"
-        ),
-    }
 
+
+def _dense(settings: Settings, hnsw: DenseIndex, query_vectors: np.ndarray, out: dict) -> None:
+    """HNSW against exact search over the same vectors (the flat storage inside the HNSW index)."""
     started = time.perf_counter()
-    flat = DenseIndex.build(vectors, hnsw_threshold=n + 1)  # exact reference for HNSW recall
+    flat = DenseIndex(faiss.downcast_index(hnsw._index.storage), FLAT)
     out["build"]["faiss_flat_s"] = round(time.perf_counter() - started, 2)
     flat_ms, hnsw_ms, recalls = [], [], []
     for vector in query_vectors:
@@ -174,10 +181,42 @@ def run(job: dict) -> dict:
         "query_vectors": "real query embeddings of the eval questions",
     }
 
+
+def run(job: dict) -> dict:
+    settings = Settings(**job["settings"])
+    n = int(job["chunks"])
+    out: dict = {"chunks": n}
+    chunks, bm25, hnsw = _build(job, settings, n, out)
+    tokens, rss = out.pop("_tokens"), out.pop("_rss")
+
+    faiss.omp_set_num_threads(1)  # queries: one thread, as served
+    query_tokens = [tokenize_normalized(normalize(q)) for q in job["questions"]]
+    bm25_ms = []
+    for query in query_tokens:
+        started = time.perf_counter()
+        bm25.search(query, settings.candidates)
+        bm25_ms.append(_ms(started))
+    out["bm25s_ms"] = summary(bm25_ms)
+    _hybrid(job, settings, chunks, bm25, hnsw, out)
+    rss["served"] = current_rss_mb()
+    out["memory"] = {
+        "peak_rss_mb": peak_rss_mb(),
+        "rss_before_corpus_mb": rss["before_corpus"],
+        "rss_after_mb": rss["served"],
+        "rss_steps_mb": rss,
+        "vectors_mb": out.pop("vectors_mb"),
+        "note": (
+            "peak of one process that generated, tokenized and indexed the corpus (BM25 + HNSW) and "
+            "served hybrid queries; rss_steps_mb is the resident size after each step (token lists are "
+            "freed once BM25 is built, the vector matrix once FAISS holds it); the rank-bm25 "
+            "comparison comes after the peak is taken"
+        ),
+    }
+    _dense(settings, hnsw, np.load(job["query_vectors"], allow_pickle=False), out)
     handful = int(job["rank_bm25_queries"])
-    if handful:
+    if handful and tokens is not None:
         picked = [q for q in query_tokens if q][:handful]
-        out["bm25_vs_rank_bm25"] = _rank_bm25(tokens, picked, bm25, settings, k)
+        out["bm25_vs_rank_bm25"] = _rank_bm25(tokens, picked, bm25, settings, settings.candidates)
     return out
 
 

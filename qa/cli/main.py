@@ -20,6 +20,7 @@ from .common import configure_logging, settings_error
     help="Dense model backend (QA_EMBEDDER).",
 )
 @click.option("--embedder-model", help="sentence-transformers model name or path (QA_EMBEDDER_MODEL).")
+@click.option("--model-cache-dir", type=click.Path(path_type=Path), help="Where e5 ONNX graphs are kept (QA_MODEL_CACHE_DIR).")
 @click.option("--reader", type=click.Choice(["combined", "learned", "rules"]), help="Reader that answers (QA_READER).")
 @click.option("--no-progress", is_flag=True, help="Hide progress bars.")
 @click.option("--log-level", help="DEBUG, INFO, WARNING or ERROR (QA_LOG_LEVEL).")

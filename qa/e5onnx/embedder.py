@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import logging
 import threading
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,9 @@ log = logging.getLogger(__name__)
 
 QUERY, PASSAGE = "query: ", "passage: "
 MAX_BATCH_TOKENS = 4096  # padded tokens per run: a batch of 512-token windows stays at 8
+# passages with threads > 1: that many single-threaded runs side by side (True) or one run on that
+# many intra-op threads (False); measured by `qa bench --part embedders` on 2 cores
+PARALLEL_RUNS = True
 _session_lock = threading.Lock()
 
 
@@ -85,7 +89,9 @@ class OnnxE5Embedder:
         self.cache_dir = Path(cache_dir) if cache_dir else Path("index") / "models"
         self.batch_size = batch_size
         self._cache = QueryCache(cache_size)
+        self._path: str | None = None
         self._sess = None
+        self._sess_threads = 0
 
     @property
     def embedder_id(self) -> str:
@@ -97,13 +103,15 @@ class OnnxE5Embedder:
     def dim(self) -> int:
         return 384
 
-    def _get(self):
-        if self._sess is None:
+    def _get(self, threads: int | None = None):
+        """The session with `threads` intra-op threads (default: the embedder's)."""
+        threads = threads or self.threads
+        if self._sess is None or self._sess_threads != threads:
             with _session_lock:
-                if self._sess is None:
-                    path = ensure_model(self.cache_dir, self.variant, e5_assets().file)
-                    self._sess = _session(str(path.resolve()), self.threads)
-                    log.info("loaded e5-small on ONNX Runtime (%s, %d thread(s))", self.variant, self.threads)
+                if self._path is None:
+                    self._path = str(ensure_model(self.cache_dir, self.variant, e5_assets().file).resolve())
+                self._sess, self._sess_threads = _session(self._path, threads), threads
+                log.debug("e5-small on ONNX Runtime (%s, %d intra-op thread(s))", self.variant, threads)
         return self._sess
 
     def warm_up(self) -> None:
@@ -144,36 +152,54 @@ class OnnxE5Embedder:
         return Batch(words(ids), mask, owner, weight)
 
     def _embed(self, texts: list[str], prefix: str, progress: Callable[[int], None] | None = None) -> np.ndarray:
-        sess = self._get()
         n = len(texts)
         sums = np.zeros((n, self.dim), dtype=np.float64)
         weights = np.zeros(n, dtype=np.float64)
+
+        def add(batch: Batch, pooled: np.ndarray) -> None:
+            np.add.at(sums, batch.owner, pooled.astype(np.float64) * batch.weight[:, None])
+            np.add.at(weights, batch.owner, batch.weight)
+
         order = sorted(range(n), key=lambda i: len(texts[i]))  # like lengths batch together
         groups = [order[a : a + self.batch_size] for a in range(0, n, self.batch_size)]
-
-        def run(batches: list[Batch]) -> None:
-            for b in batches:
-                (pooled,) = sess.run(None, {"word": b.word, "mask": b.mask})
-                np.add.at(sums, b.owner, pooled.astype(np.float64) * b.weight[:, None])
-                np.add.at(weights, b.owner, b.weight)
-
         if len(groups) == 1:
-            run(self._prepare(texts, groups[0], prefix))
+            sess = self._get()
+            for batch in self._prepare(texts, groups[0], prefix):
+                add(batch, sess.run(None, {"word": batch.word, "mask": batch.mask})[0])
             if progress:
                 progress(n)
         else:
-            # the next group is tokenized and looked up while ONNX Runtime (which releases the GIL) runs
-            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="e5-tokenize") as pool:
-                ahead = pool.submit(self._prepare, texts, groups[0], prefix)
-                for k in range(len(groups)):
-                    batches = ahead.result()
-                    if k + 1 < len(groups):
-                        ahead = pool.submit(self._prepare, texts, groups[k + 1], prefix)
-                    run(batches)
-                    if progress:
-                        progress(len(groups[k]))
+            self._pipeline(texts, groups, prefix, add, progress)
         vectors = (sums / np.maximum(weights, 1e-12)[:, None]).astype(np.float32)
         return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+
+    def _pipeline(self, texts, groups, prefix, add, progress) -> None:
+        """Many batches: one helper thread tokenizes and looks up the next group while the runs go on;
+        with PARALLEL_RUNS, `threads` single-threaded runs at once (ONNX Runtime releases the GIL),
+        else one run at a time on `threads` intra-op threads. Results are added in submission order."""
+        workers = self.threads if PARALLEL_RUNS else 1
+        sess = self._get(1 if PARALLEL_RUNS else self.threads)
+        run = lambda b: sess.run(None, {"word": b.word, "mask": b.mask})[0]  # noqa: E731
+        pending: deque = deque()  # (batch, future, texts finished when it is added)
+
+        def settle(limit: int) -> None:
+            while len(pending) > limit:
+                batch, future, finished = pending.popleft()
+                add(batch, future.result())
+                if progress and finished:
+                    progress(finished)
+
+        with ThreadPoolExecutor(1, thread_name_prefix="e5-tokenize") as prep, \
+                ThreadPoolExecutor(workers, thread_name_prefix="e5-run") as runners:
+            ahead = prep.submit(self._prepare, texts, groups[0], prefix)
+            for k in range(len(groups)):
+                batches = ahead.result()
+                if k + 1 < len(groups):
+                    ahead = prep.submit(self._prepare, texts, groups[k + 1], prefix)
+                for j, batch in enumerate(batches):
+                    pending.append((batch, runners.submit(run, batch), len(groups[k]) if j == len(batches) - 1 else 0))
+                settle(2 * workers)
+            settle(0)
 
     # ------------------------------------------------------------------------------ protocol
 

@@ -132,5 +132,11 @@ def write_reports(report: EvalReport, out_dir: Path, name: str) -> tuple[Path, P
     """Write <out_dir>/<name>.json and <name>.md; returns their paths."""
     json_path, md_path = out_dir / f"{name}.json", out_dir / f"{name}.md"
     _write_atomic(json_path, report_json(report))
-    _write_atomic(md_path, render_markdown(report, name))
+    markdown = render_markdown(report, name)
+    if name == "latest":  # the dense models compared (qa eval-embedders) stay in the main report
+        from .embedder_compare import load, splice
+
+        compared = load(out_dir)
+        markdown = splice(markdown, compared) if compared else markdown
+    _write_atomic(md_path, markdown)
     return json_path, md_path
