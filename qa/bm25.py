@@ -88,13 +88,6 @@ class BM25Index:
         nonoccurrence = self._model.nonoccurrence_array
         return 0.0 if nonoccurrence is None else nonoccurrence[np.asarray(ids)].sum()
 
-    def matching_rows(self, query_tokens: list[str]) -> np.ndarray:
-        """Rows that contain at least one query token (BM25+ gives every row a floor score), ascending."""
-        ids = self._ids(query_tokens)
-        if not ids:
-            return np.zeros(0, dtype=np.int64)
-        return np.flatnonzero(self._sparse(ids) > 0)
-
     def search(self, query_tokens: list[str], k: int) -> list[tuple[int, float]]:
         """Top-k (row, score), best first, among the rows that match a query token."""
         # one pass over the postings gives both the matching rows and their scores: at 100k chunks

@@ -269,12 +269,13 @@ class BuildReport:
     metadata: tuple[dict, ...] = ()  # per document: title, date, source and where each came from
 
 
-def _noop(stage: str, done: int, total: int) -> None:
+def no_progress(stage: str, done: int, total: int) -> None:
+    """A Progress that reports nothing."""
     return None
 
 
 def build_index(
-    settings: Settings, embedder: Embedder, progress: Progress = _noop, lock_timeout_s: float | None = None
+    settings: Settings, embedder: Embedder, progress: Progress = no_progress, lock_timeout_s: float | None = None
 ) -> BuildReport:
     """Build a new index from the corpus and make it current (only once it loads). With
     `lock_timeout_s`, IndexBusy rather than a longer wait for another process's build."""

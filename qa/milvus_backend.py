@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from .index_store import IndexCorrupt, IndexError_, LoadedIndex, Progress, build_lock
+from .index_store import IndexCorrupt, IndexError_, LoadedIndex, Progress, build_lock, no_progress
 from .settings import Settings
 from .tokenize import stopwords
 from .vectors import BadVectors, check_matrix
@@ -284,10 +284,6 @@ def _row(index: LoadedIndex, row: int, fingerprint: str) -> dict[str, Any]:
     }
 
 
-def _noop(stage: str, done: int, total: int) -> None:
-    return None
-
-
 @contextlib.contextmanager
 def _guard(uri_hint: str) -> Iterator[None]:
     try:
@@ -298,7 +294,7 @@ def _guard(uri_hint: str) -> Iterator[None]:
         raise MilvusUnavailable(f"Milvus at {uri_hint} failed: {exc}") from exc
 
 
-def sync_to_milvus(settings: Settings, index: LoadedIndex, progress: Progress = _noop, client=None) -> SyncReport:
+def sync_to_milvus(settings: Settings, index: LoadedIndex, progress: Progress = no_progress, client=None) -> SyncReport:
     """Make the collection hold exactly the chunks of this build (upsert changed, delete gone).
 
     Idempotent and resumable: rows are keyed by chunk_id and carry a fingerprint, so a rerun after

@@ -116,7 +116,3 @@ def tokenize(text: str) -> list[str]:
     """Tokens of raw text (either script, any width)."""
     return list(_tokenize_cached(text))
 
-
-def words(text: str) -> list[str]:
-    """Plain jieba words of normalized text (precise mode), for question analysis."""
-    return [w for w in get_jieba().lcut(normalize(text)) if w.strip()]

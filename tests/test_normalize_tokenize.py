@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from qa.documents import Corpus
 from qa.normalize import normalize
-from qa.tokenize import stopwords, tokenize, tokenize_normalized, words
+from qa.tokenize import stopwords, tokenize, tokenize_normalized
 
 
 def test_traditional_to_simplified_keeps_length() -> None:
@@ -88,6 +88,3 @@ def test_empty_and_punctuation_only_input() -> None:
     assert tokenize("?!。,、 \n") == []
     assert tokenize_normalized("") == []
 
-
-def test_words_for_question_analysis() -> None:
-    assert "知识产权" in words("深圳知識產權保護中心主任是誰")

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import math
 import re
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from ..documents import page_at
 from ..index_store import LoadedIndex
+from ..lru import LRU
 from ..retrieval import Passage
 from ..types import AskResult, Citation
 from .context import DocContext, Scope, build_doc_context, sentence_scope
@@ -110,23 +109,16 @@ class Candidate:
 class Answerer:
     def __init__(self, min_confidence: float = 0.35) -> None:
         self.min_confidence = min_confidence
-        self._contexts: OrderedDict[tuple[str, str], DocContext] = OrderedDict()
-        self._lock = threading.Lock()
+        self._contexts: LRU[DocContext] = LRU(512)  # by (index build, document)
 
     # ------------------------------------------------------------------------------- helpers
 
     def _context(self, index: LoadedIndex, doc_id: str) -> DocContext:
         key = (index.name, doc_id)
-        with self._lock:
-            ctx = self._contexts.get(key)
-            if ctx is not None:
-                self._contexts.move_to_end(key)
-                return ctx
-        ctx = build_doc_context(index.documents[doc_id], index.doc_norms[doc_id])
-        with self._lock:
-            self._contexts[key] = ctx
-            while len(self._contexts) > 512:
-                self._contexts.popitem(last=False)
+        ctx = self._contexts.get(key)
+        if ctx is None:
+            ctx = build_doc_context(index.documents[doc_id], index.doc_norms[doc_id])
+            self._contexts.put(key, ctx)
         return ctx
 
     @staticmethod
