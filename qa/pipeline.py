@@ -48,6 +48,7 @@ class Pipeline:
             passages=settings.reader_passages,
             threads=settings.reader_threads,
             context=settings.reader_context,
+            max_len=settings.reader_max_len,
         )
         self._state = self._make_state(index)
         # answers by (index build, retriever, resolved question, top_k): a repeated question skips

@@ -105,6 +105,9 @@ class Settings(BaseSettings):
     reader_context: int = Field(
         default=80, ge=0, le=2000, description="characters of context the learned reader reads either side of a passage"
     )
+    reader_max_len: int | None = Field(
+        default=None, ge=64, le=512, description="tokens per window the learned reader reads (default: its training window)"
+    )
     reader_threads: int = Field(default=1, ge=1, le=64, description="threads of the learned reader's model")
     answer_cache_size: int = Field(default=1024, ge=0, description="answers kept by resolved question (0: off)")
 

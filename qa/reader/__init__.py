@@ -16,6 +16,7 @@ def make_reader(
     passages: int = 5,
     threads: int = 1,
     context: int = 80,
+    max_len: int | None = None,
 ) -> "Reader":
     """`rules`, `learned` or `combined` (both, the learned reader arbitrating). Models load lazily."""
     from .rules import RulesReader
@@ -26,7 +27,7 @@ def make_reader(
     from .span_model import SpanModel
 
     learned = LearnedReader(
-        SpanModel(model_dir, threads=threads), passages=passages, min_confidence=min_confidence, context=context
+        SpanModel(model_dir, threads=threads, max_len=max_len), passages=passages, min_confidence=min_confidence, context=context
     )
     if name == "learned":
         return learned

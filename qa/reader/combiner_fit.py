@@ -137,6 +137,7 @@ def read_set(questions_path: Path, model_dir: Path | None, base_settings) -> lis
     learned = make_reader(
         "learned", min_confidence=settings.min_confidence, model_dir=model, passages=settings.reader_passages,
         threads=settings.reader_threads, context=settings.reader_context,
+        max_len=settings.reader_max_len,
     )
 
     def reading(question: str, gold: list[str], history: tuple[Turn, ...] = ()) -> Reading:

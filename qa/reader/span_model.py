@@ -41,9 +41,10 @@ class ModelInfo:
 class SpanModel:
     """Start/end logits for question+passage windows. Loaded on first use, shared by threads."""
 
-    def __init__(self, model_dir: str | Path | None = None, threads: int = 1) -> None:
+    def __init__(self, model_dir: str | Path | None = None, threads: int = 1, max_len: int | None = None) -> None:
         self.dir = Path(model_dir) if model_dir else SHIPPED
         self.threads = threads
+        self.max_len = max_len  # tokens per window when reading (default: the window it was trained with)
         self._lock = threading.Lock()
         self._session = None
         self._tok: E5Tokenizer | None = None
@@ -61,8 +62,11 @@ class SpanModel:
                 )
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
             cal = meta.get("calibration", {})
+            trained = int(meta["max_len"])
+            max_len = min(512, self.max_len or trained)  # e5 has 512 positions
+            stride = int(meta["stride"]) if max_len == trained else max_len // 2
             self._info = ModelInfo(
-                self.dir, int(meta["layers"]), int(meta["max_len"]), int(meta["stride"]),
+                self.dir, int(meta["layers"]), max_len, stride,
                 int(meta["max_answer_tokens"]), (float(cal.get("a", 1.0)), float(cal.get("b", 0.0))), meta,
             )
         return self._info
