@@ -7,7 +7,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from ..settings import Settings
+from ..settings import ReaderName, Settings
 from .common import Progress, load_questions, no_progress
 from .http_load import run_http
 from .incremental import run_incremental
@@ -23,7 +23,7 @@ FULL_SIZES = [10_000, 100_000]
 QUICK_SIZES = [2_000]
 
 
-PARTS = ("all", "embedders", "scale")
+PARTS = ("all", "embedders", "scale", "ask")
 
 
 def _header(settings: Settings, quick: bool, part: str) -> dict:
@@ -47,8 +47,9 @@ def run_bench(
     settings: Settings, out_dir: Path, quick: bool = False, progress: Progress = no_progress,
     http_seconds: float | None = None, part: str = "all", sizes: list[int] | None = None,
 ) -> tuple[dict, Path, Path]:
-    """The whole bench (`all`), or one part: `embedders` (throughput and query latency per embedder)
-    or `scale` (the synthetic sizes given, kept in bench-scale.json for the full report)."""
+    """The whole bench (`all`), or one part: `embedders` (throughput and query latency per embedder),
+    `scale` (the synthetic sizes given, kept in bench-scale.json for the full report) or `ask` (the
+    seed index build and the rule reader's hybrid ask latency)."""
     if part not in PARTS:
         raise ValueError(f"unknown bench part {part!r}: use {', '.join(PARTS)}")
     started = time.perf_counter()
@@ -64,6 +65,9 @@ def run_bench(
             report["embedders"] = run_embedders(settings, questions, work / "embedders", quick, progress)
         if part == "all":
             _seed_http_incremental(settings, report, questions, work, quick, progress, http_seconds)
+        if part == "ask":  # the seed index and the rule reader's hybrid ask alone (a minute)
+            report["seed"] = {"build": build_seed_index(settings, work / "seed-index")}
+            report["readers"] = reader_latency(settings, work / "seed-index", questions, progress, (ReaderName.rules,))
         if part in ("all", "scale"):
             log.info("bench: scale")
             scale = run_scale(

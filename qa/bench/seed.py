@@ -102,10 +102,12 @@ def ask_latency(settings: Settings, index_dir: Path, questions: list[str], progr
     return out
 
 
-def reader_latency(settings: Settings, index_dir: Path, questions: list[str], progress: Progress) -> dict:
+def reader_latency(
+    settings: Settings, index_dir: Path, questions: list[str], progress: Progress, readers: tuple = tuple(ReaderName)
+) -> dict:
     """Hybrid ask latency with each reader (no query cache), and the reader stage alone."""
     out = {}
-    for reader in ReaderName:
+    for reader in readers:
         pipeline = Pipeline.load(
             settings.with_overrides(index_dir=index_dir, query_cache_size=0, answer_cache_size=0, reader=reader.value), build_if_missing=False
         )

@@ -18,9 +18,10 @@ from .common import ProgressBars, get_settings, user_errors
 )
 @click.option("--http-seconds", type=click.FloatRange(1, 600), help="Length of each HTTP load run (30, quick 3).")
 @click.option(
-    "--part", type=click.Choice(["all", "embedders", "scale"]), default="all", show_default=True,
+    "--part", type=click.Choice(["all", "embedders", "scale", "ask"]), default="all", show_default=True,
     help="One part alone, written to bench-<part>.json/.md: embedders (throughput and query latency of each "
-    "e5 embedder) or scale (the --sizes, kept in bench-scale.json so the full report includes them).",
+    "e5 embedder), scale (the --sizes, kept in bench-scale.json so the full report includes them) or ask "
+    "(seed index build and the rule reader's hybrid ask latency).",
 )
 @click.option("--sizes", help="Synthetic corpus sizes for the scale part, comma separated (default 10000,100000; e.g. 1000000).")
 @click.pass_context
