@@ -95,11 +95,12 @@ LEFT_ALONE = [
     "The corpus walk follows symbolic links and only skips hidden files, not hidden directories: a link to a "
     "file outside corpus/, or a .txt inside corpus/.git/, is indexed and served by /documents. The corpus is "
     "the operator's directory, so this is noted, not changed.",
-    "Overload targets on this shared box (a training job running, load average 4-5 on 2 cores): admitted p95 "
-    "and /health p99 meet theirs; the 503s' p99 is 48-77 ms across runs against the 50 ms target (p50 8-14 ms), "
-    "the tail being the test client and server competing for the same two cores. An earlier run in the full "
-    "suite, with other tests still winding down, gave admitted p95 582 ms.",
 ]
+
+
+# notes on the current figures, written after looking at them (the measurements' conditions, a missed
+# target's cause); kept apart from LEFT_ALONE so that they are easy to rewrite with each regeneration
+NOTES: list[str] = []
 
 
 def _latest() -> dict[str, dict[str, dict]]:
@@ -286,7 +287,7 @@ def render() -> str:
     lines += ["", "## Targets (issue 13)", "", "| target | figure | verdict |", "|---|---|---|"]
     lines += [f"| {t} | {f} | {v} |" for t, f, v in _targets(overload, slow, memory, cache, logs)]
     lines += ["", "## Bugs found and fixed", ""] + [f"- {item}" for item in FINDINGS]
-    lines += ["", "## Noticed, left alone", ""] + [f"- {item}" for item in LEFT_ALONE]
+    lines += ["", "## Noticed, left alone", ""] + [f"- {item}" for item in LEFT_ALONE + NOTES]
 
     lines += ["", "## 1. Corpus faults (tests/test_corpus_faults.py)", ""] + _table(list(corpus.values()))
     lines += ["", "## 2. Index faults (tests/test_index_faults.py)", ""]
