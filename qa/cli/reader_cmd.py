@@ -126,6 +126,11 @@ def eval_mrc_command(ctx: click.Context, file: Path, mode: str, limit: int | Non
                 return pipeline.ask(question).answer
 
             reports.append(mrc.run_open(file.name, examples, ask, open_settings.reader.value, lambda d, t: bars("open", d, t)))
+    from dataclasses import replace
+
+    from ..reader.span_model import fingerprint
+
+    reports = [replace(r, model=fingerprint(settings.reader_model)) for r in reports]
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = name or f"mrc-{file.stem}"
     (out_dir / f"{stem}.json").write_text(

@@ -66,6 +66,7 @@ class MrcReport:
     by_type: dict[str, dict[str, float]] = field(default_factory=dict)
     items: list[MrcItem] = field(default_factory=list)
     seconds: float = 0.0
+    model: str = ""  # fingerprint of the reader model that read (span_model.fingerprint)
 
 
 def sample(examples: Sequence[MrcExample], limit: int | None) -> list[MrcExample]:

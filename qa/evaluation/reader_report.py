@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ..reader.span_model import fingerprint
+
 PUBLISHED = (
     "Published reference on CMRC 2018 dev with the gold paragraph: BERT-base (Chinese) EM 63.5 / F1 83.6 "
     "(CMRC 2018 repository baseline, mean of 10 runs); human performance on the test set EM 92.4 / F1 97.9."
@@ -79,10 +81,14 @@ def build(reports_dir: Path, model_dir: Path) -> str:
             mrc_reports += got
     if mrc_reports:
         lines += ["## Reading comprehension (CMRC 2018 dev: evaluation only, never trained or tuned on)", "", PUBLISHED, "",
-                  "| file | mode | reader | questions | EM | F1 | abstained | median ms |", "|---|---|---|---|---|---|---|---|"]
+                  "| file | mode | reader | model | questions | EM | F1 | abstained | median ms |",
+                  "|---|---|---|---|---|---|---|---|---|"]
+        current = fingerprint(model_dir)
         for r in mrc_reports:
+            made = r.get("model") or ""
+            which = "shipped" if made and made == current else f"an earlier one ({made or 'unrecorded'})"
             lines.append(
-                f"| {r['file']} | {r['mode']} | {r['reader']} | {r['questions']} | {r['em']} | {r['f1']} | "
+                f"| {r['file']} | {r['mode']} | {r['reader']} | {which} | {r['questions']} | {r['em']} | {r['f1']} | "
                 f"{r['abstention_rate']:.1%} | {r['median_ms']} |"
             )
         lines.append("")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .e5file import E5File, WordEmbeddings
+from .e5file import WordEmbeddings
 from .tokenizer import E5Tokenizer
 from .windows import Window, pad_batch
 
@@ -36,6 +36,15 @@ class ModelInfo:
     max_answer_tokens: int
     calibration: tuple[float, float]  # confidence = sigmoid(a * margin + b)
     meta: dict
+
+
+def fingerprint(model_dir: str | Path | None = None) -> str:
+    """The first 12 hex digits of the SHA-256 of a model directory's reader.onnx ('' if none): which
+    model a report was made with."""
+    import hashlib
+
+    path = (Path(model_dir) if model_dir else SHIPPED) / "reader.onnx"
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12] if path.is_file() else ""
 
 
 class SpanModel:
