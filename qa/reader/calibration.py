@@ -78,13 +78,12 @@ def reliability(prob: np.ndarray, right: np.ndarray, bins: int = 10) -> tuple[li
 def held_out(files: list[str], seed: int, valid_size: int, simplify: float = 0.0) -> list[MrcExample]:
     """The questions a training run with this seed held out (whole paragraphs), in the script the
     run read them in."""
-    from .training import _split, simplified
+    from .training import split_for_training
 
     examples: list[MrcExample] = []
     for f in files:
         examples.extend(load_squad(f))
-    examples, _ = simplified(examples, simplify, seed)
-    _train, valid = _split(examples, valid_size, random.Random(seed))
+    _train, valid, _ = split_for_training(examples, seed, simplify, valid_size)
     return valid
 
 

@@ -147,23 +147,33 @@ def simplified(examples: list[MrcExample], share: float, seed: int) -> tuple[lis
 
     if share <= 0:
         return examples, 0
-    chosen: dict[str, bool] = {}
+    chosen: dict[str, str | None] = {}  # paragraph -> its Simplified text, None when it stays as written
     out: list[MrcExample] = []
     for ex in examples:
         key = ex.paragraph or ex.context
         if key not in chosen:
-            pick = random.Random(f"{seed}:{key}").random() < share
-            chosen[key] = pick and to_simplified(ex.context) != ex.context
-        if not chosen[key]:
+            converted = to_simplified(ex.context) if random.Random(f"{seed}:{key}").random() < share else ex.context
+            chosen[key] = converted if converted != ex.context else None
+        context = chosen[key]
+        if context is None:
             out.append(ex)
             continue
-        context = to_simplified(ex.context)
         answers = tuple(MrcAnswer(to_simplified(a.text), a.start) for a in ex.answers)
         if any(context[a.start : a.start + len(a.text)] != a.text for a in answers):
             out.append(ex)  # conversion moved the answer: keep the original
             continue
         out.append(replace(ex, question=to_simplified(ex.question), context=context, answers=answers))
-    return out, sum(chosen.values())
+    return out, sum(c is not None for c in chosen.values())
+
+
+def split_for_training(
+    examples: list[MrcExample], seed: int, simplify: float, valid_size: int
+) -> tuple[list[MrcExample], list[MrcExample], int]:
+    """A run's questions in the script it reads them, split into training and held-out questions
+    (whole paragraphs), and how many paragraphs were converted; calibration replays it."""
+    examples, converted = simplified(examples, simplify, seed)
+    train_ex, valid_ex = _split(examples, valid_size, random.Random(seed))
+    return train_ex, valid_ex, converted
 
 
 def _split(examples: list[MrcExample], valid_size: int, rng: random.Random) -> tuple[list, list]:
@@ -191,7 +201,6 @@ def train(cfg: TrainConfig, progress: Callable[[str], None] | None = None) -> Tr
     say = progress or log.info
     torch.set_num_threads(cfg.threads)
     torch.manual_seed(cfg.seed)
-    rng = random.Random(cfg.seed)
     out_dir = Path(cfg.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     e5 = E5File()
@@ -207,9 +216,7 @@ def train(cfg: TrainConfig, progress: Callable[[str], None] | None = None) -> Tr
         examples.extend(got)
     if cfg.limit:
         examples = examples[: cfg.limit]
-    examples, converted = simplified(examples, cfg.simplify, cfg.seed)
-    report.converted = converted
-    train_ex, valid_ex = _split(examples, cfg.valid_size, rng)
+    train_ex, valid_ex, report.converted = split_for_training(examples, cfg.seed, cfg.simplify, cfg.valid_size)
     maker = FeatureMaker(tok, cfg)
     say(f"{len(train_ex)} training questions, {len(valid_ex)} held out; building features")
 
