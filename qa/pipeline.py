@@ -20,7 +20,7 @@ from .index_store import (
     load_index,
 )
 from .lru import LRU
-from .reader import make_reader
+from .reader import reader_from_settings
 from .retrieval import IndexRetriever, Retriever, Timings
 from .build_worker import build_in_child
 from .settings import Backend, EmbedderName, RetrieverName, Settings
@@ -41,15 +41,7 @@ class Pipeline:
     def __init__(self, settings: Settings, embedder: Embedder, index: LoadedIndex) -> None:
         self.settings = settings
         self.embedder = embedder
-        self.reader = make_reader(
-            settings.reader.value,
-            min_confidence=settings.min_confidence,
-            model_dir=str(settings.reader_model) if settings.reader_model else None,
-            passages=settings.reader_passages,
-            threads=settings.reader_threads,
-            context=settings.reader_context,
-            max_len=settings.reader_max_len,
-        )
+        self.reader = reader_from_settings(settings)
         self._state = self._make_state(index)
         # answers by (index build, retriever, resolved question, top_k): a repeated question skips
         # retrieval and reading; a reload changes the build name, so nothing stale is served

@@ -110,9 +110,9 @@ def eval_mrc_command(ctx: click.Context, file: Path, mode: str, limit: int | Non
     bars = ProgressBars(settings.show_progress)
     reports = []
     if mode in ("reading", "both"):
-        from ..reader import make_reader
+        from ..reader import reader_from_settings
 
-        learned = make_reader(ReaderName.learned.value, model_dir=str(settings.reader_model) if settings.reader_model else None)
+        learned = reader_from_settings(settings, ReaderName.learned.value)
         with user_errors():
             learned.warm_up()
             reports.append(mrc.run_reading(file.name, examples, learned.read_paragraph, lambda d, t: bars("reading", d, t)))

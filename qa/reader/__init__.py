@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from ..settings import Settings
     from .base import Reader
 
 
@@ -36,3 +37,17 @@ def make_reader(
 
         return CombinedReader(RulesReader(min_confidence), learned, min_confidence=min_confidence)
     raise ValueError(f"unknown reader {name!r}: use rules, learned or combined")
+
+
+def reader_from_settings(settings: "Settings", name: str | None = None) -> "Reader":
+    """The reader the settings name (or `name`), with the settings' model, passages, context,
+    window, threads and minimum confidence: the one place they are unpacked."""
+    return make_reader(
+        name or settings.reader.value,
+        min_confidence=settings.min_confidence,
+        model_dir=str(settings.reader_model) if settings.reader_model else None,
+        passages=settings.reader_passages,
+        threads=settings.reader_threads,
+        context=settings.reader_context,
+        max_len=settings.reader_max_len,
+    )

@@ -124,7 +124,7 @@ def read_set(questions_path: Path, model_dir: Path | None, base_settings) -> lis
     from ..evaluation.dataset import load_conversations, load_questions
     from ..pipeline import Pipeline
     from ..types import Turn
-    from . import make_reader
+    from . import reader_from_settings
 
     settings = base_settings.with_overrides(reader="rules", answer_cache_size=0)
     docs = questions_path.parent / "docs"
@@ -132,13 +132,9 @@ def read_set(questions_path: Path, model_dir: Path | None, base_settings) -> lis
         corpus, index = combined_corpus(settings.corpus_dir, [docs], settings.index_dir)
         settings = settings.with_overrides(corpus_dir=corpus, index_dir=index, rebuild_stale=True)
     pipeline = Pipeline.load(settings)
-    model = str(model_dir) if model_dir else None
-    rules = make_reader("rules", min_confidence=settings.min_confidence)
-    learned = make_reader(
-        "learned", min_confidence=settings.min_confidence, model_dir=model, passages=settings.reader_passages,
-        threads=settings.reader_threads, context=settings.reader_context,
-        max_len=settings.reader_max_len,
-    )
+    if model_dir:
+        settings = settings.with_overrides(reader_model=model_dir)
+    rules, learned = reader_from_settings(settings, "rules"), reader_from_settings(settings, "learned")
 
     def reading(question: str, gold: list[str], history: tuple[Turn, ...] = ()) -> Reading:
         resolved = resolve_followup(question, history)
