@@ -321,11 +321,13 @@ def test_qa_index_cli_killed_at_several_moments(tmp_path: Path) -> None:
         finished = proc.poll() is not None
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
-        outcomes.append({"delay_s": delay, "finished_before_kill": finished})
-        if not finished:
-            assert (index_dir / "CURRENT").read_text() == current
-        else:  # the build completed: its index is current
-            current = (index_dir / "CURRENT").read_text()
+        now = (index_dir / "CURRENT").read_text()
+        published = now != current
+        outcomes.append({"delay_s": delay, "finished_before_kill": finished, "published_before_kill": published})
+        # Killed mid-build, CURRENT names either the previous build or, when the kill came after the new
+        # build was published but before the process exited, the new one, complete: never a partial one.
+        assert (index_dir / "builds" / now.strip()).is_dir()
+        current = now
         assert _answer(settings) == before
     done = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
