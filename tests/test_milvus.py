@@ -1,7 +1,7 @@
 """Retrieval on Milvus (Milvus Lite here; the same client code talks to a cluster).
 
-One Milvus Lite file per test session. Most tests use the hashing embedder; the e5-small one is
-also marked slow."""
+One Milvus Lite file per test session. Most tests use the hashing embedder; the one with the real
+e5-small model (the default embedder) is also marked slow."""
 
 from __future__ import annotations
 

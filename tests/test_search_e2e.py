@@ -49,7 +49,7 @@ def test_hybrid_passages_report_both_ranks(e5_pipeline: Pipeline) -> None:
 
 def _qa(settings: Settings, *args: str):
     base = ["--corpus-dir", str(settings.corpus_dir), "--index-dir", str(settings.index_dir)]
-    base += ["--embedder", "e5-small", "--no-progress", "--log-level", "WARNING"]
+    base += ["--embedder", settings.embedder.value, "--no-progress", "--log-level", "WARNING"]
     return CliRunner().invoke(cli, [*base, *args], catch_exceptions=False)
 
 

