@@ -7,20 +7,20 @@ import logging
 import secrets
 import threading
 import time
-from typing import Annotated, Callable, TypeVar
+from typing import Annotated
 
 import anyio
 from fastapi import Depends, Header, Request
 
 from qa.index_store import IndexCorrupt, IndexError_, IndexMissing, IndexStale
 from qa.pipeline import Pipeline
+from qa.pipeline_process import Call, PipelineProcess, PipelineProcessDied, perform
 from qa.settings import Settings
 
 from .errors import ApiError
 
 log = logging.getLogger(__name__)
 
-T = TypeVar("T")
 
 class ClientGone(Exception):
     """The client disconnected before its pipeline work started."""
@@ -87,14 +87,18 @@ def index_error(exc: IndexError_) -> ApiError:
     return ApiError(503, "index_unavailable", message)
 
 
-async def run_in_budget(request: Request, fn: Callable[[], T], what: str) -> T:
-    """Run blocking pipeline work in a worker thread, within settings.request_timeout_s -> 504."""
+async def run_in_budget(request: Request, pipeline: Pipeline, call: Call, what: str) -> bytes:
+    """The response body of `call` ("ask" or "search" and its arguments: qa.pipeline_process.perform),
+    computed within settings.request_timeout_s (else 504): in `qa serve`'s pipeline process when the
+    app has one (app.state.pipeline_process), else on `pipeline` in a worker thread. Either way a
+    worker thread of this process holds a slot for as long as the work runs."""
     settings: Settings = request.app.state.settings
     slots: threading.BoundedSemaphore = request.app.state.pipeline_slots
+    process: PipelineProcess | None = getattr(request.app.state, "pipeline_process", None)
     deadline = time.monotonic() + settings.request_timeout_s
     gone: threading.Event | None = getattr(request.state, "client_gone", None)  # set by api.admission
 
-    def in_slot() -> T:
+    def in_slot() -> bytes:
         # The slot is taken and given back by the worker thread itself, so work that outlives its
         # request (abandoned at the time budget) still counts against PIPELINE_CONCURRENCY; an
         # anyio limiter would be released at the 504 and let slow work pile up.
@@ -103,7 +107,7 @@ async def run_in_budget(request: Request, fn: Callable[[], T], what: str) -> T:
         try:
             if gone is not None and gone.is_set():
                 raise ClientGone  # nobody is waiting for this answer any more: do not compute it
-            return fn()
+            return process.call(call) if process is not None else perform(pipeline, call)
         finally:
             slots.release()
 
@@ -120,3 +124,23 @@ async def run_in_budget(request: Request, fn: Callable[[], T], what: str) -> T:
         raise index_error(exc) from None
     except ClientGone:
         raise ApiError(499, "client_closed", "the client closed the request before it was answered") from None
+    except PipelineProcessDied as exc:
+        log.error("%s failed: %s", what, exc)
+        raise ApiError(503, "unavailable", f"{what} failed: the server is restarting its answering process; "
+                       "try again in a moment") from None
+
+
+def reload_pipeline(request: Request, pipeline: Pipeline) -> str:
+    """Swap in the current build (Pipeline.reload), in the pipeline process too when there is one.
+    Blocking: call it from a worker thread."""
+    name = pipeline.reload()
+    process: PipelineProcess | None = getattr(request.app.state, "pipeline_process", None)
+    if process is not None:
+        try:
+            theirs = process.reload()
+        except PipelineProcessDied as exc:  # the next call starts a new one, which loads the current build
+            log.error("reload: %s", exc)
+            return name
+        if theirs != name:  # another build became current between the two reloads
+            log.warning("the pipeline process reloaded %s, this process %s", theirs, name)
+    return name

@@ -30,11 +30,14 @@ to be refused later, the costly way.
 
 Beyond `max_connections` open connections a new one gets a JSON 503 and is closed.
 
-The GIL. The event loop shares the interpreter with the worker threads that run the pipeline. Each
-time the loop's thread makes a system call (a recv, a send, the poll) it lets the GIL go, and while
-a worker is busy it then waits for the GIL's switch interval to get it back: Python's default, 5 ms,
-per call, so a loop answering many sockets in one turn fell behind by tens of milliseconds whenever
-the workers computed. `qa serve` sets the interval to SWITCH_INTERVAL_S."""
+The GIL. The event loop must not share its interpreter with the pipeline's computing: each time
+the loop's thread makes a system call (a recv, a send, the poll) it lets the GIL go, and it then
+competes for it with every busy worker thread (a socket send or recv that takes 3 µs alone took
+52 µs on average with four threads computing, even at a 1 ms switch interval), so under overload
+its turns stretched to tens of milliseconds: the 503s' tail. `qa serve` therefore answers questions
+in a child process (qa/pipeline_process.py); the threads left here only wait on its pipes. The
+switch interval is still SWITCH_INTERVAL_S, for those threads' brief pickling and for the servers
+that compute in threads (the in-process app of the tests, `qa serve` over Milvus Lite)."""
 
 from __future__ import annotations
 

@@ -62,8 +62,11 @@ class Pipeline:
         build_if_missing: bool = True,
         rebuild_stale: bool | None = None,
         progress: Progress | None = None,
+        warm_up: bool = True,
     ) -> "Pipeline":
-        """Load the current index; build it when missing, rebuild it when stale if asked to."""
+        """Load the current index; build it when missing, rebuild it when stale if asked to. With
+        warm_up=False the reader's and embedder's models load when first used, not now (`qa serve`'s
+        own process, which answers no questions: its pipeline process does)."""
         embedder = make_embedder(settings)
         rebuild_stale = settings.rebuild_stale if rebuild_stale is None else rebuild_stale
         try:
@@ -81,10 +84,11 @@ class Pipeline:
             cls._build(settings, progress)
             index = load_index(settings, embedder)
         pipeline = cls(settings, embedder, index)
-        pipeline.reader.warm_up()  # the reader's model loads now, not on the first question
-        warm_up = getattr(embedder, "warm_up", None)
-        if warm_up is not None:  # the e5 ONNX session too (and its graph is built if not cached)
-            warm_up()
+        if warm_up:
+            pipeline.reader.warm_up()  # the reader's model loads now, not on the first question
+            embedder_warm_up = getattr(embedder, "warm_up", None)
+            if embedder_warm_up is not None:  # the e5 ONNX session too (and its graph is built if not cached)
+                embedder_warm_up()
         return pipeline
 
     @staticmethod

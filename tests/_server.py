@@ -31,10 +31,27 @@ class Server:
     log_path: Path
 
     def rss_kib(self) -> int:
-        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-        raise RuntimeError("no VmRSS")
+        """Resident memory of the server: `qa serve` and the processes it started (the pipeline
+        process, multiprocessing's resource tracker), summed."""
+        return sum(self.rss_parts_kib().values())
+
+    def rss_parts_kib(self) -> dict[int, int]:
+        """Resident memory (KiB) of `qa serve` and of each of its descendants, by pid."""
+        parts: dict[int, int] = {}
+        todo = [self.process.pid]
+        while todo:
+            pid = todo.pop()
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+                children = [int(c) for task in Path(f"/proc/{pid}/task").iterdir()
+                            for c in (task / "children").read_text().split()]
+            except (FileNotFoundError, ProcessLookupError):
+                continue  # gone meanwhile
+            parts[pid] = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:"))
+            todo += children
+        if self.process.pid not in parts:
+            raise RuntimeError("qa serve is not running")
+        return parts
 
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from qa.embedders import make_embedder
 from qa.index_store import IndexBusy, IndexError_, build_index
 
-from ..deps import AdminKey, PipelineDep, index_error
+from ..deps import AdminKey, PipelineDep, index_error, reload_pipeline
 from ..errors import MALFORMED_JSON, ApiError
 from ..schemas import ErrorResponse, ReloadRequest, ReloadResponse
 from .health import index_summary
@@ -70,7 +70,7 @@ async def reload(request: Request, pipeline: PipelineDep) -> JSONResponse:
             if rebuild:
                 build_index(pipeline.settings, make_embedder(pipeline.settings, for_indexing=True),
                             lock_timeout_s=LOCK_WAIT_S)
-            pipeline.reload()
+            reload_pipeline(request, pipeline)
 
         try:
             await anyio.to_thread.run_sync(work)

@@ -3,9 +3,8 @@
 # no `from __future__ import annotations`: FastAPI reads the per-app request model from the signature
 
 from fastapi import APIRouter, Body, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 
-from qa.payloads import ask_payload
 from qa.types import Turn
 
 from ..deps import ApiKey, PipelineDep, run_in_budget
@@ -19,12 +18,10 @@ def router(models: RequestModels) -> APIRouter:
     AskRequest = models.ask
 
     @api.post("/ask", response_model=None, responses={200: {"model": AskResponse}, **ERRORS})
-    async def ask(request: Request, pipeline: PipelineDep, body: AskRequest = Body()) -> JSONResponse:  # type: ignore[valid-type]
+    async def ask(request: Request, pipeline: PipelineDep, body: AskRequest = Body()) -> Response:  # type: ignore[valid-type]
         """Answer a question from the corpus; `history` carries the earlier turns of a chat."""
         history = [Turn(turn.role, turn.content) for turn in body.history]
-        result = await run_in_budget(
-            request, lambda: pipeline.ask(body.question, history, body.retriever, body.top_k), "answering"
-        )
-        return JSONResponse(ask_payload(result))
+        call = ("ask", (body.question, history, body.retriever, body.top_k))
+        return Response(await run_in_budget(request, pipeline, call, "answering"), media_type="application/json")
 
     return api

@@ -3,9 +3,7 @@
 # no `from __future__ import annotations`: FastAPI reads the per-app request model from the signature
 
 from fastapi import APIRouter, Body, Request
-from fastapi.responses import JSONResponse
-
-from qa.payloads import search_payload
+from fastapi.responses import Response
 
 from ..deps import ApiKey, PipelineDep, run_in_budget
 from ..schemas import ErrorResponse, RequestModels, SearchResponse
@@ -18,11 +16,9 @@ def router(models: RequestModels) -> APIRouter:
     SearchRequest = models.search
 
     @api.post("/search", response_model=None, responses={200: {"model": SearchResponse}, **ERRORS})
-    async def search(request: Request, pipeline: PipelineDep, body: SearchRequest = Body()) -> JSONResponse:  # type: ignore[valid-type]
+    async def search(request: Request, pipeline: PipelineDep, body: SearchRequest = Body()) -> Response:  # type: ignore[valid-type]
         """The passages that best match `query` (no answer extraction)."""
-        result = await run_in_budget(
-            request, lambda: pipeline.search(body.query, body.retriever, body.top_k), "searching"
-        )
-        return JSONResponse(search_payload(result))
+        call = ("search", (body.query, body.retriever, body.top_k))
+        return Response(await run_in_budget(request, pipeline, call, "searching"), media_type="application/json")
 
     return api

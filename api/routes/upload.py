@@ -21,7 +21,7 @@ from qa.embedders import make_embedder
 from qa.formats import SUFFIXES, format_of
 from qa.index_store import IndexError_
 
-from ..deps import AdminKey, PipelineDep, index_error
+from ..deps import AdminKey, PipelineDep, index_error, reload_pipeline
 from ..errors import ApiError
 from ..schemas import ErrorResponse
 from .health import index_summary
@@ -74,7 +74,7 @@ async def upload_documents(
             def work():
                 report = add_files(settings, saved, make_embedder(settings, for_indexing=True)) if saved else None
                 if report is not None and report.build:
-                    pipeline.reload()
+                    reload_pipeline(request, pipeline)
                 return report
 
             try:
