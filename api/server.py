@@ -6,18 +6,27 @@ Deadlines. uvicorn times out only idle keep-alive connections; a client that sen
 connection has one deadline for the phase it is in, and the phases begin at these moments, as the
 server sees them:
 
-- headers: when the server accepts the connection (`connection_made`), or, on a keep-alive
-  connection, when both the previous response has been written and the previous request's body has
-  arrived. The phase ends when the request's headers are complete; otherwise, `header_timeout_s`
-  after it began at the latest, the connection is closed.
+- headers: when the connection is established, or, on a keep-alive connection, when both the
+  previous response has been written and the previous request's body has arrived. The phase ends
+  when the request's headers are complete; otherwise, `header_timeout_s` after it began at the
+  latest, the connection is closed.
 - body: when the request's headers are complete. The phase ends when the body has arrived; otherwise,
   `body_timeout_s` after it began at the latest, the server writes a 408 (JSON; unless a response to
   the request has already started) and closes the connection.
 
+"Established" and "complete" are the kernel's moments, not the event loop's: a busy loop accepts
+and reads a burst of connections one turn at a time (1,000 connecting at once were accepted up to
+0.4 s after their connect() returned, and read another 0.2 s later), while the client's clock runs
+from its connect and its write. On Linux the kernel says how long ago it established the connection
+or last received data (TCP_INFO), and a deadline is counted from then (`_kernel_lead`); elsewhere,
+from when the loop noticed.
+
 Trickling bytes does not move a deadline. "At the latest" is kept by acting `slack(timeout)` early
 (0.25 s, or a tenth of a shorter timeout): the event loop runs a timer late by however long it is
-busy (1,000 connections expiring at once, worker threads holding the GIL), and the close must still
-be on time. So a client gets between `timeout - slack` and `timeout`.
+busy (1,000 connections expiring at once), and the close must still be on time. So a client gets
+between `timeout - slack` and `timeout`. The close is seen at once: the connection is shut down for
+writing (its FIN sent) in the deadline's callback, not on the loop's next turn when the transport
+closes the socket, after every other deadline due in the same turn.
 
 Overload. While `admission` (api/admission.py) is full, a request for anything but /health is
 answered here, as soon as h11 has parsed its request line and headers: a 503 with Retry-After and a
@@ -42,9 +51,12 @@ that compute in threads (the in-process app of the tests, `qa serve` over Milvus
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import resource
+import socket
+import struct
 import sys
 from typing import Any
 
@@ -64,6 +76,12 @@ log = logging.getLogger(__name__)
 DEADLINE_SLACK_S = 0.25  # a deadline is acted on this early (a tenth of a timeout shorter than 2.5 s)
 FD_HEADROOM = 256  # files the process needs beyond its connections (index, logs, threads' pipes)
 REFUSAL_LOG_EVERY_S = 1.0
+# struct tcp_info (linux/tcp.h): tcpi_last_data_recv and tcpi_last_ack_recv, milliseconds since the
+# kernel last received data, and an acknowledgement (on a connection we have sent nothing on: since it
+# was established)
+TCP_INFO = getattr(socket, "TCP_INFO", None) if sys.platform.startswith("linux") else None
+TCP_INFO_LAST_RECV = struct.Struct("=II")
+TCP_INFO_LAST_RECV_AT = 52
 SWITCH_INTERVAL_S = 0.001  # the GIL's hand-over interval in `qa serve` (Python's default: 0.005)
 
 
@@ -160,9 +178,13 @@ class GuardedH11Protocol(H11Protocol):
         self._answered = False  # the latest request was answered here (refused), not by the app
         self._entering = False  # the latest request went to the app, through admission
         self._pending: Pending | None = None  # ... and is counted pending (its body is in)
+        self._tcp: Any = None  # the connection's socket, where the kernel can say when bytes arrived
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
+        sock = transport.get_extra_info("socket")
+        if TCP_INFO is not None and sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+            self._tcp = sock
         if len(self.connections) > self.max_connections:
             log.warning("refused a connection: %d open (QA_MAX_CONNECTIONS=%d)", len(self.connections) - 1,
                         self.max_connections)
@@ -254,7 +276,27 @@ class GuardedH11Protocol(H11Protocol):
             if self._deadline is not None:
                 self._deadline.cancel()
             self._phase = phase
-            self._deadline = self.loop.call_later(seconds - slack(seconds), self._expire, phase[0])
+            begun = self.loop.time()
+            if phase == ("headers", 0) or phase[0] == "body":  # begun when bytes (or the connection) came in
+                begun -= self._kernel_lead(connection=phase[0] == "headers")
+            self._deadline = self.loop.call_at(begun + seconds - slack(seconds), self._expire, phase[0])
+
+    def _kernel_lead(self, connection: bool) -> float:
+        """Seconds since the kernel received the client's latest bytes (`connection`: or established the
+        connection, whichever came first; we have sent nothing on it yet): how long before this moment
+        the phase that the loop notices now began. A busy loop accepts and reads late (a burst of
+        connections is accepted and read one turn at a time); the client's clock started when its bytes
+        arrived. 0 where the kernel does not say (not Linux, not TCP)."""
+        if self._tcp is None:
+            return 0.0
+        try:
+            data_ms, ack_ms = TCP_INFO_LAST_RECV.unpack_from(
+                self._tcp.getsockopt(socket.IPPROTO_TCP, TCP_INFO, TCP_INFO_LAST_RECV_AT + TCP_INFO_LAST_RECV.size),
+                TCP_INFO_LAST_RECV_AT)
+        except (OSError, struct.error):
+            self._tcp = None
+            return 0.0
+        return (max(data_ms, ack_ms) if connection else data_ms) / 1000
 
     def _cancel(self) -> None:
         if self._deadline is not None:
@@ -276,6 +318,11 @@ class GuardedH11Protocol(H11Protocol):
             cycle.disconnected = True
             cycle.message_event.set()
         self.transport.close()
+        if self._tcp is not None and not self.transport.get_write_buffer_size():
+            # the transport closes the socket on the loop's next turn, after every other deadline due
+            # now (1,000 slow clients expire together); the client sees the end of the connection now
+            with contextlib.suppress(OSError):
+                self._tcp.shutdown(socket.SHUT_WR)
 
 
 def protocol_for(settings: Settings, admission: Admission | None = None) -> type[GuardedH11Protocol]:

@@ -8,6 +8,8 @@ import asyncio
 import json
 import logging
 import queue
+import socket
+import sys
 import threading
 import time
 from typing import Any
@@ -455,6 +457,59 @@ def test_header_deadline_counts_from_the_connection_and_from_the_previous_respon
     assert o["before"] + timeout - s <= o["first"] <= o["after"] + timeout - s
     assert o["second"] <= o["answered"] + timeout - s and o["second"] > o["first"]
     assert o["closed"]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="TCP_INFO: the kernel's receive times")
+def test_deadlines_count_from_when_the_kernel_got_the_bytes_not_from_a_late_loop() -> None:
+    """Real sockets on loopback: the clients connect and write while the event loop is blocked for
+    LATE_S, so the server accepts and reads them that much later. Their deadlines still count from the
+    connect (headers) and from the write that completed the headers (body), and the client sees the
+    close (EOF) when the deadline fires."""
+    timeout, late = 1.0, 0.4
+
+    async def main() -> dict:
+        loop = asyncio.get_running_loop()
+        made: list[GuardedH11Protocol] = []
+        cls = type("TestProtocol", (GuardedH11Protocol,), {"header_timeout_s": timeout, "body_timeout_s": timeout})
+        config = uvicorn.Config(_ok_app, http=cls, lifespan="off", log_config=None)
+        config.load()
+        state = ServerState()
+
+        def factory() -> GuardedH11Protocol:
+            made.append(cls(config=config, server_state=state, app_state={}, _loop=loop))
+            return made[-1]
+
+        server = await loop.create_server(factory, "127.0.0.1", 0)
+        address = server.sockets[0].getsockname()
+        clients = [socket.create_connection(address) for _ in range(2)]
+        connected = loop.time()
+        clients[1].sendall(b"POST /ask HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n{")
+        time.sleep(late)  # the loop is blocked: nothing is accepted or read meanwhile
+        while len(made) < 2 or made[1]._phase is None or made[1]._phase[0] != "body":
+            await asyncio.sleep(0.01)
+        noticed = loop.time()
+        whens = sorted(p._deadline.when() for p in made)  # headers (connected first), body
+        for client in clients:
+            client.setblocking(False)
+        ends: list[float] = []
+        for client in clients:
+            while True:
+                try:
+                    if not client.recv(4096):  # the 408, then the end of the stream
+                        break
+                except BlockingIOError:
+                    await asyncio.sleep(0.005)
+            ends.append(loop.time())
+            client.close()
+        server.close()
+        return {"connected": connected, "noticed": noticed, "whens": whens, "ends": ends}
+
+    o = asyncio.run(main())
+    s = slack(timeout)
+    assert o["noticed"] - o["connected"] >= late
+    for when in o["whens"]:  # counted from the connect and the write (ms resolution), not from noticing
+        assert abs(when - (o["connected"] + timeout - s)) < 0.05, o
+    assert all(end <= o["connected"] + timeout + 0.1 for end in o["ends"]), o  # (this loop polls)
 
 
 # ------------------------------------------------------------------------------------ log lines

@@ -6,8 +6,8 @@ for the reliability report, not asserted.
 How a close time is measured (the figure the report holds against the timeout): per connection,
 from just before the client's connect() call to the moment the client sees the server's close
 (end of stream or reset), on the monotonic clock, by one thread that does nothing but epoll on the
-1,000 sockets. The server's phase begins later than that start (the header phase when it accepts
-the connection, the body phase when the headers that went out with the first write are parsed: see
+1,000 sockets. The server counts each phase from when its kernel established the connection
+(headers) or received the bytes that completed the headers (body), which is after that start (see
 api/server.py), and the close reaches the client after the server made it, so each figure is an
 upper bound on the server's own count from the phase's beginning."""
 
