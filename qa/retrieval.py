@@ -12,21 +12,7 @@ from .index_store import LoadedIndex
 from .normalize import normalize
 from .settings import FusionMode, RetrieverName, Settings
 from .tokenize import tokenize_normalized
-
-
-@dataclass(frozen=True)
-class Passage:
-    rank: int
-    chunk_id: str
-    doc_id: str
-    title: str
-    text: str
-    score: float
-    bm25_rank: int | None
-    dense_rank: int | None
-    start: int
-    end: int
-    row: int  # position of the chunk in the index
+from .types import Passage
 
 
 @dataclass

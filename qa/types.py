@@ -5,7 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from .retrieval import Passage
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk, ranked, with where it lies in its document."""
+
+
+    rank: int
+    chunk_id: str
+    doc_id: str
+    title: str
+    text: str
+    score: float
+    bm25_rank: int | None
+    dense_rank: int | None
+    start: int
+    end: int
+    row: int  # position of the chunk in the index
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from dataclasses import replace
 from ..index_store import LoadedIndex
 from ..retrieval import Passage
 from ..types import AskResult
-from .combiner_fit import Reading, chinese, choose, features
+from .decision import Reading, chinese, choose, features
 from .learned import LearnedReader
 from .rules import RulesReader
 

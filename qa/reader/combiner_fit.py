@@ -12,68 +12,22 @@ wrong), so that it is a probability. Both are written into the model's reader.js
 from __future__ import annotations
 
 import json
-import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from ..evaluation import metrics
-from ..normalize import normalize
+from .decision import Reading, chinese, choose, features
 
 RIGHT_F1 = 0.8
 OVERRIDES = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1.01)
 ALONES = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 
 
-@dataclass
-class Reading:
-    """What each reader said of one question (None: abstained)."""
-
-    answers: list[str]  # gold; [] = unanswerable
-    english: bool
-    rules: tuple[str, float] | None
-    learned: tuple[str, float] | None
-
-
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-
-
-def chinese(text: str) -> bool:
-    """Whether a question has Chinese in it (the rule reader reads only such questions)."""
-    return bool(_CJK.search(text))
-
-
-def agree(a: str, b: str) -> bool:
-    x, y = normalize(a), normalize(b)
-    return x in y or y in x
-
-
 def right(answer: str | None, gold: list[str]) -> bool:
     if not gold:
         return answer is None
     return answer is not None and (metrics.exact_match(gold, answer) == 1 or metrics.f1_score(gold, answer) >= RIGHT_F1)
-
-
-def choose(r: Reading, override: float, alone: float) -> tuple[str, str | None]:
-    """(which reader, answer) under the decision rule; ('none', None) to abstain."""
-    if r.english:
-        return ("learned", r.learned[0]) if r.learned else ("none", None)
-    if r.rules and r.learned:
-        if agree(r.rules[0], r.learned[0]):
-            return "both", r.rules[0]
-        return ("learned", r.learned[0]) if r.learned[1] >= override else ("rules", r.rules[0])
-    if r.learned:
-        return ("learned", r.learned[0]) if r.learned[1] >= alone else ("none", None)
-    if r.rules:
-        return "rules", r.rules[0]
-    return "none", None
-
-
-def features(r: Reading, which: str) -> list[float]:
-    lc = r.learned[1] if r.learned else 0.0
-    rc = r.rules[1] if r.rules else 0.0
-    return [lc, rc, 1.0 if which == "both" else 0.0, 1.0 if which == "learned" else 0.0]
 
 
 def fit(sets: dict[str, list[Reading]]) -> dict:
