@@ -15,7 +15,7 @@ from .settings import Settings
 
 
 def _run(data: dict[str, Any], errors: Any) -> None:
-    from .cli.common import ProgressBars, configure_logging
+    from .console import ProgressBars, configure_logging
     from .embedders import make_embedder
     from .index_store import build_index
 

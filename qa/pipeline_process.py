@@ -94,7 +94,7 @@ def _serve_channel(pipeline: Any, channel: Connection) -> None:
 
 
 def _child(data: dict[str, Any], control: Connection, channels: list[Connection]) -> None:
-    from .cli.common import configure_logging
+    from .console import configure_logging
     from .pipeline import Pipeline
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C reaches the process group: the server stops us

@@ -8,7 +8,8 @@ import click
 
 from ..adding import add_files
 from ..embedders import make_embedder
-from .common import ProgressBars, get_settings, print_json, user_errors
+from ..console import ProgressBars
+from .common import get_settings, print_json, user_errors
 
 
 @click.command("add")

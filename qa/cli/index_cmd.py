@@ -7,7 +7,8 @@ import click
 from ..embedders import make_embedder
 from ..index_store import build_index, load_index
 from ..settings import Backend
-from .common import ProgressBars, get_settings, print_json, user_errors
+from ..console import ProgressBars
+from .common import get_settings, print_json, user_errors
 
 
 @click.command("index")

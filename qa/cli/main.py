@@ -8,7 +8,8 @@ import click
 from pydantic import ValidationError
 
 from ..settings import Settings
-from .common import configure_logging, settings_error
+from ..console import configure_logging
+from .common import settings_error
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -9,7 +9,8 @@ from pathlib import Path
 import click
 
 from ..settings import PROJECT_ROOT, ReaderName
-from .common import ProgressBars, get_settings, user_errors
+from ..console import ProgressBars
+from .common import get_settings, user_errors
 
 log = logging.getLogger(__name__)
 

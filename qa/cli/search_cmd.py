@@ -7,7 +7,8 @@ import click
 from ..payloads import search_payload
 from ..pipeline import Pipeline
 from ..settings import RetrieverName
-from .common import ProgressBars, get_settings, print_json, user_errors
+from ..console import ProgressBars
+from .common import get_settings, print_json, user_errors
 
 RETRIEVERS = click.Choice([r.value for r in RetrieverName])
 

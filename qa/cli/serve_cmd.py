@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from .common import ProgressBars, get_settings, user_errors
+from ..console import ProgressBars
+from .common import get_settings, user_errors
 
 
 @click.command("serve")
