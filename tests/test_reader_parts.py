@@ -16,11 +16,11 @@ from qa.evaluation import mrc
 from qa.reader.calibration import fit_logistic, reliability
 from qa.reader.combined import CombinedReader
 from qa.reader.constraints import honoured, missing_places, question_constraints
-from qa.reader.e5file import BLOCK_BYTES, E5File, WordEmbeddings, dequantize_q4
+from qa.e5onnx.e5file import BLOCK_BYTES, E5File, WordEmbeddings, dequantize_q4
 from qa.reader.learned import LearnedReader, snap_date, snap_quantity, trim
 from qa.reader.span_model import ModelInfo
 from qa.reader.squad import MrcAnswer, MrcExample, load_squad
-from qa.reader.tokenizer import METASPACE, E5Tokenizer
+from qa.e5onnx.tokenizer import METASPACE, E5Tokenizer
 from qa.reader.training import label, simplified
 from qa.reader.windows import best_spans, make_windows, pad_batch, question_ids
 from qa.retrieval import Passage
@@ -253,6 +253,45 @@ def test_learned_reader_abstains_below_its_confidence(tok: E5Tokenizer) -> None:
     assert r.abstained and r.confidence < 0.35
     r = _reader(tok, None).read("q", "东营专利授权量是多少?", _passages(DOC), index)  # type: ignore[arg-type]
     assert r.abstained
+
+
+class CountingModel(PointingModel):
+    """A pointing model that records which passages each call read."""
+
+    def __init__(self, tok: E5Tokenizer, target: str | None, margin: float = 6.0) -> None:
+        super().__init__(tok, target, margin)
+        self.calls: list[list[int]] = []
+
+    def logits(self, windows):  # noqa: ANN001
+        self.calls.append(sorted({w.passage for w in windows}))
+        return super().logits(windows)
+
+
+LONG = _doc(
+    "binjiang-2023",
+    "滨江区2023年知识产权发展报告\n" + "2023年,滨江区发明专利授权量7012件,同比增长8.5%。" + "区内企业积极参与标准制定工作。" * 30
+    + "\n" + "2023年,滨江区商标注册量10234件,位居全市前列。" + "知识产权服务业持续集聚发展。" * 12,
+)
+
+
+@pytest.mark.parametrize(
+    ("target", "first", "calls"),
+    [
+        ("7012件", 1, [[0]]),  # sure in the top passage: the rest is not read
+        ("10234件", 1, [[0], [1]]),  # not in the top passage: the rest is read
+        ("7012件", 0, [[0, 1]]),  # first=0: everything at once
+    ],
+)
+def test_learned_reader_reads_the_rest_only_without_a_sure_answer(
+    tok: E5Tokenizer, target: str, first: int, calls: list[list[int]]
+) -> None:
+    model = CountingModel(tok, target, margin=8.0)
+    reader = LearnedReader(model, passages=2, min_confidence=0.35, context=0, first=first, stop=0.9)  # type: ignore[arg-type]
+    passages = [p for p in _passages(LONG, size=140) if target in p.text or "7012" in p.text or "10234" in p.text]
+    assert len(passages) == 2
+    r = reader.read("q", f"2023年滨江区{'发明专利授权量' if target == '7012件' else '商标注册量'}是多少?", passages, FakeIndex([LONG]))  # type: ignore[arg-type]
+    assert not r.abstained and r.answer == target
+    assert model.calls == calls
 
 
 @pytest.mark.parametrize(

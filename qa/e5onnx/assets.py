@@ -10,8 +10,8 @@ import threading
 import time
 from dataclasses import dataclass
 
-from ..reader.e5file import E5File, WordEmbeddings
-from ..reader.tokenizer import E5Tokenizer
+from .e5file import E5File, WordEmbeddings
+from .tokenizer import E5Tokenizer
 
 log = logging.getLogger(__name__)
 _lock = threading.Lock()

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..reader.e5file import E5File
+from .e5file import E5File
 
 log = logging.getLogger(__name__)
 

@@ -18,6 +18,8 @@ def make_reader(
     threads: int = 1,
     context: int = 80,
     max_len: int | None = None,
+    first: int = 0,
+    stop: float = 0.9,
 ) -> "Reader":
     """`rules`, `learned` or `combined` (both, the learned reader arbitrating). Models load lazily."""
     from .rules import RulesReader
@@ -28,7 +30,8 @@ def make_reader(
     from .span_model import SpanModel
 
     learned = LearnedReader(
-        SpanModel(model_dir, threads=threads, max_len=max_len), passages=passages, min_confidence=min_confidence, context=context
+        SpanModel(model_dir, threads=threads, max_len=max_len), passages=passages, min_confidence=min_confidence, context=context,
+        first=first, stop=stop,
     )
     if name == "learned":
         return learned
@@ -50,4 +53,6 @@ def reader_from_settings(settings: "Settings", name: str | None = None) -> "Read
         threads=settings.reader_threads,
         context=settings.reader_context,
         max_len=settings.reader_max_len,
+        first=settings.reader_first,
+        stop=settings.reader_stop,
     )

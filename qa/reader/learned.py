@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..answering.numbers import QUANTITY, STREAK
@@ -21,7 +22,7 @@ from ..types import AskResult
 from .base import abstention, citation_for, paragraph_bounds, sentence_bounds
 from .constraints import Constraints, honoured, question_constraints, unnamed_places
 from .span_model import SpanModel
-from .tokenizer import Encoding
+from ..e5onnx.tokenizer import Encoding
 from .windows import SpanScore, Window, best_spans, make_windows, question_ids
 
 log = logging.getLogger(__name__)
@@ -104,10 +105,13 @@ class LearnedReader:
     name = "learned"
 
     def __init__(
-        self, model: SpanModel, passages: int = 5, min_confidence: float = 0.35, context: int = 80, rank_by: str = "margin"
+        self, model: SpanModel, passages: int = 5, min_confidence: float = 0.35, context: int = 80, rank_by: str = "margin",
+        first: int = 0, stop: float = 0.9,
     ) -> None:
         self.model = model
         self.passages = passages
+        self.first = first  # read this many passages first, the rest only without a sure answer (0: all at once)
+        self.stop = stop  # how sure an answer among the first passages must be to stop there
         self.min_confidence = min_confidence
         self.context = context  # characters of context read either side of a passage
         self.rank_by = rank_by  # order spans by raw score, or by margin over their window's no-answer score
@@ -150,23 +154,41 @@ class LearnedReader:
                 out.append((p, start, end))
         return out
 
-    def propose(self, question: str, passages: list[Passage], index: LoadedIndex) -> list[Found]:
-        """Every span the model finds in the first passages, best first, placed in its document."""
-        info = self.model.info
-        tok = self.model.tokenizer
-        q_ids = question_ids(tok, question)
+    def propose(
+        self, question: str, passages: list[Passage], index: LoadedIndex, enough: Callable[[list[Found]], bool] | None = None
+    ) -> list[Found]:
+        """Every span the model finds in the first passages, best first, placed in its document.
+        With `enough` and `first`, the first passages are read alone, and the rest only when
+        `enough` does not hold for what they gave (most questions are answered by the top passage)."""
+        q_ids = question_ids(self.model.tokenizer, question)
         if not q_ids:
             return []
-        windows: list[Window] = []
         read = self.ranges(passages, index)
-        for i, (p, start, end) in enumerate(read):
+        stages = [range(len(read))]
+        if enough is not None and 0 < self.first < len(read):
+            stages = [range(self.first), range(self.first, len(read))]
+        found: list[Found] = []
+        for stage in stages:
+            found.extend(self._spans(question, q_ids, read, stage, index))
+            if self.rank_by == "margin":
+                found.sort(key=lambda f: -f.probability)
+            if enough is not None and enough(found):
+                break
+        return found
+
+    def _spans(
+        self, question: str, q_ids: list[int], read: list[tuple[Passage, int, int]], which: range, index: LoadedIndex
+    ) -> list[Found]:
+        info = self.model.info
+        windows: list[Window] = []
+        for i in which:
+            p, start, end = read[i]
             text = index.documents[p.doc_id].text[start:end]
-            windows.extend(make_windows(tok, q_ids, self._encode(text), i, info.max_len, info.stride))
+            windows.extend(make_windows(self.model.tokenizer, q_ids, self._encode(text), i, info.max_len, info.stride))
         if not windows:
             return []
-        logits = self.model.logits(windows)
         found: list[Found] = []
-        for sp in best_spans(logits, windows, info.max_answer_tokens, per_window=4):
+        for sp in best_spans(self.model.logits(windows), windows, info.max_answer_tokens, per_window=4):
             p, base, _ = read[windows[sp.window].passage]
             doc = index.documents[p.doc_id]
             start, end = trim(doc.text, base + sp.start, base + sp.end)
@@ -175,8 +197,6 @@ class LearnedReader:
             if end <= start:
                 continue
             found.append(Found(p.doc_id, start, end, sp, self.probability(sp.score - sp.null), p))
-        if self.rank_by == "margin":
-            found.sort(key=lambda f: -f.probability)
         return found
 
     def paragraph_spans(self, question: str, paragraph: str) -> list[tuple[int, int, float]]:
@@ -212,7 +232,9 @@ class LearnedReader:
         missing = unnamed_places(resolved, index.doc_norms, [p.doc_id for p in passages])
         if missing:
             return abstention(question, resolved, passages, f"语料中没有关于{'、'.join(missing)}的内容。", self.name)
-        found = self.propose(resolved, passages, index)
+        found = self.propose(
+            resolved, passages, index, lambda fs: any(f.probability >= self.stop and self.check(f, c, index) is None for f in fs)
+        )
         if not found:
             return abstention(question, resolved, passages, "找到的段落里没有这个问题的答案。", self.name)
         best, clash = None, None

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .e5file import WordEmbeddings
-from .tokenizer import E5Tokenizer
+from ..e5onnx.e5file import WordEmbeddings
+from ..e5onnx.tokenizer import E5Tokenizer
 from .windows import Window, pad_batch
 
 log = logging.getLogger(__name__)

@@ -10,7 +10,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from .e5file import E5File
+from ..e5onnx.e5file import E5File
 
 
 class Layer(nn.Module):

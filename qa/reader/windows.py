@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .tokenizer import E5Tokenizer, Encoding
+from ..e5onnx.tokenizer import E5Tokenizer, Encoding
 
 MAX_QUESTION_TOKENS = 64
 
