@@ -110,6 +110,13 @@ class Settings(BaseSettings):
         default=None, ge=64, le=512, description="tokens per window the learned reader reads (default: its training window)"
     )
     reader_threads: int = Field(default=1, ge=1, le=64, description="threads of the learned reader's model")
+    reader_first: int = Field(
+        default=0, ge=0, le=50,
+        description="passages the learned reader reads first, reading the rest only without a sure answer (0: all at once)",
+    )
+    reader_stop: float = Field(
+        default=0.9, ge=0.0, le=1.0, description="confidence of an answer in the first passages that stops the learned reader there"
+    )
     answer_cache_size: int = Field(default=1024, ge=0, description="answers kept by resolved question (0: off)")
 
     # service
