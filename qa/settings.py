@@ -114,6 +114,10 @@ class Settings(BaseSettings):
         default=0, ge=0, le=50,
         description="passages the learned reader reads first, reading the rest only without a sure answer (0: all at once)",
     )
+    reader_overlap: int | None = Field(
+        default=None, ge=0, le=256,
+        description="tokens two windows of a long passage share (default: the stride the model was trained with)",
+    )
     reader_stop: float = Field(
         default=0.9, ge=0.0, le=1.0, description="confidence of an answer in the first passages that stops the learned reader there"
     )

@@ -319,8 +319,10 @@ def _result(answer: str | None, confidence: float, start: int = 0, reader: str =
 class Fixed:
     def __init__(self, result: AskResult) -> None:
         self.result = result
+        self.first_only: list[bool] = []
 
-    def read(self, *args):  # noqa: ANN002
+    def read(self, *args, first_only: bool = False):  # noqa: ANN002
+        self.first_only.append(first_only)
         return self.result
 
     def warm_up(self) -> None:
@@ -342,6 +344,13 @@ def test_combined_reader_decides_by_agreement_and_confidence(rules: AskResult, l
     reader = CombinedReader(Fixed(rules), Fixed(learned), override=0.9, alone=0.5)  # type: ignore[arg-type]
     r = reader.read("问题", "深圳专利授权量是多少?", [], None)  # type: ignore[arg-type]
     assert r.answer == expected and r.reader == "combined" and r.abstained == (expected is None)
+
+
+@pytest.mark.parametrize(("rules", "first_only"), [(_result("5268件", 0.8), True), (_result(None, 0.0), False)])
+def test_the_model_reads_only_its_first_passages_for_a_second_opinion(rules: AskResult, first_only: bool) -> None:
+    learned = Fixed(_result("5268件", 0.7))
+    CombinedReader(Fixed(rules), learned, override=0.9, alone=0.5).read("问题", "东营专利授权量是多少?", [], None)  # type: ignore[arg-type]
+    assert learned.first_only == [first_only]
 
 
 def test_combined_reader_leaves_an_english_question_to_the_model() -> None:

@@ -20,6 +20,7 @@ def make_reader(
     max_len: int | None = None,
     first: int = 0,
     stop: float = 0.9,
+    overlap: int | None = None,
 ) -> "Reader":
     """`rules`, `learned` or `combined` (both, the learned reader arbitrating). Models load lazily."""
     from .rules import RulesReader
@@ -31,7 +32,7 @@ def make_reader(
 
     learned = LearnedReader(
         SpanModel(model_dir, threads=threads, max_len=max_len), passages=passages, min_confidence=min_confidence, context=context,
-        first=first, stop=stop,
+        first=first, stop=stop, overlap=overlap,
     )
     if name == "learned":
         return learned
@@ -55,4 +56,5 @@ def reader_from_settings(settings: "Settings", name: str | None = None) -> "Read
         max_len=settings.reader_max_len,
         first=settings.reader_first,
         stop=settings.reader_stop,
+        overlap=settings.reader_overlap,
     )

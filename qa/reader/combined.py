@@ -62,9 +62,12 @@ class CombinedReader:
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     def read(self, question: str, resolved: str, passages: list[Passage], index: LoadedIndex) -> AskResult:
-        learned = self.learned.read(question, resolved, passages, index)
         english = not chinese(resolved)  # the rules read Chinese questions only
-        rules = learned if english else self.rules.read(question, resolved, passages, index)
+        rules = None if english else self.rules.read(question, resolved, passages, index)
+        # where the rules answered, the model can only confirm the answer or, very sure, override it:
+        # with a two-stage learned reader, its first passages are enough for that
+        learned = self.learned.read(question, resolved, passages, index, first_only=rules is not None and not rules.abstained)
+        rules = rules or learned
         reading = Reading(
             [], english,
             None if english or rules.abstained or not rules.answer else (rules.answer, rules.confidence),

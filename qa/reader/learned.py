@@ -106,12 +106,13 @@ class LearnedReader:
 
     def __init__(
         self, model: SpanModel, passages: int = 5, min_confidence: float = 0.35, context: int = 80, rank_by: str = "margin",
-        first: int = 0, stop: float = 0.9,
+        first: int = 0, stop: float = 0.9, overlap: int | None = None,
     ) -> None:
         self.model = model
         self.passages = passages
         self.first = first  # read this many passages first, the rest only without a sure answer (0: all at once)
         self.stop = stop  # how sure an answer among the first passages must be to stop there
+        self.overlap = overlap  # tokens two windows of a long passage share (None: the stride it was trained with)
         self.min_confidence = min_confidence
         self.context = context  # characters of context read either side of a passage
         self.rank_by = rank_by  # order spans by raw score, or by margin over their window's no-answer score
@@ -176,6 +177,15 @@ class LearnedReader:
                 break
         return found
 
+    def _stride(self, q_ids: list[int]) -> int:
+        """How far each window of a long passage starts after the last: the trained stride, or
+        the window's passage room less `overlap` (an answer is short: a small overlap keeps it whole
+        in one window, and the model reads each token about once instead of twice)."""
+        info = self.model.info
+        if self.overlap is None:
+            return info.stride
+        return max(16, info.max_len - len(q_ids) - 4 - self.overlap)
+
     def _spans(
         self, question: str, q_ids: list[int], read: list[tuple[Passage, int, int]], which: range, index: LoadedIndex
     ) -> list[Found]:
@@ -184,7 +194,7 @@ class LearnedReader:
         for i in which:
             p, start, end = read[i]
             text = index.documents[p.doc_id].text[start:end]
-            windows.extend(make_windows(self.model.tokenizer, q_ids, self._encode(text), i, info.max_len, info.stride))
+            windows.extend(make_windows(self.model.tokenizer, q_ids, self._encode(text), i, info.max_len, self._stride(q_ids)))
         if not windows:
             return []
         found: list[Found] = []
@@ -225,7 +235,11 @@ class LearnedReader:
         p_start, p_end = paragraph_bounds(doc.text, found.start)
         return honoured(c, norm[p_start:p_end], normalize(doc.title), doc.published)
 
-    def read(self, question: str, resolved: str, passages: list[Passage], index: LoadedIndex) -> AskResult:
+    def read(
+        self, question: str, resolved: str, passages: list[Passage], index: LoadedIndex, first_only: bool = False
+    ) -> AskResult:
+        """The answer, or an abstention. `first_only` (with `first` set) reads the first passages
+        and no further: for a second opinion where another reader has already answered."""
         if not passages:
             return abstention(question, resolved, passages, "语料中没有找到与这个问题相关的内容。", self.name)
         c = question_constraints(resolved)
@@ -233,7 +247,8 @@ class LearnedReader:
         if missing:
             return abstention(question, resolved, passages, f"语料中没有关于{'、'.join(missing)}的内容。", self.name)
         found = self.propose(
-            resolved, passages, index, lambda fs: any(f.probability >= self.stop and self.check(f, c, index) is None for f in fs)
+            resolved, passages, index,
+            lambda fs: first_only or any(f.probability >= self.stop and self.check(f, c, index) is None for f in fs),
         )
         if not found:
             return abstention(question, resolved, passages, "找到的段落里没有这个问题的答案。", self.name)
