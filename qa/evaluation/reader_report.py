@@ -31,10 +31,9 @@ def _pct(x: object) -> str:
     return "—" if x is None else f"{float(x):.3f}"
 
 
-def build(reports_dir: Path, model_dir: Path) -> str:
-    lines = ["# The learned reader", ""]
-    meta = _load(model_dir / "reader.json") or {}
-    t = meta.get("training", {}) if isinstance(meta, dict) else {}
+def _training(meta: dict) -> list[str]:
+    lines: list[str] = []
+    t = meta.get("training", {})
     if t:
         data = ", ".join(f"{d['file']} ({d['questions']} questions)" for d in t.get("data", []))
         losses = t.get("losses", [])
@@ -52,7 +51,12 @@ def build(reports_dir: Path, model_dir: Path) -> str:
             f"- held-out training paragraphs (never trained on), paragraph given: {t.get('held_out')}",
             "",
         ]
-    cal = meta.get("calibration") if isinstance(meta, dict) else None
+    return lines
+
+
+def _calibration(meta: dict) -> list[str]:
+    lines: list[str] = []
+    cal = meta.get("calibration")
     if cal:
         lines += [
             "## Calibration of the learned reader's confidence", "",
@@ -63,7 +67,12 @@ def build(reports_dir: Path, model_dir: Path) -> str:
         ]
         lines += [f"| {r['bin']} | {r['count']} | {r['confidence']} | {r['accuracy']} |" for r in cal["reliability"]]
         lines.append("")
-    comb = meta.get("combiner") if isinstance(meta, dict) else None
+    return lines
+
+
+def _combiner(meta: dict) -> list[str]:
+    lines: list[str] = []
+    comb = meta.get("combiner")
     if comb:
         sets = ", ".join(f"{k}: {v}" for k, v in comb.get("per_set", {}).items())
         lines += [
@@ -74,6 +83,11 @@ def build(reports_dir: Path, model_dir: Path) -> str:
             f"{', '.join(comb['features'])}: w = {comb['weights']}, b = {comb['bias']}; expected calibration error "
             f"on the {comb['answers']} answers it was fitted on: {comb['ece']}.", "",
         ]
+    return lines
+
+
+def _mrc(reports_dir: Path, model_dir: Path) -> list[str]:
+    lines: list[str] = []
     mrc_reports = []
     for path in sorted(reports_dir.glob("mrc-*.json")):
         got = _load(path)
@@ -96,6 +110,11 @@ def build(reports_dir: Path, model_dir: Path) -> str:
             lines += [f"By question type, {r['mode']} mode:", "", "| type | questions | EM | F1 | abstained |", "|---|---|---|---|---|"]
             lines += [f"| {k} | {g['questions']} | {g['em']} | {g['f1']} | {g['abstained']:.1%} |" for k, g in r["by_type"].items()]
             lines.append("")
+    return lines
+
+
+def _readers(reports_dir: Path) -> list[str]:
+    lines: list[str] = []
     rows = []
     for path in sorted((reports_dir / "readers").glob("*.json")):
         got = _load(path)
@@ -117,12 +136,26 @@ def build(reports_dir: Path, model_dir: Path) -> str:
             "|---|---|---|---|---|---|---|---|---|---|",
             *rows, "",
         ]
+    return lines
+
+
+def _latency(reports_dir: Path) -> list[str]:
+    lines: list[str] = []
     bench = _load(reports_dir / "bench.json")
     if isinstance(bench, dict) and bench.get("readers"):
         lines += ["## Latency (qa bench, seed corpus, hybrid retrieval, in-process)", "",
                   "| reader | ask p50 ms | ask p95 ms | reader stage mean ms |", "|---|---|---|---|"]
         lines += [f"| {k} | {v.get('p50')} | {v.get('p95')} | {v.get('answer_stage_ms')} |" for k, v in bench["readers"].items()]
         lines.append("")
+    return lines
+
+
+def build(reports_dir: Path, model_dir: Path) -> str:
+    loaded = _load(model_dir / "reader.json")
+    meta = loaded if isinstance(loaded, dict) else {}
+    lines = ["# The learned reader", ""]
+    lines += _training(meta) + _calibration(meta) + _combiner(meta)
+    lines += _mrc(reports_dir, model_dir) + _readers(reports_dir) + _latency(reports_dir)
     return "\n".join(lines) + "\n"
 
 
