@@ -61,6 +61,20 @@ def _hundred_k_targets(report: dict) -> list[Target]:
 
 
 def check_targets(report: dict) -> list[Target]:
+    return [
+        *_default_ask_targets(report),
+        rules_ask_target(report),
+        *embedder_targets(report),
+        *_http_targets(report),
+        *_cold_start_targets(report),
+        *_hundred_k_targets(report),
+        *million_targets(report),
+        *_incremental_targets(report),
+    ]
+
+
+def _default_ask_targets(report: dict) -> list[Target]:
+    """Seed hybrid ask latency with the default reader."""
     targets: list[Target] = []
     seed = _get(report, "seed", "ask") or {}
     hybrid = _get(seed, "hybrid", "latency_ms") or {}
@@ -77,10 +91,12 @@ def check_targets(report: dict) -> list[Target]:
                 "reader's encoder (int8, one thread) are the two costs of a hybrid ask"
             ),
         ))
+    return targets
 
-    targets.append(rules_ask_target(report))
-    targets.extend(embedder_targets(report))
 
+def _http_targets(report: dict) -> list[Target]:
+    """HTTP overhead over in-process, and throughput under load."""
+    targets: list[Target] = []
     http = report.get("http") or {}
     seq = _get(http, "sequential_uncached", "latency_ms") or {}
     local = _get(http, "sequential_uncached", "in_process_ms") or {}
@@ -114,7 +130,12 @@ def check_targets(report: dict) -> list[Target]:
         ))
     else:
         targets.append(Target("HTTP load", ">= 50 req/s, 0 errors", "not measured", None))
+    return targets
 
+
+def _cold_start_targets(report: dict) -> list[Target]:
+    """Process start to first answer."""
+    targets: list[Target] = []
     cold = _get(report, "seed", "cold_start", "median_s")
     targets.append(Target(
         "cold start (`qa ask` process start to answer, index built)", "<= 3 s",
@@ -122,10 +143,12 @@ def check_targets(report: dict) -> list[Target]:
         (cold <= 3.0) if cold is not None else None,
         None if cold is None or cold <= 3.0 else "imports, jieba's prefix dictionary and the model load dominate",
     ))
+    return targets
 
-    targets.extend(_hundred_k_targets(report))
-    targets.extend(million_targets(report))
 
+def _incremental_targets(report: dict) -> list[Target]:
+    """Re-indexing embeds only what changed."""
+    targets: list[Target] = []
     inc = report.get("incremental") or {}
     if inc:
         targets.append(Target(
@@ -146,6 +169,14 @@ def _latency_row(name: str, stats: dict) -> str:
 
 
 def markdown(report: dict) -> str:
+    lines = _header_lines(report) + _seed_lines(report)
+    lines += embedder_lines(report.get("embedders") or {})
+    lines += scale_lines(report.get("scale") or {})
+    lines += _http_lines(report) + _incremental_lines(report)
+    return "\n".join(lines) + "\n"
+
+
+def _header_lines(report: dict) -> list[str]:
     m = report["machine"]
     lines = [
         "# `qa bench` report",
@@ -168,7 +199,11 @@ def markdown(report: dict) -> str:
     if unmet:
         lines += ["", "Not met:", ""]
         lines += [f"- {t['name']}: {t['cause'] or 'see the figures below'}" for t in unmet]
+    return lines
 
+
+def _seed_lines(report: dict) -> list[str]:
+    lines: list[str] = []
     seed = report.get("seed") or {}
     if seed and "ask" not in seed:  # `--part ask`: the build alone, the reader table follows
         b = seed["build"]
@@ -205,10 +240,11 @@ def markdown(report: dict) -> str:
                   "| reader | n | p50 | p95 | p99 | max | reader stage mean |", "|---|---|---|---|---|---|---|"]
         for name, stats in readers.items():
             lines.append(_latency_row(name, stats) + f" {stats.get('answer_stage_ms')} |")
+    return lines
 
-    lines += embedder_lines(report.get("embedders") or {})
-    lines += scale_lines(report.get("scale") or {})
 
+def _http_lines(report: dict) -> list[str]:
+    lines: list[str] = []
     http = report.get("http") or {}
     if http:
         lines += ["", "## HTTP (loopback)", "", http["note"] + ".", "",
@@ -222,7 +258,11 @@ def markdown(report: dict) -> str:
         lines += ["", f"Sequential (one keep-alive connection, cache off): p50 {s['p50']} ms, p95 {s['p95']} ms "
                   f"over {s['n']} requests, {http['sequential_uncached']['errors']} errors; the same questions "
                   f"in-process, interleaved: p50 {local.get('p50')} ms, p95 {local.get('p95')} ms."]
+    return lines
 
+
+def _incremental_lines(report: dict) -> list[str]:
+    lines: list[str] = []
     inc = report.get("incremental") or {}
     if inc:
         lines += ["", "## Incremental re-index", "",
@@ -230,7 +270,7 @@ def markdown(report: dict) -> str:
                   f"{inc['first_build']['seconds']} s); after adding one document: {inc['reindex']['chunks']} chunks, "
                   f"{inc['reindex']['embedded']} embedded, {inc['reindex']['reused']} from the cache, "
                   f"{inc['reindex']['seconds']} s (the new document has {inc['new_document_chunks']} chunks)."]
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def write_report(report: dict, out_dir: Path, part: str = "all") -> tuple[Path, Path]:
