@@ -65,9 +65,10 @@ def run_bench(
             report["embedders"] = run_embedders(settings, questions, work / "embedders", quick, progress)
         if part == "all":
             _seed_http_incremental(settings, report, questions, work, quick, progress, http_seconds)
-        if part == "ask":  # the seed index and the rule reader's hybrid ask alone (a minute)
-            report["seed"] = {"build": build_seed_index(settings, work / "seed-index")}
-            report["readers"] = reader_latency(settings, work / "seed-index", questions, progress, (ReaderName.rules,))
+        if part == "ask":  # the seed index, and hybrid ask with the rule reader and the default one (minutes)
+            report["seed"] = {"build": build_seed_index(settings, work / "seed-index"), "reader": settings.reader.value}
+            readers = tuple(dict.fromkeys((ReaderName.rules, settings.reader)))
+            report["readers"] = reader_latency(settings, work / "seed-index", questions, progress, readers)
         if part in ("all", "scale"):
             log.info("bench: scale")
             scale = run_scale(
