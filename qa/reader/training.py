@@ -193,6 +193,90 @@ def _split(examples: list[MrcExample], valid_size: int, rng: random.Random) -> t
     return [e for e in examples if e.context not in held], [e for e in examples if e.context in held]
 
 
+def _examples(cfg: TrainConfig, report: TrainReport) -> list[MrcExample]:
+    """The training files' questions (the first `limit`), each file recorded with its SHA-256."""
+    examples: list[MrcExample] = []
+    for f in cfg.train_files:
+        path = Path(f)
+        got = load_squad(path)
+        report.data.append({"file": path.name, "questions": len(got), "sha256": _sha256(path)})
+        examples.extend(got)
+    return examples[: cfg.limit] if cfg.limit else examples
+
+
+def _optimizer(model, cfg: TrainConfig, total: int):  # noqa: ANN001, ANN202  (torch types, imported lazily)
+    """AdamW (no weight decay on biases and norms) with linear warm-up then linear decay to 0."""
+    import torch
+
+    decay = [p for _, p in model.named_parameters() if p.ndim >= 2]
+    no_decay = [p for _, p in model.named_parameters() if p.ndim < 2]
+    opt = torch.optim.AdamW(
+        [{"params": decay, "weight_decay": cfg.weight_decay}, {"params": no_decay, "weight_decay": 0.0}], lr=cfg.lr
+    )
+    warm = max(1, int(total * cfg.warmup))
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: (s + 1) / warm if s < warm else max(0.0, (total - s) / max(1, total - warm))
+    )
+    return opt, sched
+
+
+def _step(model, opt, sched, fs: list, pad: int, words: WordEmbeddings, bf16: bool) -> float:  # noqa: ANN001
+    """One optimizer step on a batch of features; the batch's loss (mean of start and end cross-entropy)."""
+    import torch
+
+    ids, mask = pad_batch([f.window for f in fs], pad)
+    m = torch.from_numpy(mask)
+    with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+        logits = model(torch.from_numpy(words(ids)), m).float()
+    logits = logits.masked_fill(m[..., None] == 0, -1e4)
+    starts = torch.tensor([f.start for f in fs])
+    ends = torch.tensor([f.end for f in fs])
+    loss = (torch.nn.functional.cross_entropy(logits[..., 0], starts) + torch.nn.functional.cross_entropy(logits[..., 1], ends)) / 2
+    opt.zero_grad()
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_([p for p in model.parameters() if p.requires_grad], 1.0)
+    opt.step()
+    sched.step()
+    return loss.item()
+
+
+def _resume(ckpt: Path, model, opt, sched, report: TrainReport) -> tuple[int, float]:  # noqa: ANN001
+    """(step, seconds spent) of a checkpoint left by an earlier run, its state loaded; (0, 0) without one."""
+    if not ckpt.exists():
+        return 0, 0.0
+    import torch
+
+    state = torch.load(ckpt, weights_only=False)
+    model.load_state_dict(state["model"])
+    opt.load_state_dict(state["opt"])
+    sched.load_state_dict(state["sched"])
+    report.losses = [tuple(x) for x in state.get("losses", [])]
+    return state["step"], state["elapsed"]
+
+
+def _save(ckpt: Path, model, opt, sched, step: int, elapsed: float, report: TrainReport) -> None:  # noqa: ANN001
+    """Write the checkpoint beside, then switch it in (a kill mid-write leaves the last one whole)."""
+    import torch
+
+    torch.save(
+        {"model": model.state_dict(), "opt": opt.state_dict(), "sched": sched.state_dict(), "step": step,
+         "elapsed": elapsed, "losses": report.losses},
+        ckpt.with_suffix(".tmp"),
+    )
+    ckpt.with_suffix(".tmp").replace(ckpt)
+
+
+def _record_loss(
+    report: TrainReport, running: list[float], step: int, total: int, spent: float, say: Callable[[str], None]
+) -> None:
+    """The mean loss since the last record, kept in the report and said with the time left."""
+    mean = sum(running) / len(running)
+    running.clear()
+    report.losses.append((step, round(mean, 4)))
+    eta = spent / max(1, step) * (total - step)
+    say(f"step {step}/{total} loss {mean:.3f} ({spent / 60:.1f} min, about {eta / 60:.0f} min left)")
+
+
 def train(cfg: TrainConfig, progress: Callable[[str], None] | None = None) -> TrainReport:
     import torch
 
@@ -201,68 +285,29 @@ def train(cfg: TrainConfig, progress: Callable[[str], None] | None = None) -> Tr
     say = progress or log.info
     torch.set_num_threads(cfg.threads)
     torch.manual_seed(cfg.seed)
-    out_dir = Path(cfg.out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir := Path(cfg.out_dir)).mkdir(parents=True, exist_ok=True)
     e5 = E5File()
-    tok = E5Tokenizer(e5.vocab)
-    words = WordEmbeddings(e5)
-
-    examples: list[MrcExample] = []
+    tok, words = E5Tokenizer(e5.vocab), WordEmbeddings(e5)
     report = TrainReport(config=asdict(cfg))
-    for f in cfg.train_files:
-        path = Path(f)
-        got = load_squad(path)
-        report.data.append({"file": path.name, "questions": len(got), "sha256": _sha256(path)})
-        examples.extend(got)
-    if cfg.limit:
-        examples = examples[: cfg.limit]
-    train_ex, valid_ex, report.converted = split_for_training(examples, cfg.seed, cfg.simplify, cfg.valid_size)
+    train_ex, valid_ex, report.converted = split_for_training(_examples(cfg, report), cfg.seed, cfg.simplify, cfg.valid_size)
     maker = FeatureMaker(tok, cfg)
     say(f"{len(train_ex)} training questions, {len(valid_ex)} held out; building features")
 
     model = from_e5(e5, cfg.layers)
-    params = [p for p in model.parameters() if p.requires_grad]
-    decay = [p for n, p in model.named_parameters() if p.ndim >= 2]
-    no_decay = [p for n, p in model.named_parameters() if p.ndim < 2]
-    opt = torch.optim.AdamW(
-        [{"params": decay, "weight_decay": cfg.weight_decay}, {"params": no_decay, "weight_decay": 0.0}], lr=cfg.lr
-    )
     # one epoch's features fix the schedule; each epoch redraws its negatives
     first = maker.features(train_ex, random.Random(cfg.seed))
     steps_per_epoch = math.ceil(len(first) / cfg.batch_size)
     total = max(1, int(steps_per_epoch * cfg.epochs))
-    warm = max(1, int(total * cfg.warmup))
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: (s + 1) / warm if s < warm else max(0.0, (total - s) / max(1, total - warm))
-    )
+    opt, sched = _optimizer(model, cfg, total)
     report.features, report.planned_steps = len(first), total
-    step, elapsed = 0, 0.0
-    ckpt = out_dir / CHECKPOINT
-    if ckpt.exists():
-        state = torch.load(ckpt, weights_only=False)
-        model.load_state_dict(state["model"])
-        opt.load_state_dict(state["opt"])
-        sched.load_state_dict(state["sched"])
-        step, elapsed = state["step"], state["elapsed"]
-        report.losses = [tuple(x) for x in state.get("losses", [])]
+    step, elapsed = _resume(ckpt := out_dir / CHECKPOINT, model, opt, sched, report)
+    if step:
         say(f"resumed at step {step}/{total}")
     say(f"{len(first)} features an epoch, {total} steps of {cfg.batch_size}")
 
-    started = time.monotonic() - elapsed
-    last_ckpt = time.monotonic()
+    started, last_ckpt = time.monotonic() - elapsed, time.monotonic()
     model.train()
-    epoch = step // steps_per_epoch
-    running: list[float] = []
-
-    def save() -> None:
-        torch.save(
-            {"model": model.state_dict(), "opt": opt.state_dict(), "sched": sched.state_dict(), "step": step,
-             "elapsed": time.monotonic() - started, "losses": report.losses},
-            ckpt.with_suffix(".tmp"),
-        )
-        ckpt.with_suffix(".tmp").replace(ckpt)
-
-    stop = False
+    epoch, running, stop = step // steps_per_epoch, [], False
     while step < total and not stop:
         feats = first if epoch == 0 else maker.features(train_ex, random.Random(cfg.seed + epoch))
         order = list(range(len(feats)))
@@ -273,44 +318,20 @@ def train(cfg: TrainConfig, progress: Callable[[str], None] | None = None) -> Tr
                 continue  # resumed: skip what was done
             if step >= total:
                 break
-            fs = [feats[i] for i in batch]
-            ids, mask = pad_batch([f.window for f in fs], tok.pad)
-            word = torch.from_numpy(words(ids))
-            m = torch.from_numpy(mask)
-            starts = torch.tensor([f.start for f in fs])
-            ends = torch.tensor([f.end for f in fs])
-            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=cfg.bf16):
-                logits = model(word, m).float()
-            logits = logits.masked_fill(m[..., None] == 0, -1e4)
-            loss = (
-                torch.nn.functional.cross_entropy(logits[..., 0], starts)
-                + torch.nn.functional.cross_entropy(logits[..., 1], ends)
-            ) / 2
-            opt.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(params, 1.0)
-            opt.step()
-            sched.step()
+            running.append(_step(model, opt, sched, [feats[i] for i in batch], tok.pad, words, cfg.bf16))
             step += 1
-            running.append(float(loss))
             if step % 50 == 0 or step == total:
-                mean = sum(running) / len(running)
-                running.clear()
-                report.losses.append((step, round(mean, 4)))
-                spent = time.monotonic() - started
-                eta = spent / max(1, step) * (total - step)
-                say(f"step {step}/{total} loss {mean:.3f} ({spent / 60:.1f} min, about {eta / 60:.0f} min left)")
+                _record_loss(report, running, step, total, time.monotonic() - started, say)
             if time.monotonic() - last_ckpt > cfg.checkpoint_minutes * 60:
-                save()
+                _save(ckpt, model, opt, sched, step, time.monotonic() - started, report)
                 last_ckpt = time.monotonic()
             if cfg.max_minutes and time.monotonic() - started > cfg.max_minutes * 60:
                 say(f"time budget of {cfg.max_minutes} min reached at step {step}")
                 stop = True
                 break
         epoch += 1
-    save()
-    report.steps = step
-    report.seconds = round(time.monotonic() - started, 1)
+    _save(ckpt, model, opt, sched, step, time.monotonic() - started, report)
+    report.steps, report.seconds = step, round(time.monotonic() - started, 1)
     model.eval()
     report.valid = validate(model, tok, words, valid_ex, cfg)
     say(f"held-out questions: {report.valid}")
