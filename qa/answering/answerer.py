@@ -17,6 +17,7 @@ from .numbers import periods
 from .places import find_places, lies_within
 from .question import Kind, Question, analyze, title_verbs
 from .spans import MEANINGFUL, Span, find_spans
+from .terms import TermWeights
 
 KIND_LABELS = {
     Kind.quantity: "数量",
@@ -55,36 +56,6 @@ def _names_a_place_inside(s: str, places: list[str], main_places: list[str]) -> 
         return False
     named = find_places(s)
     return any(p not in named and any(lies_within(o, p) for o in named) for p in asked)
-
-
-class TermWeights(dict):
-    """A question's terms with their IDF weights, and the share of that weight a text holds.
-
-    A word found whole counts once: the pieces jieba's search mode also emits (知识产权保护工作站 ->
-    知识, 产权, 工作站 …) do not count again beside it, so long compounds do not outweigh the rest of
-    the question; a word missing whole gets half credit for its best piece that is present."""
-
-    def __init__(self, weights: dict[str, float]) -> None:
-        super().__init__(weights)
-        self._maximal = [t for t in weights if not any(t != u and t in u for u in weights)]
-        self._pieces = {t: [(p, weights[p]) for p in weights if p != t and p in t] for t in self._maximal}
-        self._total = sum(weights[t] for t in self._maximal)
-
-    def __or__(self, other: dict[str, float]) -> "TermWeights":  # type: ignore[override]
-        return TermWeights({**self, **other})
-
-    def coverage(self, text: str) -> float:
-        if self._total <= 0:
-            return 0.0
-        found = 0.0
-        for term in self._maximal:
-            weight = self[term]
-            if term in text:
-                found += weight
-                continue
-            best = max((w for piece, w in self._pieces[term] if piece in text), default=0.0)
-            found += 0.5 * min(best, weight)
-        return found / self._total
 
 
 @dataclass
