@@ -199,10 +199,7 @@ class Answerer:
                 )
                 if not reason and dated and not any(t in s for t in dated):
                     reason = "coverage"  # '36条是哪一天发布的': 4月25日 dates another release
-                spans = [] if reason else [
-                    sp for sp in find_spans(s, q, ctx.people)
-                    if s[sp.start : sp.end] not in q.norm and not any(t in s[sp.start : sp.end] for t in q.excluded)
-                ]
+                spans = [] if reason else self._spans(s, q, ctx)
                 if reason or not spans:
                     closest = max(closest, (coverage, reason or "span"))
                     continue
@@ -210,14 +207,7 @@ class Answerer:
                 # a wider place named beside the one asked about says which level is meant (深圳在广东省
                 # 考核中…: the provincial assessment, not the national one named in the next clause)
                 levels = [p for p in q.level_places if p not in ctx.main_places and p in s]
-                base = (
-                    self._enumeration(q, s)
-                    + 0.3 * coverage
-                    + 0.1 * context_cov
-                    + 0.08 / (rank + 1)
-                    + (0.05 if q.years and scope.explicit_years and not year_clash else 0.0)
-                    - (0.15 if year_clash else 0.0)
-                )
+                base = self._sentence_score(q, s, scope, coverage, context_cov, rank, year_clash)
                 for span in spans:
                     clause_text = self._clause(s, span, split_list=q.kind is not Kind.listing)
                     score = (
@@ -231,6 +221,28 @@ class Answerer:
                     )
                     out.append(Candidate(ctx, start, end, span, score, coverage, rank))
         return out, closest[1]
+
+    @staticmethod
+    def _spans(s: str, q: Question, ctx: DocContext) -> list[Span]:
+        """The sentence's typed spans, less those the question itself says or excludes."""
+        return [
+            sp for sp in find_spans(s, q, ctx.people)
+            if s[sp.start : sp.end] not in q.norm and not any(t in s[sp.start : sp.end] for t in q.excluded)
+        ]
+
+    def _sentence_score(
+        self, q: Question, s: str, scope: Scope, coverage: float, context_cov: float, rank: int, year_clash: bool
+    ) -> float:
+        """What a sentence scores before its spans: coverage of the question (its own and its
+        context's), its passage's rank, and whether it names the year asked or another."""
+        return (
+            self._enumeration(q, s)
+            + 0.3 * coverage
+            + 0.1 * context_cov
+            + 0.08 / (rank + 1)
+            + (0.05 if q.years and scope.explicit_years and not year_clash else 0.0)
+            - (0.15 if year_clash else 0.0)
+        )
 
     @staticmethod
     def _enumeration(q: Question, s: str) -> float:
