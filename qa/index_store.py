@@ -37,7 +37,7 @@ from .bm25 import METHOD, BM25Index
 from .chunking import Chunk, chunk_document
 from .dense import DenseIndex
 from .cleaning_rules import rules_fingerprint
-from .documents import Document, SkippedFile, corpus_files, document_metadata, load_corpus
+from .documents import Corpus, Document, SkippedFile, corpus_files, document_metadata, load_corpus
 from .embedders import Embedder
 from .normalize import normalize
 from .settings import Settings
@@ -283,45 +283,14 @@ def build_index(
     index_dir = settings.index_dir
     with build_lock(index_dir, lock_timeout_s):
         fingerprint = corpus_fingerprint(settings.corpus_dir)
-        corpus = load_corpus(settings.corpus_dir, progress=progress)
+        corpus = _readable_corpus(settings, progress)
         documents = corpus.documents
-        if not documents:
-            skipped = "; ".join(f"{s.path}: {s.reason}" for s in corpus.skipped)
-            raise ValueError(
-                f"no readable documents in {settings.corpus_dir}: put .txt, .md, .html, .pdf or .docx files there"
-                + (f" (skipped {skipped})" if skipped else "")
-            )
-        chunks: list[Chunk] = []
-        for i, doc in enumerate(documents, start=1):
-            chunks.extend(chunk_document(doc, settings.chunk_size, settings.chunk_overlap))
-            progress("chunk", i, len(documents))
-        norms = [normalize(c.text) for c in chunks]
-        tokens = [tokenize_normalized(n) for n in norms]
+        chunks, norms = _chunks(documents, settings, progress)
         progress("bm25", 0, 1)
-        bm25 = BM25Index.build(tokens, settings.bm25_k1, settings.bm25_b, settings.bm25_delta)
+        bm25 = BM25Index.build([tokenize_normalized(n) for n in norms], settings.bm25_k1, settings.bm25_b, settings.bm25_delta)
         progress("bm25", 1, 1)
-
-        dim = embedder.dim
-        cache = load_embedding_cache(index_dir, embedder.embedder_id, dim)
-        hashes = [c.content_hash for c in chunks]
-        missing = list(dict.fromkeys(h for h in hashes if h not in cache))
-        missing_set = set(missing)
-        text_of = {c.content_hash: n for c, n in zip(chunks, norms)}
-        # groups of many batches: an embedder that sorts by length (e5-onnx) pads less, and the bar
-        # (with its ETA) moves once per group
-        group = max(settings.embed_batch_size, EMBED_GROUP)
-        for offset in range(0, len(missing), group):
-            part = missing[offset : offset + group]
-            fresh = _checked_embeddings(embedder, [text_of[h] for h in part], dim)
-            for key, vector in zip(part, fresh):
-                cache[key] = vector.astype(np.float32)
-            progress("embed", min(offset + group, len(missing)), len(missing))
-        if not missing:
-            progress("embed", 0, 0)
-        vectors = (
-            np.stack([cache[h] for h in hashes]).astype(np.float32) if chunks else np.zeros((0, dim), np.float32)
-        )
-        vectors = check_matrix(vectors, dim, "the build's vectors")
+        cache = load_embedding_cache(index_dir, embedder.embedder_id, embedder.dim)
+        vectors, embedded, reused = _vectors(chunks, norms, embedder, cache, settings, progress)
         dense = DenseIndex.build(vectors, settings.hnsw_threshold, settings.hnsw_m, settings.hnsw_ef_search)
 
         builds = index_dir / "builds"
@@ -336,49 +305,101 @@ def build_index(
         bm25.save(tmp / "bm25")
         np.save(tmp / "vectors.npy", vectors, allow_pickle=False)
         dense.save(tmp / "dense.faiss")
-        manifest = expected_config(settings, embedder) | {
-            "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "libraries": _library_versions(),
-            "embedder_dim": dim,
-            "dense_kind": dense.kind,
-            "corpus": {
-                "dir": str(settings.corpus_dir),
-                "fingerprint": fingerprint,
-                "files": {d.path: d.sha256 for d in documents},
-            },
-            "skipped": [asdict(s) for s in corpus.skipped],
-            "counts": {
-                "documents": len(documents),
-                "chunks": len(chunks),
-                "embedded": len(missing),
-                "reused": sum(1 for h in hashes if h not in missing_set),
-            },
-        }
-        # sha256 of every file of the build, checked on load: a damaged file is refused, never served
-        manifest["checksums"] = {
-            p.relative_to(tmp).as_posix(): _file_sha256(p).hex() for p in sorted(tmp.rglob("*")) if p.is_file()
-        }
-        (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-        for path in tmp.rglob("*"):
-            if path.is_file():
-                with path.open("rb") as handle:
-                    os.fsync(handle.fileno())
+        counts = {"documents": len(documents), "chunks": len(chunks), "embedded": embedded, "reused": reused}
+        manifest = _write_manifest(tmp, settings, embedder, fingerprint, corpus, dense.kind, counts)
         final = builds / name
         os.rename(tmp, final)
         _fsync_dir(builds)
         _check_loads(final, manifest, settings)  # a build that cannot be served never becomes CURRENT
         _atomic_write_text(index_dir / "CURRENT", name + "\n")
-        save_embedding_cache(index_dir, embedder.embedder_id, cache, dim)
+        save_embedding_cache(index_dir, embedder.embedder_id, cache, embedder.dim)
         _prune(builds, keep={name, *_recent(builds, 2)})
         seconds = time.perf_counter() - started
         log.info(
             "built index %s: %d documents, %d chunks (%d embedded, %d from cache) in %.1fs",
-            name, len(documents), len(chunks), len(missing), len(chunks) - len(missing), seconds,
+            name, len(documents), len(chunks), embedded, len(chunks) - embedded, seconds,
         )
         return BuildReport(
-            name, len(documents), len(chunks), len(missing), len(chunks) - len(missing), corpus.skipped, seconds,
+            name, len(documents), len(chunks), embedded, len(chunks) - embedded, corpus.skipped, seconds,
             metadata=tuple(document_metadata(d) for d in documents),
         )
+
+
+def _readable_corpus(settings: Settings, progress: Progress) -> Corpus:
+    """The corpus's documents; ValueError (naming what was skipped and why) when none can be read."""
+    corpus = load_corpus(settings.corpus_dir, progress=progress)
+    if not corpus.documents:
+        skipped = "; ".join(f"{s.path}: {s.reason}" for s in corpus.skipped)
+        raise ValueError(
+            f"no readable documents in {settings.corpus_dir}: put .txt, .md, .html, .pdf or .docx files there"
+            + (f" (skipped {skipped})" if skipped else "")
+        )
+    return corpus
+
+
+def _chunks(documents: list[Document], settings: Settings, progress: Progress) -> tuple[list[Chunk], list[str]]:
+    """Every document's chunks, with each chunk's normalized text."""
+    chunks: list[Chunk] = []
+    for i, doc in enumerate(documents, start=1):
+        chunks.extend(chunk_document(doc, settings.chunk_size, settings.chunk_overlap))
+        progress("chunk", i, len(documents))
+    return chunks, [normalize(c.text) for c in chunks]
+
+
+def _vectors(
+    chunks: list[Chunk], norms: list[str], embedder: Embedder, cache: dict[str, np.ndarray], settings: Settings,
+    progress: Progress,
+) -> tuple[np.ndarray, int, int]:
+    """The chunks' vectors, in order: from the cache by content hash, the rest embedded (and added
+    to the cache); how many distinct texts were embedded, and how many chunks came from the cache."""
+    dim = embedder.dim
+    hashes = [c.content_hash for c in chunks]
+    missing = list(dict.fromkeys(h for h in hashes if h not in cache))
+    text_of = {c.content_hash: n for c, n in zip(chunks, norms)}
+    # groups of many batches: an embedder that sorts by length (e5-onnx) pads less, and the bar
+    # (with its ETA) moves once per group
+    group = max(settings.embed_batch_size, EMBED_GROUP)
+    for offset in range(0, len(missing), group):
+        part = missing[offset : offset + group]
+        fresh = _checked_embeddings(embedder, [text_of[h] for h in part], dim)
+        for key, vector in zip(part, fresh):
+            cache[key] = vector.astype(np.float32)
+        progress("embed", min(offset + group, len(missing)), len(missing))
+    if not missing:
+        progress("embed", 0, 0)
+    vectors = np.stack([cache[h] for h in hashes]).astype(np.float32) if chunks else np.zeros((0, dim), np.float32)
+    missing_set = set(missing)
+    return check_matrix(vectors, dim, "the build's vectors"), len(missing), sum(1 for h in hashes if h not in missing_set)
+
+
+def _write_manifest(
+    tmp: Path, settings: Settings, embedder: Embedder, fingerprint: str, corpus: Corpus, dense_kind: str, counts: dict
+) -> dict:
+    """The build's manifest, with the sha256 of every file written so far (checked on load: a
+    damaged file is refused, never served); every file is synced to disk."""
+    documents = corpus.documents
+    manifest = expected_config(settings, embedder) | {
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "libraries": _library_versions(),
+        "embedder_dim": embedder.dim,
+        "dense_kind": dense_kind,
+        "corpus": {
+            "dir": str(settings.corpus_dir),
+            "fingerprint": fingerprint,
+            "files": {d.path: d.sha256 for d in documents},
+        },
+        "skipped": [asdict(s) for s in corpus.skipped],
+        "counts": counts,
+    }
+    manifest["checksums"] = {
+        p.relative_to(tmp).as_posix(): _file_sha256(p).hex() for p in sorted(tmp.rglob("*")) if p.is_file()
+    }
+    (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+    for path in tmp.rglob("*"):
+        if path.is_file():
+            with path.open("rb") as handle:
+                os.fsync(handle.fileno())
+    return manifest
 
 
 def _checked_embeddings(embedder: Embedder, texts: list[str], dim: int) -> np.ndarray:
