@@ -97,8 +97,12 @@ def eval_command(
     else:
         click.echo("\n".join(summary_lines(report)))
     click.echo(f"wrote {display_path(json_path)} and {display_path(md_path)}", err=True)
-    if baseline is None:
-        return
+    if baseline is not None and baseline_path is not None:
+        _gate(report, baseline, baseline_path, tolerance)
+
+
+def _gate(report, baseline: dict, baseline_path: Path, tolerance: float) -> None:  # noqa: ANN001
+    """Say each check against the baseline; a ClickException naming what fell below it."""
     for warning in gate.comparable(report, baseline):
         click.echo(f"gate warning: {warning}", err=True)
     with user_errors():
