@@ -327,24 +327,23 @@ def _strip_particles(text: str, left: bool) -> str:
     return text.rstrip(_PARTICLES) if left else text.lstrip(_PARTICLES)
 
 
-def cloze_spans(s: str, q: Question) -> list[Span]:
-    """Align the question around its wh-word with the sentence and take what fills the gap."""
-    left = _strip_particles(q.cloze_left, True)
-    right = _strip_particles(q.cloze_right, False)
-    left_end = None
-    left_words = _words(left)
-    asks = q.cloze_left != q.norm  # a question with an asking word: a gap to fill
-    for skip in range(0, min(3, len(left_words)) if asks else 1):  # '首个被评为': the text may leave out the verb
+def _left_anchor(s: str, left_words: list[str], asks: bool) -> int | None:
+    """Where the sentence's match of the question's words before the gap ends (its longest tail
+    found, up to 12 characters); a question with an asking word may leave out up to two final
+    words ('首个被评为': the text may leave out the verb)."""
+    for skip in range(0, min(3, len(left_words)) if asks else 1):
         head = "".join(left_words[: len(left_words) - skip])
         for n in range(min(len(head), 12), 1, -1):
             found = s.rfind(head[-n:])
             if found >= 0:
-                left_end = found + n
-                break
-        if left_end is not None:
-            break
+                return found + n
+    return None
+
+
+def _right_anchor(s: str, right_words: list[str], left_end: int | None) -> tuple[int | None, str]:
+    """Where the sentence's match of the question's words after the gap starts, and the leading
+    words of the question it skipped to find a longer match."""
     right_start, matched, skipped = None, 0, ""
-    right_words = _words(right)
     for skip in range(0, min(3, len(right_words))):
         tail = "".join(right_words[skip:])
         for n in range(min(len(tail), 12), max(1, matched), -1):
@@ -352,6 +351,16 @@ def cloze_spans(s: str, q: Question) -> list[Span]:
             if found >= 0:
                 right_start, matched, skipped = found, n, "".join(right_words[:skip])
                 break
+    return right_start, skipped
+
+
+def cloze_spans(s: str, q: Question) -> list[Span]:
+    """Align the question around its wh-word with the sentence and take what fills the gap."""
+    left = _strip_particles(q.cloze_left, True)
+    right = _strip_particles(q.cloze_right, False)
+    right_words = _words(right)
+    left_end = _left_anchor(s, _words(left), asks=q.cloze_left != q.norm)
+    right_start, skipped = _right_anchor(s, right_words, left_end)
     if left_end is not None and right_start is not None and 0 < right_start - left_end <= 40:
         start, end = left_end, right_start
         while end > start and s[end - 1] in _PARTICLES:
