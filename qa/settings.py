@@ -104,22 +104,22 @@ class Settings(BaseSettings):
     )
     reader_passages: int = Field(default=5, ge=1, le=50, description="passages the learned reader reads")
     reader_context: int = Field(
-        default=80, ge=0, le=2000, description="characters of context the learned reader reads either side of a passage"
+        default=40, ge=0, le=2000, description="characters of context the learned reader reads either side of a passage"
     )
     reader_max_len: int | None = Field(
         default=None, ge=64, le=512, description="tokens per window the learned reader reads (default: its training window)"
     )
     reader_threads: int = Field(default=1, ge=1, le=64, description="threads of the learned reader's model")
     reader_first: int = Field(
-        default=0, ge=0, le=50,
+        default=1, ge=0, le=50,
         description="passages the learned reader reads first, reading the rest only without a sure answer (0: all at once)",
     )
     reader_overlap: int | None = Field(
-        default=None, ge=0, le=256,
+        default=32, ge=0, le=256,
         description="tokens two windows of a long passage share (default: the stride the model was trained with)",
     )
     reader_stop: float = Field(
-        default=0.9, ge=0.0, le=1.0, description="confidence of an answer in the first passages that stops the learned reader there"
+        default=0.6, ge=0.0, le=1.0, description="confidence of an answer in the first passages that stops the learned reader there"
     )
     answer_cache_size: int = Field(default=1024, ge=0, description="answers kept by resolved question (0: off)")
 
