@@ -7,8 +7,7 @@ every worker thread that was busy (a socket call of 3 µs alone took 52 µs on a
 computing threads). Under overload its turns stretched to tens of milliseconds, and so did the 503s
 and health checks it was there to answer at once. Here the questions are answered in a spawned child
 process with its own interpreter (its own GIL), and the server's process keeps its GIL for the loop;
-the operating system's scheduler shares the cores, and the child runs at a lower priority
-(NICENESS), so that where the two compete for a core the loop comes first.
+the operating system's scheduler shares the cores.
 
 How. The child loads the pipeline itself (`Pipeline.load`, the build the server loaded; the server's
 own pipeline loads no models: it lists documents and orchestrates reloads), asks one question to
@@ -40,10 +39,6 @@ log = logging.getLogger(__name__)
 
 SPAWN = multiprocessing.get_context("spawn")
 WARM_UP_QUESTION = "知识产权保护有哪些措施?"  # asked once by the child before it says it is ready
-# the child's scheduling priority below the server's (os.nice): where both want a core, the event loop
-# gets it first (Linux weighs nice 0 against nice 10 about 9 to 1), so accepting, refusing the
-# overload, /health and the slow clients' deadlines do not wait behind answers being computed
-NICENESS = 10
 Call = tuple[str, tuple]  # ("ask", (question, history, retriever, top_k)) or ("search", (query, retriever, top_k))
 
 
@@ -103,10 +98,6 @@ def _child(data: dict[str, Any], control: Connection, channels: list[Connection]
     from .pipeline import Pipeline
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C reaches the process group: the server stops us
-    try:
-        os.nice(NICENESS)
-    except OSError:  # not permitted here: same priority as the server
-        pass
     settings = Settings(**data)
     configure_logging(settings.log_level)
     try:
