@@ -23,6 +23,7 @@ If the child dies (killed, out of memory), the calls waiting on it fail with Pip
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import multiprocessing
@@ -109,6 +110,8 @@ def _child(data: dict[str, Any], control: Connection, channels: list[Connection]
         pipeline.ask(WARM_UP_QUESTION)
     except Exception as exc:
         log.warning("the warm-up question failed: %s", exc)
+    gc.collect()
+    gc.freeze()  # the loaded pipeline is out of the collector's sight: full collections walk only the new
     for channel in channels:
         threading.Thread(target=_serve_channel, args=(pipeline, channel), daemon=True).start()
     control.send(("ready", pipeline.index.name))

@@ -16,6 +16,7 @@ from typing import Any
 
 import anyio
 import pytest
+import h11
 import uvicorn
 from fastapi.testclient import TestClient
 from uvicorn.server import ServerState
@@ -350,6 +351,55 @@ def test_the_protocol_refuses_while_admission_is_full_without_reaching_the_app()
     assert json.loads(body)["error"]["code"] == "overloaded"
     assert closing.closed and bytes(closing.data).startswith(b"HTTP/1.1 503")
     assert admission.refused == 3
+
+
+def test_whole_plain_requests_are_refused_without_h11_and_the_same_bytes_go_out() -> None:
+    """The fast path (GuardedH11Protocol._refuse_whole): whole, plain HTTP/1.1 requests read together
+    are each answered with the very bytes h11 writes; anything else (an incomplete request, /health,
+    Connection: close, HTTP/1.0, a header h11 refuses) is left to h11 and answered as before."""
+    seen: list[str] = []
+
+    async def app(scope, receive, send) -> None:
+        seen.append(scope["path"])
+        await _ok_app(scope, receive, send)
+
+    post = b"POST /ask HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
+
+    async def main() -> dict:
+        admission = Admission(max_in_flight=1, max_queued=0, queue_timeout_s=1)
+        admission.active = 1
+        fast, fast_t = _protocol(ServerState(), app, admission=admission)
+        fast.data_received(post * 3 + post[:30])  # three whole requests and the start of a fourth
+        three = bytes(fast_t.data)
+        state_after_three = (fast.conn.our_state, fast.conn.their_state)
+        fast_t.data.clear()
+        fast.data_received(post[30:])  # the fourth completes: h11 has it, and refuses it (`_screen`)
+        fourth = bytes(fast_t.data)
+        fast_t.data.clear()
+        fast.data_received(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n" + post)  # exempt first: all to h11
+        for _ in range(10):
+            await asyncio.sleep(0)
+        health_then_refused = _split(bytes(fast_t.data))
+        slow, slow_t = _protocol(ServerState(), app, admission=admission)  # the h11 path, for comparison
+        slow.conn.receive_data(post)
+        slow.handle_events()
+        closing, closing_t = _protocol(ServerState(), app, admission=admission)
+        closing.data_received(b"GET /ask HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        bad, bad_t = _protocol(ServerState(), app, admission=admission)
+        bad.data_received(b"GET /ask HTTP/1.1\r\nHost: x\r\nX-Bad: a\x00b\r\n\r\n")
+        await asyncio.sleep(0)
+        return {"three": three, "state": state_after_three, "fourth": fourth, "health": health_then_refused,
+                "h11_bytes": bytes(slow_t.data), "closing": (bytes(closing_t.data), closing_t.closed),
+                "bad": bytes(bad_t.data), "refused": admission.refused, "fast_transport_closed": fast_t.closed}
+
+    o = asyncio.run(main())
+    assert o["three"] == o["h11_bytes"] * 3 and o["fourth"] == o["h11_bytes"]
+    assert o["state"] == (h11.IDLE, h11.IDLE)  # h11 never saw them: between exchanges
+    assert [head.split(b" ")[1] for head, _ in o["health"]] == [b"200", b"503"]
+    assert seen == ["/health"]
+    assert o["closing"][0].startswith(b"HTTP/1.1 503") and o["closing"][1]  # refused by h11's path, then closed
+    assert o["bad"].startswith(b"HTTP/1.1 400")  # h11's verdict, not a 503
+    assert o["refused"] == 3 + 1 + 1 + 1 + 1 and not o["fast_transport_closed"]
 
 
 def test_a_burst_read_in_one_turn_is_refused_in_the_protocol_and_pending_never_leaks() -> None:
