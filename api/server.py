@@ -198,9 +198,10 @@ class _RefusalLog:
             loop.call_later(REFUSAL_LOG_EVERY_S, self.flush, admission)
 
     def flush(self, admission: Admission) -> None:
-        log.warning("refused %d requests in the last %gs with 503: %d at work, %d waiting "
-                    "(QA_MAX_IN_FLIGHT=%d, QA_MAX_QUEUED=%d)", self.count, REFUSAL_LOG_EVERY_S, admission.active,
-                    len(admission.waiting), admission.max_in_flight, admission.max_queued)
+        log.warning("refused %d requests in the last %gs with 503: %d at work, %d waiting (QA_MAX_IN_FLIGHT=%d, "
+                    "QA_MAX_QUEUED=%d; %d places served within QA_QUEUE_TIMEOUT_S at %.2f s a request)", self.count,
+                    REFUSAL_LOG_EVERY_S, admission.active, len(admission.waiting), admission.max_in_flight,
+                    admission.max_queued, admission.waiting_room(), admission.service_s)
         self.count = 0
         self.scheduled = False
 

@@ -113,6 +113,33 @@ def test_queue_wait_is_bounded(settings, pipeline) -> None:
     assert waited.status_code == 503 and "retry-after" in waited.headers
 
 
+def test_the_queue_offers_only_the_places_served_in_time() -> None:
+    """With requests holding a slot 0.5 s and 2 slots, a slot frees every 0.25 s: of a 1 s queue
+    timeout, 4 places can expect one in time; more are not offered (503 at once, not after 1 s)."""
+    admission = Admission(max_in_flight=2, max_queued=16, queue_timeout_s=1.0)
+    assert admission.waiting_room() == 16  # nothing measured yet: the configured queue
+    admission.active = 2
+    admission.release(0.5)
+    assert admission.service_s == 0.5 and admission.waiting_room() == 4
+    admission.active, admission.pending = 2, 3
+    assert not admission.full()
+    admission.pending = 4
+    assert admission.full()
+    for _ in range(40):  # quick requests again: the whole queue comes back
+        admission.active += 1
+        admission.release(0.01)
+    assert admission.waiting_room() == 16
+    admission.active += 1
+    admission.release(3.0)  # one slow request weighs in, not alone
+    assert 0 < admission.waiting_room() < 16
+
+    async def wait_refused() -> bool:
+        admission.service_s, admission.active, admission.pending = 4.0, 2, 0  # room: 0 places
+        return await admission.admit()
+
+    assert asyncio.run(wait_refused()) is False
+
+
 def _receiver(body: bytes, leave: anyio.Event):
     sent = {"done": False}
 
