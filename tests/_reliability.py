@@ -77,6 +77,29 @@ FINDINGS = [
     "loop the admitted requests also need. `qa serve` now refuses in the HTTP protocol as soon as h11 has "
     "parsed the headers (no task, routing, body read or thread; a body serialized once; the body dropped, the "
     "connection kept alive; one summary log line a second instead of one a refusal).",
+    "503s were still over the 50 ms target after that (p99 70.5 ms, max 132 ms on an idle machine). Three causes, "
+    "found with a loop-lag probe and the garbage collector's callbacks inside `qa serve`: (1) the event loop shared "
+    "the GIL with the four threads computing answers, and had to win it back after every recv, send and poll (a "
+    "socket call of 3 µs alone took 52 µs on average against four computing threads; the loop's turns stretched to "
+    "tens of milliseconds); (2) h11's state machine cost the loop ~190-244 µs a refusal, at ~1,700 refusals a "
+    "second; (3) a full garbage collection walked the ~100,000 objects of the loaded index and app and held the loop "
+    "122 ms once a run. Now `qa serve` computes answers in a child process (qa/pipeline_process.py: its own "
+    "interpreter; the server's process loads no models), a whole plain request is refused without h11 (36 µs), and "
+    "the loaded heap is frozen out of the collector (gc.freeze: that collection took 19 ms). With the default "
+    "(learned) reader a request held its slot seconds under overload and most of the queue waited out the 1 s "
+    "queue timeout (1.1 s 503s): the queue now offers only the places that can expect a slot in time.",
+    "Slow clients were still closed late (max 3.025 s from before connect() against the 3.0 s timeout on an idle "
+    "machine, 3.27 s on a loaded one). Per connection, joining the client's and the server's clocks: the server "
+    "accepted the 1,000 connections up to 0.4 s after their connect() returned and read their headers another "
+    "0.2 s later, and counted from there; its timers fired up to 0.08-0.2 s late while closing the burst; the "
+    "close left on the loop's next turn (up to 0.12 s later). Now each deadline counts from when the kernel "
+    "established the connection or received the bytes (TCP_INFO's last-receive times, on Linux), and the "
+    "deadline's callback shuts the socket for writing, so the client sees the end at once.",
+    "Memory with the default reader had not been measured (only the rule reader's 10,000 requests). "
+    "tests/test_memory_soak.py serves the default settings with the answer and query caches off over 360 "
+    "questions and follow-ups, so that every request embeds and reads; the learned reader's ~0.4 s a question "
+    "makes 10,000 requests over an hour, so the suite runs 1,000 and reports the slope (a longer run: "
+    "SOAK_REQUESTS, SOAK_KEEP=1).",
     "A poisoned embedding cache (NaN vectors of the right shape) was trusted: `qa index` exited 0 and switched "
     "CURRENT to a build that could not load. Every cached, embedded and loaded array is now checked (dtype, shape, "
     "finite): bad cache entries are dropped with a log line and embedded again, bad embedder output fails the build, "
@@ -256,7 +279,9 @@ def render() -> str:
         elif "protocol_us" in row:
             lines.append(
                 f"| overload: event-loop time per 503, in process without sockets ({row['refusals']} each) | refused by "
-                f"`qa serve`'s protocol {row['protocol_us']} µs; by the app's middleware {row['app_middleware_us']} µs |"
+                f"`qa serve`'s protocol {row['protocol_us']} µs"
+                + (f" (a whole, plain request; through h11: {row['protocol_h11_us']} µs)" if "protocol_h11_us" in row else "")
+                + f"; by the app's middleware {row['app_middleware_us']} µs |"
             )
         elif "admitted_p95_ms" in row:
             st = row["statuses"]
