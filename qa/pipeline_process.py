@@ -209,6 +209,9 @@ class PipelineProcess:
 
     def call(self, call: Call) -> bytes:
         """The response body of `call`, computed in the child; the pipeline's exception if it raised one."""
+        child = self._child
+        if child is not None and child.process.exitcode is not None:  # it died while idle: replace it first
+            self._died(child)
         with self._lock:
             if self._child is None:
                 self._start_again()

@@ -8,6 +8,7 @@ import json
 import os
 import signal
 import threading
+import time
 
 import pytest
 
@@ -59,10 +60,17 @@ def test_reload_reaches_the_child(process, pipeline) -> None:
 def test_a_dead_child_is_replaced(process) -> None:
     pid = process.pid
     os.kill(pid, signal.SIGKILL)
-    with pytest.raises(PipelineProcessDied):
-        process.call(("search", ("专利", None, 1)))
+    with pytest.raises(PipelineProcessDied):  # a call under way when it dies fails (here: a reload)
+        process.reload()
     assert json.loads(process.call(("search", ("专利", None, 1))))["passages"]  # a new child answers
     assert process.pid != pid and process.restarts == 1
+    idle = process.pid
+    os.kill(idle, signal.SIGKILL)  # dies between calls: replaced before the next call, which succeeds
+    deadline = time.monotonic() + 10
+    while process._child.process.exitcode is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert json.loads(process.call(("search", ("专利", None, 1))))["passages"]
+    assert process.pid not in (pid, idle) and process.restarts == 2
 
 
 def test_a_child_that_cannot_load_is_an_error(settings, tmp_path) -> None:
