@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..answering.numbers import QUANTITY, STREAK
+from ..e5onnx.tokenizer import Encoding
 from ..index_store import LoadedIndex
 from ..lru import LRU
 from ..normalize import normalize
@@ -22,7 +23,6 @@ from ..types import AskResult
 from .base import abstention, citation_for, paragraph_bounds, sentence_bounds
 from .constraints import Constraints, honoured, question_constraints, unnamed_places
 from .span_model import SpanModel
-from ..e5onnx.tokenizer import Encoding
 from .windows import SpanScore, Window, best_spans, make_windows, question_ids
 
 log = logging.getLogger(__name__)

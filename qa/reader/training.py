@@ -23,8 +23,8 @@ from typing import Callable
 import numpy as np
 
 from ..e5onnx.e5file import E5File, WordEmbeddings
-from .squad import MrcAnswer, MrcExample, load_squad
 from ..e5onnx.tokenizer import E5Tokenizer, Encoding
+from .squad import MrcAnswer, MrcExample, load_squad
 from .windows import Window, best_spans, make_windows, pad_batch, question_ids
 
 log = logging.getLogger(__name__)
