@@ -1,4 +1,5 @@
-"""Request and response models of the HTTP contract (SPEC "Interfaces"); pydantic lives only here.
+"""Request and response models of the HTTP contract (SPEC "Interfaces"). The answer, passage and
+document models come from qa.contract (shared with the CLI's --json); the rest are declared here.
 
 Request bounds come from the settings (question length, history size), so the request models are
 built per app by `request_models(settings)` and the OpenAPI document shows the limits in force.
@@ -141,74 +142,9 @@ def _request_models(max_question: int, max_turns: int, max_history_chars: int) -
 
 
 # ---------------------------------------------------------------------------------------- responses
-# Documentation of the payloads built by qa.payloads (the routes return those dicts as they are, so
-# the HTTP JSON is exactly the CLI's --json); tests check the payloads against these models.
-
-
-class PassageOut(BaseModel):
-    rank: int
-    chunk_id: str
-    doc_id: str
-    title: str
-    text: str
-    score: float
-    bm25_rank: int | None
-    dense_rank: int | None
-
-
-class CitationOut(BaseModel):
-    doc_id: str
-    chunk_id: str
-    title: str
-    published: str | None
-    start: int = Field(ge=0)
-    end: int = Field(ge=0)
-    quote: str = Field(description="== documents[doc_id].text[start:end]")
-    page: int | None = Field(default=None, description="PDF documents: the page the quote starts on")
-
-
-class AskResponse(BaseModel):
-    question: str
-    resolved_question: str
-    answer: str | None
-    abstained: bool
-    reason: str | None
-    confidence: float
-    sentence: str | None
-    as_of: str | None
-    citations: list[CitationOut]
-    passages: list[PassageOut]
-    reader: str = Field(description="the reader that produced the answer or abstention: rules, learned or combined")
-
-
-class SearchResponse(BaseModel):
-    query: str
-    passages: list[PassageOut]
-
-
-class DocumentSummary(BaseModel):
-    doc_id: str
-    title: str
-    published: str | None
-    source: str | None
-    path: str = Field(description="relative to the corpus directory")
-    chars: int
-    format: str = Field(default="txt", description="txt, md, html, pdf or docx")
-    provenance: dict[str, str] = Field(
-        default_factory=dict,
-        description="where title, published and source came from: sidecar, html-meta, file-meta, text or none",
-    )
-
-
-class DocumentDetail(DocumentSummary):
-    text: str = Field(description="the cleaned original text that citation offsets index")
-    pages: list[list[int]] = Field(
-        default_factory=list, description="PDF documents: [start offset, page number] where each page begins"
-    )
-
-
-class DocumentList(BaseModel):
-    documents: list[DocumentSummary]
+# The answer, passage and document models are declared once, in qa.contract, with the functions that
+# produce them from the shared types (the CLI's --json prints the same models); the rest are the
+# service's own.
 
 
 class SkippedOut(BaseModel):

@@ -24,7 +24,6 @@ If the child dies (killed, out of memory), the calls waiting on it fail with Pip
 from __future__ import annotations
 
 import gc
-import json
 import logging
 import multiprocessing
 import os
@@ -47,21 +46,16 @@ class PipelineProcessDied(RuntimeError):
     """The child process stopped while (or before) computing a call."""
 
 
-def render(payload: Any) -> bytes:
-    """JSON bytes exactly as Starlette's JSONResponse renders `payload`."""
-    return json.dumps(payload, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")).encode("utf-8")
-
-
 def perform(pipeline: Any, call: Call) -> bytes:
     """Run one call on `pipeline` and return the response body (in the child, or in a worker thread of
     a server without a child: the in-process app of the tests)."""
-    from .payloads import ask_payload, search_payload
+    from .contract import AskResponse, SearchResponse, render
 
     method, args = call
     if method == "ask":
-        return render(ask_payload(pipeline.ask(*args)))
+        return render(AskResponse.from_result(pipeline.ask(*args)))
     if method == "search":
-        return render(search_payload(pipeline.search(*args)))
+        return render(SearchResponse.from_result(pipeline.search(*args)))
     raise ValueError(f"unknown pipeline call {method!r}")
 
 

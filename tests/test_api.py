@@ -13,9 +13,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api import create_app
-from api.schemas import AskResponse, DocumentDetail, DocumentList, HealthResponse, SearchResponse
+from api.schemas import HealthResponse
+from qa.contract import AskResponse, DocumentDetail, DocumentList, SearchResponse, payload
 from qa.index_store import IndexStale
-from qa.payloads import ask_payload, search_payload
 from qa.pipeline import Pipeline
 from qa.settings import RetrieverName, Settings
 from qa.types import Turn
@@ -69,7 +69,7 @@ def test_ask_returns_the_pipeline_payload(client: TestClient, pipeline: Pipeline
     body = response.json()
     AskResponse.model_validate(body)
     assert set(body) == set(AskResponse.model_fields)
-    assert body == ask_payload(pipeline.ask(QUESTION))
+    assert body == payload(AskResponse.from_result(pipeline.ask(QUESTION)))
     assert body["question"] == QUESTION
     assert len(body["passages"]) == pipeline.settings.top_k
     assert body["passages"][0]["doc_id"] == STATIONS_DOC
@@ -89,7 +89,7 @@ def test_ask_passes_history_top_k_and_retriever(client: TestClient, pipeline: Pi
     expected = pipeline.ask(
         "那覆盖多少家企业?", [Turn("user", QUESTION), Turn("assistant", "130家")], RetrieverName.bm25, 2
     )
-    assert body == ask_payload(expected)
+    assert body == payload(AskResponse.from_result(expected))
     assert len(body["passages"]) == 2
 
 
@@ -104,7 +104,7 @@ def test_search_each_retriever(client: TestClient, pipeline: Pipeline, retriever
     assert response.status_code == 200
     body = response.json()
     SearchResponse.model_validate(body)
-    assert body == search_payload(pipeline.search("知识产权保护工作站", RetrieverName(retriever), 4))
+    assert body == payload(SearchResponse.from_result(pipeline.search("知识产权保护工作站", RetrieverName(retriever), 4)))
     assert len(body["passages"]) == 4
     assert [p["rank"] for p in body["passages"]] == [1, 2, 3, 4]
 

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings as hsettings, strategies as 
 
 from _reliability import record
 from api import create_app
-from api.schemas import AskResponse, SearchResponse
+from qa.contract import AskResponse, SearchResponse
 from qa.settings import PROJECT_ROOT
 
 MAX_EXAMPLES = 150

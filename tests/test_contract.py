@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 from api import create_app
-from api.schemas import AskResponse, SearchResponse
+from qa.contract import AskResponse, SearchResponse
 from qa.cli.main import cli
 from qa.pipeline import Pipeline
 from qa.settings import Settings

@@ -30,7 +30,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("index", ("qa.index_store", "qa.build_worker", "qa.adding", "qa.milvus_backend")),
     ("retrieval", ("qa.retrieval", "qa.milvus_retrieval")),
     ("reading", ("qa.answering", "qa.reader")),
-    ("pipeline", ("qa.pipeline", "qa.pipeline_process", "qa.payloads")),
+    ("pipeline", ("qa.pipeline", "qa.pipeline_process", "qa.contract")),
     ("tools", ("qa.evaluation", "qa.bench", "qa.reader.training", "qa.reader.torch_model", "qa.reader.squad",
                "qa.reader.calibration", "qa.reader.combiner_fit")),
     ("shells", ("qa.cli", "api")),

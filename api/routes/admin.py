@@ -54,8 +54,8 @@ async def _reload_body(request: Request) -> ReloadRequest | None:
 
 @router.post(
     "/admin/reload",
-    response_model=None,
-    responses={200: {"model": ReloadResponse}, **{c: {"model": ErrorResponse} for c in (400, 401, 403, 404, 409, 413, 422, 503)}},
+    response_model=ReloadResponse,
+    responses={c: {"model": ErrorResponse} for c in (400, 401, 403, 404, 409, 413, 422, 503)},
     openapi_extra={"requestBody": RELOAD_BODY},
 )
 async def reload(request: Request, pipeline: PipelineDep) -> JSONResponse:

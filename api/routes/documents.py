@@ -7,12 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 from fastapi.responses import JSONResponse
 
+from qa.contract import DocumentDetail, DocumentList, payload
 from qa.documents import is_valid_doc_id
-from qa.payloads import document_payload, document_summary
 
 from ..deps import ApiKey, PipelineDep
 from ..errors import ApiError
-from ..schemas import DocumentDetail, DocumentList, ErrorResponse
+from ..schemas import ErrorResponse
 
 router = APIRouter(tags=["documents"], dependencies=[ApiKey])
 
@@ -21,21 +21,20 @@ DOC_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$"
 DocId = Annotated[str, Path(pattern=DOC_ID_PATTERN, description="a doc_id from GET /documents")]
 
 
-@router.get("/documents", response_model=None, responses={200: {"model": DocumentList}, 401: {"model": ErrorResponse}})
+@router.get("/documents", response_model=DocumentList, responses={401: {"model": ErrorResponse}})
 def list_documents(pipeline: PipelineDep) -> JSONResponse:
     """Every indexed document, without its text, ordered by id."""
-    documents = pipeline.documents
-    return JSONResponse({"documents": [document_summary(documents[k]) for k in sorted(documents)]})
+    return JSONResponse(payload(DocumentList.from_documents(pipeline.documents)))
 
 
 @router.get(
     "/documents/{doc_id}",
-    response_model=None,
-    responses={200: {"model": DocumentDetail}, **{c: {"model": ErrorResponse} for c in (401, 404, 422)}},
+    response_model=DocumentDetail,
+    responses={c: {"model": ErrorResponse} for c in (401, 404, 422)},
 )
 def get_document(doc_id: DocId, pipeline: PipelineDep) -> JSONResponse:
     """One document with `text`, the cleaned text that citation offsets index."""
     document = pipeline.documents.get(doc_id) if is_valid_doc_id(doc_id) else None
     if document is None:
         raise ApiError(404, "not_found", f"no document with id {doc_id!r}: GET /documents lists the documents")
-    return JSONResponse(document_payload(document))
+    return JSONResponse(payload(DocumentDetail.from_document(document)))

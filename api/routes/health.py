@@ -30,7 +30,7 @@ def index_summary(index: LoadedIndex) -> dict[str, Any]:
     }
 
 
-@router.get("/health", response_model=None, responses={200: {"model": HealthResponse}, 503: {"model": ErrorResponse}})
+@router.get("/health", response_model=HealthResponse, responses={503: {"model": ErrorResponse}})
 async def health(request: Request, x_api_key: Annotated[str | None, Header()] = None) -> JSONResponse:
     """Up or not. With QA_API_KEY set, the build, counts and skipped files are shown only to a caller
     with the key (the rest see {"status": "ok"}).

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from ..payloads import ask_payload
+from ..contract import AskResponse, payload
 from ..settings import RetrieverName
 from ..types import AskResult, Turn
 from .common import print_json, user_errors
@@ -49,7 +49,7 @@ def ask_command(ctx: click.Context, question: str, retriever: str | None, top_k:
     with user_errors():
         result = pipeline.ask(question, (), RetrieverName(retriever) if retriever else None, top_k)
     if as_json:
-        print_json(ask_payload(result))
+        print_json(payload(AskResponse.from_result(result)))
     else:
         click.echo(render(result))
 
@@ -95,7 +95,7 @@ def chat_command(ctx: click.Context, retriever: str | None, as_json: bool) -> No
         if as_json:
             import json
 
-            click.echo(json.dumps(ask_payload(last), ensure_ascii=False))
+            click.echo(json.dumps(payload(AskResponse.from_result(last)), ensure_ascii=False))
         else:
             if not interactive:
                 click.echo(f"问: {question}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..payloads import search_payload
+from ..contract import SearchResponse, payload
 from ..pipeline import Pipeline
 from ..settings import RetrieverName
 from ..console import ProgressBars
@@ -33,7 +33,7 @@ def search_command(ctx: click.Context, query: str, retriever: str | None, top_k:
     with user_errors():
         result = pipeline.search(query, RetrieverName(retriever) if retriever else None, top_k)
     if as_json:
-        print_json(search_payload(result))
+        print_json(payload(SearchResponse.from_result(result)))
         return
     if not result.passages:
         click.echo("no passage matches")
