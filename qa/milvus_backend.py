@@ -285,7 +285,8 @@ def _row(index: LoadedIndex, row: int, fingerprint: str) -> dict[str, Any]:
 
 
 @contextlib.contextmanager
-def _guard(uri_hint: str) -> Iterator[None]:
+def milvus_errors(uri_hint: str) -> Iterator[None]:
+    """Milvus's own failures (MilvusException, grpc errors) as MilvusUnavailable, naming the server."""
     try:
         yield
     except IndexError_:
@@ -307,7 +308,7 @@ def sync_to_milvus(settings: Settings, index: LoadedIndex, progress: Progress = 
         raise IndexCorrupt(f"{exc}: nothing was synced to Milvus; run `qa index` to rebuild the index") from None
     client = client if client is not None else connect(settings)
     name = settings.milvus_collection
-    with _guard(settings.milvus_uri), build_lock(settings.index_dir):
+    with milvus_errors(settings.milvus_uri), build_lock(settings.index_dir):
         marker = read_marker(client, settings)
         exists = client.has_collection(name)
         if exists and marker == wanted:

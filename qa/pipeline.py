@@ -21,9 +21,17 @@ from .index_store import (
 )
 from .lru import LRU
 from .reader import reader_from_settings
-from .retrieval import IndexRetriever, Retriever, Timings
+from .retrieval import (
+    BM25Retriever,
+    DenseRetriever,
+    HybridRetriever,
+    ListRetriever,
+    Retriever,
+    Timings,
+    fusion_for,
+)
 from .build_worker import build_in_child
-from .settings import Backend, EmbedderName, RetrieverName, Settings
+from .settings import Backend, EmbedderName, FusionMode, RetrieverName, Settings
 from .types import AskResult, SearchResult, Turn
 
 log = logging.getLogger(__name__)
@@ -49,11 +57,24 @@ class Pipeline:
         self._reload_lock = threading.Lock()
 
     def _make_state(self, index: LoadedIndex) -> _State:
-        if self.settings.backend is Backend.milvus:  # Milvus searches; answers still read the local build
-            from .milvus_retrieval import milvus_retrievers
+        """The retrievers over `index`: a sparse and a dense one from the backend, and their hybrid
+        with the settings' fusion (Milvus fuses with RRF itself)."""
+        s = self.settings
+        sparse: ListRetriever
+        dense: ListRetriever
+        if s.backend is Backend.milvus:  # Milvus searches; answers still read the local build
+            from .milvus_retrieval import MilvusBM25Retriever, MilvusDenseRetriever, MilvusRRF, milvus_collection
 
-            return _State(index, milvus_retrievers(index, self.embedder, self.settings))
-        return _State(index, {name: IndexRetriever(index, self.embedder, self.settings, name) for name in RetrieverName})
+            collection = milvus_collection(index, s)
+            sparse = MilvusBM25Retriever(collection, s.candidates)
+            dense = MilvusDenseRetriever(collection, self.embedder, s.candidates)
+            fusion = MilvusRRF(collection, s.rrf_k, s.candidates) if s.fusion is FusionMode.rrf else None
+        else:
+            sparse = BM25Retriever(index, s.candidates)
+            dense = DenseRetriever(index, self.embedder, s.candidates)
+            fusion = None
+        hybrid = HybridRetriever(sparse, dense, fusion or fusion_for(s.fusion, s.rrf_k, s.minmax_weight))
+        return _State(index, {RetrieverName.bm25: sparse, RetrieverName.dense: dense, RetrieverName.hybrid: hybrid})
 
     @classmethod
     def load(

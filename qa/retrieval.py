@@ -1,18 +1,33 @@
-"""Retrievers over a loaded index: BM25, dense, and their fusion. All return ranked Passages."""
+"""Retrievers over a loaded index. All return ranked Passages.
+
+Small pieces behind one protocol, composed as Pyserini composes its searchers:
+
+- a *list retriever* ranks the index by one signal: `BM25Retriever` (sparse) and `DenseRetriever`
+  here, their Milvus counterparts in qa/milvus_retrieval.py;
+- `HybridRetriever(sparse, dense, fusion)` runs any two of them and fuses their lists with a
+  `Fusion`: `RRFFusion` (reciprocal rank fusion) or `MinMaxFusion` here, Milvus's own RRF there.
+
+Every passage reports its rank in each list that was run (`bm25_rank`, `dense_rank`). `Pipeline`
+(qa/pipeline.py) chooses and composes the pieces from the settings."""
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from .embedders import Embedder
-from .fusion import Fused, minmax, rrf
+from .fusion import Fused, Ranked, minmax, rrf
 from .index_store import LoadedIndex
 from .normalize import normalize
 from .settings import FusionMode, RetrieverName, Settings
 from .tokenize import tokenize_normalized
 from .types import Passage
+
+__all__ = [
+    "BM25Retriever", "DenseRetriever", "Fusion", "HybridRetriever", "ListRetriever", "MinMaxFusion", "Passage",
+    "Query", "RRFFusion", "Retriever", "Timings", "fusion_for", "to_passages",
+]
 
 
 @dataclass
@@ -31,7 +46,17 @@ class Retriever(Protocol):
     def retrieve(self, query: str, top_k: int, timings: Timings | None = None) -> list[Passage]: ...
 
 
-def _passages(index: LoadedIndex, fused: list[Fused], top_k: int) -> list[Passage]:
+@dataclass
+class Query:
+    """One retrieval request as the pieces see it."""
+
+    text: str  # normalized
+    top_k: int
+    timings: Timings
+    vector: Any = None  # the embedded query, set by the dense retriever that embedded it
+
+
+def to_passages(index: LoadedIndex, fused: list[Fused], top_k: int) -> list[Passage]:
     out = []
     for rank, item in enumerate(fused[:top_k], start=1):
         chunk = index.chunks[item.row]
@@ -55,47 +80,128 @@ def _passages(index: LoadedIndex, fused: list[Fused], top_k: int) -> list[Passag
     return out
 
 
-class IndexRetriever:
-    """One class serves all three modes so that every passage reports both of its ranks."""
+def _query(text: str, top_k: int, timings: Timings | None) -> Query | None:
+    """The normalized request, or None when nothing is left to look for."""
+    norm = normalize(text.strip())
+    return Query(norm, top_k, timings if timings is not None else Timings()) if norm else None
 
-    def __init__(self, index: LoadedIndex, embedder: Embedder, settings: Settings, name: RetrieverName) -> None:
-        self.index = index
-        self.embedder = embedder
-        self.settings = settings
-        self.name = name
 
-    def _bm25(self, norm_query: str, timings: Timings) -> list[tuple[int, float]]:
-        started = time.perf_counter()
-        hits = self.index.bm25.search(tokenize_normalized(norm_query), self.settings.candidates)
-        timings.add("bm25", started)
-        return hits
+class ListRetriever:
+    """A retriever of one ranked list; its rank is the passages' rank in `slot` (0: BM25, 1: dense),
+    the other rank is None. Subclasses give `name`, `slot`, `index` and `ranked`."""
 
-    def _dense(self, norm_query: str, timings: Timings) -> list[tuple[int, float]]:
-        started = time.perf_counter()
-        vector = self.embedder.embed_query(norm_query)
-        timings.add("embed", started)
-        started = time.perf_counter()
-        hits = self.index.dense.search(vector, self.settings.candidates)
-        timings.add("dense", started)
-        return hits
+    name: RetrieverName
+    slot: int
+    index: LoadedIndex
+
+    def ranked(self, query: Query) -> Ranked:
+        """(row, score) best first, recording its own stages in query.timings."""
+        raise NotImplementedError
 
     def retrieve(self, query: str, top_k: int, timings: Timings | None = None) -> list[Passage]:
-        timings = timings if timings is not None else Timings()
-        norm_query = normalize(query.strip())
-        if not norm_query:
+        request = _query(query, top_k, timings)
+        if request is None:
             return []
-        bm25_hits = self._bm25(norm_query, timings) if self.name is not RetrieverName.dense else []
-        dense_hits = self._dense(norm_query, timings) if self.name is not RetrieverName.bm25 else []
+        hits = self.ranked(request)
         started = time.perf_counter()
-        if self.name is RetrieverName.bm25:
-            fused = [Fused(row, score, (rank, None)) for rank, (row, score) in enumerate(bm25_hits, start=1)]
-        elif self.name is RetrieverName.dense:
-            fused = [Fused(row, score, (None, rank)) for rank, (row, score) in enumerate(dense_hits, start=1)]
-        elif self.settings.fusion is FusionMode.rrf:
-            fused = rrf([bm25_hits, dense_hits], k=self.settings.rrf_k)
-        else:
-            weight = self.settings.minmax_weight
-            fused = minmax([bm25_hits, dense_hits], [1.0 - weight, weight])
-        passages = _passages(self.index, fused, top_k)
-        timings.add("fusion", started)
+        fused = [Fused(row, score, (rank, None) if self.slot == 0 else (None, rank)) for rank, (row, score) in enumerate(hits, 1)]
+        passages = to_passages(self.index, fused, top_k)
+        request.timings.add("fusion", started)
         return passages
+
+
+class BM25Retriever(ListRetriever):
+    """Sparse: BM25 over the index's tokens, `candidates` deep."""
+
+    name = RetrieverName.bm25
+    slot = 0
+
+    def __init__(self, index: LoadedIndex, candidates: int) -> None:
+        self.index = index
+        self.candidates = candidates
+
+    def ranked(self, query: Query) -> Ranked:
+        started = time.perf_counter()
+        hits = self.index.bm25.search(tokenize_normalized(query.text), self.candidates)
+        query.timings.add("bm25", started)
+        return hits
+
+
+class DenseRetriever(ListRetriever):
+    """Dense: the embedded query against the index's vectors, `candidates` deep."""
+
+    name = RetrieverName.dense
+    slot = 1
+
+    def __init__(self, index: LoadedIndex, embedder: Embedder, candidates: int) -> None:
+        self.index = index
+        self.embedder = embedder
+        self.candidates = candidates
+
+    def ranked(self, query: Query) -> Ranked:
+        started = time.perf_counter()
+        query.vector = self.embedder.embed_query(query.text)
+        query.timings.add("embed", started)
+        started = time.perf_counter()
+        hits = self.index.dense.search(query.vector, self.candidates)
+        query.timings.add("dense", started)
+        return hits
+
+
+class Fusion(Protocol):
+    def fuse(self, lists: list[Ranked], query: Query) -> list[Fused]:
+        """One list from the sparse and the dense list, best first, each item with both ranks."""
+        ...
+
+
+@dataclass(frozen=True)
+class RRFFusion:
+    k: int = 60
+
+    def fuse(self, lists: list[Ranked], query: Query) -> list[Fused]:
+        return rrf(lists, k=self.k)
+
+
+@dataclass(frozen=True)
+class MinMaxFusion:
+    dense_weight: float  # the sparse list weighs 1 - dense_weight
+
+    def fuse(self, lists: list[Ranked], query: Query) -> list[Fused]:
+        return minmax(lists, [1.0 - self.dense_weight, self.dense_weight])
+
+
+def fusion_for(mode: FusionMode, rrf_k: int, minmax_weight: float) -> Fusion:
+    return RRFFusion(rrf_k) if mode is FusionMode.rrf else MinMaxFusion(minmax_weight)
+
+
+class HybridRetriever:
+    """Runs a sparse and a dense list retriever over the same index and fuses their lists."""
+
+    name = RetrieverName.hybrid
+
+    def __init__(self, sparse: ListRetriever, dense: ListRetriever, fusion: Fusion) -> None:
+        self.sparse = sparse
+        self.dense = dense
+        self.fusion = fusion
+        self.index = sparse.index
+
+    def retrieve(self, query: str, top_k: int, timings: Timings | None = None) -> list[Passage]:
+        request = _query(query, top_k, timings)
+        if request is None:
+            return []
+        lists = [self.sparse.ranked(request), self.dense.ranked(request)]
+        started = time.perf_counter()
+        passages = to_passages(self.index, self.fusion.fuse(lists, request), top_k)
+        request.timings.add("fusion", started)
+        return passages
+
+
+def IndexRetriever(index: LoadedIndex, embedder: Embedder, settings: Settings, name: RetrieverName) -> Retriever:  # noqa: N802
+    """The embedded retriever `name` with the settings' depth and fusion, as Pipeline composes it (for
+    callers that build their own index: qa bench's scale worker)."""
+    sparse, dense = BM25Retriever(index, settings.candidates), DenseRetriever(index, embedder, settings.candidates)
+    if name is RetrieverName.bm25:
+        return sparse
+    if name is RetrieverName.dense:
+        return dense
+    return HybridRetriever(sparse, dense, fusion_for(settings.fusion, settings.rrf_k, settings.minmax_weight))
