@@ -1,7 +1,7 @@
 """Retrievers on Milvus: BM25 (server-side BM25 Function), dense, and Milvus's own RRF as a fusion.
 
 They are the pieces of qa/retrieval.py over a Milvus collection: `MilvusBM25Retriever` and
-`MilvusDenseRetriever` are list retrievers, composed into a hybrid by the same `HybridRetriever`,
+`MilvusDenseRetriever` are the BM25 and dense retrievers searching Milvus instead, composed into a hybrid by the same `HybridRetriever`,
 with `MilvusRRF` (a `hybrid_search` with `RRFRanker(rrf_k)`, whose order is the result; the two lists
 give each passage its two ranks) or the local min-max fusion, which Milvus does not offer in the same
 form. Milvus answers with chunk ids; text, titles and offsets come from the local LoadedIndex the ids
@@ -18,8 +18,8 @@ from .embedders import Embedder
 from .fusion import Fused, Ranked
 from .index_store import LoadedIndex, Progress
 from .milvus_backend import DENSE_METRIC, connect, in_sync, milvus_errors, sync_to_milvus
-from .retrieval import ListRetriever, Query
-from .settings import RetrieverName, Settings
+from .retrieval import BM25Retriever, DenseRetriever, Query
+from .settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -69,44 +69,29 @@ class MilvusCollection:
         return rows
 
 
-class MilvusBM25Retriever(ListRetriever):
+class MilvusBM25Retriever(BM25Retriever):
     """Sparse: the collection's BM25 Function, at least `candidates` deep."""
 
-    name = RetrieverName.bm25
-    slot = 0
-
     def __init__(self, collection: MilvusCollection, candidates: int) -> None:
+        super().__init__(collection.index, candidates)
         self.collection = collection
-        self.index = collection.index
-        self.candidates = candidates
 
-    def ranked(self, query: Query) -> Ranked:
-        started = time.perf_counter()
-        hits = self.collection.search([query.text], "sparse", "BM25", max(self.candidates, query.top_k))
-        query.timings.add("bm25", started)
-        return hits
+    def search(self, text: str, top_k: int) -> Ranked:
+        return self.collection.search([text], "sparse", "BM25", max(self.candidates, top_k))
 
 
-class MilvusDenseRetriever(ListRetriever):
+class MilvusDenseRetriever(DenseRetriever):
     """Dense: the embedded query against the collection's vectors, at least `candidates` deep."""
 
-    name = RetrieverName.dense
-    slot = 1
-
     def __init__(self, collection: MilvusCollection, embedder: Embedder, candidates: int) -> None:
+        super().__init__(collection.index, embedder, candidates)
         self.collection = collection
-        self.index = collection.index
-        self.embedder = embedder
-        self.candidates = candidates
 
-    def ranked(self, query: Query) -> Ranked:
-        started = time.perf_counter()
-        query.vector = self.embedder.embed_query(query.text).astype("float32").tolist()
-        query.timings.add("embed", started)
-        started = time.perf_counter()
-        hits = self.collection.search([query.vector], "dense", DENSE_METRIC, max(self.candidates, query.top_k))
-        query.timings.add("dense", started)
-        return hits
+    def embed(self, text: str) -> list[float]:
+        return super().embed(text).astype("float32").tolist()
+
+    def search(self, vector: list[float], top_k: int) -> Ranked:
+        return self.collection.search([vector], "dense", DENSE_METRIC, max(self.candidates, top_k))
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,6 @@ from .retrieval import (
     BM25Retriever,
     DenseRetriever,
     HybridRetriever,
-    ListRetriever,
     Retriever,
     Timings,
     fusion_for,
@@ -60,8 +59,8 @@ class Pipeline:
         """The retrievers over `index`: a sparse and a dense one from the backend, and their hybrid
         with the settings' fusion (Milvus fuses with RRF itself)."""
         s = self.settings
-        sparse: ListRetriever
-        dense: ListRetriever
+        sparse: BM25Retriever
+        dense: DenseRetriever
         if s.backend is Backend.milvus:  # Milvus searches; answers still read the local build
             from .milvus_retrieval import MilvusBM25Retriever, MilvusDenseRetriever, MilvusRRF, milvus_collection
 

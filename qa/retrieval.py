@@ -111,7 +111,7 @@ class ListRetriever:
 
 
 class BM25Retriever(ListRetriever):
-    """Sparse: BM25 over the index's tokens, `candidates` deep."""
+    """Sparse: BM25 over the index's tokens, `candidates` deep (another backend overrides `search`)."""
 
     name = RetrieverName.bm25
     slot = 0
@@ -122,13 +122,17 @@ class BM25Retriever(ListRetriever):
 
     def ranked(self, query: Query) -> Ranked:
         started = time.perf_counter()
-        hits = self.index.bm25.search(tokenize_normalized(query.text), self.candidates)
+        hits = self.search(query.text, query.top_k)
         query.timings.add("bm25", started)
         return hits
 
+    def search(self, text: str, top_k: int) -> Ranked:
+        return self.index.bm25.search(tokenize_normalized(text), self.candidates)
+
 
 class DenseRetriever(ListRetriever):
-    """Dense: the embedded query against the index's vectors, `candidates` deep."""
+    """Dense: the embedded query against the index's vectors, `candidates` deep (another backend
+    overrides `embed` and `search`)."""
 
     name = RetrieverName.dense
     slot = 1
@@ -140,12 +144,18 @@ class DenseRetriever(ListRetriever):
 
     def ranked(self, query: Query) -> Ranked:
         started = time.perf_counter()
-        query.vector = self.embedder.embed_query(query.text)
+        query.vector = self.embed(query.text)
         query.timings.add("embed", started)
         started = time.perf_counter()
-        hits = self.index.dense.search(query.vector, self.candidates)
+        hits = self.search(query.vector, query.top_k)
         query.timings.add("dense", started)
         return hits
+
+    def embed(self, text: str) -> Any:
+        return self.embedder.embed_query(text)
+
+    def search(self, vector: Any, top_k: int) -> Ranked:
+        return self.index.dense.search(vector, self.candidates)
 
 
 class Fusion(Protocol):
