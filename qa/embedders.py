@@ -195,15 +195,19 @@ class HashingEmbedder:
         return _normalized(self._one(text))
 
 
+# the e5 encoder on ONNX Runtime: embedder name -> graph variant (qa/e5onnx/graph.py)
+ONNX_VARIANTS = {EmbedderName.e5_onnx: "int8", EmbedderName.e5_onnx_fp32: "fp32", EmbedderName.e5_onnx_q4: "q4"}
+
+
 def make_embedder(settings: Settings, for_indexing: bool = False) -> Embedder:
     threads = settings.index_threads if for_indexing else settings.query_threads
     if settings.embedder is EmbedderName.e5_small:
         return E5SmallEmbedder(threads=threads, cache_size=settings.query_cache_size)
-    if settings.embedder in (EmbedderName.e5_onnx, EmbedderName.e5_onnx_fp32):
+    if settings.embedder in ONNX_VARIANTS:
         from .e5onnx.embedder import OnnxE5Embedder
 
         return OnnxE5Embedder(
-            variant="int8" if settings.embedder is EmbedderName.e5_onnx else "fp32",
+            variant=ONNX_VARIANTS[settings.embedder],
             threads=threads,
             cache_dir=settings.models_dir,
             batch_size=settings.embed_batch_size,

