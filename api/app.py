@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import logging
 import threading
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
-from typing import AsyncIterator
+from typing import AsyncIterator, Callable
 
 import anyio
 from fastapi import FastAPI
@@ -41,6 +41,22 @@ def create_app(
     """The HTTP service. Without `pipeline`, the lifespan loads one from `settings` (building the
     index when missing, rebuilding it when stale unless rebuild_stale=False)."""
     settings = settings or (pipeline.settings if pipeline is not None else Settings())
+    app = FastAPI(
+        title="IP policy QA",
+        version=__version__,
+        description="Answers with citations over Chinese intellectual-property news and policy documents.",
+        lifespan=_lifespan(settings, rebuild_stale),
+    )
+    app.state.settings = settings
+    app.state.pipeline = pipeline
+    install_error_handlers(app)
+    _add_routes(app, settings)
+    _add_middleware(app, settings)
+    return app
+
+
+def _lifespan(settings: Settings, rebuild_stale: bool) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """Admission slots and the reload lock; the pipeline, loaded here unless the app was given one."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -59,16 +75,11 @@ def create_app(
         log.info("serving index %s: %d documents, %d chunks", index.name, len(index.documents), len(index.chunks))
         yield
 
-    app = FastAPI(
-        title="IP policy QA",
-        version=__version__,
-        description="Answers with citations over Chinese intellectual-property news and policy documents.",
-        lifespan=lifespan,
-    )
-    app.state.settings = settings
-    app.state.pipeline = pipeline
+    return lifespan
 
-    install_error_handlers(app)
+
+def _add_routes(app: FastAPI, settings: Settings) -> None:
+    """The API's routes (the admin ones listed only when enabled), the chat page and its files."""
     models = request_models(settings)
     app.include_router(ask.router(models))
     app.include_router(search.router(models))
@@ -83,6 +94,9 @@ def create_app(
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
+
+def _add_middleware(app: FastAPI, settings: Settings) -> None:
+    """CORS when origins are set, admission control, then the service middleware (outermost)."""
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -95,4 +109,3 @@ def create_app(
     app.add_middleware(AdmissionMiddleware, admission=app.state.admission)
     app.add_middleware(ServiceMiddleware, max_body_bytes=settings.max_body_bytes, log_bodies=settings.log_request_bodies,
                        body_timeout_s=settings.body_timeout_s, log_format=settings.access_log_format)
-    return app
