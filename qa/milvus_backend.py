@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from .index_store import IndexCorrupt, IndexError_, LoadedIndex, Progress, build_lock, no_progress
+from .index_files import build_lock
+from .index_store import IndexCorrupt, IndexError_, LoadedIndex, Progress, no_progress
 from .settings import Settings
 from .tokenize import stopwords
 from .vectors import BadVectors, check_matrix

@@ -10,7 +10,6 @@ belong to, so the Passages are the embedded backend's."""
 from __future__ import annotations
 
 import logging
-import time
 from dataclasses import dataclass
 from typing import Any
 

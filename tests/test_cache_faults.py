@@ -20,13 +20,13 @@ from _reliability import record
 from conftest import CORPUS_DIR, make_settings
 from qa import index_store
 from qa.embedders import HashingEmbedder
+from qa.embedding_cache import cache_path
+from qa.index_files import build_lock
 from qa.index_store import (
     IndexBusy,
     IndexCorrupt,
     IndexMissing,
-    _cache_path,
     build_index,
-    build_lock,
     current_build,
     load_index,
 )
@@ -53,7 +53,7 @@ def index_dir(pristine: Path, tmp_path: Path) -> Path:
 
 
 def _cache(index_dir: Path) -> Path:
-    return _cache_path(index_dir, EMBEDDER.embedder_id)
+    return cache_path(index_dir, EMBEDDER.embedder_id)
 
 
 def _rewrite(index_dir: Path, keys: np.ndarray, vectors: np.ndarray) -> None:
@@ -117,7 +117,7 @@ def test_poisoned_cache_is_healed_by_the_next_build(index_dir: Path, poison: str
     settings = make_settings(CORPUS_DIR, index_dir)
     before = current_build(index_dir).name
     POISONS[poison](index_dir)
-    with caplog.at_level(logging.WARNING, logger="qa.index_store"):
+    with caplog.at_level(logging.WARNING, logger="qa.embedding_cache"):
         report = build_index(settings, EMBEDDER)
     assert report.embedded > 0  # the bad entries were embedded again
     assert any("embedding cache" in r.getMessage() for r in caplog.records)

@@ -224,19 +224,19 @@ _BUILD_SCRIPT = textwrap.dedent(
             return super().embed_passages(texts)
 
     if stage == "writing":
-        write = index_store._write_jsonl
+        write = index_store.write_jsonl
         def stalled_write(path, rows):
             write(path, rows)
             if path.name == "chunks.jsonl":
                 stall()
-        index_store._write_jsonl = stalled_write
+        index_store.write_jsonl = stalled_write
     if stage == "switching":
-        atomic = index_store._atomic_write_text
+        atomic = index_store.atomic_write_text
         def stalled_atomic(path, text):
             if path.name == "CURRENT":
                 stall()
             atomic(path, text)
-        index_store._atomic_write_text = stalled_atomic
+        index_store.atomic_write_text = stalled_atomic
 
     settings = Settings(corpus_dir=corpus, index_dir=index, embedder="hashing", show_progress=False)
     index_store.build_index(settings, SlowEmbedder())

@@ -10,8 +10,8 @@ import pytest
 
 from conftest import CORPUS_DIR, make_settings
 from qa.embedders import HashingEmbedder
+from qa.index_manifest import FORMAT_VERSION
 from qa.index_store import (
-    FORMAT_VERSION,
     IndexError_,
     IndexMissing,
     IndexStale,
