@@ -1,24 +1,27 @@
-"""Typed answer spans inside one normalized sentence. Offsets are sentence-local."""
+"""Typed answer spans inside one normalized sentence. Offsets are sentence-local.
+
+`find_spans` picks the finders for the kind of question; the cloze alignment (cloze.py) and the
+list runs (lists.py) live beside this module, what they share in span_base.py."""
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from dataclasses import dataclass
 
-from ..tokenize import get_jieba
+from .cloze import cloze_spans
 from .context import NAME_AFTER_TITLE, clean_name
+from .lists import list_spans
 from .numbers import QUANTITY, RANKING, STREAK
 from .places import find_places
 from .question import PERSON_TITLES, Kind, Question
+from .span_base import ASKS_KIND, LEAD_WORDS, MEANINGFUL, PUNCT, TITLE, Span, cut_words, strip_particles
+
+__all__ = ["MEANINGFUL", "Span", "find_spans"]  # what the reader uses; the finders are below and beside
 
 DATE_FULL = re.compile(r"(?:19|20)\d{2}年\d{1,2}月\d{1,2}日")
 DATE_MONTH_DAY = re.compile(r"(?<![\d年])\d{1,2}月\d{1,2}日")
 DATE_YEAR_MONTH = re.compile(r"(?:19|20)\d{2}年\d{1,2}月(?![\d日])")
 DATE_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}年度?(?![\d度]*月)")
-TITLE = re.compile(r"《[^《》]{2,80}》")
 QUOTED = re.compile(r"“[^“”]{1,60}”|「[^「」]{1,60}」|\"[^\"]{1,60}\"")
-LIST_RUN = re.compile(r"[^,，;；。:：、“”《》()（）]{1,30}(?:、[^,，;；。:：、“”《》()（）]{1,30})+")
 LABEL_VALUE = re.compile(r"(?:地点|地址|会址)[:：]\s*([^,，;；。\s]{2,30})")
 ORG_SUFFIX = re.compile(
     r"[\u4e00-\u9fff]{2,24}?(?:监督管理局|管理局|知识产权局|市场监管局|公安局|法院|检察院|海关|银行|分行|联盟|协会|商会"
@@ -26,25 +29,8 @@ ORG_SUFFIX = re.compile(
 )
 _ORG_END = re.compile(ORG_SUFFIX.pattern + "$")
 _LOCATION_END = re.compile(r"(室|厅|馆|中心|大厦|酒店|会场|广场|楼|园|城|岛|港|区|县|市|省|镇|村|大学)$")
-MEANINGFUL = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
-_PUNCT = set(",，;；。:：、!?！？()（）“”《》「」 ")
-# words that open a clause rather than belong to a list item or a name
-_LEAD_WORDS = {
-    "代表", "为", "是", "包括", "有", "在", "对", "向", "由", "将", "和", "及", "以及", "与", "其中", "如", "即",
-    "建成", "推动", "出台", "印发", "涵盖", "聚焦", "我市", "全市", "围绕", "引导", "等", "并", "并由", "一", "一宗",
-}
 LOCATION = re.compile(r"在([^,，。;；在]{2,20}?)(?:召开|举行|举办|[,，])")
 ORG_HEADS = ("部门", "单位", "组织", "机构", "银行", "法院", "协会", "联盟", "公司")
-_PARTICLES = "了的是为在"
-_ASKS_KIND = re.compile(r"什么|哪类|哪种|哪一类|哪一种")
-
-
-@dataclass(frozen=True)
-class Span:
-    start: int
-    end: int
-    kind: Kind
-    strength: float = 1.0  # how well the span fits what was asked (0..1)
 
 
 def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
@@ -191,88 +177,6 @@ def person_spans(s: str, q: Question, people: set[str]) -> list[Span]:
     return list(out.values())
 
 
-def _words(text: str) -> list[str]:
-    return list(_cut(text))
-
-
-@lru_cache(maxsize=8192)
-def _cut(text: str) -> tuple[str, ...]:
-    # the same question halves and list items are cut for every candidate sentence
-    return tuple(get_jieba().lcut(text))
-
-
-def _trim_item(item: str, from_left: bool, bound: int, q: Question, others: str) -> str:
-    """Cut an outer list item longer than the others down to its own words: stop at lead words,
-    digits, question words the other items do not share, or past the bound the others set."""
-    words = _words(item)
-    if from_left:  # the first item: walk backwards from the 、
-        words = words[::-1]
-    if len(item) <= bound and not any(w in _LEAD_WORDS or re.match(r"\d", w) for w in words):
-        return item
-    kept: list[str] = []
-    for word in words:
-        if word in _LEAD_WORDS or re.match(r"\d", word):
-            break
-        if kept and len(word) >= 2 and word in q.norm and word not in others:
-            break
-        if len("".join(kept)) + len(word) > bound and kept:
-            break
-        kept.append(word)
-    if from_left:
-        kept = kept[::-1]
-    return "".join(kept)
-
-
-def _runs(s: str) -> list[tuple[int, list[str]]]:
-    """、-separated runs as (offset, items); an inner item holding a clause-opening word (为, 是 …)
-    ends one run and starts the next after that word: '书记、局长蔡英权为福田、南山' -> '福田、南山'."""
-    runs: list[tuple[int, list[str]]] = []
-    for m in LIST_RUN.finditer(s):
-        offset, items = m.start(), m.group(0).split("、")
-        current_start, current = offset, [items[0]]
-        position = offset + len(items[0]) + 1
-        for item in items[1:]:
-            words = _words(item)
-            cut = max((i for i, w in enumerate(words[:-1]) if w in _LEAD_WORDS), default=None)
-            if cut is not None and item is not items[-1]:
-                if len(current) >= 2:
-                    runs.append((current_start, current))
-                tail = "".join(words[cut + 1 :])
-                current_start, current = position + len(item) - len(tail), [tail]
-            else:
-                current.append(item)
-            position += len(item) + 1
-        if len(current) >= 2:
-            runs.append((current_start, current))
-    return runs
-
-
-def list_spans(s: str, q: Question) -> list[Span]:
-    out = []
-    titles = list(TITLE.finditer(s))
-    if len(titles) >= 2:
-        out.append(Span(titles[0].start(), titles[-1].end(), Kind.listing, 0.9))
-    for start_at, items in _runs(s):
-        middle = items[1:-1]
-        bound = (max(len(i) for i in middle) + 2) if middle else max(len(items[0]), len(items[-1])) + 4
-        if not middle:
-            bound = min(len(items[0]), len(items[-1])) + 4
-        first = _trim_item(items[0], True, bound, q, "".join(items[1:]))
-        last = _trim_item(items[-1], False, bound, q, "".join(items[:-1]))
-        if not first or not last:
-            continue
-        run_end = start_at + len("、".join(items))
-        start = start_at + len(items[0]) - len(first)
-        end = run_end - len(items[-1]) + len(last)
-        strength = 0.8 if q.list_size in (None, len(items)) else 0.4
-        after = s[end : end + 12]
-        if any(len(w) >= 2 and w in after for w in _words(_strip_particles(q.cloze_right, False))):
-            strength += 0.2  # the question's own words follow the list: 哪几个区颁发 / …5个区颁发
-        if start < end:
-            out.append(Span(start, end, Kind.listing, strength))
-    return out
-
-
 def title_spans(s: str, q: Question) -> list[Span]:
     out = []
     for m in TITLE.finditer(s):
@@ -286,7 +190,7 @@ def named_spans(s: str, q: Question) -> list[Span]:
     for m in QUOTED.finditer(s):
         end = m.end()
         head_follows = bool(q.head) and s.startswith(q.head, end)
-        if head_follows and _ASKS_KIND.search(q.norm):
+        if head_follows and ASKS_KIND.search(q.norm):
             end += len(q.head)  # 什么机制 -> “…”机制
         elif head_follows:
             pass
@@ -295,14 +199,14 @@ def named_spans(s: str, q: Question) -> list[Span]:
             tail = re.match(r"[\u4e00-\u9fff]{1,4}", s[end:])
             if q.head and tail and q.head in tail.group(0):
                 end += tail.group(0).index(q.head) + len(q.head)
-        right = _strip_particles(q.cloze_right, False)
+        right = strip_particles(q.cloze_right, False)
         follows_context = len(right) >= 2 and s[end : end + 6].startswith(right[:2])
         out.append(Span(m.start(), end, Kind.named, 1.0 if head_follows or follows_context else 0.7))
     for sp in title_spans(s, q):
         # a 《》 title answers 什么案件 only when it is one: '《…工作指引》' is a document
         fits = not q.head or q.head in s[sp.start : sp.end]
         out.append(Span(sp.start, sp.end, Kind.named, sp.strength * (0.8 if fits else 0.4)))
-    if q.head and _ASKS_KIND.search(q.norm):
+    if q.head and ASKS_KIND.search(q.norm):
         out += _head_phrases(s, q.head)
     return out
 
@@ -313,106 +217,14 @@ def _head_phrases(s: str, head: str) -> list[Span]:
     out = []
     for m in re.finditer(re.escape(head), s):
         start = m.start()
-        while start > 0 and s[start - 1] not in _PUNCT and m.start() - start < 24:
+        while start > 0 and s[start - 1] not in PUNCT and m.start() - start < 24:
             start -= 1
-        words = _words(s[start : m.start()])
-        cut = max((i + 1 for i, w in enumerate(words) if w in _LEAD_WORDS or re.match(r"\d", w)), default=0)
+        words = cut_words(s[start : m.start()])
+        cut = max((i + 1 for i, w in enumerate(words) if w in LEAD_WORDS or re.match(r"\d", w)), default=0)
         text = "".join(words[cut:])
         if len(MEANINGFUL.findall(text)) >= 2:
             out.append(Span(m.start() - len(text), m.end(), Kind.named, 0.6))
     return out
-
-
-def _strip_particles(text: str, left: bool) -> str:
-    return text.rstrip(_PARTICLES) if left else text.lstrip(_PARTICLES)
-
-
-def _left_anchor(s: str, left_words: list[str], asks: bool) -> int | None:
-    """Where the sentence's match of the question's words before the gap ends (its longest tail
-    found, up to 12 characters); a question with an asking word may leave out up to two final
-    words ('首个被评为': the text may leave out the verb)."""
-    for skip in range(0, min(3, len(left_words)) if asks else 1):
-        head = "".join(left_words[: len(left_words) - skip])
-        for n in range(min(len(head), 12), 1, -1):
-            found = s.rfind(head[-n:])
-            if found >= 0:
-                return found + n
-    return None
-
-
-def _right_anchor(s: str, right_words: list[str], left_end: int | None) -> tuple[int | None, str]:
-    """Where the sentence's match of the question's words after the gap starts, and the leading
-    words of the question it skipped to find a longer match."""
-    right_start, matched, skipped = None, 0, ""
-    for skip in range(0, min(3, len(right_words))):
-        tail = "".join(right_words[skip:])
-        for n in range(min(len(tail), 12), max(1, matched), -1):
-            found = s.find(tail[:n], left_end or 0)
-            if found >= 0:
-                right_start, matched, skipped = found, n, "".join(right_words[:skip])
-                break
-    return right_start, skipped
-
-
-def cloze_spans(s: str, q: Question) -> list[Span]:
-    """Align the question around its wh-word with the sentence and take what fills the gap."""
-    left = _strip_particles(q.cloze_left, True)
-    right = _strip_particles(q.cloze_right, False)
-    right_words = _words(right)
-    left_end = _left_anchor(s, _words(left), asks=q.cloze_left != q.norm)
-    right_start, skipped = _right_anchor(s, right_words, left_end)
-    if left_end is not None and right_start is not None and 0 < right_start - left_end <= 40:
-        start, end = left_end, right_start
-        while end > start and s[end - 1] in _PARTICLES:
-            end -= 1
-        if q.head and _ASKS_KIND.search(q.norm):
-            head_at = s.find(q.head, end, end + 16)
-            if head_at >= 0 and not any(ch in _PUNCT for ch in s[end:head_at]):
-                end = head_at + len(q.head)
-        if skipped and s.startswith(skipped, start) and len(MEANINGFUL.findall(s[start + len(skipped) : end])) >= 2:
-            start += len(skipped)  # 哪个地理标志产品 -> '地理标志产品“亳菊”': the noun asked about is no answer
-        start, end = _trim_punct(s, start, end)
-        gap = s[start:end]
-        if len(MEANINGFUL.findall(gap)) >= 2 and not any(ch in "。;；" for ch in gap):
-            return [Span(start, end, Kind.entity, 1.0)]
-    # '在哪里打造X' against '打造前海、河套X': the asked words come after the question's verb
-    if len(right_words) >= 2:
-        verb, rest = right_words[0], "".join(right_words[1:])[:8]
-        at = s.find(verb)
-        after = at + len(verb)
-        found = s.find(rest, after) if at >= 0 and len(verb) >= 2 else -1
-        if found > after and found - after <= 20 and not any(ch in _PUNCT.difference("、") for ch in s[after:found]):
-            if len(MEANINGFUL.findall(s[after:found])) >= 2:
-                return [Span(after, found, Kind.entity, 0.8)]
-    if left_end is not None:
-        end = left_end
-        while end < len(s) and s[end] not in _PUNCT and end - left_end < 30:
-            end += 1
-        if len(MEANINGFUL.findall(s[left_end:end])) >= 2:
-            return [Span(left_end, end, Kind.entity, 0.6)]
-    if right_start is not None and right_start > 0:
-        start = right_start
-        while start > 0 and s[start - 1] not in _PUNCT and right_start - start < 20:
-            start -= 1
-        words = _words(s[start:right_start])
-        while words and words[0] in _LEAD_WORDS:
-            words.pop(0)
-        text = "".join(words)
-        end = right_start
-        if q.head and _ASKS_KIND.search(q.norm) and s.startswith(q.head, end):
-            end += len(q.head)
-        start, end = _trim_punct(s, right_start - len(text), end)
-        if len(MEANINGFUL.findall(s[start:end])) >= 2:
-            return [Span(start, end, Kind.entity, 0.5)]
-    return []
-
-
-def _trim_punct(s: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and s[start] in _PUNCT and s[start] not in "“「《":
-        start += 1
-    while end > start and s[end - 1] in _PUNCT and s[end - 1] not in "”」》":
-        end -= 1
-    return start, end
 
 
 def _all_places(text: str) -> bool:
