@@ -32,8 +32,8 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("retrieval", ("qa.retrieval", "qa.milvus_retrieval")),
     ("reading", ("qa.answering", "qa.reader")),
     ("pipeline", ("qa.pipeline", "qa.pipeline_process", "qa.contract")),
-    ("tools", ("qa.evaluation", "qa.bench", "qa.reader.training", "qa.reader.torch_model", "qa.reader.squad",
-               "qa.reader.calibration", "qa.reader.combiner_fit")),
+    ("tools", ("qa.evaluation", "qa.bench", "qa.reader.training", "qa.reader.training_data", "qa.reader.torch_model",
+               "qa.reader.squad", "qa.reader.calibration", "qa.reader.combiner_fit")),
     ("shells", ("qa.cli", "api")),
 ]
 

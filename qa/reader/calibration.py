@@ -78,7 +78,7 @@ def reliability(prob: np.ndarray, right: np.ndarray, bins: int = 10) -> tuple[li
 def held_out(files: list[str], seed: int, valid_size: int, simplify: float = 0.0) -> list[MrcExample]:
     """The questions a training run with this seed held out (whole paragraphs), in the script the
     run read them in."""
-    from .training import split_for_training
+    from .training_data import split_for_training
 
     examples: list[MrcExample] = []
     for f in files:
