@@ -75,9 +75,15 @@ def _combiner(meta: dict) -> list[str]:
     comb = meta.get("combiner")
     if comb:
         sets = ", ".join(f"{k}: {v}" for k, v in comb.get("per_set", {}).items())
+        trust = comb.get("trust", 1.01)
+        runs = ", ".join(f"{k}: {v:.0%}" for k, v in comb.get("model_runs", {}).items())
+        skip = (f"The model is not run where the rules answered with confidence >= {trust} (it ran for {runs} of the "
+                f"questions). " if trust <= 1 else "The model runs for every question. ")
+        override = ("never overrides a rule answer (it is not run behind one)" if trust <= 0 else
+                    f"overrides a disagreeing rule answer at confidence >= {comb['override']}")
         lines += [
             "## How the combined reader decides (`qa fit-combiner`)", "",
-            f"The learned reader overrides a disagreeing rule answer at confidence >= {comb['override']} and answers "
+            skip + f"The learned reader {override} and answers "
             f"alone where the rules abstain at >= {comb['alone']} (grid search for the best mean accuracy over the "
             f"dev sets; accuracy there: {sets}). The combined confidence is sigmoid(w · features + b) over "
             f"{', '.join(comb['features'])}: w = {comb['weights']}, b = {comb['bias']}; expected calibration error "

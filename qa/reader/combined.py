@@ -16,7 +16,7 @@ from dataclasses import replace
 from ..index_store import LoadedIndex
 from ..retrieval import Passage
 from ..types import AskResult
-from .decision import Reading, chinese, choose, features
+from .decision import Reading, chinese, choose, features, runs_model
 from .learned import LearnedReader
 from .rules import RulesReader
 
@@ -30,10 +30,11 @@ class CombinedReader:
         override: float | None = None,
         alone: float | None = None,
         min_confidence: float = 0.35,
+        trust: float | None = None,
     ) -> None:
         self.rules = rules
         self.learned = learned
-        self._override, self._alone = override, alone
+        self._override, self._alone, self._trust = override, alone, trust
         self.min_confidence = min_confidence
 
     def warm_up(self) -> None:
@@ -43,6 +44,12 @@ class CombinedReader:
         model = getattr(self.learned, "model", None)
         info = getattr(model, "info", None)
         return (info.meta.get("combiner") or {}) if info is not None else {}
+
+    @property
+    def trust(self) -> float:
+        """Rule confidence from which the model is not run (above 1: always run; a model fitted
+        before this threshold existed runs always)."""
+        return self._trust if self._trust is not None else float(self._fitted().get("trust", 1.01))
 
     @property
     def override(self) -> float:
@@ -64,14 +71,18 @@ class CombinedReader:
     def read(self, question: str, resolved: str, passages: list[Passage], index: LoadedIndex) -> AskResult:
         english = not chinese(resolved)  # the rules read Chinese questions only
         rules = None if english else self.rules.read(question, resolved, passages, index)
-        # where the rules answered, the model can only confirm the answer or, very sure, override it:
-        # with a two-stage learned reader, its first passages are enough for that
-        learned = self.learned.read(question, resolved, passages, index, first_only=rules is not None and not rules.abstained)
+        answered = rules is not None and not rules.abstained and bool(rules.answer)
+        learned = None
+        if runs_model(english, rules.confidence if answered else None, self.trust):
+            # where the rules answered, the model can only confirm the answer or, very sure, override it:
+            # with a two-stage learned reader, its first passages are enough for that
+            learned = self.learned.read(question, resolved, passages, index, first_only=answered)
         rules = rules or learned
+        assert rules is not None  # an English question always runs the model
         reading = Reading(
             [], english,
-            None if english or rules.abstained or not rules.answer else (rules.answer, rules.confidence),
-            None if learned.abstained or not learned.answer else (learned.answer, learned.confidence),
+            (rules.answer, rules.confidence) if answered and rules.answer else None,
+            None if learned is None or learned.abstained or not learned.answer else (learned.answer, learned.confidence),
         )
         which, _ = choose(reading, self.override, self.alone)
         if which == "none":  # both abstained: the rule reader's reason is the more specific one

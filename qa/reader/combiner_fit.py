@@ -1,10 +1,12 @@
 """Fitting how the combined reader decides, from eval sets (`qa fit-combiner`).
 
 Each question of the given sets is retrieved for and read by both readers. The rule that picks an
-answer has two thresholds — the learned reader's confidence at which it overrides a disagreeing
-rule answer (`override`), and at which it answers where the rules abstain (`alone`) — chosen by
-grid search for the best mean accuracy over the sets (each set weighs the same, so a large set
-the rules were tuned on does not drown a small one they never saw). The combined confidence is
+answer has three thresholds — the rule confidence from which the model is not run at all
+(`trust`: its answer could only confirm or override the rules'), the learned reader's confidence
+at which it overrides a disagreeing rule answer (`override`), and at which it answers where the
+rules abstain (`alone`) — chosen by grid search for the best mean accuracy over the sets (each set
+weighs the same, so a large set the rules were tuned on does not drown a small one they never
+saw); among equally accurate choices the lowest `trust` wins, as it runs the model least. The combined confidence is
 then a logistic curve over (learned confidence, rule confidence, agreement, which reader
 answered), fitted on the chosen answers' rightness (an answer to an unanswerable question is
 wrong), so that it is a probability. Both are written into the model's reader.json."""
@@ -17,11 +19,12 @@ from pathlib import Path
 import numpy as np
 
 from ..evaluation import metrics
-from .decision import Reading, chinese, choose, features
+from .decision import Reading, as_served, chinese, choose, features, runs_model
 
 RIGHT_F1 = 0.8
 OVERRIDES = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1.01)
 ALONES = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+TRUSTS = (0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 1.01)  # 0.0: the model only where the rules abstain; 1.01: always
 
 
 def right(answer: str | None, gold: list[str]) -> bool:
@@ -33,18 +36,21 @@ def right(answer: str | None, gold: list[str]) -> bool:
 def fit(sets: dict[str, list[Reading]]) -> dict:
     from .calibration import logistic, reliability
 
-    def accuracy(rows: list[Reading], o: float, a: float) -> float:
-        return sum(right(choose(x, o, a)[1], x.answers) for x in rows) / max(1, len(rows))
+    def accuracy(rows: list[Reading], t: float, o: float, a: float) -> float:
+        return sum(right(choose(as_served(x, t), o, a)[1], x.answers) for x in rows) / max(1, len(rows))
 
     scored = []
-    for o in OVERRIDES:
-        for a in ALONES:
-            per_set = {name: accuracy(rows, o, a) for name, rows in sets.items()}
-            scored.append((sum(per_set.values()) / len(per_set), o, a, per_set))
-    best, override, alone, per_set = max(scored, key=lambda s: (s[0], -s[1], s[2]))
+    for t in TRUSTS:
+        for o in OVERRIDES:
+            for a in ALONES:
+                per_set = {name: accuracy(rows, t, o, a) for name, rows in sets.items()}
+                scored.append((round(sum(per_set.values()) / len(per_set), 9), t, o, a, per_set))
+    best, trust, override, alone, per_set = max(scored, key=lambda s: (s[0], -s[1], -s[2], s[3]))
+    model_runs = [sum(runs_model(x.english, x.rules[1] if x.rules else None, trust) for x in rows) / max(1, len(rows))
+                  for rows in sets.values()]
     xs, ys, ws = [], [], []
     for rows in sets.values():
-        for x in rows:
+        for x in map(lambda r: as_served(r, trust), rows):
             which, answer = choose(x, override, alone)
             if answer is None:
                 continue
@@ -55,7 +61,8 @@ def fit(sets: dict[str, list[Reading]]) -> dict:
     prob = 1 / (1 + np.exp(-(np.asarray(xs) @ w + b)))
     table, ece = reliability(prob, np.asarray(ys), bins=5)
     return {
-        "override": override, "alone": alone, "accuracy": round(best, 4),
+        "trust": trust, "override": override, "alone": alone, "accuracy": round(best, 4),
+        "model_runs": {name: round(share, 4) for name, share in zip(sets, model_runs)},
         "per_set": {k: round(v, 4) for k, v in per_set.items()},
         "weights": [round(float(v), 5) for v in w], "bias": round(float(b), 5),
         "features": ["learned confidence", "rule confidence", "both agree", "learned answer chosen"],

@@ -1,11 +1,13 @@
 """How the combined reader decides between the rule reader and the learned reader: what each
-said of a question (`Reading`), whether they agree, which answer to take under the two fitted
-thresholds, and the features of the fitted confidence curve. Fitting them is `combiner_fit`."""
+said of a question (`Reading`), whether the model is run at all (`as_served`: not where the rules
+answered with confidence >= the fitted `trust`), whether they agree, which answer to take under
+the two fitted thresholds, and the features of the fitted confidence curve. Fitting them is
+`combiner_fit`."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..normalize import normalize
 
@@ -31,6 +33,17 @@ def chinese(text: str) -> bool:
 def agree(a: str, b: str) -> bool:
     x, y = normalize(a), normalize(b)
     return x in y or y in x
+
+
+def runs_model(english: bool, rule_confidence: float | None, trust: float) -> bool:
+    """Whether the combined reader runs the learned model: always for a question the rules cannot
+    read or did not answer (None), else only while the rule answer's confidence is below `trust`."""
+    return english or rule_confidence is None or rule_confidence < trust
+
+
+def as_served(r: Reading, trust: float) -> Reading:
+    """The reading as the combined reader sees it under `trust`: no model answer where it is not run."""
+    return r if runs_model(r.english, r.rules[1] if r.rules else None, trust) else replace(r, learned=None)
 
 
 def choose(r: Reading, override: float, alone: float) -> tuple[str, str | None]:
