@@ -13,6 +13,7 @@ bounds, stay at the HTTP edge (api/schemas.py)."""
 from __future__ import annotations
 
 import json
+import numbers
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -65,7 +66,8 @@ class AskResponse(_FromTypes):
     @field_validator("confidence", mode="before")
     @classmethod
     def _four_places(cls, value: Any) -> Any:
-        return round(float(value), 4) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
+        """Any real number (numpy's too) as a float rounded to four places."""
+        return round(float(value), 4) if isinstance(value, numbers.Real) and not isinstance(value, bool) else value
 
     @classmethod
     def from_result(cls, result: AskResult) -> AskResponse:

@@ -72,3 +72,24 @@ def test_search_json_equals_http(settings: Settings, client: TestClient, query: 
     assert response.json() == from_cli
     SearchResponse.model_validate(from_cli)
     assert len(from_cli["passages"]) == 4
+
+
+def test_routes_declare_the_contract_models(client: TestClient) -> None:
+    """The response models are declared on the routes (response_model=), so the OpenAPI document
+    names them as the 200 of each route."""
+    paths = client.get("/openapi.json").json()["paths"]
+    for path, method, model in [("/ask", "post", "AskResponse"), ("/search", "post", "SearchResponse"),
+                                ("/documents", "get", "DocumentList"), ("/documents/{doc_id}", "get", "DocumentDetail")]:
+        schema = paths[path][method]["responses"]["200"]["content"]["application/json"]["schema"]
+        assert schema["$ref"].endswith("/" + model)
+
+
+def test_the_contract_rounds_any_real_confidence_to_four_places() -> None:
+    import numpy as np
+
+    from qa.contract import payload
+    from qa.types import AskResult
+
+    for value, shown in [(np.float32(0.12345678), 0.1235), (0.98765432, 0.9877), (1, 1.0)]:
+        result = AskResult("问", "问", None, True, "no evidence", value, None, None, [], [])
+        assert payload(AskResponse.from_result(result))["confidence"] == shown
