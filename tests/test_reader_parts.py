@@ -353,6 +353,21 @@ def test_the_model_reads_only_its_first_passages_for_a_second_opinion(rules: Ask
     assert learned.first_only == [first_only]
 
 
+@pytest.mark.parametrize(
+    ("rules", "runs"),
+    [(_result("5268件", 0.97), []), (_result("5268件", 0.8), [True]), (_result(None, 0.0), [False])],
+)
+def test_the_model_is_not_run_where_the_rules_answered_with_trusted_confidence(rules: AskResult, runs: list[bool]) -> None:
+    learned = Fixed(_result("5,268件", 0.99, start=40))
+    r = CombinedReader(Fixed(rules), learned, override=0.9, alone=0.5, trust=0.95).read(  # type: ignore[arg-type]
+        "问题", "东营专利授权量是多少?", [], None)  # type: ignore[arg-type]
+    assert learned.first_only == runs
+    assert r.answer == ("5268件" if runs == [] else "5,268件") and r.reader == "combined"
+    english = Fixed(_result("Jiang", 0.9))
+    r = CombinedReader(Fixed(_result("蔡英权", 1.0)), english, trust=0.0).read("Who?", "Who spoke?", [], None)  # type: ignore[arg-type]
+    assert english.first_only == [False] and r.answer == "Jiang"  # the rules cannot read English: the model always runs
+
+
 def test_combined_reader_leaves_an_english_question_to_the_model() -> None:
     reader = CombinedReader(Fixed(_result("23.51万件", 0.99)), Fixed(_result("蔡英权", 0.6)))  # type: ignore[arg-type]
     r = reader.read("Who spoke?", "Who spoke at the meeting?", [], None)  # type: ignore[arg-type]
@@ -431,6 +446,22 @@ def test_combiner_fit_chooses_thresholds_and_a_calibrated_confidence() -> None:
     assert 0.55 < fitted["override"] <= 0.95 and fitted["alone"] > 0.3 and fitted["accuracy"] == 1.0
     assert choose(rows[1], fitted["override"], fitted["alone"]) == ("learned", "乙")
     assert len(fitted["weights"]) == 4 and fitted["ece"] < 0.1
+    # the model must run behind a 0.9 rule answer, as it overrides one rightly
+    assert fitted["trust"] > 0.9 and fitted["model_runs"] == {"dev": 1.0}
+
+
+def test_combiner_fit_stops_running_the_model_behind_rule_answers_it_never_improves() -> None:
+    from qa.reader.combiner_fit import Reading, fit
+
+    rows = []
+    for i in range(30):  # the model confirms rule answers or is wrong against them; it helps only alone
+        rows.append(Reading(["甲"], False, ("甲", 0.6 + i / 100), ("甲", 0.8)))
+        rows.append(Reading(["乙"], False, ("乙", 0.9), ("丙", 0.95)))
+        rows.append(Reading(["丁"], False, None, ("丁", 0.9)))
+        rows.append(Reading([], False, None, ("己", 0.3)))
+    fitted = fit({"dev": rows})
+    assert fitted["accuracy"] == 1.0 and fitted["trust"] == 0.0
+    assert fitted["model_runs"] == {"dev": 0.5}  # only the questions the rules abstained on
 
 
 def test_training_reads_a_share_of_traditional_paragraphs_in_simplified_script() -> None:
