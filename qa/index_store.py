@@ -49,9 +49,8 @@ from .index_files import (  # the errors are the store's own: callers import the
     read_jsonl,
     write_jsonl,
 )
-from .index_manifest import check_manifest, corpus_fingerprint, verify_checksums, write_manifest
+from .index_manifest import IndexConfig, check_manifest, corpus_fingerprint, verify_checksums, write_manifest
 from .normalize import normalize
-from .settings import Settings
 from .tokenize import tokenize_normalized
 from .vectors import BadVectors, check_matrix
 
@@ -96,23 +95,23 @@ def no_progress(stage: str, done: int, total: int) -> None:
 
 
 def build_index(
-    settings: Settings, embedder: Embedder, progress: Progress = no_progress, lock_timeout_s: float | None = None
+    config: IndexConfig, embedder: Embedder, progress: Progress = no_progress, lock_timeout_s: float | None = None
 ) -> BuildReport:
     """Build a new index from the corpus and make it current (only once it loads). With
     `lock_timeout_s`, IndexBusy rather than a longer wait for another process's build."""
     started = time.perf_counter()
-    index_dir = settings.index_dir
+    index_dir = config.index_dir
     with build_lock(index_dir, lock_timeout_s):
-        fingerprint = corpus_fingerprint(settings.corpus_dir)
-        corpus = _readable_corpus(settings, progress)
+        fingerprint = corpus_fingerprint(config.corpus_dir)
+        corpus = _readable_corpus(config, progress)
         documents = corpus.documents
-        chunks, norms = _chunks(documents, settings, progress)
+        chunks, norms = _chunks(documents, config, progress)
         progress("bm25", 0, 1)
-        bm25 = BM25Index.build([tokenize_normalized(n) for n in norms], settings.bm25_k1, settings.bm25_b, settings.bm25_delta)
+        bm25 = BM25Index.build([tokenize_normalized(n) for n in norms], config.bm25_k1, config.bm25_b, config.bm25_delta)
         progress("bm25", 1, 1)
         cache = load_embedding_cache(index_dir, embedder.embedder_id, embedder.dim)
-        vectors, embedded, reused = _vectors(chunks, norms, embedder, cache, settings, progress)
-        dense = DenseIndex.build(vectors, settings.hnsw_threshold, settings.hnsw_m, settings.hnsw_ef_search)
+        vectors, embedded, reused = _vectors(chunks, norms, embedder, cache, config, progress)
+        dense = DenseIndex.build(vectors, config.hnsw_threshold, config.hnsw_m, config.hnsw_ef_search)
 
         builds = index_dir / "builds"
         ensure_dir(builds)
@@ -127,11 +126,11 @@ def build_index(
         np.save(tmp / "vectors.npy", vectors, allow_pickle=False)
         dense.save(tmp / "dense.faiss")
         counts = {"documents": len(documents), "chunks": len(chunks), "embedded": embedded, "reused": reused}
-        manifest = write_manifest(tmp, settings, embedder, fingerprint, corpus, dense.kind, counts)
+        manifest = write_manifest(tmp, config, embedder, fingerprint, corpus, dense.kind, counts)
         final = builds / name
         os.rename(tmp, final)
         fsync_dir(builds)
-        _check_loads(final, manifest, settings)  # a build that cannot be served never becomes CURRENT
+        _check_loads(final, manifest, config)  # a build that cannot be served never becomes CURRENT
         atomic_write_text(index_dir / "CURRENT", name + "\n")
         save_embedding_cache(index_dir, embedder.embedder_id, cache, embedder.dim)
         _prune(builds, keep={name, *_recent(builds, 2)})
@@ -146,29 +145,29 @@ def build_index(
         )
 
 
-def _readable_corpus(settings: Settings, progress: Progress) -> Corpus:
+def _readable_corpus(config: IndexConfig, progress: Progress) -> Corpus:
     """The corpus's documents; ValueError (naming what was skipped and why) when none can be read."""
-    corpus = load_corpus(settings.corpus_dir, progress=progress)
+    corpus = load_corpus(config.corpus_dir, progress=progress)
     if not corpus.documents:
         skipped = "; ".join(f"{s.path}: {s.reason}" for s in corpus.skipped)
         raise ValueError(
-            f"no readable documents in {settings.corpus_dir}: put .txt, .md, .html, .pdf or .docx files there"
+            f"no readable documents in {config.corpus_dir}: put .txt, .md, .html, .pdf or .docx files there"
             + (f" (skipped {skipped})" if skipped else "")
         )
     return corpus
 
 
-def _chunks(documents: list[Document], settings: Settings, progress: Progress) -> tuple[list[Chunk], list[str]]:
+def _chunks(documents: list[Document], config: IndexConfig, progress: Progress) -> tuple[list[Chunk], list[str]]:
     """Every document's chunks, with each chunk's normalized text."""
     chunks: list[Chunk] = []
     for i, doc in enumerate(documents, start=1):
-        chunks.extend(chunk_document(doc, settings.chunk_size, settings.chunk_overlap))
+        chunks.extend(chunk_document(doc, config.chunk_size, config.chunk_overlap))
         progress("chunk", i, len(documents))
     return chunks, [normalize(c.text) for c in chunks]
 
 
 def _vectors(
-    chunks: list[Chunk], norms: list[str], embedder: Embedder, cache: dict[str, np.ndarray], settings: Settings,
+    chunks: list[Chunk], norms: list[str], embedder: Embedder, cache: dict[str, np.ndarray], config: IndexConfig,
     progress: Progress,
 ) -> tuple[np.ndarray, int, int]:
     """The chunks' vectors, in order: from the cache by content hash, the rest embedded (and added
@@ -179,7 +178,7 @@ def _vectors(
     text_of = {c.content_hash: n for c, n in zip(chunks, norms)}
     # groups of many batches: an embedder that sorts by length (e5-onnx) pads less, and the bar
     # (with its ETA) moves once per group
-    group = max(settings.embed_batch_size, EMBED_GROUP)
+    group = max(config.embed_batch_size, EMBED_GROUP)
     for offset in range(0, len(missing), group):
         part = missing[offset : offset + group]
         fresh = _checked_embeddings(embedder, [text_of[h] for h in part], dim)
@@ -203,10 +202,10 @@ def _checked_embeddings(embedder: Embedder, texts: list[str], dim: int) -> np.nd
         ) from None
 
 
-def _check_loads(path: Path, manifest: dict, settings: Settings) -> None:
+def _check_loads(path: Path, manifest: dict, config: IndexConfig) -> None:
     """Load a finished build exactly as serving will; on failure remove it and keep CURRENT as it is."""
     try:
-        _load_build(path, manifest, settings)
+        _load_build(path, manifest, config)
     except IndexCorrupt as exc:
         shutil.rmtree(path, ignore_errors=True)
         raise IndexCorrupt(
@@ -260,14 +259,14 @@ def read_manifest(index_dir: Path) -> dict:
     return manifest
 
 
-def load_index(settings: Settings, embedder: Embedder, check_corpus: bool = True) -> LoadedIndex:
-    path = current_build(settings.index_dir)
-    manifest = read_manifest(settings.index_dir)
-    check_manifest(manifest, settings, embedder, check_corpus)
-    return _load_build(path, manifest, settings)
+def load_index(config: IndexConfig, embedder: Embedder, check_corpus: bool = True) -> LoadedIndex:
+    path = current_build(config.index_dir)
+    manifest = read_manifest(config.index_dir)
+    check_manifest(manifest, config, embedder, check_corpus)
+    return _load_build(path, manifest, config)
 
 
-def _load_build(path: Path, manifest: dict, settings: Settings) -> LoadedIndex:
+def _load_build(path: Path, manifest: dict, config: IndexConfig) -> LoadedIndex:
     try:
         verify_checksums(path, manifest)
         documents = [Document(**row) for row in read_jsonl(path / "documents.jsonl")]
@@ -285,7 +284,7 @@ def _load_build(path: Path, manifest: dict, settings: Settings) -> LoadedIndex:
         if len(documents) != counts["documents"]:
             raise ValueError(f"manifest lists {counts['documents']} documents, found {len(documents)}")
         vectors = check_matrix(vectors, manifest["embedder_dim"], "vectors.npy")
-        dense = DenseIndex.load(vectors, path / "dense.faiss", settings.hnsw_threshold, settings.hnsw_ef_search)
+        dense = DenseIndex.load(vectors, path / "dense.faiss", config.hnsw_threshold, config.hnsw_ef_search)
     except (OSError, ValueError, KeyError, TypeError, AttributeError, RuntimeError, EOFError) as exc:
         raise IndexCorrupt(f"index build {path.name} is damaged ({exc}): run `qa index` to rebuild it") from exc
     docs = {d.doc_id: d for d in documents}

@@ -21,13 +21,15 @@ import string
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from .index_files import build_lock
 from .index_store import IndexCorrupt, IndexError_, LoadedIndex, Progress, no_progress
-from .settings import Settings
 from .tokenize import stopwords
 from .vectors import BadVectors, check_matrix
+
+if TYPE_CHECKING:
+    from .settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +66,24 @@ class MilvusUnavailable(IndexError_):
     """Milvus cannot be reached or used; the message says what to check."""
 
 
+@dataclass(frozen=True)
+class MilvusConfig:
+    """What reaching, filling and searching the Milvus collection read from the settings (the same
+    names as there): where it is, its name, and the BM25 parameters its function is made with."""
+
+    milvus_uri: str
+    milvus_token: str | None
+    milvus_collection: str
+    index_dir: Path  # a relative Milvus Lite path is taken from its parent
+    bm25_k1: float
+    bm25_b: float
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> MilvusConfig:
+        """The settings' Milvus fields: the one place they are unpacked."""
+        return cls(**{name: getattr(settings, name) for name in cls.__dataclass_fields__})
+
+
 # ------------------------------------------------------------------------------------ connection
 
 
@@ -71,14 +91,14 @@ def is_local(uri: str) -> bool:
     return "://" not in uri
 
 
-def resolve_uri(settings: Settings) -> str:
+def resolve_uri(config: MilvusConfig) -> str:
     """A local path (Milvus Lite; relative paths are taken from the index dir's parent) or a URL."""
-    uri = settings.milvus_uri.strip()
+    uri = config.milvus_uri.strip()
     if not is_local(uri):
         return uri
     path = Path(uri).expanduser()
     if not path.is_absolute():
-        path = settings.index_dir.parent / path
+        path = config.index_dir.parent / path
     if path.suffix != ".db":
         raise MilvusUnavailable(
             f"milvus_uri {uri!r} is a local path, which means Milvus Lite, whose files must end in .db: "
@@ -88,24 +108,24 @@ def resolve_uri(settings: Settings) -> str:
     return str(path)
 
 
-def connect(settings: Settings):
-    """A MilvusClient for the settings (imported lazily: pymilvus is an optional extra)."""
+def connect(config: MilvusConfig):
+    """A MilvusClient for the configuration (imported lazily: pymilvus is an optional extra)."""
     try:
         from pymilvus import MilvusClient
     except ImportError as exc:
         raise MilvusUnavailable(
             "backend=milvus needs the milvus extra: pip install 'ipqa[milvus]'"
         ) from exc
-    uri = resolve_uri(settings)
+    uri = resolve_uri(config)
     # pymilvus pings every 10 s even when idle; the Milvus Lite server answers an idle client's
     # pings with GOAWAY "too_many_pings" after a minute and the connection is dead from then on.
-    local = is_local(settings.milvus_uri)
+    local = is_local(config.milvus_uri)
     options = {"grpc_options": LITE_GRPC_OPTIONS} if local else {}
     # an embedded Milvus Lite server sometimes exits while starting; a fresh start then succeeds
     attempts = LITE_CONNECT_ATTEMPTS if local else 1
     for attempt in range(1, attempts + 1):
         try:
-            return MilvusClient(uri=uri, token=settings.milvus_token or "", **options)
+            return MilvusClient(uri=uri, token=config.milvus_token or "", **options)
         except Exception as exc:  # pymilvus raises its own exception types for every connection problem
             if attempt < attempts:
                 log.warning("Milvus Lite at %s did not start (%s); trying again", uri, exc)
@@ -121,11 +141,11 @@ def connect(settings: Settings):
 # ---------------------------------------------------------------------------------------- schema
 
 
-def meta_collection(settings: Settings) -> str:
-    return settings.milvus_collection + "_sync"
+def meta_collection(config: MilvusConfig) -> str:
+    return config.milvus_collection + "_sync"
 
 
-def _create_chunks_collection(client, name: str, dim: int, local: bool, settings: Settings) -> None:
+def _create_chunks_collection(client, name: str, dim: int, local: bool, config: MilvusConfig) -> None:
     from pymilvus import DataType, Function, FunctionType
 
     schema = client.create_schema(auto_id=False, enable_dynamic_field=False)
@@ -160,7 +180,7 @@ def _create_chunks_collection(client, name: str, dim: int, local: bool, settings
         "sparse",
         index_type="SPARSE_INVERTED_INDEX",
         metric_type="BM25",
-        params={"bm25_k1": settings.bm25_k1, "bm25_b": settings.bm25_b},
+        params={"bm25_k1": config.bm25_k1, "bm25_b": config.bm25_b},
     )
     client.create_collection(name, schema=schema, index_params=index_params, consistency_level="Strong")
 
@@ -180,7 +200,7 @@ def _create_meta_collection(client, name: str) -> None:
 # ---------------------------------------------------------------------------------------- marker
 
 
-def wanted_marker(settings: Settings, index: LoadedIndex) -> dict[str, Any]:
+def wanted_marker(config: MilvusConfig, index: LoadedIndex) -> dict[str, Any]:
     """What the collection must hold to serve this build: any difference means a sync is due."""
     return {
         "schema_version": SCHEMA_VERSION,
@@ -190,7 +210,7 @@ def wanted_marker(settings: Settings, index: LoadedIndex) -> dict[str, Any]:
         "dim": int(index.manifest.get("embedder_dim", index.vectors.shape[1] if index.vectors.ndim == 2 else 0)),
         "chunks": len(index.chunks),
         "analyzer": hashlib.sha256(json.dumps(analyzer_params(), sort_keys=True).encode()).hexdigest()[:16],
-        "bm25": {"k1": settings.bm25_k1, "b": settings.bm25_b},
+        "bm25": {"k1": config.bm25_k1, "b": config.bm25_b},
     }
 
 
@@ -198,11 +218,11 @@ def wanted_marker(settings: Settings, index: LoadedIndex) -> dict[str, Any]:
 _SCHEMA_KEYS = ("schema_version", "dim", "analyzer", "bm25")
 
 
-def read_marker(client, settings: Settings) -> dict[str, Any] | None:
-    meta = meta_collection(settings)
+def read_marker(client, config: MilvusConfig) -> dict[str, Any] | None:
+    meta = meta_collection(config)
     if not client.has_collection(meta):
         return None
-    rows = client.query(meta, filter=f'key == "{settings.milvus_collection}"', output_fields=["value"])
+    rows = client.query(meta, filter=f'key == "{config.milvus_collection}"', output_fields=["value"])
     if not rows:
         return None
     try:
@@ -211,18 +231,18 @@ def read_marker(client, settings: Settings) -> dict[str, Any] | None:
         return None
 
 
-def _write_marker(client, settings: Settings, marker: dict[str, Any]) -> None:
-    meta = meta_collection(settings)
+def _write_marker(client, config: MilvusConfig, marker: dict[str, Any]) -> None:
+    meta = meta_collection(config)
     if not client.has_collection(meta):
         _create_meta_collection(client, meta)
     client.upsert(
-        meta, [{"key": settings.milvus_collection, "value": json.dumps(marker, sort_keys=True), "unused": [0.0, 0.0]}]
+        meta, [{"key": config.milvus_collection, "value": json.dumps(marker, sort_keys=True), "unused": [0.0, 0.0]}]
     )
 
 
-def in_sync(client, settings: Settings, index: LoadedIndex) -> bool:
-    return client.has_collection(settings.milvus_collection) and read_marker(client, settings) == wanted_marker(
-        settings, index
+def in_sync(client, config: MilvusConfig, index: LoadedIndex) -> bool:
+    return client.has_collection(config.milvus_collection) and read_marker(client, config) == wanted_marker(
+        config, index
     )
 
 
@@ -296,21 +316,21 @@ def milvus_errors(uri_hint: str) -> Iterator[None]:
         raise MilvusUnavailable(f"Milvus at {uri_hint} failed: {exc}") from exc
 
 
-def sync_to_milvus(settings: Settings, index: LoadedIndex, progress: Progress = no_progress, client=None) -> SyncReport:
+def sync_to_milvus(config: MilvusConfig, index: LoadedIndex, progress: Progress = no_progress, client=None) -> SyncReport:
     """Make the collection hold exactly the chunks of this build (upsert changed, delete gone).
 
     Idempotent and resumable: rows are keyed by chunk_id and carry a fingerprint, so a rerun after
     an interruption upserts only what is missing or different; the marker is written last, and when
     it already matches the build nothing is read or written at all."""
-    wanted = wanted_marker(settings, index)
+    wanted = wanted_marker(config, index)
     try:  # nothing reaches the collection (or its marker) from a build whose vectors are unusable
         check_matrix(index.vectors, wanted["dim"], f"build {index.name}'s vectors")
     except BadVectors as exc:
         raise IndexCorrupt(f"{exc}: nothing was synced to Milvus; run `qa index` to rebuild the index") from None
-    client = client if client is not None else connect(settings)
-    name = settings.milvus_collection
-    with milvus_errors(settings.milvus_uri), build_lock(settings.index_dir):
-        marker = read_marker(client, settings)
+    client = client if client is not None else connect(config)
+    name = config.milvus_collection
+    with milvus_errors(config.milvus_uri), build_lock(config.index_dir):
+        marker = read_marker(client, config)
         exists = client.has_collection(name)
         if exists and marker == wanted:
             progress("milvus", len(index.chunks), len(index.chunks))
@@ -323,7 +343,7 @@ def sync_to_milvus(settings: Settings, index: LoadedIndex, progress: Progress = 
             client.drop_collection(name)
             exists = False
         if not exists:
-            _create_chunks_collection(client, name, wanted["dim"], is_local(settings.milvus_uri), settings)
+            _create_chunks_collection(client, name, wanted["dim"], is_local(config.milvus_uri), config)
         stored = _stored_fingerprints(client, name)
         fingerprints = [chunk_fingerprint(index, row) for row in range(len(index.chunks))]
         todo = [row for row, fp in enumerate(fingerprints) if stored.get(index.chunks[row].chunk_id) != fp]
@@ -343,6 +363,6 @@ def sync_to_milvus(settings: Settings, index: LoadedIndex, progress: Progress = 
             done += len(part)
             progress("milvus", done, total)
         client.flush(name)
-        _write_marker(client, settings, wanted)
+        _write_marker(client, config, wanted)
     log.info("synced build %s to Milvus collection %s: %d upserted, %d deleted", index.name, name, len(todo), len(gone))
     return SyncReport(name, index.name, len(index.chunks), len(todo), len(gone), skipped=False)

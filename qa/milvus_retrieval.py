@@ -16,9 +16,8 @@ from typing import Any
 from .embedders import Embedder
 from .fusion import Fused, Ranked
 from .index_store import LoadedIndex, Progress
-from .milvus_backend import DENSE_METRIC, connect, in_sync, milvus_errors, sync_to_milvus
+from .milvus_backend import DENSE_METRIC, MilvusConfig, connect, in_sync, milvus_errors, sync_to_milvus
 from .retrieval import BM25Retriever, DenseRetriever, Query
-from .settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -108,12 +107,12 @@ class MilvusRRF:
         return [Fused(row, score, (bm25_rank.get(row), dense_rank.get(row))) for row, score in hits]
 
 
-def milvus_collection(index: LoadedIndex, settings: Settings, progress: Progress | None = None) -> MilvusCollection:
-    """The settings' collection, synced to `index` first when it lags."""
-    client = connect(settings)
-    with milvus_errors(settings.milvus_uri):
-        synced = in_sync(client, settings, index)
+def milvus_collection(index: LoadedIndex, config: MilvusConfig, progress: Progress | None = None) -> MilvusCollection:
+    """The configured collection, synced to `index` first when it lags."""
+    client = connect(config)
+    with milvus_errors(config.milvus_uri):
+        synced = in_sync(client, config, index)
     if not synced:
-        log.info("Milvus collection %s does not hold build %s yet: syncing", settings.milvus_collection, index.name)
-        sync_to_milvus(settings, index, progress or (lambda stage, done, total: None), client=client)
-    return MilvusCollection(index, client, settings.milvus_collection, settings.milvus_uri)
+        log.info("Milvus collection %s does not hold build %s yet: syncing", config.milvus_collection, index.name)
+        sync_to_milvus(config, index, progress or (lambda stage, done, total: None), client=client)
+    return MilvusCollection(index, client, config.milvus_collection, config.milvus_uri)

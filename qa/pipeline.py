@@ -12,6 +12,7 @@ from .answering.followup import resolve_followup
 from .documents import Document
 from .embedders import Embedder, make_embedder
 from .index_store import (
+    IndexConfig,
     IndexMissing,
     IndexStale,
     LoadedIndex,
@@ -44,9 +45,32 @@ class _State:
     retrievers: dict[RetrieverName, Retriever]
 
 
+def compose_retrievers(settings: Settings, index: LoadedIndex, embedder: Embedder) -> dict[RetrieverName, Retriever]:
+    """The retrievers over `index`: a sparse and a dense one from the settings' backend, and their
+    hybrid with the settings' fusion (Milvus fuses with RRF itself)."""
+    s = settings
+    sparse: BM25Retriever
+    dense: DenseRetriever
+    if s.backend is Backend.milvus:  # Milvus searches; answers still read the local build
+        from .milvus_backend import MilvusConfig
+        from .milvus_retrieval import MilvusBM25Retriever, MilvusDenseRetriever, MilvusRRF, milvus_collection
+
+        collection = milvus_collection(index, MilvusConfig.from_settings(s))
+        sparse = MilvusBM25Retriever(collection, s.candidates)
+        dense = MilvusDenseRetriever(collection, embedder, s.candidates)
+        fusion = MilvusRRF(collection, s.rrf_k, s.candidates) if s.fusion is FusionMode.rrf else None
+    else:
+        sparse = BM25Retriever(index, s.candidates)
+        dense = DenseRetriever(index, embedder, s.candidates)
+        fusion = None
+    hybrid = HybridRetriever(sparse, dense, fusion or fusion_for(s.fusion, s.rrf_k, s.minmax_weight))
+    return {RetrieverName.bm25: sparse, RetrieverName.dense: dense, RetrieverName.hybrid: hybrid}
+
+
 class Pipeline:
     def __init__(self, settings: Settings, embedder: Embedder, index: LoadedIndex) -> None:
         self.settings = settings
+        self.index_config = IndexConfig.from_settings(settings)
         self.embedder = embedder
         self.reader = reader_from_settings(settings)
         self._state = self._make_state(index)
@@ -56,24 +80,7 @@ class Pipeline:
         self._reload_lock = threading.Lock()
 
     def _make_state(self, index: LoadedIndex) -> _State:
-        """The retrievers over `index`: a sparse and a dense one from the backend, and their hybrid
-        with the settings' fusion (Milvus fuses with RRF itself)."""
-        s = self.settings
-        sparse: BM25Retriever
-        dense: DenseRetriever
-        if s.backend is Backend.milvus:  # Milvus searches; answers still read the local build
-            from .milvus_retrieval import MilvusBM25Retriever, MilvusDenseRetriever, MilvusRRF, milvus_collection
-
-            collection = milvus_collection(index, s)
-            sparse = MilvusBM25Retriever(collection, s.candidates)
-            dense = MilvusDenseRetriever(collection, self.embedder, s.candidates)
-            fusion = MilvusRRF(collection, s.rrf_k, s.candidates) if s.fusion is FusionMode.rrf else None
-        else:
-            sparse = BM25Retriever(index, s.candidates)
-            dense = DenseRetriever(index, self.embedder, s.candidates)
-            fusion = None
-        hybrid = HybridRetriever(sparse, dense, fusion or fusion_for(s.fusion, s.rrf_k, s.minmax_weight))
-        return _State(index, {RetrieverName.bm25: sparse, RetrieverName.dense: dense, RetrieverName.hybrid: hybrid})
+        return _State(index, compose_retrievers(self.settings, index, self.embedder))
 
     @classmethod
     def load(
@@ -88,21 +95,22 @@ class Pipeline:
         warm_up=False the reader's and embedder's models load when first used, not now (`qa serve`'s
         own process, which answers no questions: its pipeline process does)."""
         embedder = make_embedder(settings)
+        config = IndexConfig.from_settings(settings)
         rebuild_stale = settings.rebuild_stale if rebuild_stale is None else rebuild_stale
         try:
-            index = load_index(settings, embedder)
+            index = load_index(config, embedder)
         except IndexMissing:
             if not build_if_missing:
                 raise
             log.info("no index in %s yet: building it", settings.index_dir)
             cls._build(settings, progress)
-            index = load_index(settings, embedder)
+            index = load_index(config, embedder)
         except IndexStale as exc:
             if not rebuild_stale:
                 raise
             log.warning("%s Rebuilding.", exc)
             cls._build(settings, progress)
-            index = load_index(settings, embedder)
+            index = load_index(config, embedder)
         pipeline = cls(settings, embedder, index)
         if warm_up:
             pipeline.reader.warm_up()  # the reader's model loads now, not on the first question
@@ -119,7 +127,7 @@ class Pipeline:
             build_in_child(settings)
             return
         kwargs = {"progress": progress} if progress else {}
-        build_index(settings, make_embedder(settings, for_indexing=True), **kwargs)
+        build_index(IndexConfig.from_settings(settings), make_embedder(settings, for_indexing=True), **kwargs)
 
     # ------------------------------------------------------------------------------------ state
 
@@ -134,7 +142,7 @@ class Pipeline:
     def reload(self) -> str:
         """Swap in the current build from disk; requests in flight finish on the old one."""
         with self._reload_lock:
-            index = load_index(self.settings, self.embedder)
+            index = load_index(self.index_config, self.embedder)
             self._state = self._make_state(index)
             log.info("reloaded index %s", index.name)
             return index.name

@@ -20,7 +20,7 @@ from .embedders import Embedder
 from .fusion import Fused, Ranked, minmax, rrf
 from .index_store import LoadedIndex
 from .normalize import normalize
-from .settings import FusionMode, RetrieverName, Settings
+from .settings import FusionMode, RetrieverName
 from .tokenize import tokenize_normalized
 from .types import Passage
 
@@ -205,13 +205,3 @@ class HybridRetriever:
         request.timings.add("fusion", started)
         return passages
 
-
-def IndexRetriever(index: LoadedIndex, embedder: Embedder, settings: Settings, name: RetrieverName) -> Retriever:  # noqa: N802
-    """The embedded retriever `name` with the settings' depth and fusion, as Pipeline composes it (for
-    callers that build their own index: qa bench's scale worker)."""
-    sparse, dense = BM25Retriever(index, settings.candidates), DenseRetriever(index, embedder, settings.candidates)
-    if name is RetrieverName.bm25:
-        return sparse
-    if name is RetrieverName.dense:
-        return dense
-    return HybridRetriever(sparse, dense, fusion_for(settings.fusion, settings.rrf_k, settings.minmax_weight))

@@ -68,7 +68,7 @@ async def reload(request: Request, pipeline: PipelineDep) -> JSONResponse:
     async with lock:
         def work() -> None:
             if rebuild:
-                build_index(pipeline.settings, make_embedder(pipeline.settings, for_indexing=True),
+                build_index(pipeline.index_config, make_embedder(pipeline.settings, for_indexing=True),
                             lock_timeout_s=LOCK_WAIT_S)
             reload_pipeline(request, pipeline)
 

@@ -72,7 +72,8 @@ async def upload_documents(
                 saved.append(target)
 
             def work():
-                report = add_files(settings, saved, make_embedder(settings, for_indexing=True)) if saved else None
+                embedder = make_embedder(settings, for_indexing=True) if saved else None
+                report = add_files(pipeline.index_config, saved, embedder) if saved else None
                 if report is not None and report.build:
                     reload_pipeline(request, pipeline)
                 return report

@@ -24,8 +24,9 @@ from ..documents import Document, load_corpus
 from ..embedders import make_embedder
 from ..index_store import LoadedIndex
 from ..normalize import normalize
-from ..retrieval import IndexRetriever, Timings
-from ..settings import RetrieverName, Settings
+from ..pipeline import compose_retrievers
+from ..retrieval import Timings
+from ..settings import Backend, RetrieverName, Settings
 from ..tokenize import get_jieba, tokenize_normalized
 from .stats import current_rss_mb, peak_rss_mb, ratio, summary
 from .synthetic import seed_pool, synthetic_chunks, synthetic_vectors
@@ -140,9 +141,9 @@ def _hybrid(job: dict, settings: Settings, chunks: list, bm25: BM25Index, hnsw: 
         vectors=np.zeros((0, 384), np.float32),  # retrieval reads FAISS, not the matrix
         dense=hnsw,
     )
-    query_settings = settings.with_overrides(query_cache_size=0, answer_cache_size=0)
+    query_settings = settings.with_overrides(query_cache_size=0, answer_cache_size=0, backend=Backend.embedded)
     embedder = make_embedder(query_settings)
-    retriever = IndexRetriever(index, embedder, query_settings, RetrieverName.hybrid)
+    retriever = compose_retrievers(query_settings, index, embedder)[RetrieverName.hybrid]
     retriever.retrieve("深圳知识产权", settings.top_k)  # loads the model
     hybrid_ms, stages = [], {}
     for question in questions:

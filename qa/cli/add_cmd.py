@@ -8,6 +8,7 @@ import click
 
 from ..adding import add_files
 from ..embedders import make_embedder
+from ..index_store import IndexConfig
 from ..console import ProgressBars
 from .common import get_settings, print_json, user_errors
 
@@ -23,7 +24,7 @@ def add_command(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, no_i
     bars = ProgressBars(settings.show_progress and not as_json)
     with user_errors():
         embedder = None if no_index else make_embedder(settings, for_indexing=True)
-        report = add_files(settings, list(paths), embedder, progress=bars)
+        report = add_files(IndexConfig.from_settings(settings), list(paths), embedder, progress=bars)
     bars.close()
     if as_json:
         print_json(report.as_dict())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..embedders import make_embedder
-from ..index_store import build_index, load_index
+from ..index_store import IndexConfig, build_index, load_index
 from ..settings import Backend
 from ..console import ProgressBars
 from .common import get_settings, print_json, user_errors
@@ -20,12 +20,13 @@ def index_command(ctx: click.Context, as_json: bool) -> None:
     bars = ProgressBars(settings.show_progress)
     with user_errors():
         embedder = make_embedder(settings, for_indexing=True)
-        report = build_index(settings, embedder, progress=bars)
+        config = IndexConfig.from_settings(settings)
+        report = build_index(config, embedder, progress=bars)
         synced = None
         if settings.backend is Backend.milvus:  # push the new build to Milvus (only what changed)
-            from ..milvus_backend import sync_to_milvus
+            from ..milvus_backend import MilvusConfig, sync_to_milvus
 
-            synced = sync_to_milvus(settings, load_index(settings, embedder), progress=bars)
+            synced = sync_to_milvus(MilvusConfig.from_settings(settings), load_index(config, embedder), progress=bars)
     bars.close()
     if as_json:
         print_json(
