@@ -80,8 +80,3 @@ def lies_within(inner: str, outer: str) -> bool:
     """True when a division named `inner` lies within one named `outer` (徐闻 in 湛江 and 广东)."""
     outer_codes = {d.code for d in by_name().get(outer, ())}
     return any(set(d.parents) & outer_codes for d in by_name().get(inner, ()))
-
-
-def children_short(parent: Division) -> list[str]:
-    """Short names of the divisions directly or indirectly within `parent`."""
-    return [d.short for d in divisions() if parent.code in d.parents]

@@ -105,7 +105,3 @@ def from_e5(e5: E5File, layers: int) -> QAEncoder:
     state["head.bias"] = model.head.bias.detach().clone()
     model.load_state_dict(state)
     return model
-
-
-def count_parameters(model: nn.Module) -> int:
-    return sum(math.prod(p.shape) for p in model.parameters())
