@@ -9,6 +9,8 @@ import math
 import time
 from pathlib import Path
 
+from .report_types import get
+
 STORE = "bench-scale.json"
 GROWTH = (  # (label, path into a size's result)
     ("tokenize", ("build", "tokenize_s")),
@@ -57,11 +59,7 @@ def _get(data: dict, path: tuple[str, ...]):
         steps = (data.get("memory") or {}).get("rss_steps_mb") or {}
         after, before = steps.get("vectors_freed"), steps.get("before_corpus")
         return round(after - before, 1) if after and before else None
-    for key in path:
-        if not isinstance(data, dict) or key not in data:
-            return None
-        data = data[key]
-    return data
+    return get(data, *path)
 
 
 def growth(sizes: dict) -> list[dict]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..bench.report_types import get
 from .results import EvalReport
 
 GATED = (("hybrid Recall@5", ("retrieval", "hybrid", "recall_5")), ("answer F1", ("answers", "f1")))
@@ -29,14 +30,6 @@ class GateCheck:
         return f"{self.metric}: {current} vs baseline {self.baseline:.4f} (floor {self.floor:.4f}) {verdict}"
 
 
-def _lookup(data: Any, path: tuple[str, ...]) -> Any:
-    for key in path:
-        if not isinstance(data, dict) or key not in data:
-            return None
-        data = data[key]
-    return data
-
-
 def load_baseline(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise FileNotFoundError(f"baseline report not found: {path} (pass a JSON report written by `qa eval`)")
@@ -45,7 +38,7 @@ def load_baseline(path: Path) -> dict[str, Any]:
     except json.JSONDecodeError as exc:
         raise ValueError(f"baseline {path} is not valid JSON ({exc.msg})") from None
     for metric, key in GATED:
-        if not isinstance(_lookup(data, key), (int, float)):
+        if not isinstance(get(data, *key), (int, float)):
             raise ValueError(f"baseline {path} has no {metric} ({'.'.join(key)}); is it a `qa eval` JSON report?")
     return data
 
@@ -56,8 +49,8 @@ def check(report: EvalReport, baseline: dict[str, Any], tolerance: float) -> lis
     current = report.to_dict()
     checks = []
     for metric, key in GATED:
-        base = float(_lookup(baseline, key))
-        value = _lookup(current, key)
+        base = float(get(baseline, *key))
+        value = get(current, *key)
         checks.append(GateCheck(metric, base, None if value is None else float(value), base - tolerance))
     return checks
 
@@ -70,7 +63,7 @@ def comparable(report: EvalReport, baseline: dict[str, Any]) -> list[str]:
         ("corpus fingerprint", ("config", "corpus_fingerprint"), report.config.corpus_fingerprint),
         ("embedder", ("config", "embedder"), report.config.embedder),
     ):
-        base = _lookup(baseline, key)
+        base = get(baseline, *key)
         if base is not None and base != value:
             warnings.append(f"{label} differ from the baseline's ({value} vs {base})")
     return warnings
