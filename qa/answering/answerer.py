@@ -18,6 +18,7 @@ from .places import find_places, lies_within
 from .question import Kind, Question, analyze, title_verbs
 from .spans import MEANINGFUL, Span, find_spans
 from .terms import TermWeights
+from .words import words
 
 KIND_LABELS = {
     Kind.quantity: "数量",
@@ -43,7 +44,7 @@ NUMERIC_KINDS = (Kind.quantity, Kind.ratio, Kind.streak, Kind.ranking)
 # a metric's name: the focus of a figure question that the figure's sentence must name
 _METRIC_NAME = re.compile(r"(?:量|数|率|额|值|规模|指数|比重|占比|面积|总量)$")
 _SUBJECTLESS = re.compile(r"占|约为|约占|同比|比上年|较上年")
-_EDITION_UNITS = ("届", "批", "次")  # 第二十二届: an edition the documents must name to answer about it
+_EDITION_UNITS = words("edition_units")  # 第二十二届: an edition the documents must name to answer about it
 _ENUM_ITEM = re.compile(r"[一二三四五六七八九十]是")
 _CLAUSE_END = ",，;；。!?！？"
 

@@ -13,16 +13,14 @@ from ..documents import Document
 from .numbers import ordinals, periods, years
 from .places import find_places
 from .question import PERSON_TITLES
+from .words import words
 
 _TITLE_RE = "|".join(sorted(PERSON_TITLES, key=len, reverse=True))
 # a name right after a title (optionally one space): 局长蔡英权, 记者 何泳, 主持人:…副部长李波
 NAME_AFTER_TITLE = re.compile(rf"(?:{_TITLE_RE})[ ]?([\u4e00-\u9fff]{{2,3}})")
 # characters that end a name when they would be its third character
-_NAME_STOP = set("在说主参作为和与及等表出致同的是向对也指强介称认率带讲发会以于将担兼任、,，。;；:：)）")
-SURNAMES = set(
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
-    "姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤饶"
-)
+_NAME_STOP = frozenset(words("name_stop"))
+SURNAMES = frozenset(words("surnames"))
 
 
 def clean_name(raw: str) -> str | None:

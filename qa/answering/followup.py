@@ -18,11 +18,12 @@ from ..types import Turn
 from .numbers import ORDINAL, YEAR
 from .places import find_places
 from .question import Kind, analyze, content_terms
+from .words import alternation, units, words
 
 MAX_TURNS = 8
 _CONNECTOR = re.compile(r"^(那么|那|还有|另外|此外|其中|而|又|再问一下|请问)")
 _POINTER = re.compile(r"他|她|它|其|该|这个|这次|这些|这项|这里|那篇|这篇|上述|此")
-_MEASURE = "(?:家次|批次|万|亿|件|家|项|宗|个|次|名|人|场|份|起|批|篇|所|条|届|年|天|倍|位)?"
+_MEASURE = f"(?:{alternation(units('measure'))})?"
 _WH = re.compile(
     rf"(是多少{_MEASURE}|有多少{_MEASURE}|为多少{_MEASURE}|多少{_MEASURE}|是几{_MEASURE}|几{_MEASURE}|是谁|是哪[个位天年些]?"
     r"|哪些|哪一?[个位家项种天年]|谁|什么时候|什么|如何)"
@@ -118,7 +119,7 @@ def _is_followup(question: str, norm: str) -> bool:
     return not _context_items(norm) and len(norm) <= 15
 
 
-_NOT_METRIC = {"的", "其中", "全市", "全国", "是", "了", "在", "和", "与", "及", "共", "总共", "一共", "累计"}
+_NOT_METRIC = frozenset(words("not_metric"))
 
 
 def _is_metric_word(word: str) -> bool:

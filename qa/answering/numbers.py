@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import re
 
+from .words import alternation, units
+
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 CN_NUM = "[零〇一二两三四五六七八九十百千]+"
 NUM = rf"(?:\d+(?:\.\d+)?|{CN_NUM})"
 
-UNITS = (
-    "亿美元|万美元|美元|亿元|万元|元|平方公里|批次|家次|件次|人次|万件|万家|亿|万"
-    "|件|家|项|宗|个|次|名|人|倍|位|场|份|起|批|篇|所|条|届|年|个月|月|天|日|周|方面|类|种|款|座"
-)
+UNITS = alternation(units())  # qa/resources/units.tsv
 # a quantity: optional qualifier, number, optional magnitude, unit or percent; 余/多 may follow
 QUANTITY = re.compile(
     rf"(?P<pre>超过|超|约|近|逾|共|累计)?(?P<num>{NUM})(?P<mag>[万亿])?(?P<approx>余|多)?(?P<unit>%|‰|{UNITS})"

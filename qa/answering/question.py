@@ -10,6 +10,7 @@ from ..normalize import normalize
 from ..tokenize import tokenize_normalized
 from .numbers import ORDINAL, cn_to_int, ordinals, periods, years
 from .places import find_places, narrowest
+from .words import alternation, units, words
 
 
 class Kind(str, Enum):
@@ -28,11 +29,7 @@ class Kind(str, Enum):
 
 
 # title words a person is introduced with (longest first matters for matching)
-PERSON_TITLES = (
-    "代理副校长 副校长 校长 党组书记 副书记 书记 副局长 局长 副主任 主任 副部长 部长 四级调研员 调研员 "
-    "二级巡视员 巡视员 科长 处长 秘书长 理事长 董事长 总经理 院长 副院长 庭长 市长 副市长 主席 委员 代表 "
-    "记者 通讯员 编辑 主持人 发布人 发言人 法官 检察官"
-).split()
+PERSON_TITLES = words("person_titles")
 
 
 def title_verbs(titles: list[str]) -> list[str]:
@@ -40,7 +37,7 @@ def title_verbs(titles: list[str]) -> list[str]:
     return [t[:-1] for t in titles if t.endswith("人") and len(t) >= 3]
 
 
-ROLE_VERBS = ("主持", "致辞", "讲话", "发言", "出席", "发布", "报道", "说", "表示", "介绍", "参加")
+ROLE_VERBS = words("role_verbs")
 
 _WH = re.compile(
     r"(是多少|有多少|为多少|多少|多[高大长快远]|几|哪些|哪里|哪儿|哪几|哪[一两二三四五六七八九十\d]*[个位家项种类条部份篇天年月]?|谁|什么时候|何时|什么|如何|怎样|是否)"
@@ -56,10 +53,10 @@ _ROLE = re.compile(r"什么职务|什么职位|何职|担任什么|任什么职|
 _OUTCOME = re.compile(r"结果(?:如何|怎样|怎么样|是什么)|结局|最终结果|最后结果|胜诉了吗|赢了吗")
 _NAME_ASK = re.compile(r"叫什么(?:名字)?|名字是什么|名称是什么")
 _HOW_MUCH = re.compile(r"多少|几|多[高大长快远]")
-_TITLE_HEADS = ("条例", "规划", "计划", "办法", "政策", "宣言", "规范", "指引", "方案", "文件", "标准", "意见", "法规", "全称", "名称")
-_NAMED_HEADS = ("机制", "行动", "活动", "产品", "服务", "模式", "措施", "项目", "平台", "行动计划", "商标", "案例", "品牌", "产业", "体系", "案件")
-_QUANTITY_UNIT = re.compile(r"(?:多少|几)(万|亿)?(亿美元|万美元|美元|亿元|万元|元|批次|家次|件|家|项|宗|个|次|名|人|场|份|起|批|篇|所|条|届|年|天|周|方面|类|种|款)")
-_ENTITY_HEADS = ("部门", "单位", "组织", "机构", "银行", "企业", "城市", "区域", "公司", "法院", "协会", "联盟")
+_TITLE_HEADS = words("title_heads")
+_NAMED_HEADS = words("named_heads")
+_QUANTITY_UNIT = re.compile(rf"(?:多少|几)(万|亿)?({alternation(units('quantity'))})")
+_ENTITY_HEADS = words("entity_heads")
 _WH_TOKEN = re.compile(r"几|哪|谁|多少|多[高大长快远]|什么|^那")
 _MONEY = re.compile(r"多少钱|金额|规模|资金|费用|损失|融资额|投资额|罚没")
 
@@ -95,7 +92,7 @@ def _list_size(norm: str) -> int | None:
 
 _FRAME_NOUN = re.compile(r"(?:占[^的,，]{0,4})?的?(?:比例|比重|占比|百分比|百分之|排名|名次)[又还]?$")
 _RANK_FRAME = re.compile(r"(?:在[^在]{0,8}?|全省|全国|全市)?(?:排名|排在|排|位居|位列|居)第?$")
-_MEASURED = re.compile(r"[是有为]?(?:多少|几)[万亿]?(?:家次|批次|[件家项宗个次名人场份起批篇所条届年天倍位])")
+_MEASURED = re.compile(rf"[是有为]?(?:多少|几)[万亿]?(?:{alternation(units('measured'))})")
 
 
 def _focus(norm: str, wh: re.Match[str] | None, places: list[str], kind: Kind) -> str | None:
@@ -187,10 +184,7 @@ def _kind(norm: str) -> tuple[Kind, str | None, str | None]:
     return Kind.entity, None, next((h for h in _ENTITY_HEADS if h in tail), None)
 
 
-_GENERIC = frozenset(
-    "是多少 多少 有多少 哪些 哪个 什么 谁 一共 总共 共 全市 情况 获得 得到 拿到 达到 已经 目前 当时 "
-    "截至 截止 今年 去年 年度 年 全年 报道 这篇 那篇 深圳市 亳州市 叫 指 后来 之后 随后 此后 然后 会上 会议上 现场 还有".split()
-)
+_GENERIC = frozenset(words("generic_terms"))
 
 
 def content_terms(norm: str, places: list[str]) -> list[str]:

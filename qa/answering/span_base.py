@@ -10,16 +10,14 @@ from functools import lru_cache
 
 from ..tokenize import get_jieba
 from .question import Kind
+from .words import words
 
 
 TITLE = re.compile(r"《[^《》]{2,80}》")
 MEANINGFUL = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 PUNCT = set(",，;；。:：、!?！？()（）“”《》「」 ")
 # words that open a clause rather than belong to a list item or a name
-LEAD_WORDS = {
-    "代表", "为", "是", "包括", "有", "在", "对", "向", "由", "将", "和", "及", "以及", "与", "其中", "如", "即",
-    "建成", "推动", "出台", "印发", "涵盖", "聚焦", "我市", "全市", "围绕", "引导", "等", "并", "并由", "一", "一宗",
-}
+LEAD_WORDS = frozenset(words("lead_words"))
 PARTICLES = "了的是为在"
 ASKS_KIND = re.compile(r"什么|哪类|哪种|哪一类|哪一种")
 

@@ -14,6 +14,7 @@ from .numbers import QUANTITY, RANKING, STREAK
 from .places import find_places
 from .question import PERSON_TITLES, Kind, Question
 from .span_base import ASKS_KIND, LEAD_WORDS, MEANINGFUL, PUNCT, TITLE, Span, cut_words, strip_particles
+from .words import units, words
 
 __all__ = ["MEANINGFUL", "Span", "find_spans"]  # what the reader uses; the finders are below and beside
 
@@ -30,7 +31,7 @@ ORG_SUFFIX = re.compile(
 _ORG_END = re.compile(ORG_SUFFIX.pattern + "$")
 _LOCATION_END = re.compile(r"(室|厅|馆|中心|大厦|酒店|会场|广场|楼|园|城|岛|港|区|县|市|省|镇|村|大学)$")
 LOCATION = re.compile(r"在([^,，。;；在]{2,20}?)(?:召开|举行|举办|[,，])")
-ORG_HEADS = ("部门", "单位", "组织", "机构", "银行", "法院", "协会", "联盟", "公司")
+ORG_HEADS = words("org_heads")
 
 
 def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
@@ -38,14 +39,14 @@ def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
 
 
 # measure words that count the same things: cases (宗, 起, 件), people (名, 人, 位), sessions (次, 场)
-_COUNT_CLASSES = ("宗起件", "份件", "名人位", "次场")
+_COUNT_CLASSES = words("count_classes")
 
 
 def _same_count(unit: str, asked: str) -> bool:
     return len(unit) == 1 and any(unit in cls and asked in cls for cls in _COUNT_CLASSES)
 
 
-_COUNT_UNITS = set("件家项宗个次名人场份起批篇所条座款种类位") | {"批次", "家次", "件次", "人次", "方面"}
+_COUNT_UNITS = frozenset(units("count"))
 
 
 def _counts(unit: str) -> bool:
