@@ -145,4 +145,19 @@ def scale_lines(scale: dict) -> list[str]:
         "rank-bm25 is BM25Plus.get_scores plus a sort, same k1/b/delta and tokens (not run at 1M: it would keep "
         "the token lists, gigabytes, alive). Exact search is FAISS flat over the vectors the HNSW index holds. "
         "Tokenizing real text runs at the tokenize chars/s in bench.json; the synthetic text costs the same per character."]
-    return lines + growth_lines(scale["sizes"])
+    return lines + ef_sweep_lines(scale["sizes"]) + growth_lines(scale["sizes"])
+
+
+def ef_sweep_lines(sizes: dict) -> list[str]:
+    """HNSW recall@10 and p50 at each search breadth, per size that measured them."""
+    swept = {n: r["dense"]["ef_sweep"] for n, r in sizes.items() if r["dense"].get("ef_sweep")}
+    if not swept:
+        return []
+    efs = [row["ef_search"] for row in next(iter(swept.values()))]
+    lines = ["", "HNSW search breadth (QA_HNSW_EF_SEARCH; the same graph, M "
+             f"{next(iter(sizes.values()))['dense'].get('hnsw_m')}, efConstruction "
+             f"{next(iter(sizes.values()))['dense'].get('hnsw_ef_construction')}): recall@10 against exact search / p50 ms.", "",
+             "| chunks | " + " | ".join(f"ef {ef}" for ef in efs) + " |", "|---|" + "---|" * len(efs)]
+    for n, rows in swept.items():
+        lines.append(f"| {int(n):,} | " + " | ".join(f"{row['recall_at_10']} / {row['p50_ms']}" for row in rows) + " |")
+    return lines

@@ -172,6 +172,7 @@ def _dense(settings: Settings, hnsw: DenseIndex, query_vectors: np.ndarray, out:
         approx = hnsw.search(vector, 10)
         hnsw_ms.append(_ms(started))
         recalls.append(len({r for r, _ in exact} & {r for r, _ in approx}) / max(1, len(exact)))
+    exact_rows = [{r for r, _ in flat.search(vector, 10)} for vector in query_vectors]
     out["dense"] = {
         "flat_ms": summary(flat_ms),
         "hnsw_ms": summary(hnsw_ms),
@@ -180,7 +181,31 @@ def _dense(settings: Settings, hnsw: DenseIndex, query_vectors: np.ndarray, out:
         "hnsw_ef_search": settings.hnsw_ef_search,
         "hnsw_ef_construction": 80,
         "query_vectors": "real query embeddings of the eval questions",
+        "ef_sweep": _ef_sweep(hnsw, query_vectors, exact_rows, settings.hnsw_ef_search),
     }
+
+
+EF_SWEEP = (64, 128, 256, 512, 1024, 2048)
+
+
+def _ef_sweep(hnsw: DenseIndex, query_vectors: np.ndarray, exact_rows: list[set[int]], configured: int) -> list[dict]:
+    """Recall@10 and latency of the same HNSW graph at other search breadths (efSearch is a search-time
+    setting, QA_HNSW_EF_SEARCH): what each step of recall costs at this size."""
+    graph = faiss.downcast_index(hnsw._index).hnsw
+    rows = []
+    try:
+        for ef in EF_SWEEP:
+            graph.efSearch = ef
+            ms, recalls = [], []
+            for vector, exact in zip(query_vectors, exact_rows):
+                started = time.perf_counter()
+                approx = hnsw.search(vector, 10)
+                ms.append(_ms(started))
+                recalls.append(len(exact & {r for r, _ in approx}) / max(1, len(exact)))
+            rows.append({"ef_search": ef, "recall_at_10": round(float(np.mean(recalls)), 4), "p50_ms": summary(ms)["p50"]})
+    finally:
+        graph.efSearch = configured
+    return rows
 
 
 def run(job: dict) -> dict:
