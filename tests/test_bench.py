@@ -112,6 +112,9 @@ def test_stored_scale_points_join_the_report_with_their_growth(tmp_path: Path) -
 
     million = {"synthetic": "synthetic", "embed_throughput": {}, "sizes": {"1000000": _point(1_000_000, 400.0, 30.0, 6000.0)}}
     save_points(tmp_path, million, {"cores": 2})
+    # the scale part's own report (bench-scale.json, written after the points) goes beside the store
+    (tmp_path / "bench-scale.json").write_text('{"part": "scale"}', encoding="utf-8")
+    save_points(tmp_path, {**million, "sizes": {}}, {"cores": 2})
     run = {"synthetic": "synthetic", "embed_throughput": {}, "sizes": {
         "10000": _point(10_000, 4.0, 0.5, 300.0), "100000": _point(100_000, 40.0, 3.0, 700.0)}}
     merged = merge_stored(run, tmp_path)

@@ -135,7 +135,7 @@ def scale_lines(scale: dict) -> list[str]:
             f"{r['hybrid_ms']['p50']} / {r['hybrid_ms']['p95']} | {r['memory']['peak_rss_mb']} |"
         )
     if stored:
-        lines += ["", "\\* measured on its own by `qa bench --part scale --sizes N` and kept in bench-scale.json: "
+        lines += ["", "\\* measured on its own by `qa bench --part scale --sizes N` and kept in bench-scale-points.json: "
                   + ", ".join(stored) + "."]
     lines += ["", "Hybrid stages at each size (mean ms): " + "; ".join(
         f"{int(n):,}: " + ", ".join(f"{s} {ms}" for s, ms in r["hybrid_stage_mean_ms"].items())

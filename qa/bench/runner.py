@@ -48,7 +48,7 @@ def run_bench(
     http_seconds: float | None = None, part: str = "all", sizes: list[int] | None = None,
 ) -> tuple[dict, Path, Path]:
     """The whole bench (`all`), or one part: `embedders` (throughput and query latency per embedder),
-    `scale` (the synthetic sizes given, kept in bench-scale.json for the full report) or `ask` (the
+    `scale` (the synthetic sizes given, kept in bench-scale-points.json for the full report) or `ask` (the
     seed index build and the rule reader's hybrid ask latency)."""
     if part not in PARTS:
         raise ValueError(f"unknown bench part {part!r}: use {', '.join(PARTS)}")

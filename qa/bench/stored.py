@@ -1,6 +1,7 @@
 """Scale points measured on their own (`qa bench --part scale --sizes 1000000`) are kept in
-eval/reports/bench-scale.json, keyed by size, so a full `qa bench` report includes them without
-re-running an hour-long point; and how each cost grows from one size to the next."""
+eval/reports/bench-scale-points.json, keyed by size (apart from that run's own report,
+bench-scale.json/.md), so a full `qa bench` report includes them without re-running an hour-long
+point; and how each cost grows from one size to the next."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from .report_types import get
 
-STORE = "bench-scale.json"
+STORE = "bench-scale-points.json"
 GROWTH = (  # (label, path into a size's result)
     ("tokenize", ("build", "tokenize_s")),
     ("BM25 build", ("build", "bm25_index_s")),

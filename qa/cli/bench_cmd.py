@@ -21,7 +21,7 @@ from .common import get_settings, user_errors
 @click.option(
     "--part", type=click.Choice(["all", "embedders", "scale", "ask"]), default="all", show_default=True,
     help="One part alone, written to bench-<part>.json/.md: embedders (throughput and query latency of each "
-    "e5 embedder), scale (the --sizes, kept in bench-scale.json so the full report includes them) or ask "
+    "e5 embedder), scale (the --sizes, kept in bench-scale-points.json so the full report includes them) or ask "
     "(seed index build and the hybrid ask latency with the rule reader and with the default reader).",
 )
 @click.option("--sizes", help="Synthetic corpus sizes for the scale part, comma separated (default 10000,100000; e.g. 1000000).")
