@@ -5,7 +5,6 @@ e5-small model (the default embedder) is also marked slow."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,7 @@ import pytest
 pytest.importorskip("pymilvus")
 pytest.importorskip("milvus_lite")
 
-from conftest import CORPUS_DIR, make_settings  # noqa: E402
+from conftest import make_settings  # noqa: E402
 from qa.embedders import make_embedder  # noqa: E402
 from qa.index_store import build_index, load_index  # noqa: E402
 from qa.milvus_backend import (  # noqa: E402
