@@ -17,7 +17,7 @@ class DenseIndex:
         self.kind = kind
 
     @classmethod
-    def build(cls, vectors: np.ndarray, hnsw_threshold: int, m: int = 32, ef_search: int = 256) -> "DenseIndex":
+    def build(cls, vectors: np.ndarray, hnsw_threshold: int, m: int = 32, ef_search: int = 1024) -> "DenseIndex":
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         dim = vectors.shape[1]
         if len(vectors) > hnsw_threshold:
@@ -51,7 +51,7 @@ class DenseIndex:
             faiss.write_index(self._index, str(path))
 
     @classmethod
-    def load(cls, vectors: np.ndarray, path: Path, hnsw_threshold: int, ef_search: int = 256) -> "DenseIndex":
+    def load(cls, vectors: np.ndarray, path: Path, hnsw_threshold: int, ef_search: int = 1024) -> "DenseIndex":
         if len(vectors) > hnsw_threshold and path.exists():
             index = faiss.read_index(str(path))
             index.hnsw.efSearch = ef_search

@@ -87,7 +87,9 @@ class Settings(BaseSettings):
     hnsw_threshold: int = Field(default=20000, ge=1, description="chunks above which FAISS uses HNSW")
     hnsw_m: int = Field(default=32, ge=4)
     hnsw_ef_search: int = Field(
-        default=256, ge=8, description="HNSW search breadth (256: recall@10 >= 0.95 of flat at 100k chunks, qa bench)"
+        default=1024, ge=8,
+        description="HNSW search breadth (recall@10 against exact search, qa bench: 0.997 at 100k chunks, 0.979 at 1M; "
+                    "256 gave 0.977 and 0.873)",
     )
     rebuild_stale: bool = Field(default=False, description="rebuild a stale index instead of refusing")
 

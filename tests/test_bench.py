@@ -135,3 +135,16 @@ def test_stored_scale_points_join_the_report_with_their_growth(tmp_path: Path) -
 def test_bench_sizes_go_with_the_scale_part() -> None:
     result = CliRunner().invoke(cli, ["bench", "--sizes", "1000000"])
     assert result.exit_code == 2 and "--part scale" in result.output
+
+
+def test_a_stored_point_is_read_at_the_configured_search_breadth_from_its_sweep() -> None:
+    from qa.bench.report_parts import at_breadth
+
+    point = _point(1_000_000, 400.0, 30.0, 6000.0)
+    point["dense"].update(hnsw_ef_search=256, hnsw_recall_at_10=0.87, ef_sweep=[
+        {"ef_search": 256, "recall_at_10": 0.87, "p50_ms": 2.0}, {"ef_search": 1024, "recall_at_10": 0.98, "p50_ms": 7.5}])
+    assert at_breadth(point, 256) == (0.87, 1.0, "")  # measured at that breadth: the point's own figures
+    recall, p50, note = at_breadth(point, 1024)
+    assert (recall, p50) == (0.98, 7.5) and "sweep" in note and "256" in note
+    recall, _, note = at_breadth(point, 512)  # no sweep row: the measured figure, said to be at its own breadth
+    assert recall == 0.87 and "at efSearch 256 (not measured at 512)" in note

@@ -41,6 +41,20 @@ def rules_ask_target(report: dict) -> Target:
     )
 
 
+def at_breadth(point: dict, ef: int | None) -> tuple[float, float, str]:
+    """(HNSW recall@10, HNSW p50 ms, note) of a scale point at search breadth `ef`: as measured when the
+    point ran at that breadth, else from its sweep over the same graph (a stored point measured
+    before QA_HNSW_EF_SEARCH changed)."""
+    dense = point["dense"]
+    measured_at = dense.get("hnsw_ef_search")
+    row = next((r for r in dense.get("ef_sweep") or [] if r["ef_search"] == ef), None)
+    if ef is None or measured_at == ef:
+        return dense["hnsw_recall_at_10"], dense["hnsw_ms"]["p50"], ""
+    if row is None:
+        return dense["hnsw_recall_at_10"], dense["hnsw_ms"]["p50"], f" at efSearch {measured_at} (not measured at {ef})"
+    return row["recall_at_10"], row["p50_ms"], f" at efSearch {ef} (the sweep on the same graph; the point ran at {measured_at})"
+
+
 def million_targets(report: dict) -> list[Target]:
     sizes = get(report, "scale", "sizes") or {}
     big = sizes.get(MILLION)
@@ -49,13 +63,16 @@ def million_targets(report: dict) -> list[Target]:
     wanted = ("<= 100 ms", ">= 0.95", "<= 8192 MB", "growth exponent < 1.6 for every cost, 100k -> 1M")
     if not big:
         return [Target(n, w, "not measured (qa bench --part scale --sizes 1000000)", None) for n, w in zip(names, wanted)]
-    hyb, recall, rss = big["hybrid_ms"]["p50"], big["dense"]["hnsw_recall_at_10"], big["memory"]["peak_rss_mb"]
+    hyb, rss = big["hybrid_ms"]["p50"], big["memory"]["peak_rss_mb"]
+    recall, hnsw_p50, note = at_breadth(big, get(report, "settings", "hnsw_ef_search"))
+    if note and "sweep" in note:  # the hybrid search ran at the point's own breadth: add the HNSW difference
+        hyb += max(0.0, hnsw_p50 - big["dense"]["hnsw_ms"]["p50"])
     steps = [row for row in growth(sizes) if str(row["to"]) == MILLION]
     worst = max(steps, key=lambda row: row["exponent"]) if steps else None
     return [
-        Target(names[0], wanted[0], f"{hyb:.1f} ms", hyb <= 100,
+        Target(names[0], wanted[0], f"{hyb:.1f} ms" + (" (with the HNSW p50 of that breadth)" if "sweep" in note else ""), hyb <= 100,
                None if hyb <= 100 else "mean per stage: " + str(big.get("hybrid_stage_mean_ms"))),
-        Target(names[1], wanted[1], f"{recall:.3f}", recall >= 0.95, None if recall >= 0.95 else "raise QA_HNSW_EF_SEARCH"),
+        Target(names[1], wanted[1], f"{recall:.3f}{note}", recall >= 0.95, None if recall >= 0.95 else "raise QA_HNSW_EF_SEARCH"),
         Target(names[2], wanted[2], f"{rss:.0f} MB", rss <= 8192, None if rss <= 8192 else "see rss_steps_mb in bench.json"),
         Target(names[3], wanted[3],
                f"largest: {worst['cost']} x{worst['ratio']} (exponent {worst['exponent']})" if worst else "no 100k point",
