@@ -98,6 +98,9 @@ class SpanModel:
             opts = ort.SessionOptions()
             opts.intra_op_num_threads = self.threads
             opts.inter_op_num_threads = 1
+            # a worker that found no work sleeps instead of spinning: the model runs now and then (where
+            # the rules abstain), and spinning threads would take the cores the other requests answer on
+            opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
             opts.log_severity_level = 3
             try:
                 self._session = ort.InferenceSession(str(info.path / "reader.onnx"), opts, providers=["CPUExecutionProvider"])
