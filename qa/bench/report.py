@@ -89,7 +89,8 @@ def _default_ask_targets(report: dict) -> list[Target]:
             f"{value:.1f} ms" if value is not None else "n/a", met if value is not None else None,
             None if met or value is None else (
                 f"{_largest_stage(stages)}. The query embedding (one thread) and the learned "
-                "reader's encoder (int8, one thread) are the two costs of a hybrid ask"
+                "reader's encoder (int8, QA_READER_THREADS threads, run where the rules abstain) are the two costs "
+                "of a hybrid ask"
             ),
         ))
     return targets
