@@ -151,13 +151,19 @@ class E5File:
         return self.tensor(name, rows=out_features)
 
 
+def split_q4(blocks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Q4_0 blocks [..., 18] (uint8) -> (scales [..., 1] float32, stored nibbles [..., 32] uint8 in
+    weight order: weight j is the low nibble of byte j, weight j + 16 its high nibble; each holds
+    the weight plus 8)."""
+    d = blocks[..., :2].copy().view("<f2").astype(np.float32)
+    qs = blocks[..., 2:]
+    return d, np.concatenate([qs & 0x0F, qs >> 4], axis=-1)
+
+
 def dequantize_q4(blocks: np.ndarray) -> np.ndarray:
     """Q4_0 blocks [..., 18] (uint8) -> float32 weights [..., 32] flattened over the last two axes."""
-    d = blocks[..., :2].copy().view("<f2").astype(np.float32)  # [..., 1]
-    qs = blocks[..., 2:]
-    low = (qs & 0x0F).astype(np.int8) - 8
-    high = (qs >> 4).astype(np.int8) - 8
-    w = np.concatenate([low, high], axis=-1).astype(np.float32) * d
+    d, nibbles = split_q4(blocks)
+    w = (nibbles.astype(np.int8) - 8).astype(np.float32) * d
     return w.reshape(*blocks.shape[:-2], -1) if blocks.ndim > 2 else w.reshape(-1)
 
 

