@@ -81,7 +81,7 @@ class CombinedReader:
         assert rules is not None  # an English question always runs the model
         reading = Reading(
             [], english,
-            (rules.answer, rules.confidence) if answered and rules.answer else None,
+            (rules.answer, rules.confidence) if answered else None,
             None if learned is None or learned.abstained or not learned.answer else (learned.answer, learned.confidence),
         )
         which, _ = choose(reading, self.override, self.alone)

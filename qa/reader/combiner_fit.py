@@ -6,8 +6,8 @@ answer has three thresholds — the rule confidence from which the model is not 
 at which it overrides a disagreeing rule answer (`override`), and at which it answers where the
 rules abstain (`alone`) — chosen by grid search for the best mean accuracy over the sets (each set
 weighs the same, so a large set the rules were tuned on does not drown a small one they never
-saw); among equally accurate choices the lowest `trust` wins, as it runs the model least. The combined confidence is
-then a logistic curve over (learned confidence, rule confidence, agreement, which reader
+saw); among equally accurate choices the lowest `trust` wins, as it runs the model least. The
+combined confidence is then a logistic curve over (learned confidence, rule confidence, agreement, which reader
 answered), fitted on the chosen answers' rightness (an answer to an unanswerable question is
 wrong), so that it is a probability. Both are written into the model's reader.json."""
 
@@ -36,21 +36,25 @@ def right(answer: str | None, gold: list[str]) -> bool:
 def fit(sets: dict[str, list[Reading]]) -> dict:
     from .calibration import logistic, reliability
 
-    def accuracy(rows: list[Reading], t: float, o: float, a: float) -> float:
-        return sum(right(choose(as_served(x, t), o, a)[1], x.answers) for x in rows) / max(1, len(rows))
+    def accuracy(rows: list[Reading], o: float, a: float) -> float:
+        return sum(right(choose(x, o, a)[1], x.answers) for x in rows) / max(1, len(rows))
+
+    def served(t: float) -> dict[str, list[Reading]]:
+        return {name: [as_served(x, t) for x in rows] for name, rows in sets.items()}
 
     scored = []
     for t in TRUSTS:
+        seen = served(t)
         for o in OVERRIDES:
             for a in ALONES:
-                per_set = {name: accuracy(rows, t, o, a) for name, rows in sets.items()}
+                per_set = {name: accuracy(rows, o, a) for name, rows in seen.items()}
                 scored.append((round(sum(per_set.values()) / len(per_set), 9), t, o, a, per_set))
     best, trust, override, alone, per_set = max(scored, key=lambda s: (s[0], -s[1], -s[2], s[3]))
-    model_runs = [sum(runs_model(x.english, x.rules[1] if x.rules else None, trust) for x in rows) / max(1, len(rows))
+    model_runs = [sum(runs_model(x.english, x.rule_confidence, trust) for x in rows) / max(1, len(rows))
                   for rows in sets.values()]
     xs, ys, ws = [], [], []
-    for rows in sets.values():
-        for x in map(lambda r: as_served(r, trust), rows):
+    for rows in served(trust).values():
+        for x in rows:
             which, answer = choose(x, override, alone)
             if answer is None:
                 continue

@@ -21,6 +21,10 @@ class Reading:
     rules: tuple[str, float] | None
     learned: tuple[str, float] | None
 
+    @property
+    def rule_confidence(self) -> float | None:
+        return self.rules[1] if self.rules else None
+
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
@@ -43,7 +47,7 @@ def runs_model(english: bool, rule_confidence: float | None, trust: float) -> bo
 
 def as_served(r: Reading, trust: float) -> Reading:
     """The reading as the combined reader sees it under `trust`: no model answer where it is not run."""
-    return r if runs_model(r.english, r.rules[1] if r.rules else None, trust) else replace(r, learned=None)
+    return r if runs_model(r.english, r.rule_confidence, trust) else replace(r, learned=None)
 
 
 def choose(r: Reading, override: float, alone: float) -> tuple[str, str | None]:
