@@ -104,7 +104,7 @@ class SentenceTransformerEmbedder:
         self._name = model
         self._threads = threads
         self._allow_downloads = allow_downloads
-        self._batch_size = batch_size
+        self.batch_size = batch_size
         self._model = None
         self._lock = threading.Lock()
         self._cache: LRU[np.ndarray] = LRU(cache_size)  # query vectors by text: chat users repeat and rephrase
@@ -149,7 +149,7 @@ class SentenceTransformerEmbedder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         prefixed = [self._prefixes[1] + t for t in texts]
-        vectors = self._get().encode(prefixed, batch_size=self._batch_size, normalize_embeddings=True)
+        vectors = self._get().encode(prefixed, batch_size=self.batch_size, normalize_embeddings=True)
         return _normalized(vectors)
 
     def embed_query(self, text: str) -> np.ndarray:
@@ -201,6 +201,7 @@ ONNX_VARIANTS = {EmbedderName.e5_onnx: "int8", EmbedderName.e5_onnx_fp32: "fp32"
 
 def make_embedder(settings: Settings, for_indexing: bool = False) -> Embedder:
     threads = settings.index_threads if for_indexing else settings.query_threads
+    batch = {"batch_size": settings.embed_batch_size} if settings.embed_batch_size else {}  # else the embedder's own
     if settings.embedder is EmbedderName.e5_small:
         return E5SmallEmbedder(threads=threads, cache_size=settings.query_cache_size)
     if settings.embedder in ONNX_VARIANTS:
@@ -210,8 +211,8 @@ def make_embedder(settings: Settings, for_indexing: bool = False) -> Embedder:
             variant=ONNX_VARIANTS[settings.embedder],
             threads=threads,
             cache_dir=settings.models_dir,
-            batch_size=settings.embed_batch_size,
             cache_size=settings.query_cache_size,
+            **batch,
         )
     if settings.embedder is EmbedderName.sentence_transformers:
         assert settings.embedder_model is not None
@@ -220,6 +221,6 @@ def make_embedder(settings: Settings, for_indexing: bool = False) -> Embedder:
             threads=threads,
             allow_downloads=settings.allow_downloads,
             cache_size=settings.query_cache_size,
-            batch_size=settings.embed_batch_size,
+            **batch,
         )
     return HashingEmbedder()

@@ -42,7 +42,7 @@ class IndexConfig:
     hnsw_threshold: int
     hnsw_m: int
     hnsw_ef_search: int
-    embed_batch_size: int
+    embed_batch_size: int | None  # None: the embedder's own
 
     @classmethod
     def from_settings(cls, settings: Settings) -> IndexConfig:

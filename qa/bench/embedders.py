@@ -51,7 +51,7 @@ def passages(job: dict) -> dict:
     return {
         "embedder_id": embedder.embedder_id,
         "threads": settings.index_threads,
-        "batch_size": settings.embed_batch_size,
+        "batch_size": getattr(embedder, "batch_size", None),
         "chunks": len(texts),
         "mean_chunk_chars": round(sum(map(len, texts)) / len(texts), 1),
         "seconds": round(seconds, 2),

@@ -14,6 +14,7 @@ import numpy as np
 from ..chunking import chunk_document
 from ..documents import load_corpus
 from ..embedders import make_embedder
+from ..index_store import EMBED_GROUP
 from ..normalize import normalize
 from ..settings import Settings
 from .common import Progress, child_env
@@ -42,8 +43,8 @@ def seed_vectors(settings: Settings, workdir: Path, sample: int) -> tuple[Path, 
     seed_s = time.perf_counter() - started
     texts = [c.text for c in synthetic_chunks(seed_pool(chunks, norms), sample, settings.chunk_size, seed=99)[0]]
     started = time.perf_counter()
-    for offset in range(0, len(texts), settings.embed_batch_size):
-        embedder.embed_passages(texts[offset : offset + settings.embed_batch_size])
+    for offset in range(0, len(texts), EMBED_GROUP):  # as `qa index` calls it
+        embedder.embed_passages(texts[offset : offset + EMBED_GROUP])
     sample_s = time.perf_counter() - started
     path = workdir / "seed_vectors.npy"
     np.save(path, vectors.astype(np.float32), allow_pickle=False)
@@ -51,7 +52,7 @@ def seed_vectors(settings: Settings, workdir: Path, sample: int) -> tuple[Path, 
     return path, {
         "embedder": embedder.embedder_id,
         "threads": settings.index_threads,
-        "batch_size": settings.embed_batch_size,
+        "batch_size": getattr(embedder, "batch_size", None),
         "sample_chunks": len(texts),
         "chunks_per_s": round(per_s, 1),
         "seed_chunks_per_s": round(len(norms) / seed_s, 1),

