@@ -248,3 +248,40 @@ def test_embedder_comparison_verdict_and_report_section(tmp_path: Path) -> None:
     ec.write(data, tmp_path)  # a second run replaces the section instead of adding another
     assert (tmp_path / "latest.md").read_text(encoding="utf-8") == once
     assert "`e5-onnx` -0.0200 (outside 0.01)" in (tmp_path / "embedders.md").read_text(encoding="utf-8")
+
+
+def test_paragraph_retrieval_ranks_the_gold_paragraph(tmp_path: Path) -> None:
+    """`qa eval-embedders --mrc`: each distinct paragraph is one passage, ties count against the gold
+    one, and a child process measures an embedder (here the hashing one) on a SQuAD file."""
+    import json
+
+    from qa.evaluation import embedder_compare as ec
+    from qa.evaluation import paragraph_retrieval as pr
+
+    q = np.eye(3, dtype=np.float32)
+    p = np.asarray([[1, 0, 0], [0.5, 0.5, 0], [0, 0, 1], [0, 1, 0]], dtype=np.float32)
+    got = pr.scores(q, p, np.asarray([0, 1, 3]))  # q0: p0 first; q1: p1 behind p3; q2: p3 behind p2
+    assert got == {"n": 3, "recall_1": round(1 / 3, 4), "recall_5": 1.0, "mrr_10": round((1 + 1 / 2 + 1 / 2) / 3, 4)}
+    tie = pr.scores(np.ones((1, 2), np.float32), np.ones((2, 2), np.float32), np.asarray([1]))
+    assert tie["recall_1"] == 1.0  # equal scores do not push the gold paragraph down
+
+    squad = {"data": [{"title": "t", "paragraphs": [
+        {"context": "深圳市2023年专利授权量为23.51万件。", "qas": [
+            {"id": "a", "question": "深圳专利授权量是多少", "answers": [{"text": "23.51万件", "answer_start": 13}]},
+            {"id": "b", "question": "哪一年", "answers": [{"text": "2023年", "answer_start": 3}]}]},
+        {"context": "东营市商标注册量增长。", "qas": [
+            {"id": "c", "question": "东营商标注册量", "answers": [{"text": "增长", "answer_start": 8}]}]}]}]}
+    path = tmp_path / "tiny.json"
+    path.write_text(json.dumps(squad, ensure_ascii=False), encoding="utf-8")
+    paragraphs, questions, gold = pr.paragraphs_and_questions(path)
+    assert len(paragraphs) == 2 and len(questions) == 3 and gold.tolist() == [0, 0, 1]
+    settings = json.loads(Settings(embedder="hashing", index_dir=tmp_path / "index").model_dump_json())
+    result = pr.run_child(settings, path, tmp_path / "work", "tiny")
+    assert result["paragraphs"] == 2 and result["retrieval"]["dense"]["n"] == 3
+    assert result["embedder_id"].startswith("hashing")
+
+    data = {"run": "now", "reference": "e5-small", "tolerance": 0.01, "reader": "rules", "results": {},
+            "verdicts": {}, "mrc": {"tiny.json": {"e5-small": result, "e5-onnx": result}}}
+    lines = ec.mrc_lines(data)
+    assert any(line.startswith("| tiny.json (3) | e5-onnx | 2 |") and "+0.0000" in line for line in lines)
+    assert ec.mrc_lines({**data, "mrc": {}}) == []

