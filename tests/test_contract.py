@@ -93,3 +93,19 @@ def test_the_contract_rounds_any_real_confidence_to_four_places() -> None:
     for value, shown in [(np.float32(0.12345678), 0.1235), (0.98765432, 0.9877), (1, 1.0)]:
         result = AskResult("问", "问", None, True, "no evidence", value, None, None, [], [])
         assert payload(AskResponse.from_result(result))["confidence"] == shown
+
+
+def test_one_shot_commands_load_models_only_when_used(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`qa ask` / `qa search` answer with the same payload without warming the pipeline up first:
+    a model loads when a question needs it, so a cold start does not pay for what it does not use."""
+    loads: list[dict] = []
+    real = Pipeline.load.__func__
+
+    def spy(cls, *args, **kwargs):
+        loads.append(kwargs)
+        return real(cls, *args, **kwargs)
+
+    monkeypatch.setattr(Pipeline, "load", classmethod(spy))
+    run_cli(settings, "ask", QUESTIONS[0], "--json")
+    run_cli(settings, "search", QUESTIONS[0], "--json")
+    assert [k.get("warm_up") for k in loads] == [False, False]

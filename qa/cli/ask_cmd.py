@@ -45,7 +45,7 @@ def ask_command(ctx: click.Context, question: str, retriever: str | None, top_k:
     """Answer QUESTION from the corpus, with citations, or say the corpus does not say."""
     if not question.strip():
         raise click.BadParameter("the question is empty", param_hint="QUESTION")
-    pipeline = load_pipeline(ctx)
+    pipeline = load_pipeline(ctx, warm_up=False)
     with user_errors():
         result = pipeline.ask(question, (), RetrieverName(retriever) if retriever else None, top_k)
     if as_json:

@@ -13,10 +13,13 @@ from .common import get_settings, print_json, user_errors
 RETRIEVERS = click.Choice([r.value for r in RetrieverName])
 
 
-def load_pipeline(ctx: click.Context, **overrides: object) -> Pipeline:
+def load_pipeline(ctx: click.Context, warm_up: bool = True, **overrides: object) -> Pipeline:
+    """The pipeline for a command. warm_up=False for one-shot commands (`ask`, `search`): a model
+    loads when the question needs it (the learned reader not at all where the rules answer), which
+    is what a cold start measures."""
     settings = get_settings(ctx, **overrides)
     with user_errors():
-        return Pipeline.load(settings, progress=ProgressBars(settings.show_progress))
+        return Pipeline.load(settings, progress=ProgressBars(settings.show_progress), warm_up=warm_up)
 
 
 @click.command("search")
@@ -29,7 +32,7 @@ def search_command(ctx: click.Context, query: str, retriever: str | None, top_k:
     """Show the passages that best match QUERY."""
     if not query.strip():
         raise click.BadParameter("the query is empty", param_hint="QUERY")
-    pipeline = load_pipeline(ctx)
+    pipeline = load_pipeline(ctx, warm_up=False)
     with user_errors():
         result = pipeline.search(query, RetrieverName(retriever) if retriever else None, top_k)
     if as_json:
