@@ -507,3 +507,33 @@ def test_a_when_span_is_the_whole_date() -> None:
     assert _snapped(snap_date, "会议在哪一年召开?", text, "2024年2月5日") == "2024年"
     assert _snapped(snap_date, "会议何时召开?", text, "深圳") == "深圳"  # no date: left alone
     assert _snapped(snap_date, "专利授权量是多少?", text, "2023年") == "2023年"  # not a when-question
+
+
+def test_combiner_fit_mrc_questions_are_ones_the_model_was_not_trained_on(tmp_path: Path) -> None:
+    """`qa fit-combiner --mrc`: the model's own training files give their held-out paragraphs (the
+    split calibration replays), other files a sample, and part of the training files is refused."""
+    import json
+
+    from qa.reader.calibration import held_out
+    from qa.reader.combiner_fit import mrc_questions
+
+    def squad(name: str, n: int) -> Path:
+        paragraphs = [{"context": f"{name}第{i}段：甲公司于{2000 + i}年成立。", "qas": [
+            {"id": f"{name}{i}", "question": f"甲公司哪年成立（{i}）？", "answers": [{"text": f"{2000 + i}年", "answer_start": len(f"{name}第{i}段：甲公司于")}]}]}
+            for i in range(n)]
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps({"data": [{"title": name, "paragraphs": paragraphs}]}, ensure_ascii=False), encoding="utf-8")
+        return path
+
+    a, b, c = squad("a", 30), squad("b", 30), squad("c", 50)
+    model = tmp_path / "model"
+    model.mkdir()
+    (model / "reader.json").write_text(json.dumps({"training": {
+        "data": [{"file": "a.json"}, {"file": "b.json"}], "seed": 5, "valid_size": 10, "simplify": 0.0}}), encoding="utf-8")
+    held, source = mrc_questions([a, b], model, 300)
+    assert source.startswith("held-out") and [e.qid for e in held] == [e.qid for e in held_out([str(a), str(b)], 5, 10)]
+    assert 10 <= len(held) < 60  # whole paragraphs held out, not the training ones
+    other, source = mrc_questions([c], model, 20)
+    assert source.startswith("a sample") and len(other) == 20 and all(e.qid.startswith("c") for e in other)
+    with pytest.raises(ValueError, match="trained on"):
+        mrc_questions([a], model, 20)

@@ -75,16 +75,22 @@ def calibrate_reader_command(files: tuple[Path, ...], model_dir: Path, limit: in
 @click.command("fit-combiner")
 @click.argument("sets", nargs=-1, type=FILE, required=True)
 @click.option("--model", "model_dir", type=click.Path(path_type=Path, file_okay=False, exists=True), required=True, help="Model directory whose reader.json gets the combiner.")
+@click.option("--mrc", "mrc_files", multiple=True, type=FILE, help="SQuAD-format files whose questions, asked openly over their paragraphs, make one more set (general text): the held-out paragraphs when they are the model's training files. Repeatable.")
+@click.option("--mrc-limit", type=click.IntRange(min=1), default=300, show_default=True, help="Questions of the --mrc set.")
 @click.pass_context
-def fit_combiner_command(ctx: click.Context, sets: tuple[Path, ...], model_dir: Path) -> None:
+def fit_combiner_command(ctx: click.Context, sets: tuple[Path, ...], model_dir: Path, mrc_files: tuple[Path, ...], mrc_limit: int) -> None:
     """Choose how the combined reader decides, and fit its confidence, on eval SETS (questions.jsonl
-    files; a conversations.jsonl and a docs/ folder beside a set are used too). Use dev sets, never
-    the test split you report."""
+    files; a conversations.jsonl and a docs/ folder beside a set are used too) and, with --mrc, on
+    reading-comprehension questions the model was not trained on. Each set weighs the same. Use dev
+    sets, never the test split you report."""
     from ..reader import combiner_fit
 
     settings = get_settings(ctx)
     with user_errors():
         readings = {str(path): combiner_fit.read_set(path, model_dir, settings) for path in sets}
+        if mrc_files:
+            name = "mrc:" + ",".join(f.name for f in mrc_files)
+            readings[name] = combiner_fit.read_mrc(list(mrc_files), model_dir, settings, mrc_limit)
         fitted = combiner_fit.fit(readings)
         combiner_fit.write(model_dir, fitted)
     click.echo(json.dumps(fitted, ensure_ascii=False, indent=1))

@@ -81,44 +81,89 @@ def write(model_dir: Path, fitted: dict) -> None:
     meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
+class _BothReaders:
+    """Retrieval over one corpus and both readers' answers to a question, as the combined reader
+    would see them (the rule reader's answer and the learned reader's, each or None)."""
+
+    def __init__(self, settings, model_dir: Path | None) -> None:  # noqa: ANN001
+        from ..pipeline import Pipeline
+        from . import reader_from_settings
+
+        self.pipeline = Pipeline.load(settings)
+        if model_dir:
+            settings = settings.with_overrides(reader_model=model_dir)
+        self.rules, self.learned = reader_from_settings(settings, "rules"), reader_from_settings(settings, "learned")
+
+    def reading(self, question: str, gold: list[str], history: tuple = ()) -> Reading:
+        from ..answering.followup import resolve_followup
+
+        resolved = resolve_followup(question, history)
+        pool = self.pipeline.search(resolved, top_k=8).passages
+        r = self.rules.read(question, resolved, pool, self.pipeline.index)
+        lr = self.learned.read(question, resolved, pool, self.pipeline.index)
+        return Reading(
+            gold, not chinese(resolved),
+            None if r.abstained or not r.answer else (r.answer, r.confidence),
+            None if lr.abstained or not lr.answer else (lr.answer, lr.confidence),
+        )
+
+
 def read_set(questions_path: Path, model_dir: Path | None, base_settings) -> list[Reading]:  # noqa: ANN001
     """Both readers' answers to a set's questions (and its conversations' turns, with the gold
     answers as the history), over the corpus plus a `docs/` folder beside the set, if any."""
-    from ..answering.followup import resolve_followup
     from ..evaluation.corpora import combined_corpus
     from ..evaluation.dataset import load_conversations, load_questions
-    from ..pipeline import Pipeline
     from ..types import Turn
-    from . import reader_from_settings
 
     settings = base_settings.with_overrides(reader="rules", answer_cache_size=0)
     docs = questions_path.parent / "docs"
     if docs.is_dir():
         corpus, index = combined_corpus(settings.corpus_dir, [docs], settings.index_dir)
         settings = settings.with_overrides(corpus_dir=corpus, index_dir=index, rebuild_stale=True)
-    pipeline = Pipeline.load(settings)
-    if model_dir:
-        settings = settings.with_overrides(reader_model=model_dir)
-    rules, learned = reader_from_settings(settings, "rules"), reader_from_settings(settings, "learned")
-
-    def reading(question: str, gold: list[str], history: tuple[Turn, ...] = ()) -> Reading:
-        resolved = resolve_followup(question, history)
-        pool = pipeline.search(resolved, top_k=8).passages
-        r = rules.read(question, resolved, pool, pipeline.index)
-        lr = learned.read(question, resolved, pool, pipeline.index)
-        english = not chinese(resolved)
-        return Reading(
-            gold, english,
-            None if r.abstained or not r.answer else (r.answer, r.confidence),
-            None if lr.abstained or not lr.answer else (lr.answer, lr.confidence),
-        )
-
-    rows = [reading(q.question, list(q.answers)) for q in load_questions(questions_path)]
+    both = _BothReaders(settings, model_dir)
+    rows = [both.reading(q.question, list(q.answers)) for q in load_questions(questions_path)]
     conversations = questions_path.parent / "conversations.jsonl"
     if conversations.is_file():
         for conv in load_conversations(conversations):
             history: list[Turn] = []
             for turn in conv.turns:
-                rows.append(reading(turn.question, list(turn.answers), tuple(history)))
+                rows.append(both.reading(turn.question, list(turn.answers), tuple(history)))
                 history += [Turn("user", turn.question), Turn("assistant", turn.answers[0] if turn.answers else "")]
     return rows
+
+
+def mrc_questions(files: list[Path], model_dir: Path, limit: int) -> tuple[list, str]:
+    """Reading-comprehension questions the model was not trained on: the held-out paragraphs of its
+    training run when `files` are its training files (the split calibration uses), else a spread-out
+    sample of `limit` questions of the files. With where they came from."""
+    from ..evaluation.mrc import sample
+    from .calibration import held_out
+    from .squad import load_squad
+
+    meta = json.loads((model_dir / "reader.json").read_text(encoding="utf-8"))
+    training = meta.get("training", {})
+    trained_on = {d["file"] for d in training.get("data", [])}
+    names = {f.name for f in files}
+    if trained_on & names and trained_on != names:
+        raise ValueError(f"the model was trained on {sorted(trained_on)}: give all of them (their held-out "
+                         f"paragraphs are used) or files it was not trained on, not {sorted(names)}")
+    if trained_on == names:
+        examples = held_out([str(f) for f in files], int(training.get("seed", 13)),
+                            int(training.get("valid_size", 300)), float(training.get("simplify", 0.0)))
+        return examples[:limit], "held-out paragraphs of the training files"
+    examples = [e for f in files for e in load_squad(f)]
+    return sample(examples, limit), "a sample of files the model was not trained on"
+
+
+def read_mrc(files: list[Path], model_dir: Path, base_settings, limit: int = 300) -> list[Reading]:  # noqa: ANN001
+    """Both readers' answers to reading-comprehension questions asked openly: every paragraph of
+    the questions a document of its own (no seed corpus), retrieval and reading as served. General
+    text the rules were never written for, so the fit sees what they do outside IP news."""
+    from ..evaluation.mrc import paragraph_corpus
+
+    examples, _source = mrc_questions(files, model_dir, limit)
+    corpus = paragraph_corpus(examples, base_settings.index_dir / "combiner-fit")
+    settings = base_settings.with_overrides(reader="rules", answer_cache_size=0, corpus_dir=corpus,
+                                            index_dir=corpus.parent / "index", rebuild_stale=True)
+    both = _BothReaders(settings, model_dir)
+    return [both.reading(e.question, [a.text for a in e.answers]) for e in examples]
