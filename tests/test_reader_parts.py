@@ -537,3 +537,23 @@ def test_combiner_fit_mrc_questions_are_ones_the_model_was_not_trained_on(tmp_pa
     assert source.startswith("a sample") and len(other) == 20 and all(e.qid.startswith("c") for e in other)
     with pytest.raises(ValueError, match="trained on"):
         mrc_questions([a], model, 20)
+
+
+def test_combiner_fit_guards_a_set_against_gains_elsewhere() -> None:
+    """A set of general text that wants the model to override the rules may not cost a guarded set
+    more than GUARD of its best accuracy; unguarded, the mean alone decides."""
+    from qa.reader.combiner_fit import GUARD, Reading, fit
+
+    news = []  # the rules are right; the model overrides them wrongly at 0.7
+    for i in range(20):
+        news.append(Reading(["甲"], False, ("甲", 0.9), ("乙", 0.7)))
+        news.append(Reading(["丙"], False, ("丙", 0.9), ("丙", 0.8)))
+    general = []  # the rules are wrong; the model is right at 0.7 and 0.95
+    for i in range(20):
+        general.append(Reading(["丁"], False, ("戊", 0.9), ("丁", 0.7)))
+        general.append(Reading(["己"], False, ("庚", 0.9), ("己", 0.95)))
+    free = fit({"news": news, "general": general})
+    assert free["trust"] > 0.9 and free["override"] <= 0.7 and free["per_set"]["news"] == 0.5
+    guarded = fit({"news": news, "general": general}, guarded=("news",))
+    assert guarded["per_set"]["news"] >= 1.0 - GUARD and guarded["per_set"]["general"] == 0.5
+    assert guarded["override"] > 0.7 and guarded["guarded"] == {"news": {"best": 1.0, "floor": 0.98}}
