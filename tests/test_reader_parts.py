@@ -541,7 +541,8 @@ def test_combiner_fit_mrc_questions_are_ones_the_model_was_not_trained_on(tmp_pa
 
 def test_combiner_fit_guards_a_set_against_gains_elsewhere() -> None:
     """A set of general text that wants the model to override the rules may not cost a guarded set
-    more than GUARD of its best accuracy; unguarded, the mean alone decides."""
+    more than GUARD of the accuracy it has under the choice fitted without it; unguarded, the mean
+    alone decides."""
     from qa.reader.combiner_fit import GUARD, Reading, fit
 
     news = []  # the rules are right; the model overrides them wrongly at 0.7
@@ -556,4 +557,4 @@ def test_combiner_fit_guards_a_set_against_gains_elsewhere() -> None:
     assert free["trust"] > 0.9 and free["override"] <= 0.7 and free["per_set"]["news"] == 0.5
     guarded = fit({"news": news, "general": general}, guarded=("news",))
     assert guarded["per_set"]["news"] >= 1.0 - GUARD and guarded["per_set"]["general"] == 0.5
-    assert guarded["override"] > 0.7 and guarded["guarded"] == {"news": {"best": 1.0, "floor": 0.98}}
+    assert guarded["override"] > 0.7 and guarded["guarded"] == {"news": {"best": 1.0, "floor": round(1.0 - GUARD, 4)}}

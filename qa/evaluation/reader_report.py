@@ -77,6 +77,10 @@ def _combiner(meta: dict) -> list[str]:
         sets = ", ".join(f"{k}: {v}" for k, v in comb.get("per_set", {}).items())
         trust = comb.get("trust", 1.01)
         runs = ", ".join(f"{k}: {v:.0%}" for k, v in comb.get("model_runs", {}).items())
+        guarded = comb.get("guarded") or {}
+        guard = (f" Guarded sets (a choice may not cost them more than {comb.get('guard')} of accuracy against the "
+                 "choice fitted on them alone): " + ", ".join(f"{k} at least {v['floor']} (alone {v['best']})" for k, v in guarded.items())
+                 + "." if guarded else "")
         skip = (f"The model is not run where the rules answered with confidence >= {trust} (it ran for {runs} of the "
                 f"questions). " if trust <= 1 else "The model runs for every question. ")
         override = ("never overrides a rule answer (it is not run behind one)" if trust <= 0 else
@@ -85,7 +89,7 @@ def _combiner(meta: dict) -> list[str]:
             "## How the combined reader decides (`qa fit-combiner`)", "",
             skip + f"The learned reader {override} and answers "
             f"alone where the rules abstain at >= {comb['alone']} (grid search for the best mean accuracy over the "
-            f"dev sets; accuracy there: {sets}). The combined confidence is sigmoid(w · features + b) over "
+            f"dev sets; accuracy there: {sets}).{guard} The combined confidence is sigmoid(w · features + b) over "
             f"{', '.join(comb['features'])}: w = {comb['weights']}, b = {comb['bias']}; expected calibration error "
             f"on the {comb['answers']} answers it was fitted on: {comb['ece']}.", "",
         ]
