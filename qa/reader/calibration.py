@@ -87,6 +87,22 @@ def held_out(files: list[str], seed: int, valid_size: int, simplify: float = 0.0
     return valid
 
 
+def trained_files(meta: dict) -> set[str]:
+    """The names of the files the training run recorded in a reader.json trained on."""
+    return {d["file"] for d in meta.get("training", {}).get("data", [])}
+
+
+def held_out_of_run(meta: dict, files: list[str] | list[Path]) -> list[MrcExample] | None:
+    """The questions the training run recorded in a reader.json held out, when `files` are exactly its
+    training files (by name); None otherwise."""
+    trained_on = trained_files(meta)
+    if not trained_on or trained_on != {Path(f).name for f in files}:
+        return None
+    training = meta["training"]
+    return held_out([str(f) for f in files], int(training.get("seed", 13)), int(training.get("valid_size", 300)),
+                    float(training.get("simplify", 0.0)))
+
+
 def calibrate(model_dir: str | Path, files: list[str], limit: int = 600) -> dict:
     from .learned import LearnedReader
     from .span_model import SpanModel
@@ -94,12 +110,8 @@ def calibrate(model_dir: str | Path, files: list[str], limit: int = 600) -> dict
     model_dir = Path(model_dir)
     meta_path = model_dir / "reader.json"
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    training = meta.get("training", {})
-    trained_on = {d["file"] for d in training.get("data", [])}
-    if trained_on and trained_on == {Path(f).name for f in files}:
-        examples = held_out(
-            files, int(training.get("seed", 13)), int(training.get("valid_size", 300)), float(training.get("simplify", 0.0))
-        )
+    examples = held_out_of_run(meta, files)
+    if examples is not None:
         source = "held-out paragraphs of the training files"
     else:
         examples = []

@@ -150,20 +150,17 @@ def mrc_questions(files: list[Path], model_dir: Path, limit: int) -> tuple[list,
     training run when `files` are its training files (the split calibration uses), else a spread-out
     sample of `limit` questions of the files. With where they came from."""
     from ..evaluation.mrc import sample
-    from .calibration import held_out
+    from .calibration import held_out_of_run, trained_files
     from .squad import load_squad
 
     meta = json.loads((model_dir / "reader.json").read_text(encoding="utf-8"))
-    training = meta.get("training", {})
-    trained_on = {d["file"] for d in training.get("data", [])}
-    names = {f.name for f in files}
+    trained_on, names = trained_files(meta), {f.name for f in files}
     if trained_on & names and trained_on != names:
         raise ValueError(f"the model was trained on {sorted(trained_on)}: give all of them (their held-out "
                          f"paragraphs are used) or files it was not trained on, not {sorted(names)}")
-    if trained_on == names:
-        examples = held_out([str(f) for f in files], int(training.get("seed", 13)),
-                            int(training.get("valid_size", 300)), float(training.get("simplify", 0.0)))
-        return examples[:limit], "held-out paragraphs of the training files"
+    held = held_out_of_run(meta, files)
+    if held is not None:
+        return held[:limit], "held-out paragraphs of the training files"
     examples = [e for f in files for e in load_squad(f)]
     return sample(examples, limit), "a sample of files the model was not trained on"
 
