@@ -61,7 +61,10 @@ class Settings(BaseSettings):
     allow_downloads: bool = Field(
         default=False, description="let sentence-transformers fetch models from the hub"
     )
-    query_threads: int = Field(default=1, ge=1, le=64)
+    query_threads: int = Field(
+        default=2, ge=1, le=64,
+        description="threads for encoding a query (2: q4 query p50 4.4 ms instead of 6.8 with 1, qa bench)",
+    )
     index_threads: int = Field(default=2, ge=1, le=64)
     embed_batch_size: int | None = Field(
         default=None, ge=1, le=1024,

@@ -49,7 +49,7 @@ def test_settings_make_the_onnx_embedders(tmp_path: Path, monkeypatch: pytest.Mo
     int8 = make_embedder(base.with_overrides(embedder="e5-onnx"))
     fp32 = make_embedder(base.with_overrides(embedder="e5-onnx-fp32"), for_indexing=True)
     assert isinstance(int8, OnnxE5Embedder) and isinstance(int8, Embedder)  # constructing loads nothing
-    assert (int8.variant, int8.threads, fp32.variant, fp32.threads) == ("int8", 1, "fp32", 2)
+    assert (int8.variant, int8.threads, fp32.variant, fp32.threads) == ("int8", 2, "fp32", 2)  # query_threads and index_threads: 2 by default
     assert int8.cache_dir == base.index_dir / "models"
     assert int8.embedder_id != fp32.embedder_id and "onnx" in int8.embedder_id
     moved = make_embedder(base.with_overrides(embedder="e5-onnx", model_cache_dir=tmp_path / "m"))

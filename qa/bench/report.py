@@ -6,7 +6,7 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
-from .report_parts import embedder_lines, embedder_targets, million_targets, rules_ask_target, scale_lines
+from .report_parts import embedder_lines, embedder_targets, million_targets, query_threads_label, rules_ask_target, scale_lines
 from .report_types import Target, get
 
 
@@ -85,10 +85,10 @@ def _default_ask_targets(report: dict) -> list[Target]:
         value = hybrid.get(pct)
         met = value is not None and value <= limit
         targets.append(Target(
-            f"seed hybrid ask {pct}, default reader ({reader}; in-process, 1 query thread, no query cache)", f"<= {limit:.0f} ms",
+            f"seed hybrid ask {pct}, default reader ({reader}; in-process, {query_threads_label(report)}, no query cache)", f"<= {limit:.0f} ms",
             f"{value:.1f} ms" if value is not None else "n/a", met if value is not None else None,
             None if met or value is None else (
-                f"{_largest_stage(stages)}. The query embedding (one thread) and the learned "
+                f"{_largest_stage(stages)}. The query embedding (QA_QUERY_THREADS threads) and the learned "
                 "reader's encoder (int8, QA_READER_THREADS threads, run where the rules abstain) are the two costs "
                 "of a hybrid ask"
             ),
@@ -219,7 +219,7 @@ def _seed_lines(report: dict) -> list[str]:
             f"({b['embedder']}, {b['index_threads']} threads) in {b['seconds']} s.",
             f"Cold start (`qa ask` in a subprocess, index built): median {c['median_s']} s over {len(c['runs'])} runs {c['runs']}.",
             "",
-            f"Ask latency in-process over {ask['questions']} eval questions, {ask['query_threads']} query thread, "
+            f"Ask latency in-process over {ask['questions']} eval questions, {ask['query_threads']} query thread(s), "
             "query-vector cache off (every question embedded), ms:",
             "", "| retriever | n | p50 | p95 | p99 | max |", "|---|---|---|---|---|---|",
         ]

@@ -82,7 +82,7 @@ def _ask_latency(pipeline: Pipeline, questions: list[str], retriever: RetrieverN
 
 
 def ask_latency(settings: Settings, index_dir: Path, questions: list[str], progress: Progress) -> dict:
-    """In-process, one query thread, query-vector cache off so every question is embedded; then
+    """In-process, on the configured query threads, query-vector cache off so every question is embedded; then
     the hybrid pass again with the cache on, every question repeated (what a chat user's repeat costs)."""
     uncached = settings.with_overrides(index_dir=index_dir, query_cache_size=0, answer_cache_size=0)
     pipeline = Pipeline.load(uncached, build_if_missing=False)
