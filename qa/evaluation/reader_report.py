@@ -49,8 +49,14 @@ def _training(meta: dict) -> list[str]:
             f"{float(t.get('seconds') or 0) / 60:.0f} minutes on this machine's 2 CPU cores, seed {t.get('seed')}",
             f"- training loss by step: {curve}",
             f"- held-out training paragraphs (never trained on), paragraph given: {t.get('held_out')}",
-            "",
         ]
+        if t.get("english"):
+            lines.append(
+                f"- {100 * float(t['english']):.0f}% of the training questions (redrawn each epoch) read as their "
+                "English gloss, word by word from CC-CEDICT; the held-out questions glossed the same way: "
+                f"{t.get('held_out_english')}"
+            )
+        lines.append("")
     return lines
 
 

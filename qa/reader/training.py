@@ -282,8 +282,8 @@ def train(cfg: TrainConfig, progress: Callable[[str], None] | None = None) -> Tr
     model.eval()
     report.valid = validate(model, tok, words, valid_ex, cfg)
     if cfg.english > 0:  # the same held-out questions, glossed
-        maker_all = FeatureMaker(tok, cfg)
-        glossed = [replace(ex, question=maker_all.gloss(ex.question)) for ex in valid_ex]
+        glosser = FeatureMaker(tok, cfg)
+        glossed = [replace(ex, question=glosser.gloss(ex.question)) for ex in valid_ex]
         report.valid_english = validate(model, tok, words, glossed, cfg)
         say(f"held-out questions glossed into English: {report.valid_english}")
     say(f"held-out questions: {report.valid}")
