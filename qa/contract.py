@@ -61,7 +61,7 @@ class AskResponse(_FromTypes):
     as_of: str | None
     citations: list[CitationOut]
     passages: list[PassageOut]
-    reader: str = Field(description="the reader that produced the answer or abstention: rules, learned or combined")
+    reader: str = Field(description="the reader that produced the answer or abstention: rules, learned or combined, or table (a table cell the question named)")
 
     @field_validator("confidence", mode="before")
     @classmethod

@@ -134,6 +134,10 @@ class Settings(BaseSettings):
     reader_stop: float = Field(
         default=0.6, ge=0.0, le=1.0, description="confidence of an answer in the first passages that stops the learned reader there"
     )
+    read_tables: bool = Field(
+        default=True,
+        description="answer a question that names a row and a column of a table in a retrieved passage with that cell, before the reader reads",
+    )
     answer_cache_size: int = Field(default=1024, ge=0, description="answers kept by resolved question (0: off)")
 
     # service

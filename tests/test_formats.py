@@ -74,7 +74,7 @@ def test_docx_title_tables_and_date(documents):
     doc = documents[1]["bozhou.docx"]
     assert doc.title == "亳州市召开2023年度知识产权强市建设新闻发布会实录"
     assert doc.published == "2023-11-30" and doc.provenance["published"] == "text"
-    assert "有效发明专利 3721件" in doc.text  # a table row
+    assert "| 指标 | 数量 |\n|---|---|\n| 有效发明专利 | 3721件 |" in doc.text  # a table, one row a line
 
 
 def test_markdown_front_matter_and_markup(documents):

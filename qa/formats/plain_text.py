@@ -35,7 +35,8 @@ def extract_txt(data: bytes) -> Extracted:
 
 
 def extract_markdown(data: bytes) -> Extracted:
-    """Markdown rendered to its text (markdown-it-py): one line per block, markup gone."""
+    """Markdown rendered to its text (markdown-it-py): one line per block, markup gone; a table
+    row one line, its cells between pipes, as HTML tables are written."""
     from markdown_it import MarkdownIt
 
     text = decode(data).replace("\r\n", "\n")
@@ -50,8 +51,19 @@ def extract_markdown(data: bytes) -> Extracted:
     lines: list[str] = []
     first_heading: str | None = None
     tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    row: list[str] | None = None  # the cells of the table row being read
     for i, token in enumerate(tokens):
-        if token.type == "inline":
+        if token.type == "tr_open":
+            row = []
+        elif token.type == "tr_close" and row is not None:
+            lines.append("| " + " | ".join(row) + " |")  # a table row stays one line, cells between pipes
+            row = None
+        elif token.type == "thead_close" and lines:
+            lines.append("|" + "---|" * lines[-1].count(" | ") + "---|")
+        elif token.type == "inline" and row is not None:
+            cell = "".join(c.content for c in token.children if c.type in ("text", "code_inline")) if token.children else token.content
+            row.append(cell.replace("|", "/").replace("\n", " ").strip())
+        elif token.type == "inline":
             content = "".join(
                 "\n" if child.type in ("softbreak", "hardbreak") else child.content
                 for child in token.children

@@ -20,9 +20,19 @@ def _blocks(document) -> list[tuple[str, str]]:
         if isinstance(block, Paragraph):
             out.append(((block.style.name if block.style is not None else "") or "", block.text))
         elif isinstance(block, Table):
+            ruled = False
             for row in block.rows:
-                cells = list(dict.fromkeys(cell.text.strip() for cell in row.cells if cell.text.strip()))
-                out.append(("table", " ".join(cells)))
+                cells = row.cells
+                if len({id(cell._tc) for cell in cells}) <= 1:  # one cell across the table: a caption line
+                    out.append(("table", cells[0].text.strip() if cells else ""))
+                    continue
+                # one line a row, cells between pipes (a merged cell repeated, so columns line up),
+                # the first row the header: as HTML and Markdown tables are written
+                texts = [cell.text.strip().replace("|", "/").replace("\n", " ") for cell in cells]
+                out.append(("table", "| " + " | ".join(texts) + " |"))
+                if not ruled:
+                    out.append(("table", "|" + "---|" * len(texts)))
+                    ruled = True
     return out
 
 

@@ -45,8 +45,9 @@ def make_reader(
 
 def reader_from_settings(settings: "Settings", name: str | None = None) -> "Reader":
     """The reader the settings name (or `name`), with the settings' model, passages, context,
-    window, threads and minimum confidence: the one place they are unpacked."""
-    return make_reader(
+    window, threads and minimum confidence: the one place they are unpacked. The settings' own
+    reader (no `name`) reads a table's cells first unless `read_tables` is off."""
+    reader = make_reader(
         name or settings.reader.value,
         min_confidence=settings.min_confidence,
         model_dir=str(settings.reader_model) if settings.reader_model else None,
@@ -58,3 +59,8 @@ def reader_from_settings(settings: "Settings", name: str | None = None) -> "Read
         stop=settings.reader_stop,
         overlap=settings.reader_overlap,
     )
+    if name is None and settings.read_tables:  # the pipeline's reader; a named one is a component
+        from .table_reader import TablesFirst
+
+        return TablesFirst(reader)
+    return reader

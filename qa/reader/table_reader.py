@@ -1,0 +1,114 @@
+"""The table reader: where a retrieved passage lies in a table and the question names one of its
+rows and one of its columns, the answer is that cell, cited with its row and the header above it.
+
+It reads before the reader the settings name (`QA_READ_TABLES`), which reads whenever no cell is
+asked for: span readers see a table as a run of figures and cannot tell whose figure is whose.
+The question's places and years must be honoured by the table, its caption or its document's
+title, as for every reader.
+
+Confidence is a prior, not a fitted curve (no table questions existed to fit one on): 0.9 where the
+question names the row's whole label and the column's whole header, 0.75 where it names part of
+them (西湖 for 西湖区, 外观 for 外观设计)."""
+
+from __future__ import annotations
+
+from ..index_store import LoadedIndex
+from ..lru import LRU
+from ..normalize import normalize
+from ..retrieval import Passage
+from ..types import AskResult, Citation
+from .base import Reader, abstention
+from .constraints import honoured, question_constraints
+from .tables import CellMatch, Table, match_cell, tables_in
+
+FULL, PARTIAL = 0.9, 0.75
+
+
+class TableReader:
+    name = "table"
+
+    def __init__(self) -> None:
+        self._tables: LRU[list[Table]] = LRU(256)
+
+    def warm_up(self) -> None:
+        return None
+
+    def tables(self, index: LoadedIndex, doc_id: str) -> list[Table]:
+        text = index.documents[doc_id].text
+        key = (index.name, doc_id, len(text))
+        found = self._tables.get(key)
+        if found is None:
+            found = tables_in(text) if "|" in text else []
+            self._tables.put(key, found)
+        return found
+
+    def find(self, resolved: str, passages: list[Passage], index: LoadedIndex) -> tuple[Passage, CellMatch] | None:
+        """The best-matched cell of a table that a passage overlaps, honouring the question's
+        places and years; the higher-ranked passage wins a tie."""
+        question = normalize(resolved)
+        c = question_constraints(resolved)
+        best: tuple[Passage, CellMatch] | None = None
+        seen: set[tuple[str, int]] = set()
+        for p in passages:
+            if p.doc_id not in index.documents:
+                continue
+            doc = index.documents[p.doc_id]
+            for table in self.tables(index, p.doc_id):
+                if table.end <= p.start or table.start >= p.end or (p.doc_id, table.start) in seen:
+                    continue
+                seen.add((p.doc_id, table.start))
+                m = match_cell(question, table, doc.title)
+                if m is None:
+                    continue
+                context = normalize(table.caption + "\n" + doc.text[table.start : table.end])
+                if c and honoured(c, context, normalize(doc.title), doc.published) is not None:
+                    continue
+                if best is None or m.score > best[1].score:
+                    best = (p, m)
+        return best
+
+    def read(self, question: str, resolved: str, passages: list[Passage], index: LoadedIndex) -> AskResult:
+        found = self.find(resolved, passages, index) if passages else None
+        if found is None:
+            return abstention(question, resolved, passages, "找到的段落里没有问题所指的表格单元格。", self.name)
+        passage, m = found
+        doc = index.documents[passage.doc_id]
+        cell = m.cell
+        quotes = [(m.row.start, m.row.end), (m.table.header.start, m.table.header.end)]
+        citations = [
+            Citation(
+                doc_id=doc.doc_id, chunk_id=_chunk_at(passages, doc.doc_id, s, passage), title=doc.title,
+                published=doc.published, start=s, end=e, quote=doc.text[s:e],
+            )
+            for s, e in quotes
+        ]
+        return AskResult(
+            question=question, resolved_question=resolved, answer=doc.text[cell.start : cell.end], abstained=False,
+            reason=None, confidence=FULL if m.full else PARTIAL,
+            sentence=doc.text[m.table.header.start : m.table.header.end] + "\n" + doc.text[m.row.start : m.row.end],
+            as_of=doc.published, citations=citations, passages=passages, reader=self.name,
+        )
+
+
+def _chunk_at(passages: list[Passage], doc_id: str, position: int, fallback: Passage) -> str:
+    chunk = next((p for p in passages if p.doc_id == doc_id and p.start <= position < p.end), fallback)
+    return chunk.chunk_id
+
+
+class TablesFirst:
+    """A reader that lets the table reader answer first and reads itself when no cell is asked
+    for; it keeps the name of the reader it wraps."""
+
+    def __init__(self, reader: Reader, tables: TableReader | None = None) -> None:
+        self.reader = reader
+        self.tables = tables or TableReader()
+        self.name = reader.name
+
+    def warm_up(self) -> None:
+        self.reader.warm_up()
+
+    def read(self, question: str, resolved: str, passages: list[Passage], index: LoadedIndex) -> AskResult:
+        cell = self.tables.read(question, resolved, passages, index)
+        if not cell.abstained:
+            return cell
+        return self.reader.read(question, resolved, passages, index)

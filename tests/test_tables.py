@@ -1,0 +1,141 @@
+"""Tables: parsed from the pipe rows every extractor writes, a cell found by the row and column a
+question names, and answered by the pipeline with the row and header as its citations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import make_settings
+
+from qa.evaluation.metrics import citation_problem
+from qa.formats.html_page import extract_html
+from qa.normalize import normalize
+from qa.pipeline import Pipeline
+from qa.reader.tables import match_cell, tables_in
+
+GRANTS = """2023年全省各地区专利授权量
+单位:件
+| 地区 | 发明 | 实用新型 | 外观设计 | 合计授权量 |
+|---|---|---|---|---|
+| 上城区 | 1478 | 3524 | 1401 | 6403 |
+| 西湖区 | 6602 | 5387 | 1697 | 13686 |
+| 滨江区 | 7699 | 7060 | 3558 | 18317 |
+各地要认真分析数据。"""
+
+
+def _cell(question: str, text: str = GRANTS, title: str = "") -> str | None:
+    (table,) = tables_in(text)
+    m = match_cell(normalize(question), table, title)
+    return None if m is None else m.cell.text
+
+
+def test_a_pipe_table_is_parsed_with_exact_cell_offsets_and_its_caption() -> None:
+    (table,) = tables_in(GRANTS)
+    assert [c.text for c in table.header.cells] == ["地区", "发明", "实用新型", "外观设计", "合计授权量"]
+    assert [r.cells[0].text for r in table.rows] == ["上城区", "西湖区", "滨江区"]
+    assert table.caption == "2023年全省各地区专利授权量\n单位:件"
+    for row in (table.header, *table.rows):
+        assert GRANTS[row.start : row.end].startswith("|")
+        for cell in row.cells:
+            assert GRANTS[cell.start : cell.end] == cell.text
+    assert table.label_columns() == frozenset({0})
+
+
+def test_lines_with_pipes_that_are_no_table_are_left_alone() -> None:
+    assert tables_in("正文一段。\n| 只有一行 | 1 |\n另一段。") == []
+    assert tables_in("| 1 | 2 |\n| 3 | 4 |") == []  # figures only: no header to name a column by
+
+
+def test_a_table_flattened_to_one_cell_a_line_is_read_back_when_its_layout_is_unambiguous() -> None:
+    flat = "2023年各地区专利授权量\n\n地区\n\n发明\n\n实用新型\n\n上城区\n\n1478\n\n3524\n\n西湖区\n\n6602\n\n5387\n\n以上数据供参考。"
+    (table,) = tables_in(flat)
+    assert [c.text for c in table.header.cells] == ["地区", "发明", "实用新型"]
+    assert [[c.text for c in r.cells] for r in table.rows] == [["上城区", "1478", "3524"], ["西湖区", "6602", "5387"]]
+    assert flat[table.rows[1].start : table.rows[1].end] == "西湖区\n\n6602\n\n5387"
+    assert table.caption == "2023年各地区专利授权量"
+    assert _cell("西湖区实用新型专利有多少?", flat) == "5387"
+
+
+def test_a_flattened_table_whose_header_spans_more_lines_than_columns_is_not_guessed() -> None:
+    # 实用新型 and 外观设计 each cut over two lines: five header lines for three columns
+    flat = "单位:件\n地区\n发明\n实用\n新型\n外观\n设计\n上城区\n1478\n3524\n1401\n西湖区\n6602\n5387\n1697\n滨江区\n7699\n7060\n3558"
+    assert tables_in(flat) == []
+
+
+def test_short_lines_that_are_no_table_are_not_read_as_one() -> None:
+    prose = "会议指出:\n一要加强保护\n二要优化服务\n三要强化运用\n2023年\n2024年\n"
+    assert tables_in(prose) == []
+
+
+@pytest.mark.parametrize(
+    ("question", "cell"),
+    [
+        ("2023年西湖区发明专利授权量是多少?", "6602"),  # 授权量 is the caption's word: 发明 names the column
+        ("滨江区合计授权量是多少件?", "18317"),
+        ("上城区外观设计专利授权了多少?", "1401"),
+        ("西湖的实用新型有多少?", "5387"),  # 西湖 for 西湖区
+        ("拱墅区发明专利授权量是多少?", None),  # no such row
+        ("西湖区的专利是多少?", None),  # no column named, and there are four
+        ("西湖区和滨江区的发明专利一共多少?", None),  # two rows named alike: not one cell
+    ],
+)
+def test_the_cell_of_the_named_row_and_column(question: str, cell: str | None) -> None:
+    assert _cell(question) == cell
+
+
+def test_a_table_with_one_column_of_figures_needs_no_column_name() -> None:
+    text = "| 城市 | 数量 |\n|---|---|\n| 苏州 | 120 |\n| 无锡 | 80 |"
+    assert _cell("无锡有多少家?", text) == "80"
+
+
+def test_years_as_columns_and_words_in_latin_script() -> None:
+    years = "| 省份 | 2021年 | 2022年 |\n|---|---|---|\n| 江苏 | 10 | 12 |\n| 浙江 | 8 | 9 |"
+    assert _cell("2022年浙江的发明专利授权量是多少?", years) == "9"
+    english = "| Province | Invention patents | Designs |\n|---|---|---|\n| Jiangsu | 89,000 | 30 |\n| Zhejiang | 61,000 | 25 |"
+    assert _cell("How many invention patents did Zhejiang get?", english) == "61,000"
+    assert _cell("How many designs in Jiangsu?", english) == "30"
+    assert _cell("How many patents in Jiangsu?", english) is None  # 'patents' is part of one header, not a header
+
+
+def test_html_and_markdown_tables_reach_the_text_as_pipe_rows() -> None:
+    from qa.formats.plain_text import extract_markdown
+
+    html = (
+        "<html><head><title>统计</title></head><body><article><h1>2023年各区专利授权量</h1>"
+        "<p>现将2023年全省各地区专利授权量统计数据印发给你们，供参阅。请各地认真分析数据变化。</p>"
+        "<table><tr><th>地区</th><th>发明</th></tr><tr><td>西湖区</td><td>6602</td></tr></table></article></body></html>"
+    )
+    for raw in (extract_html(html.encode()).raw, extract_markdown("| 地区 | 发明 |\n|---|---|\n| 西湖区 | 6602 |\n".encode()).raw):
+        (table,) = tables_in(raw)
+        assert [c.text for c in table.rows[0].cells] == ["西湖区", "6602"]
+
+
+@pytest.fixture(scope="module")
+def table_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    corpus = tmp_path_factory.mktemp("table-corpus")
+    (corpus / "grants-2023.md").write_text("---\ntitle: 2023年全省各地区专利授权量\ndate: 2024-02-27\n---\n" + GRANTS, encoding="utf-8")
+    (corpus / "news.txt").write_text("2023年西湖区举办知识产权宣传周活动，发放资料3000份。\n", encoding="utf-8")
+    return corpus
+
+
+@pytest.mark.parametrize("reader", ["rules", "combined"])
+def test_the_pipeline_answers_a_cell_with_its_row_and_header_cited(table_corpus: Path, tmp_path: Path, reader: str) -> None:
+    pipeline = Pipeline.load(make_settings(table_corpus, tmp_path / "index", reader=reader))
+    result = pipeline.ask("2023年西湖区发明专利授权量是多少?")
+    assert (result.answer, result.reader, result.abstained) == ("6602", "table", False)
+    assert [c.quote for c in result.citations] == ["| 西湖区 | 6602 | 5387 | 1697 | 13686 |", "| 地区 | 发明 | 实用新型 | 外观设计 | 合计授权量 |"]
+    assert citation_problem(result.answer, result.citations, pipeline.documents) is None
+    assert result.confidence == 0.9 and result.as_of == "2024-02-27"
+    assert pipeline.ask("西湖的外观有多少?").confidence == 0.75  # part of the label and the header
+
+
+def test_a_year_the_table_does_not_cover_is_not_answered_from_it(table_corpus: Path, tmp_path: Path) -> None:
+    pipeline = Pipeline.load(make_settings(table_corpus, tmp_path / "index"))
+    result = pipeline.ask("2021年西湖区发明专利授权量是多少?")
+    assert result.reader == "rules" and result.answer != "6602"
+
+
+def test_reading_tables_can_be_switched_off(table_corpus: Path, tmp_path: Path) -> None:
+    pipeline = Pipeline.load(make_settings(table_corpus, tmp_path / "index", read_tables=False))
+    assert pipeline.ask("2023年西湖区发明专利授权量是多少?").reader == "rules"
