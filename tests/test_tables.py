@@ -84,6 +84,41 @@ def test_the_cell_of_the_named_row_and_column(question: str, cell: str | None) -
     assert _cell(question) == cell
 
 
+LOOSE = """2023年PCT国际专利申请受理量 | |||
+单位:件 | (Unit: piece) | ||
+地区Regions | 2021年 | 2022年 | 2023年 | ||
+合计Total | 900 | 950 | 990 | |
+江苏 | Jiangsu | 500 | 520 | 530 | |
+浙江 | Zhejiang | 300 | 310 | 320 | |
+吉林 | Jilin | 100 | 120
+"""
+
+
+def test_pipe_separated_text_with_loose_edges_and_a_short_header_is_aligned_from_the_right() -> None:
+    (table,) = tables_in(LOOSE)
+    assert [c.text for c in table.header.cells] == ["地区Regions", "2021年", "2022年", "2023年"]
+    rows = {r.cells[0].text: ([c.text for c in r.extra], [c.text for c in r.cells[1:]]) for r in table.rows}
+    assert rows["Jiangsu"] == (["江苏"], ["500", "520", "530"])
+    assert rows["Jilin"] == (["吉林"], ["100", "120", ""])  # cut short: placed from the left
+    assert "单位:件 (Unit: piece)" in table.caption
+    assert _cell("2022年浙江的PCT申请量是多少?", LOOSE) == "310"
+    assert _cell("How many PCT applications did Jiangsu file in 2023?", LOOSE) == "530"
+    assert _cell("2023年合计多少件?", LOOSE) == "990"
+    assert _cell("2023年吉林PCT申请量?", LOOSE) is None  # the cell is missing
+
+
+def test_a_row_named_by_part_of_its_label_but_not_by_what_many_labels_share() -> None:
+    firms = "| 排名 | 企业名称 | 申请量 |\n|---|---|---|\n| 1 | 甲乙科技有限公司 | 500 |\n| 2 | 丙丁电子有限公司 | 400 |\n| 3 | 戊己通信有限公司 | 300 |"
+    assert _cell("丙丁电子的申请量是多少?", firms) == "400"
+    assert _cell("有限公司的申请量是多少?", firms) is None
+    assert _cell("排名第2的企业是哪家?", firms) == "丙丁电子有限公司"  # a name asked for: the label column
+
+
+def test_a_row_of_words_above_lines_of_one_cell_heads_no_table() -> None:
+    text = "2018年报 | 附图 |\n表号:7 |\n地区 |\n合计 |\n北京 | 111 | 16 |\n天津 | 24 | 7 |"
+    assert tables_in(text) == []
+
+
 def test_a_table_with_one_column_of_figures_needs_no_column_name() -> None:
     text = "| 城市 | 数量 |\n|---|---|\n| 苏州 | 120 |\n| 无锡 | 80 |"
     assert _cell("无锡有多少家?", text) == "80"

@@ -12,7 +12,11 @@ them (西湖 for 西湖区, 外观 for 外观设计)."""
 
 from __future__ import annotations
 
+import math
+import re
+
 from ..index_store import LoadedIndex
+from ..tokenize import tokenize
 from ..lru import LRU
 from ..normalize import normalize
 from ..retrieval import Passage
@@ -22,12 +26,15 @@ from .constraints import honoured, question_constraints
 from .tables import CellMatch, Table, match_cell, tables_in
 
 FULL, PARTIAL = 0.9, 0.75
+_YEARISH = re.compile(r"^\d+年?$")
+ABOUT = 0.5  # the share of the question's idf weight a table must hold to be read (see `about`)
 
 
 class TableReader:
     name = "table"
 
-    def __init__(self) -> None:
+    def __init__(self, passages: int = 8) -> None:
+        self.passages = passages
         self._tables: LRU[list[Table]] = LRU(256)
 
     def warm_up(self) -> None:
@@ -43,13 +50,17 @@ class TableReader:
         return found
 
     def find(self, resolved: str, passages: list[Passage], index: LoadedIndex) -> tuple[Passage, CellMatch] | None:
-        """The best-matched cell of a table that a passage overlaps, honouring the question's
-        places and years; the higher-ranked passage wins a tie."""
+        """The cell of a table that one of the best `self.passages` passages overlaps, honouring the
+        question's places and years: the first such passage's best cell. A table further down
+        the ranking is about something else more often than not (the words of the question that
+        put other passages first are not in it)."""
         question = normalize(resolved)
         c = question_constraints(resolved)
         best: tuple[Passage, CellMatch] | None = None
         seen: set[tuple[str, int]] = set()
-        for p in passages:
+        for p in passages[: self.passages]:
+            if best is not None:
+                break
             if p.doc_id not in index.documents:
                 continue
             doc = index.documents[p.doc_id]
@@ -62,6 +73,9 @@ class TableReader:
                     continue
                 context = normalize(table.caption + "\n" + doc.text[table.start : table.end])
                 if c and honoured(c, context, normalize(doc.title), doc.published) is not None:
+                    continue
+                named = normalize(" ".join(c.text for c in (*m.row.extra, *m.row.cells[:1], m.table.header.cells[m.column])))
+                if about(resolved, context + "\n" + normalize(doc.title), index, named) < ABOUT:
                     continue
                 if best is None or m.score > best[1].score:
                     best = (p, m)
@@ -88,6 +102,26 @@ class TableReader:
             sentence=doc.text[m.table.header.start : m.table.header.end] + "\n" + doc.text[m.row.start : m.row.end],
             as_of=doc.published, citations=citations, passages=passages, reader=self.name,
         )
+
+
+def about(question: str, context: str, index: LoadedIndex, named: str = "") -> float:
+    """How much of what the question asks, beyond the row and column it names, the table's text,
+    caption and title say: the share of the question's search terms they hold, each weighted by
+    its BM25 idf in this corpus (a word most passages have, 专利, weighs little; a rare one, 马德里
+    or 职务, much). Left out: terms of the row label and header matched (`named`), years and
+    single characters (units), and terms no passage holds (they point to no other text). A table
+    that says little of the question (a PCT table asked about Madrid trademark filings, both by
+    province and year) is not read."""
+    n = max(1, index.bm25.size)
+    total = said = 0.0
+    for term in dict.fromkeys(tokenize(question)):
+        df = index.bm25.doc_freq(term)
+        if df == 0 or len(term) < 2 or term in named or _YEARISH.match(term):
+            continue
+        weight = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+        total += weight
+        said += weight if term in context else 0.0
+    return 1.0 if total == 0 else said / total
 
 
 def _chunk_at(passages: list[Passage], doc_id: str, position: int, fallback: Passage) -> str:

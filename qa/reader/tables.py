@@ -2,7 +2,10 @@
 
 Every format's extractor writes a table as one line a row, cells between pipes (`| 西湖区 | 6602 |`),
 the way trafilatura writes HTML tables and Markdown writes its own; a `|---|` rule line may follow
-the header row. A table is kept with the lines just above it (its caption: a title, a unit).
+the header row. Text captured from web pages often holds tables the same way with looser edges
+(`北京 | Beijing | 6527 | 11463 |`, a trailing `| |`, a header without the cells over a second label
+column); those are read too. A table is kept with the lines just above it (its caption: a title, a
+unit).
 
 A question asks for a cell when it names one row and one column: a row by one of its label cells
 (the first column, and any other column of words rather than figures), a column by its header. The
@@ -20,10 +23,14 @@ from dataclasses import dataclass
 from ..divisions import short_name
 from ..normalize import normalize
 
-_ROW = re.compile(r"^[ \t]*\|(.*)\|[ \t]*$")
 _RULE = re.compile(r"^[ \t]*\|?(?:[ \t]*:?-{2,}:?[ \t]*\|)+(?:[ \t]*:?-{2,}:?[ \t]*)?[ \t]*$")
 _FIGURE = re.compile(r"^[-+−]?\d[\d,，.]*\s*(?:%|‰|[万亿千百]?[件个项家人次元户所倍]?)$|^[-—–/]$|^$")
+_YEAR_CELL = re.compile(r"^(?:19|20)\d{2}年?$")
 _UNIT_TOKENS = re.compile(r"[a-z0-9]+|[^\sa-z0-9]")
+_WHICH = re.compile(r"哪|谁|什么|which|who|what")
+_HOW_MUCH = re.compile(r"多少|几|比例|占比|how many|how much|what (?:share|percentage|number)")
+_MAX_CELL = 80  # longer pieces between pipes are prose, not cells; so are long ones with a sentence's stops
+_SENTENCE = re.compile(r"[。！？；，]|[.!?;,] ")
 _CAPTION_LINES = 2
 
 
@@ -36,9 +43,10 @@ class Cell:
 
 @dataclass(frozen=True)
 class Row:
-    cells: tuple[Cell, ...]
-    start: int  # the line's offsets in the document
+    cells: tuple[Cell, ...]  # one under each header column (an empty Cell where the row has none)
+    start: int  # the row's offsets in the document
     end: int
+    extra: tuple[Cell, ...] = ()  # cells left of the header's first column: more labels (北京 | Beijing | …)
 
 
 @dataclass(frozen=True)
@@ -60,19 +68,6 @@ class Table:
         return frozenset(labels)
 
 
-def _cells(line: str, offset: int) -> tuple[Cell, ...]:
-    m = _ROW.match(line)
-    assert m is not None
-    out = []
-    pos = m.start(1)
-    for part in m.group(1).split("|"):
-        stripped = part.strip()
-        lead = len(part) - len(part.lstrip())
-        out.append(Cell(stripped, offset + pos + lead, offset + pos + lead + len(stripped)))
-        pos += len(part) + 1
-    return tuple(out)
-
-
 def _lines(text: str) -> list[tuple[int, str]]:
     lines: list[tuple[int, str]] = []
     pos = 0
@@ -89,30 +84,129 @@ def tables_in(text: str) -> list[Table]:
     return _pipe_tables(lines) + flat_tables_in(lines)
 
 
+def _split(line: str, offset: int) -> tuple[Cell, ...] | None:
+    """The cells of a line of pipe-separated text (`| a | b |`, `a | b |`, `a | b`), the empty
+    cells at its edges dropped; None for a line that is no table row (prose between pipes)."""
+    out = []
+    pos = 0
+    for part in line.split("|"):
+        stripped = part.strip()
+        if len(stripped) > _MAX_CELL or (len(stripped) > 20 and _SENTENCE.search(stripped)):
+            return None
+        lead = len(part) - len(part.lstrip())
+        out.append(Cell(stripped, offset + pos + lead, offset + pos + lead + len(stripped)))
+        pos += len(part) + 1
+    if out and not out[0].text:
+        out = out[1:]
+    while out and not out[-1].text:
+        out.pop()
+    return tuple(out)
+
+
+def _heading(cells: tuple[Cell, ...]) -> bool:
+    """Cells that can head columns: words, or years (2021 | 2022)."""
+    return all(not _FIGURE.match(c.text) or _YEAR_CELL.match(c.text) for c in cells if c.text)
+
+
+def _has_figure(cells: tuple[Cell, ...]) -> bool:
+    return any(c.text and _FIGURE.match(c.text) and not _YEAR_CELL.match(c.text) for c in cells)
+
+
+def _split_row(cells: tuple[Cell, ...]) -> tuple[list[Cell], list[Cell]]:
+    """A row's filled cells: its labels (up to its last cell of words, so a rank before a name is
+    one; or a leading year), and the figures after them."""
+    filled = [c for c in cells if c.text]
+    k = max((i + 1 for i, c in enumerate(filled) if not _FIGURE.match(c.text)), default=0)
+    if k == 0 and filled and _YEAR_CELL.match(filled[0].text):
+        k = 1
+    return filled[:k], filled[k:]
+
+
+def _align(header: tuple[Cell, ...], cells: tuple[Cell, ...], start: int, end: int, values: int) -> Row:
+    """A row's cells under the header's columns, in a table whose rows are not all as wide as the
+    header: its figures under the last `values` columns from the left (a row cut short loses its
+    last ones), its last labels under the label columns before them, labels left over (a second
+    label column the header has no cell over: 北京 | Beijing) kept aside as labels too."""
+    width = len(header)
+    names, figures = _split_row(cells)
+    n_labels = width - values
+    empty = Cell("", end, end)
+    placed = names[-n_labels:] if n_labels else []
+    label_cells = [empty] * (n_labels - len(placed)) + placed
+    value_cells = figures[:values] + [empty] * (values - len(figures[:values]))
+    return Row(tuple(label_cells + value_cells), start, end, tuple(names[: len(names) - len(placed)]))
+
+
+_Line = tuple[int, str, "tuple[Cell, ...] | None"]  # offset, text, cells (None: a |---| rule)
+
+
 def _pipe_tables(lines: list[tuple[int, str]]) -> list[Table]:
-    """Pipe tables, each with a header row and at least one data row."""
+    """Tables of pipe-separated lines: runs of lines with pipes, each read by `_table_of`."""
     tables: list[Table] = []
     i = 0
     while i < len(lines):
-        if not _ROW.match(lines[i][1]) or _RULE.match(lines[i][1]):
+        if "|" not in lines[i][1]:
             i += 1
             continue
-        block: list[Row] = []
-        ruled = False
+        block: list[_Line] = []
         j = i
-        while j < len(lines) and _ROW.match(lines[j][1]):
+        while j < len(lines) and "|" in lines[j][1]:
             start, line = lines[j]
-            if _RULE.match(line):
-                ruled = ruled or len(block) == 1
-            else:
-                block.append(Row(_cells(line, start), start, start + len(line)))
+            cells = None if _RULE.match(line) else _split(line, start)
+            if cells is None and not _RULE.match(line):
+                break
+            block.append((start, line, cells))
             j += 1
-        header, rows = block[0], tuple(block[1:])
-        if rows and len(header.cells) >= 2 and (ruled or not any(_FIGURE.match(c.text) and c.text for c in header.cells)):
-            above = [ln.strip() for _, ln in lines[max(0, i - 6) : i] if ln.strip()][-_CAPTION_LINES:]
-            tables.append(Table(header, rows, "\n".join(above), header.start, block[-1].end))
-        i = j
+        table = _table_of(block, lines, i) if block else None
+        if table is not None:
+            tables.append(table)
+        i = max(j, i + 1)
     return tables
+
+
+def _filled(cells: tuple[Cell, ...] | None) -> int:
+    return sum(1 for c in cells if c.text) if cells else 0
+
+
+def _table_of(block: list[_Line], lines: list[tuple[int, str]], first: int) -> Table | None:
+    """The table of a run of pipe lines: the header is the row above a `|---|` rule, else the first
+    row of words or years that a row with a figure follows at once; the rows of two or more cells
+    below it are its data. The lines above the header (and the two above the run) are its caption."""
+    rows = [k for k, (_, _, cells) in enumerate(block) if _filled(cells) >= 2]
+    head: int | None = None
+    for k, (_, _, cells) in enumerate(block):
+        if cells is None and k > 0 and _filled(block[k - 1][2]) >= 2:
+            head = k - 1
+            break
+    if head is None:
+        for n, k in enumerate(rows[:-1]):
+            cells = block[k][2]
+            assert cells is not None
+            if rows[n + 1] == k + 1 and _heading(cells) and _has_figure(block[k + 1][2] or ()):
+                head = k
+                break
+    if head is None:
+        return None
+    header = block[head][2]
+    assert header is not None
+    header = tuple(c for c in header if c.text)  # a heading left empty heads nothing that can be asked for
+    if len(header) < 2:
+        return None
+    below = [k for k in rows if k > head]
+    if not below:
+        return None
+    spans = [(block[k][2] or (), block[k][0], block[k][0] + len(block[k][1])) for k in below]
+    if all(len(cells) == len(header) for cells, _, _ in spans):
+        body = [Row(cells, start, end) for cells, start, end in spans]  # a clean grid: place by place
+    else:
+        counts = [len(_split_row(cells)[1]) for cells, _, _ in spans]
+        values = min(len(header) - 1, max(sorted(set(counts), reverse=True), key=counts.count))  # most rows' figures
+        body = [_align(header, cells, start, end, values) for cells, start, end in spans]
+    above = [ln.strip() for _, ln in lines[max(0, first - 6) : first] if ln.strip()][-_CAPTION_LINES:]
+    above += [" ".join(c.text for c in cells if c.text) for _, _, cells in block[:head] if _filled(cells)]
+    h_start = block[head][0]
+    header_row = Row(header, h_start, h_start + len(block[head][1]))
+    return Table(header_row, tuple(body), "\n".join(above), h_start, body[-1].end)
 
 
 _CELL_LINE = re.compile(r"^[^。！？!?；;，,：:]{1,20}$|^[-+−]?\d[\d,，.]*\s*\S{0,3}$")
@@ -209,6 +303,9 @@ def _run(phrase: list[str], question: str, joiner: str) -> str:
 
 
 def _column_score(header: str, question: str, topic: str) -> float:
+    if _YEAR_CELL.match(header):  # a year heads the column: 2023年 or 2023, said either way
+        year = header[:4]
+        return 0.0 if not _named(year, question) else (1.0 if year in topic else 2.0)
     units = _units(header)
     if not units:
         return 0.0
@@ -222,13 +319,54 @@ def _column_score(header: str, question: str, topic: str) -> float:
     return n / 2 if run in topic else float(n)
 
 
-def _row_score(label: str, question: str) -> float:
-    if len(label) >= 2 and label in question:
-        return float(len(label))
+def _named(piece: str, question: str) -> bool:
+    if piece.isascii():  # a Latin word or figure counts whole: Jilin is not in Jilinxi, 2001 not in 20011
+        return re.search(rf"(?<![a-z0-9]){re.escape(piece)}(?![a-z0-9])", question) is not None
+    return piece in question
+
+
+def _row_score(label: str, question: str, common: frozenset[str]) -> tuple[float, bool]:
+    """How much of a row label the question names, in characters (Latin: words), and whether it
+    names all of it. The whole label, or it without an administrative suffix (西湖 for 西湖区),
+    counts in full; else the runs of two or more of its characters (or one Latin word) the question
+    repeats (华为 of 华为技术有限公司, 合计 of 合计Total), leaving out runs that many of the table's
+    labels share (有限公司, 公司): those name no row. Runs that cover less than half of what sets
+    the label apart (国际 of 国际商业机器公司) name no row either."""
+    if not label:
+        return 0.0, False
+    units = _units(label)
+    if _named(label, question) and (len(units) >= 2 or label.isascii()):
+        return len(units) + 0.5, True  # a whole label outranks the same length of a longer one
     short = short_name(label)
     if short != label and len(short) >= 2 and short in question:
-        return float(len(short))
-    return 0.0
+        return len(_units(short)) + 0.5, True
+    covered, i, distinct = 0, 0, len(units)
+    for piece in sorted((p for p in common if p in label), key=len, reverse=True)[:1]:
+        distinct = max(1, len(units) - len(_units(piece)))  # the part of the label no other shares
+    while i < len(units):
+        for j in range(len(units), i, -1):
+            latin = all(u.isascii() for u in units[i:j])
+            piece = " ".join(units[i:j]) if latin else "".join(units[i:j])
+            if (j - i >= 2 or latin) and _named(piece, question) and piece not in common:
+                covered += j - i
+                i = j
+                break
+        else:
+            i += 1
+    return (float(covered), False) if covered * 2 >= distinct else (0.0, False)  # half of what sets it apart
+
+
+def _common_pieces(labels: list[str]) -> frozenset[str]:
+    """Runs of characters that more than a third of the labels (and at least three) share."""
+    if len(labels) < 3:
+        return frozenset()
+    counts: dict[str, int] = {}
+    for label in set(labels):
+        seen = {label[i:j] for i in range(len(label)) for j in range(i + 1, min(len(label), i + 6) + 1)}
+        for piece in seen:
+            counts[piece] = counts.get(piece, 0) + 1
+    floor = max(3, len(set(labels)) / 3)
+    return frozenset(p for p, n in counts.items() if n >= floor)
 
 
 def _unique_best(scores: list[tuple[float, int]]) -> int | None:
@@ -254,27 +392,35 @@ class CellMatch:
 
 def match_cell(question: str, table: Table, title: str = "") -> CellMatch | None:
     """The cell `question` (normalized) asks for, or None when it names no row and column of the
-    table unambiguously or the cell is empty."""
+    table unambiguously or the cell is empty. A question for a figure reads the columns of
+    figures; one for a name (哪家, 谁, which) the label columns the row was not found by."""
     topic = normalize(table.caption + "\n" + title)
     labels = table.label_columns()
     width = len(table.header.cells)
-    row_scores = []
-    for k, row in enumerate(table.rows):
-        score = max((_row_score(normalize(row.cells[j].text), question) for j in labels if j < len(row.cells)), default=0.0)
-        row_scores.append((score, k))
+    label_texts = [[normalize(c.text) for c in row.extra] + [normalize(row.cells[j].text) for j in labels if j < len(row.cells)] for row in table.rows]
+    common = _common_pieces([t for texts in label_texts for t in texts])
+    row_scores, whole = [], []
+    for k, texts in enumerate(label_texts):
+        scored = [_row_score(t, question, common) for t in texts] or [(0.0, False)]
+        row_scores.append((max(s for s, _ in scored), k))
+        whole.append(any(w for _, w in scored))
     best_row = _unique_best(row_scores)
     if best_row is None:
         return None
     row = table.rows[best_row]
     values = [j for j in range(width) if j not in labels]
+    if _WHICH.search(question) and not _HOW_MUCH.search(question):
+        # asked for a name (排名第8的企业是哪家?): a label column the row was not found by
+        by = {j for j in labels if j < len(row.cells) and _row_score(normalize(row.cells[j].text), question, common)[0] > 0}
+        values = [j for j in labels if j not in by]
     col_scores = [(_column_score(normalize(table.header.cells[j].text), question, topic), j) for j in values]
     column = _unique_best(col_scores)
     if column is None and len(values) == 1 and not any(s for s, _ in col_scores):
-        column = values[0]  # one column of figures: the question need not name it
+        column = values[0]  # one column to answer from: the question need not name it
     if column is None or column >= len(row.cells) or not row.cells[column].text or row.cells[column].text in "-—–/":
         return None
     row_score = row_scores[best_row][0]
     col_score = dict((j, s) for s, j in col_scores).get(column, 0.0)
     header = normalize(table.header.cells[column].text)
-    full = any(normalize(row.cells[j].text) in question for j in labels if j < len(row.cells)) and header in question
+    full = whole[best_row] and header in question
     return CellMatch(table, row, column, row_score + col_score, full)
