@@ -114,9 +114,19 @@ def test_a_row_named_by_part_of_its_label_but_not_by_what_many_labels_share() ->
     assert _cell("排名第2的企业是哪家?", firms) == "丙丁电子有限公司"  # a name asked for: the label column
 
 
-def test_a_row_of_words_above_lines_of_one_cell_heads_no_table() -> None:
-    text = "2018年报 | 附图 |\n表号:7 |\n地区 |\n合计 |\n北京 | 111 | 16 |\n天津 | 24 | 7 |"
-    assert tables_in(text) == []
+def test_headings_stacked_one_a_line_head_the_columns_below_them() -> None:
+    text = "2018年报 | 附图 |\n表号:专申表7 |\n|\n地区 Regions |\n2018 | ||\n发明 |\n外观设计 |\n|\n北京 | 111 | 16 |\n天津 | 24 | 7 |"
+    (table,) = tables_in(text)
+    assert [c.text for c in table.header.cells] == ["2018", "发明", "外观设计"]  # the nearest two head the figures
+    assert "2018年报 附图" in table.caption and "地区 Regions" in table.caption
+    assert text[table.header.start : table.header.end] == "2018 | ||\n发明 |\n外观设计 |"
+    assert _cell("2018年天津外观设计有多少?", text) == "7"
+    assert _cell("2018年天津外观设计占比是多少?", text) is None  # a share asked for, a count found
+
+
+def test_headings_stacked_over_more_lines_than_columns_head_nothing() -> None:
+    split = "地区 |\n专利类型 |\n发明 |\n实用 |\n新型 |\n外观 |\n设计 |\n北京 | 111 | 16 | 9 |\n天津 | 24 | 7 | 3 |"
+    assert tables_in(split) == []
 
 
 def test_a_table_with_one_column_of_figures_needs_no_column_name() -> None:

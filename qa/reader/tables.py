@@ -29,6 +29,8 @@ _YEAR_CELL = re.compile(r"^(?:19|20)\d{2}年?$")
 _UNIT_TOKENS = re.compile(r"[a-z0-9]+|[^\sa-z0-9]")
 _WHICH = re.compile(r"哪|谁|什么|which|who|what")
 _HOW_MUCH = re.compile(r"多少|几|比例|占比|how many|how much|what (?:share|percentage|number)")
+_SHARE = re.compile(r"比例|比重|占比|百分之|百分比|percentage|share of|what share|percent")
+_SHARE_CELL = re.compile(r"%|‰|％|百分")
 _MAX_CELL = 80  # longer pieces between pipes are prose, not cells; so are long ones with a sentence's stops
 _SENTENCE = re.compile(r"[。！？；，]|[.!?;,] ")
 _CAPTION_LINES = 2
@@ -170,8 +172,10 @@ def _filled(cells: tuple[Cell, ...] | None) -> int:
 
 def _table_of(block: list[_Line], lines: list[tuple[int, str]], first: int) -> Table | None:
     """The table of a run of pipe lines: the header is the row above a `|---|` rule, else the first
-    row of words or years that a row with a figure follows at once; the rows of two or more cells
-    below it are its data. The lines above the header (and the two above the run) are its caption."""
+    row of words or years that a row with a figure follows at once, else headings stacked one a
+    line right above the first row with a figure (`_stacked_header`); the rows of two or more
+    cells below it are its data. The lines above the header (and the two above the run) are its
+    caption."""
     rows = [k for k, (_, _, cells) in enumerate(block) if _filled(cells) >= 2]
     head: int | None = None
     for k, (_, _, cells) in enumerate(block):
@@ -185,11 +189,14 @@ def _table_of(block: list[_Line], lines: list[tuple[int, str]], first: int) -> T
             if rows[n + 1] == k + 1 and _heading(cells) and _has_figure(block[k + 1][2] or ()):
                 head = k
                 break
-    if head is None:
-        return None
-    header = block[head][2]
-    assert header is not None
-    header = tuple(c for c in header if c.text)  # a heading left empty heads nothing that can be asked for
+    if head is not None:
+        header = tuple(c for c in block[head][2] or () if c.text)  # a heading left empty heads nothing
+        h_start, h_end, top = block[head][0], block[head][0] + len(block[head][1]), head
+    else:
+        stacked = _stacked_header(block, rows)
+        if stacked is None:
+            return None
+        header, h_start, h_end, top, head = stacked
     if len(header) < 2:
         return None
     below = [k for k in rows if k > head]
@@ -199,14 +206,64 @@ def _table_of(block: list[_Line], lines: list[tuple[int, str]], first: int) -> T
     if all(len(cells) == len(header) for cells, _, _ in spans):
         body = [Row(cells, start, end) for cells, start, end in spans]  # a clean grid: place by place
     else:
-        counts = [len(_split_row(cells)[1]) for cells, _, _ in spans]
-        values = min(len(header) - 1, max(sorted(set(counts), reverse=True), key=counts.count))  # most rows' figures
+        values = _values(spans, len(header))
         body = [_align(header, cells, start, end, values) for cells, start, end in spans]
     above = [ln.strip() for _, ln in lines[max(0, first - 6) : first] if ln.strip()][-_CAPTION_LINES:]
-    above += [" ".join(c.text for c in cells if c.text) for _, _, cells in block[:head] if _filled(cells)]
-    h_start = block[head][0]
-    header_row = Row(header, h_start, h_start + len(block[head][1]))
-    return Table(header_row, tuple(body), "\n".join(above), h_start, body[-1].end)
+    above += [" ".join(c.text for c in cells if c.text) for _, _, cells in block[:top] if _filled(cells)]
+    return Table(Row(header, h_start, h_end), tuple(body), "\n".join(above), h_start, body[-1].end)
+
+
+def _values(spans: list[tuple[tuple[Cell, ...], int, int]], width: int) -> int:
+    """How many figures most rows hold (at most `width` - 1: one column at least is a label)."""
+    counts = [len(_split_row(cells)[1]) for cells, _, _ in spans]
+    return min(width - 1, max(sorted(set(counts), reverse=True), key=counts.count))
+
+
+_CAPTIONISH = re.compile(r"[:：]|\d[.\-/]\d.*[-~—至]|^.{21,}$")  # a label: value, a period (2018.1-2018.12), a sentence
+
+
+def _text(cells: tuple[Cell, ...]) -> str:
+    return " ".join(c.text for c in cells if c.text)
+
+
+_STACK_SLACK = 2  # heading lines beyond one a column: a label column's heading, a group heading (2018)
+
+
+def _stacked_header(block: list[_Line], rows: list[int]) -> tuple[tuple[Cell, ...], int, int, int, int] | None:
+    """Headings written one a line (`地区 Regions |`, `合计 Total |`, `企业 C |` …) right above the
+    first row with a figure: the last as many as the rows have figures head the figure columns,
+    the one before them (if any) the label column. With more heading lines than that and two more
+    (headings split over lines, several levels of them), which heading is whose cannot be told:
+    no table. Returns (header cells, its start and end offsets, the block line where the headings
+    start, the block line where they end)."""
+    data = next((k for k in rows if _has_figure(block[k][2] or ())), None)
+    if data is None:
+        return None
+    stack: list[int] = []
+    k = data - 1
+    while k >= 0:
+        cells = block[k][2]
+        if cells is not None and _filled(cells) == 0:
+            k -= 1
+            continue
+        if cells is None or _filled(cells) != 1 or not _heading(cells) or _CAPTIONISH.search(_text(cells)):
+            break
+        stack.insert(0, k)
+        k -= 1
+    spans = [(block[j][2] or (), block[j][0], block[j][0] + len(block[j][1])) for j in rows if j >= data]
+    names, figures = _split_row(spans[0][0])
+    values = max(len(_split_row(c)[1]) for c, _, _ in spans[:5])
+    if not stack or len(stack) < values or len(stack) > values + _STACK_SLACK:
+        return None
+    used = stack[-values:]
+    labels = stack[-values - 1 : -values] if len(stack) > values else []
+    cells = [next(c for c in block[j][2] or () if c.text) for j in labels + used]
+    first = labels[0] if labels else used[0]
+    if not labels:
+        cells.insert(0, Cell("", block[first][0], block[first][0]))
+    start = block[first][0]
+    end = block[used[-1]][0] + len(block[used[-1]][1])
+    return tuple(cells), start, end, first, data - 1
 
 
 _CELL_LINE = re.compile(r"^[^。！？!?；;，,：:]{1,20}$|^[-+−]?\d[\d,，.]*\s*\S{0,3}$")
@@ -419,6 +476,8 @@ def match_cell(question: str, table: Table, title: str = "") -> CellMatch | None
         column = values[0]  # one column to answer from: the question need not name it
     if column is None or column >= len(row.cells) or not row.cells[column].text or row.cells[column].text in "-—–/":
         return None
+    if _SHARE.search(question) and not _SHARE_CELL.search(row.cells[column].text):
+        return None  # a share asked for (比例, 占比, %), a count found: the share is in another row or table
     row_score = row_scores[best_row][0]
     col_score = dict((j, s) for s, j in col_scores).get(column, 0.0)
     header = normalize(table.header.cells[column].text)
