@@ -60,6 +60,9 @@ def test_dates_at_the_precision_asked() -> None:
     assert best("发布会是哪天举行的?", sentence) == "2023年11月29日"
     assert best("哪一年度的评价工作情况?", "大会通报了2022年度知识产权保护工作站评价工作情况") == "2022年度"
     assert best("什么时候成立的?", "2020年4月,国家知识产权局深圳分中心正式成立") == "2020年4月"
+    assert best("通知的成文日期是哪天?", "发布机构:市场监管局 成文日期: 2024-02-27") == "2024-02-27"
+    assert best("哪天发布的?", "发布时间 2024/2/5 10:30") == "2024/2/5"
+    assert spans("哪天发布的?", "版本号 2024.02.27.1") == []  # a version number, not a date
 
 
 def test_lists_are_cut_to_their_items() -> None:

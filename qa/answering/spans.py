@@ -18,7 +18,10 @@ from .words import units, words
 
 __all__ = ["MEANINGFUL", "Span", "find_spans"]  # what the reader uses; the finders are below and beside
 
-DATE_FULL = re.compile(r"(?:19|20)\d{2}年\d{1,2}月\d{1,2}日")
+DATE_FULL = re.compile(
+    r"(?:19|20)\d{2}年\d{1,2}月\d{1,2}日"
+    r"|(?<![\d.])(?:19|20)\d{2}([-/.])(?:0?[1-9]|1[0-2])\1(?:0?[1-9]|[12]\d|3[01])(?![\d.])"  # 2024-02-27, 2024/2/27
+)
 DATE_MONTH_DAY = re.compile(r"(?<![\d年])\d{1,2}月\d{1,2}日")
 DATE_YEAR_MONTH = re.compile(r"(?:19|20)\d{2}年\d{1,2}月(?![\d日])")
 DATE_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}年度?(?![\d度]*月)")
