@@ -56,3 +56,25 @@ def test_eval_answers_over_extra_documents(tmp_path: Path) -> None:
     report = json.loads(result.stdout)
     assert report["retrieval"]["bm25"]["recall_5"] == 1.0
     assert report["config"]["reader"] == "rules" and (out / "held-out.md").is_file()
+
+
+def test_a_set_without_conversations_beside_it_is_run_without_any(tmp_path: Path) -> None:
+    """--conversations defaults to the conversations.jsonl beside the question set: a set that has
+    none is not run with the own set's conversations."""
+    folder = tmp_path / "set"
+    folder.mkdir()
+    qs = folder / "questions.jsonl"
+    qs.write_text(json.dumps({
+        "id": "t1", "question": "亳州有效发明专利量是多少?", "answers": ["3721件"], "doc_id": "bozhou-ip-press-conference-2023",
+        "evidence": "3721件", "type": "metric", "variant": "plain",
+    }, ensure_ascii=False) + "\n", encoding="utf-8")
+    args = ["--index-dir", str(tmp_path / "index"), "--embedder", "hashing", "--reader", "rules", "--no-progress",
+            "eval", "--set", str(qs), "--retriever", "bm25", "--out", str(tmp_path / "out"), "--json"]
+    report = json.loads(CliRunner().invoke(cli, args, catch_exceptions=False).stdout)
+    assert report["conversations"] is None and report["config"]["conversation_set"] is None
+    (folder / "conversations.jsonl").write_text(json.dumps({"id": "c1", "turns": [{
+        "question": "亳州有效发明专利量是多少?", "answers": ["3721件"], "doc_id": "bozhou-ip-press-conference-2023",
+        "evidence": "3721件",
+    }]}, ensure_ascii=False) + "\n", encoding="utf-8")
+    report = json.loads(CliRunner().invoke(cli, args, catch_exceptions=False).stdout)
+    assert report["conversations"]["turns"] == 1 and report["config"]["conversation_set"].endswith("set/conversations.jsonl")

@@ -184,3 +184,22 @@ def test_a_year_the_table_does_not_cover_is_not_answered_from_it(table_corpus: P
 def test_reading_tables_can_be_switched_off(table_corpus: Path, tmp_path: Path) -> None:
     pipeline = Pipeline.load(make_settings(table_corpus, tmp_path / "index", read_tables=False))
     assert pipeline.ask("2023年西湖区发明专利授权量是多少?").reader == "rules"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "|", "||||\n|---|\n| |", "😀 | 🎉 |\n| 1 | 2 |", "| " + "长" * 10000 + " | 1 |", "地区\n" * 5000, ("| a |" * 3000 + "\n") * 3],
+)
+def test_odd_text_gives_tables_or_none_never_an_error(text: str) -> None:
+    for table in tables_in(text):
+        for row in (table.header, *table.rows):
+            assert all(text[c.start : c.end] == c.text for c in row.cells if c.text)
+    assert _cell_or_none("😀多少?", text) in (None, *[c.text for t in tables_in(text) for r in t.rows for c in r.cells])
+
+
+def _cell_or_none(question: str, text: str) -> str | None:
+    for table in tables_in(text):
+        m = match_cell(normalize(question), table)
+        if m is not None:
+            return m.cell.text
+    return None

@@ -35,7 +35,7 @@ def parse_retrievers(value: str) -> list[RetrieverName]:
 
 @click.command("eval")
 @click.option("--set", "question_set", type=FILE, default=EVAL_DIR / "questions.jsonl", show_default="eval/questions.jsonl", help="Questions (JSONL).")
-@click.option("--conversations", "conversation_set", type=FILE, default=EVAL_DIR / "conversations.jsonl", show_default="eval/conversations.jsonl", help="Multi-turn conversations (JSONL).")
+@click.option("--conversations", "conversation_set", type=FILE, help="Multi-turn conversations (JSONL) [default: the conversations.jsonl beside the question set, if there is one].")
 @click.option("--retriever", "retrievers", default="bm25,dense,hybrid", show_default=True, help="Retrievers to score, comma separated.")
 @click.option("--limit", type=click.IntRange(min=1), help="Only the first N questions and N conversations.")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=EVAL_DIR / "reports", show_default="eval/reports", help="Where the reports go.")
@@ -50,7 +50,7 @@ def parse_retrievers(value: str) -> list[RetrieverName]:
 def eval_command(
     ctx: click.Context,
     question_set: Path,
-    conversation_set: Path,
+    conversation_set: Path | None,
     retrievers: str,
     limit: int | None,
     out_dir: Path,
@@ -69,7 +69,9 @@ def eval_command(
     with user_errors():
         baseline = gate.load_baseline(baseline_path) if baseline_path else None
         questions = load_questions(question_set)[:limit]
-        conversations = load_conversations(conversation_set)[:limit]
+        beside = question_set.parent / "conversations.jsonl"
+        conversation_set = conversation_set or (beside if beside.exists() else None)
+        conversations = load_conversations(conversation_set)[:limit] if conversation_set else []
     overrides: dict[str, object] = {"backend": backend, "reader": reader}
     if extra_docs:
         base = get_settings(ctx)
@@ -86,7 +88,7 @@ def eval_command(
         questions=questions,
         conversations=conversations,
         question_set=display_path(question_set),
-        conversation_set=display_path(conversation_set),
+        conversation_set=display_path(conversation_set) if conversation_set else None,
         limit=limit,
     )
     with user_errors():

@@ -159,7 +159,10 @@ def _latency(reports_dir: Path) -> list[str]:
     lines: list[str] = []
     bench = _load(reports_dir / "bench.json")
     if isinstance(bench, dict) and bench.get("readers"):
+        machine = bench.get("machine") or {}
+        where = f"{machine.get('cpu_model', 'unknown CPU')}, {machine.get('cores', '?')} cores, {str(bench.get('started', ''))[:10]}"
         lines += ["## Latency (qa bench, seed corpus, hybrid retrieval, in-process)", "",
+                  f"Measured on {where} (timings differ between machines: see bench.md).", "",
                   "| reader | ask p50 ms | ask p95 ms | reader stage mean ms |", "|---|---|---|---|"]
         lines += [f"| {k} | {v.get('p50')} | {v.get('p95')} | {v.get('answer_stage_ms')} |" for k, v in bench["readers"].items()]
         lines.append("")

@@ -45,7 +45,7 @@ class TableReader:
         key = (index.name, doc_id, len(text))
         found = self._tables.get(key)
         if found is None:
-            found = tables_in(text) if "|" in text else []
+            found = tables_in(text)
             self._tables.put(key, found)
         return found
 

@@ -302,27 +302,32 @@ def flat_tables_in(lines: list[tuple[int, str]]) -> list[Table]:
     cells = [(start, line) for start, line in lines if line.strip()]
     short = [bool(_CELL_LINE.match(line.strip())) for _, line in cells]
     figure = [bool(_FIGURE.match(line.strip())) for _, line in cells]
+    words = [short[k] and not figure[k] for k in range(len(cells))]
+    next_figure = [len(cells)] * (len(cells) + 1)  # where the next figure line is, from each line on
+    for k in range(len(cells) - 1, -1, -1):
+        next_figure[k] = k if figure[k] else next_figure[k + 1]
     tables: list[Table] = []
     i = 0
     while i < len(cells):
         best: tuple[int, int, int, int] | None = None  # rows, labels, values, header start
         for labels in range(1, _MAX_LABELS + 1):
-            for values in range(1, _MAX_VALUES + 1):
-                width = labels + values
-                h = i
-                if h + width * (_MIN_ROWS + 1) > len(cells):
-                    break
-                if not all(short[h + k] and not figure[h + k] for k in range(width)):
-                    continue
-                rows = 0
-                at = h + width
-                while at + width <= len(cells) and all(
-                    short[at + k] and (figure[at + k] if k >= labels else not figure[at + k]) for k in range(width)
-                ):
-                    rows += 1
-                    at += width
-                if rows >= _MIN_ROWS and (best is None or rows * width > best[0] * (best[1] + best[2])):
-                    best = (rows, labels, values, h)
+            # the header's word lines and the first row's labels run up to the first figure: that
+            # fixes the width for this many labels
+            width = next_figure[i] - i - labels
+            values = width - labels
+            if not 1 <= values <= _MAX_VALUES or i + width * (_MIN_ROWS + 1) > len(cells):
+                continue
+            if not all(words[i + k] for k in range(width + labels)):
+                continue
+            rows = 0
+            at = i + width
+            while at + width <= len(cells) and all(
+                short[at + k] and (figure[at + k] if k >= labels else not figure[at + k]) for k in range(width)
+            ):
+                rows += 1
+                at += width
+            if rows >= _MIN_ROWS and (best is None or rows * width > best[0] * (best[1] + best[2])):
+                best = (rows, labels, values, i)
         if best is None or not _header_stands_alone(cells, short, figure, best[3]):
             i += 1
             continue
