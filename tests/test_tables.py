@@ -203,3 +203,23 @@ def _cell_or_none(question: str, text: str) -> str | None:
         if m is not None:
             return m.cell.text
     return None
+
+
+def test_comma_and_tab_separated_tables_with_grouped_figures() -> None:
+    csv = 'Trademark applications by office (units)\nOffice,2017,2018\nChina,"5,748,000","7,370,709"\nUSA,"613,000","640,181"\nJapan,"1 890","2 001"\n'
+    (table,) = tables_in(csv)
+    assert [c.text for c in table.header.cells] == ["Office", "2017", "2018"]
+    assert _cell("How many trademark applications did China file in 2018?", csv) == "7,370,709"
+    assert _cell("How many applications in Japan in 2017?", csv) == "1 890"
+    tsv = "地区\t发明\t外观\n北京\t111\t16\n天津\t24\t7\n"
+    assert _cell("天津外观专利多少件?", tsv) == "7"
+    prose = "In 2023, China granted 921,000 patents, up 15%.\nShanghai, Beijing and Jiangsu led, as before."
+    assert tables_in(prose) == []
+
+
+def test_a_label_on_its_own_line_above_its_figures_is_one_row() -> None:
+    text = "| 地区 | 发明 | 外观 |\n|---|---|---|\n北京 |\n| 111 | 16 |\n天津 |\n| 24 | 7 |"
+    (table,) = tables_in(text)
+    assert [[c.text for c in r.cells] for r in table.rows] == [["北京", "111", "16"], ["天津", "24", "7"]]
+    assert text[table.rows[1].start : table.rows[1].end] == "天津 |\n| 24 | 7 |"
+    assert _cell("北京外观有多少?", text) == "16"

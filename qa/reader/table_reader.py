@@ -27,6 +27,7 @@ from .tables import CellMatch, Table, match_cell, tables_in
 
 FULL, PARTIAL = 0.9, 0.75
 _YEARISH = re.compile(r"^\d+年?$")
+PREAMBLE = 600  # characters above a table that describe it (its numbered title, unit, period)
 ABOUT = 0.5  # the share of the question's idf weight a table must hold to be read (see `about`)
 
 
@@ -75,7 +76,8 @@ class TableReader:
                 if c and honoured(c, context, normalize(doc.title), doc.published) is not None:
                     continue
                 named = normalize(" ".join(c.text for c in (*m.row.extra, *m.row.cells[:1], m.table.header.cells[m.column])))
-                if about(resolved, context + "\n" + normalize(doc.title), index, named) < ABOUT:
+                preamble = normalize(doc.text[max(0, table.start - PREAMBLE) : table.start])  # what the page says of it above
+                if about(resolved, preamble + "\n" + context + "\n" + normalize(doc.title), index, named) < ABOUT:
                     continue
                 if best is None or m.score > best[1].score:
                     best = (p, m)
@@ -106,7 +108,7 @@ class TableReader:
 
 def about(question: str, context: str, index: LoadedIndex, named: str = "") -> float:
     """How much of what the question asks, beyond the row and column it names, the table's text,
-    caption and title say: the share of the question's search terms they hold, each weighted by
+    the 600 characters above it and the document's title say: the share of the question's search terms they hold, each weighted by
     its BM25 idf in this corpus (a word most passages have, 专利, weighs little; a rare one, 马德里
     or 职务, much). Left out: terms of the row label and header matched (`named`), years and
     single characters (units), and terms no passage holds (they point to no other text). A table

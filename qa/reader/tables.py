@@ -24,7 +24,9 @@ from ..divisions import short_name
 from ..normalize import normalize
 
 _RULE = re.compile(r"^[ \t]*\|?(?:[ \t]*:?-{2,}:?[ \t]*\|)+(?:[ \t]*:?-{2,}:?[ \t]*)?[ \t]*$")
-_FIGURE = re.compile(r"^[-+−]?\d[\d,，.]*\s*(?:%|‰|[万亿千百]?[件个项家人次元户所倍]?)$|^[-—–/]$|^$")
+_FIGURE = re.compile(
+    r"^[-+−]?\d[\d,，.]*\s*(?:%|‰|[万亿千百]?[件个项家人次元户所倍]?)$|^[-+−]?\d{1,3}(?:[ \u00a0]\d{3})+$|^[-—–/]$|^$"
+)
 _YEAR_CELL = re.compile(r"^(?:19|20)\d{2}年?$")
 _UNIT_TOKENS = re.compile(r"[a-z0-9]+|[^\sa-z0-9]")
 _WHICH = re.compile(r"哪|谁|什么|which|who|what")
@@ -80,22 +82,45 @@ def _lines(text: str) -> list[tuple[int, str]]:
 
 
 def tables_in(text: str) -> list[Table]:
-    """The tables of a document's text: pipe tables, and tables flattened to one cell a line
-    where the layout is unambiguous (`flat_tables_in`)."""
+    """The tables of a document's text: pipe (tab, comma) tables, rows of figures after a label
+    separated by spaces (`spaced_tables_in`), and tables flattened to one cell a line where the
+    layout is unambiguous (`flat_tables_in`)."""
     lines = _lines(text)
-    return _pipe_tables(lines) + flat_tables_in(lines)
+    found = _pipe_tables(lines)
+    found += [t for t in spaced_tables_in(lines) if not any(o.start <= t.start < o.end for o in found)]
+    return found + flat_tables_in(lines)
 
 
-def _split(line: str, offset: int) -> tuple[Cell, ...] | None:
-    """The cells of a line of pipe-separated text (`| a | b |`, `a | b |`, `a | b`), the empty
-    cells at its edges dropped; None for a line that is no table row (prose between pipes)."""
+_CSV_FIELD = re.compile(r'"(?:[^"]|"")*"|[^,]*')
+
+
+def _parts(line: str, sep: str) -> list[str]:
+    """The pieces of a line between separators; a comma-separated line's quoted fields ("1,234")
+    kept whole."""
+    if sep != "," or '"' not in line:
+        return line.split(sep)
+    parts, pos = [], 0
+    while pos <= len(line):
+        m = _CSV_FIELD.match(line, pos)
+        assert m is not None
+        parts.append(m.group(0))
+        pos = m.end() + 1
+    return parts
+
+
+def _split(line: str, offset: int, sep: str = "|") -> tuple[Cell, ...] | None:
+    """The cells of a line of pipe-separated text (`| a | b |`, `a | b |`, `a | b`), or tab- or
+    comma-separated, the empty cells at its edges dropped (and a CSV field's quotes); None for a
+    line that is no table row (prose between the separators)."""
     out = []
     pos = 0
-    for part in line.split("|"):
+    for part in _parts(line, sep):
         stripped = part.strip()
         if len(stripped) > _MAX_CELL or (len(stripped) > 20 and _SENTENCE.search(stripped)):
             return None
         lead = len(part) - len(part.lstrip())
+        if len(stripped) >= 2 and stripped[0] == stripped[-1] == '"':
+            stripped, lead = stripped[1:-1], lead + 1
         out.append(Cell(stripped, offset + pos + lead, offset + pos + lead + len(stripped)))
         pos += len(part) + 1
     if out and not out[0].text:
@@ -143,27 +168,56 @@ _Line = tuple[int, str, "tuple[Cell, ...] | None"]  # offset, text, cells (None:
 
 
 def _pipe_tables(lines: list[tuple[int, str]]) -> list[Table]:
-    """Tables of pipe-separated lines: runs of lines with pipes, each read by `_table_of`."""
+    """Tables of pipe-, tab- or comma-separated lines: runs of lines with the separator, each read
+    by `_table_of`. A comma-separated run must hold at least three lines of the same number of
+    fields (two or more): commas are also prose's."""
     tables: list[Table] = []
-    i = 0
-    while i < len(lines):
-        if "|" not in lines[i][1]:
-            i += 1
-            continue
-        block: list[_Line] = []
-        j = i
-        while j < len(lines) and "|" in lines[j][1]:
-            start, line = lines[j]
-            cells = None if _RULE.match(line) else _split(line, start)
-            if cells is None and not _RULE.match(line):
-                break
-            block.append((start, line, cells))
-            j += 1
-        table = _table_of(block, lines, i) if block else None
-        if table is not None:
-            tables.append(table)
-        i = max(j, i + 1)
+    for sep in ("|", "\t", ","):
+        i = 0
+        while i < len(lines):
+            if sep not in lines[i][1]:
+                i += 1
+                continue
+            block: list[_Line] = []
+            j = i
+            while j < len(lines) and sep in lines[j][1]:
+                start, line = lines[j]
+                rule = sep == "|" and _RULE.match(line)
+                cells = None if rule else _split(line, start, sep)
+                if cells is None and not rule:
+                    break
+                block.append((start, line, cells))
+                j += 1
+            if sep == "," and not _regular(block):
+                block = []
+            table = _table_of(_joined(block), lines, i) if block else None
+            if table is not None and not any(t.start <= table.start < t.end for t in tables):
+                tables.append(table)
+            i = max(j, i + 1)
     return tables
+
+
+def _regular(block: list[_Line]) -> bool:
+    counts = [len(cells) for _, _, cells in block if cells and len(cells) >= 2]
+    return len(counts) >= 3 and max(counts.count(n) for n in set(counts)) >= 3
+
+
+def _joined(block: list[_Line]) -> list[_Line]:
+    """A label on its own line joined to the line of figures under it (`北京 |` then `111 | 16 |`):
+    one row, as the page showed it."""
+    out: list[_Line] = []
+    k = 0
+    while k < len(block):
+        start, line, cells = block[k]
+        if k + 1 < len(block) and cells and _filled(cells) == 1 and _heading(cells) and not _YEAR_CELL.match(_text(cells)):
+            below = block[k + 1][2]
+            if below and _filled(below) >= 2 and all(_FIGURE.match(c.text) for c in below):
+                out.append((start, line + "\n" + block[k + 1][1], tuple(c for c in cells if c.text) + below))
+                k += 2
+                continue
+        out.append(block[k])
+        k += 1
+    return out
 
 
 def _filled(cells: tuple[Cell, ...] | None) -> int:
@@ -271,9 +325,10 @@ _MAX_LABELS, _MAX_VALUES, _MIN_ROWS = 2, 16, 2
 
 
 def _cell_of(start: int, line: str) -> Cell:
-    lead = len(line) - len(line.lstrip())
-    text = line.strip()
-    return Cell(text, start + lead, start + lead + len(text))
+    """A line that is one cell: its text without the spaces and pipes at its edges (`1754 |`)."""
+    text = line.strip(" \t|")
+    lead = len(line) - len(line.lstrip(" \t|"))
+    return Cell(text.strip(), start + lead, start + lead + len(text.strip()))
 
 
 def _header_stands_alone(cells: list[tuple[int, str]], short: list[bool], figure: list[bool], h: int) -> bool:
@@ -284,12 +339,94 @@ def _header_stands_alone(cells: list[tuple[int, str]], short: list[bool], figure
     above = 0
     k = h - 1
     while k >= 0 and short[k] and not figure[k]:
-        line = cells[k][1].strip()
+        line = _cell_of(*cells[k]).text
         if len(line) < 8 and not any(ch.isdigit() for ch in line):
             return False
         above += 1
         k -= 1
     return above <= _CAPTION_LINES
+
+
+_SPACED_ROW = re.compile(r"^\s*(?P<label>\S(?:.*?\S)?)\s+(?P<figures>[-+−]?\d[\d,.]*%?(?:\s+(?:[-+−]?\d[\d,.]*%?|[-—–]))+)\s*$")
+_LATIN_LINE = re.compile(r"^[A-Za-z][A-Za-z .,'&()/-]*$")
+
+
+def _spaced_row(start: int, line: str) -> tuple[Cell, ...] | None:
+    """A line `北京 68586 447 1083` (or `Inner Mongolia 100.0% 0.7%`): its label (words) and its
+    figures, two or more, separated by spaces; None for any other line."""
+    m = _SPACED_ROW.match(line)
+    if m is None or _FIGURE.match(m.group("label")) or len(m.group("label")) > _MAX_CELL:
+        return None
+    cells = [Cell(m.group("label"), start + m.start("label"), start + m.end("label"))]
+    for f in re.finditer(r"\S+", m.group("figures")):
+        cells.append(Cell(f.group(0), start + m.start("figures") + f.start(), start + m.start("figures") + f.end()))
+    return tuple(cells)
+
+
+def _heading_lines(lines: list[tuple[int, str]], first: int) -> list[Cell]:
+    """The heading lines right above line `first` (blank lines skipped), one heading a line, a
+    Latin line joined to the Chinese heading above it (合计 / Total); stops at a caption-like line
+    (a label: value, a period, a sentence) or a line with figures other than a year."""
+    found: list[Cell] = []
+    k = first - 1
+    while k >= 0 and len(found) < _MAX_VALUES + _STACK_SLACK + 2:
+        start, line = lines[k]
+        text = line.strip()
+        if not text:
+            k -= 1
+            continue
+        latin = _LATIN_LINE.match(text) is not None and len(text) <= 60  # English headings run longer
+        if (
+            (_CAPTIONISH.search(text) and not latin)
+            or (_FIGURE.match(text) and not _YEAR_CELL.match(text))
+            or (re.search(r"\d{3,}", text) and not _YEAR_CELL.match(text.split()[0]))
+        ):
+            break
+        lead = len(line) - len(line.lstrip())
+        cell = Cell(text, start + lead, start + lead + len(text))
+        if found and _LATIN_LINE.match(found[0].text) and not _LATIN_LINE.match(text) and found[0].start - cell.end <= 2:
+            latin = found.pop(0)  # 合计 / Total: one heading in two languages
+            cell = Cell(text + " " + latin.text, cell.start, latin.end)
+        found.insert(0, cell)
+        k -= 1
+    return found
+
+
+def spaced_tables_in(lines: list[tuple[int, str]]) -> list[Table]:
+    """Tables whose rows are a label and figures separated by spaces (`北京 68586 447 1083`), at
+    least three rows with as many figures, under headings stacked one a line (see
+    `_stacked_header`: the nearest as many as there are figures head them, with one or two more
+    heading lines allowed above for the label column and a group heading; a Chinese heading and
+    the Latin line under it are one)."""
+    tables: list[Table] = []
+    i = 0
+    while i < len(lines):
+        row = _spaced_row(*lines[i]) if lines[i][1].strip() else None
+        if row is None:
+            i += 1
+            continue
+        rows: list[Row] = []
+        j = i
+        while j < len(lines):
+            start, line = lines[j]
+            cells = _spaced_row(start, line) if line.strip() else None
+            if cells is None:
+                break
+            rows.append(Row(cells, start, start + len(line)))
+            j += 1
+        counts = [len(r.cells) - 1 for r in rows]
+        values = max(sorted(set(counts), reverse=True), key=counts.count)
+        kept = [r for r in rows if len(r.cells) - 1 == values]
+        headings = _heading_lines(lines, i)
+        if len(kept) >= 3 and values <= len(headings) <= values + _STACK_SLACK:
+            header_cells = tuple(headings[-values - 1 :]) if len(headings) > values else (Cell("", headings[0].start, headings[0].start), *headings)
+            header = Row(header_cells, headings[-values - 1 if len(headings) > values else 0].start, headings[-1].end)
+            above = [c.text for c in headings[: len(headings) - values - 1]]
+            caption = [ln.strip() for at, ln in lines[max(0, i - 40) : i] if ln.strip() and at < headings[0].start]
+            caption = caption[-_CAPTION_LINES:] + above
+            tables.append(Table(header, tuple(kept), "\n".join(caption), header.start, kept[-1].end))
+        i = max(j, i + 1)
+    return tables
 
 
 def flat_tables_in(lines: list[tuple[int, str]]) -> list[Table]:
@@ -299,9 +436,10 @@ def flat_tables_in(lines: list[tuple[int, str]]) -> list[Table]:
     two rows), right after as many header lines of words. A header that is not exactly one line a
     column (headers over two lines, grouped headers) leaves the table unread: which header names
     which figure could only be guessed."""
-    cells = [(start, line) for start, line in lines if line.strip()]
-    short = [bool(_CELL_LINE.match(line.strip())) for _, line in cells]
-    figure = [bool(_FIGURE.match(line.strip())) for _, line in cells]
+    cells = [(start, line) for start, line in lines if line.strip(" \t|")]
+    texts = [_cell_of(start, line).text for start, line in cells]
+    short = [bool(_CELL_LINE.match(t)) for t in texts]
+    figure = [bool(_FIGURE.match(t)) for t in texts]
     words = [short[k] and not figure[k] for k in range(len(cells))]
     next_figure = [len(cells)] * (len(cells) + 1)  # where the next figure line is, from each line on
     for k in range(len(cells) - 1, -1, -1):
@@ -339,7 +477,7 @@ def flat_tables_in(lines: list[tuple[int, str]]) -> list[Table]:
         for r in range(rows):
             row_cells = tuple(_cell_of(*cells[h + width * (r + 1) + k]) for k in range(width))
             body.append(Row(row_cells, row_cells[0].start, row_cells[-1].end))
-        above = [line.strip() for _, line in cells[max(0, h - _CAPTION_LINES) : h]]
+        above = [_cell_of(*c).text for c in cells[max(0, h - _CAPTION_LINES) : h]]
         tables.append(Table(header, tuple(body), "\n".join(above), header.start, body[-1].end))
         i = h + width * (rows + 1)
     return tables
@@ -365,20 +503,30 @@ def _run(phrase: list[str], question: str, joiner: str) -> str:
 
 
 def _column_score(header: str, question: str, topic: str) -> float:
+    """How well the question names a column by its heading: the longest run of the heading's
+    characters (Chinese) or words (Latin) it repeats, each script of a bilingual heading (合计
+    Total) on its own; a run of less than half of that part, or of one character of a longer one,
+    is chance. Counted half where the caption or title says it too, and not at all where that is
+    only part of the heading."""
     if _YEAR_CELL.match(header):  # a year heads the column: 2023年 or 2023, said either way
         year = header[:4]
         return 0.0 if not _named(year, question) else (1.0 if year in topic else 2.0)
     units = _units(header)
-    if not units:
-        return 0.0
-    latin = all(u.isascii() for u in units)
-    run = _run(units, question, " " if latin else "")
-    n = len(_units(run))
-    if n == 0 or (n < 2 and len(units) > 1):
-        return 0.0  # one shared character (or word) of a longer header is chance
-    if latin and not re.search(rf"(?<![a-z0-9]){re.escape(run)}(?![a-z0-9])", question):
-        return 0.0
-    return n / 2 if run in topic else float(n)
+    best = 0.0
+    for latin in (False, True):
+        part = [u for u in units if u.isascii() == latin and (u.isalnum() or not latin)]
+        if not part:
+            continue
+        run = _run(part, question, " " if latin else "")
+        n = len(_units(run))
+        if n == 0 or (n < 2 and len(part) > 1) or n * 2 < len(part):
+            continue
+        if latin and not re.search(rf"(?<![a-z0-9]){re.escape(run)}(?![a-z0-9])", question):
+            continue
+        if run in topic and n < len(part):
+            continue  # part of a heading, in words the caption says anyway (单位 of 科研单位, 单位:件)
+        best = max(best, n / 2 if run in topic else float(n))
+    return best
 
 
 def _named(piece: str, question: str) -> bool:
