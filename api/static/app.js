@@ -97,7 +97,7 @@
     return row;
   }
 
-  const READER_LABELS = { combined: "规则+模型", learned: "阅读模型", rules: "规则" };
+  const READER_LABELS = { combined: "规则+模型", learned: "阅读模型", rules: "规则", table: "表格" };
 
   function badge(text, className) {
     return el("span", "badge " + (className || ""), text);
