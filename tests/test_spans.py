@@ -172,3 +172,9 @@ def test_a_thing_asked_by_its_head_noun() -> None:
 def test_a_list_asked_may_be_the_gap_the_question_leaves() -> None:
     sentence = "市市场监管局围绕“20+8”战略性新兴产业和重点产业,引导行业协会、商会建设知识产权保护工作站130家"
     assert any(text.startswith("“20+8”战略性新兴") and "," not in text for text in spans("工作站是围绕哪些产业建设的?", sentence))
+
+
+def test_a_company_name_keeps_the_place_in_brackets_inside_it() -> None:
+    sentence = "据介绍,晨光生物科技(无锡)有限公司主要从事体外诊断试剂的研发生产"
+    assert best("无锡哪家做诊断试剂的公司获得了贷款?", sentence) == "晨光生物科技(无锡)有限公司"
+    assert spans("哪家公司获得了贷款?", "(无锡)有限公司获得贷款") == []  # a legal form alone names no company

@@ -27,11 +27,17 @@ DATE_YEAR_MONTH = re.compile(r"(?:19|20)\d{2}年\d{1,2}月(?![\d日])")
 DATE_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}年度?(?![\d度]*月)")
 QUOTED = re.compile(r"“[^“”]{1,60}”|「[^「」]{1,60}」|\"[^\"]{1,60}\"")
 LABEL_VALUE = re.compile(r"(?:地点|地址|会址)[:：]\s*([^,，;；。\s]{2,30})")
-ORG_SUFFIX = re.compile(
-    r"[\u4e00-\u9fff]{2,24}?(?:监督管理局|管理局|知识产权局|市场监管局|公安局|法院|检察院|海关|银行|分行|联盟|协会|商会"
+ORG_SUFFIX = re.compile(  # a place in brackets may sit inside the name: 星童医疗技术(苏州)有限公司
+    r"(?:[\u4e00-\u9fff]|[(（][\u4e00-\u9fff]{2,8}[)）]){2,24}?(?:有限责任公司|股份有限公司|有限公司|监督管理局|管理局|知识产权局|市场监管局|公安局|法院|检察院|海关|银行|分行|联盟|协会|商会"
     r"|中心|委员会|政府|集团|公司|大学|学院|办公室|研究院)"
 )
 _ORG_END = re.compile(ORG_SUFFIX.pattern + "$")
+_LEGAL_FORM = re.compile(r"(?:股份)?有限(?:责任)?公司$|[(（][^()（）]*[)）]")
+
+
+def _bare(name: str) -> bool:
+    """A company's legal form with no name before it ('有限公司', '(苏州)有限公司')."""
+    return len(_LEGAL_FORM.sub("", name)) < 2 and bool(re.search(r"有限(?:责任)?公司$", name))
 _LOCATION_END = re.compile(r"(室|厅|馆|中心|大厦|酒店|会场|广场|楼|园|城|岛|港|区|县|市|省|镇|村|大学)$")
 LOCATION = re.compile(r"在([^,，。;；在]{2,20}?)(?:召开|举行|举办|[,，])")
 ORG_HEADS = words("org_heads")
@@ -258,7 +264,7 @@ def entity_spans(s: str, q: Question) -> list[Span]:
         # a specific one (哪家公司 wants a 公司, not an association)
         specific = {"公司": ("公司",), "银行": ("银行", "分行"), "法院": ("法院",), "协会": ("协会",), "联盟": ("联盟",)}
         endings = specific.get(q.head)
-        found = list(ORG_SUFFIX.finditer(s))
+        found = [m for m in ORG_SUFFIX.finditer(s) if not _bare(m.group(0))]
         orgs = [Span(m.start() + _lead_len(m.group(0)), m.end(), Kind.entity, 0.8) for m in found]
         # a unit of an organisation named right after it is one name: 邮储银行 + 亳州分行
         orgs += [Span(a.start(), b.end(), Kind.entity, 0.85) for a, b in zip(found, found[1:]) if a.end() == b.start()]
