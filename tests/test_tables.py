@@ -12,7 +12,8 @@ from qa.evaluation.metrics import citation_problem
 from qa.formats.html_page import extract_html
 from qa.normalize import normalize
 from qa.pipeline import Pipeline
-from qa.reader.tables import match_cell, tables_in
+from qa.reader.table_match import match_cell
+from qa.reader.tables import tables_in
 
 GRANTS = """2023年全省各地区专利授权量
 单位:件

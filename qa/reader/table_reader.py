@@ -6,7 +6,7 @@ asked for: span readers see a table as a run of figures and cannot tell whose fi
 The question's places and years must be honoured by the table, its caption or its document's
 title, as for every reader.
 
-Confidence is a prior, not a fitted curve (no table questions existed to fit one on): 0.9 where the
+Confidence is a prior, not a fitted curve (too few table questions to fit one on): 0.9 where the
 question names the row's whole label and the column's whole header, 0.75 where it names part of
 them (西湖 for 西湖区, 外观 for 外观设计)."""
 
@@ -23,7 +23,9 @@ from ..retrieval import Passage
 from ..types import AskResult, Citation
 from .base import Reader, abstention
 from .constraints import honoured, question_constraints
-from .tables import CellMatch, Table, match_cell, tables_in
+from .table_match import CellMatch, match_cell
+from .table_model import Table
+from .tables import tables_in
 
 FULL, PARTIAL = 0.9, 0.75
 _YEARISH = re.compile(r"^\d+年?$")

@@ -1,0 +1,174 @@
+"""Tables written without separators: rows of a label and figures separated by spaces under
+headings stacked one a line, and tables flattened to one cell a line."""
+
+from __future__ import annotations
+
+import re
+
+from .table_model import CAPTION_LINES, CAPTIONISH, FIGURE, MAX_CELL, STACK_SLACK, YEAR_CELL, Cell, Row, Table
+
+_MAX_LABELS, _MAX_VALUES, _MIN_ROWS = 2, 16, 2
+
+
+_CELL_LINE = re.compile(r"^[^。！？!?；;，,：:]{1,20}$|^[-+−]?\d[\d,，.]*\s*\S{0,3}$")
+
+
+def _cell_of(start: int, line: str) -> Cell:
+    """A line that is one cell: its text without the spaces and pipes at its edges (`1754 |`)."""
+    text = line.strip(" \t|")
+    lead = len(line) - len(line.lstrip(" \t|"))
+    return Cell(text.strip(), start + lead, start + lead + len(text.strip()))
+
+
+def _header_stands_alone(cells: list[tuple[int, str]], short: list[bool], figure: list[bool], h: int) -> bool:
+    """Whether the header lines found from `h` are all the header: the word lines just above them
+    may be a caption or two (a title: 8 characters or more, or one with a figure; a unit line),
+    not more header fragments — a header split over more lines than there are columns (地区 / 市县
+    / 名称 / 专利类型 / 发明 / 实用 / 新型 …) cannot be aligned with its figures."""
+    above = 0
+    k = h - 1
+    while k >= 0 and short[k] and not figure[k]:
+        line = _cell_of(*cells[k]).text
+        if len(line) < 8 and not any(ch.isdigit() for ch in line):
+            return False
+        above += 1
+        k -= 1
+    return above <= CAPTION_LINES
+
+
+_SPACED_ROW = re.compile(r"^\s*(?P<label>\S(?:.*?\S)?)\s+(?P<figures>[-+−]?\d[\d,.]*%?(?:\s+(?:[-+−]?\d[\d,.]*%?|[-—–]))+)\s*$")
+_LATIN_LINE = re.compile(r"^[A-Za-z][A-Za-z .,'&()/-]*$")
+
+
+def _spaced_row(start: int, line: str) -> tuple[Cell, ...] | None:
+    """A line `北京 68586 447 1083` (or `Inner Mongolia 100.0% 0.7%`): its label (words) and its
+    figures, two or more, separated by spaces; None for any other line."""
+    m = _SPACED_ROW.match(line)
+    if m is None or FIGURE.match(m.group("label")) or len(m.group("label")) > MAX_CELL:
+        return None
+    cells = [Cell(m.group("label"), start + m.start("label"), start + m.end("label"))]
+    for f in re.finditer(r"\S+", m.group("figures")):
+        cells.append(Cell(f.group(0), start + m.start("figures") + f.start(), start + m.start("figures") + f.end()))
+    return tuple(cells)
+
+
+def _heading_lines(lines: list[tuple[int, str]], first: int) -> list[Cell]:
+    """The heading lines right above line `first` (blank lines skipped), one heading a line, a
+    Latin line joined to the Chinese heading above it (合计 / Total); stops at a caption-like line
+    (a label: value, a period, a sentence) or a line with figures other than a year."""
+    found: list[Cell] = []
+    k = first - 1
+    while k >= 0 and len(found) < _MAX_VALUES + STACK_SLACK + 2:
+        start, line = lines[k]
+        text = line.strip()
+        if not text:
+            k -= 1
+            continue
+        latin = _LATIN_LINE.match(text) is not None and len(text) <= 60  # English headings run longer
+        if (
+            (CAPTIONISH.search(text) and not latin)
+            or (FIGURE.match(text) and not YEAR_CELL.match(text))
+            or (re.search(r"\d{3,}", text) and not YEAR_CELL.match(text.split()[0]))
+        ):
+            break
+        lead = len(line) - len(line.lstrip())
+        cell = Cell(text, start + lead, start + lead + len(text))
+        if found and _LATIN_LINE.match(found[0].text) and not _LATIN_LINE.match(text) and found[0].start - cell.end <= 2:
+            latin = found.pop(0)  # 合计 / Total: one heading in two languages
+            cell = Cell(text + " " + latin.text, cell.start, latin.end)
+        found.insert(0, cell)
+        k -= 1
+    return found
+
+
+def spaced_tables_in(lines: list[tuple[int, str]]) -> list[Table]:
+    """Tables whose rows are a label and figures separated by spaces (`北京 68586 447 1083`), at
+    least three rows with as many figures, under headings stacked one a line (see
+    `_stacked_header`: the nearest as many as there are figures head them, with one or two more
+    heading lines allowed above for the label column and a group heading; a Chinese heading and
+    the Latin line under it are one)."""
+    tables: list[Table] = []
+    i = 0
+    while i < len(lines):
+        row = _spaced_row(*lines[i]) if lines[i][1].strip() else None
+        if row is None:
+            i += 1
+            continue
+        rows: list[Row] = []
+        j = i
+        while j < len(lines):
+            start, line = lines[j]
+            cells = _spaced_row(start, line) if line.strip() else None
+            if cells is None:
+                break
+            rows.append(Row(cells, start, start + len(line)))
+            j += 1
+        counts = [len(r.cells) - 1 for r in rows]
+        values = max(sorted(set(counts), reverse=True), key=counts.count)
+        kept = [r for r in rows if len(r.cells) - 1 == values]
+        headings = _heading_lines(lines, i)
+        if len(kept) >= 3 and values <= len(headings) <= values + STACK_SLACK:
+            header_cells = tuple(headings[-values - 1 :]) if len(headings) > values else (Cell("", headings[0].start, headings[0].start), *headings)
+            header = Row(header_cells, headings[-values - 1 if len(headings) > values else 0].start, headings[-1].end)
+            above = [c.text for c in headings[: len(headings) - values - 1]]
+            caption = [ln.strip() for at, ln in lines[max(0, i - 40) : i] if ln.strip() and at < headings[0].start]
+            caption = caption[-CAPTION_LINES:] + above
+            tables.append(Table(header, tuple(kept), "\n".join(caption), header.start, kept[-1].end))
+        i = max(j, i + 1)
+    return tables
+
+
+def flat_tables_in(lines: list[tuple[int, str]]) -> list[Table]:
+    """Tables whose cells were written one a line (blank lines between them or not), as pages
+    captured as text often hold them, where nothing but the layout is needed to read them back:
+    rows of `labels` word cells then `values` figure cells, the same counts row after row (at least
+    two rows), right after as many header lines of words. A header that is not exactly one line a
+    column (headers over two lines, grouped headers) leaves the table unread: which header names
+    which figure could only be guessed."""
+    cells = [(start, line) for start, line in lines if line.strip(" \t|")]
+    texts = [_cell_of(start, line).text for start, line in cells]
+    short = [bool(_CELL_LINE.match(t)) for t in texts]
+    figure = [bool(FIGURE.match(t)) for t in texts]
+    words = [short[k] and not figure[k] for k in range(len(cells))]
+    next_figure = [len(cells)] * (len(cells) + 1)  # where the next figure line is, from each line on
+    for k in range(len(cells) - 1, -1, -1):
+        next_figure[k] = k if figure[k] else next_figure[k + 1]
+    tables: list[Table] = []
+    i = 0
+    while i < len(cells):
+        best: tuple[int, int, int, int] | None = None  # rows, labels, values, header start
+        for labels in range(1, _MAX_LABELS + 1):
+            # the header's word lines and the first row's labels run up to the first figure: that
+            # fixes the width for this many labels
+            width = next_figure[i] - i - labels
+            values = width - labels
+            if not 1 <= values <= _MAX_VALUES or i + width * (_MIN_ROWS + 1) > len(cells):
+                continue
+            if not all(words[i + k] for k in range(width + labels)):
+                continue
+            rows = 0
+            at = i + width
+            while at + width <= len(cells) and all(
+                short[at + k] and (figure[at + k] if k >= labels else not figure[at + k]) for k in range(width)
+            ):
+                rows += 1
+                at += width
+            if rows >= _MIN_ROWS and (best is None or rows * width > best[0] * (best[1] + best[2])):
+                best = (rows, labels, values, i)
+        if best is None or not _header_stands_alone(cells, short, figure, best[3]):
+            i += 1
+            continue
+        rows, labels, values, h = best
+        width = labels + values
+        header_cells = tuple(_cell_of(*cells[h + k]) for k in range(width))
+        header = Row(header_cells, header_cells[0].start, header_cells[-1].end)
+        body = []
+        for r in range(rows):
+            row_cells = tuple(_cell_of(*cells[h + width * (r + 1) + k]) for k in range(width))
+            body.append(Row(row_cells, row_cells[0].start, row_cells[-1].end))
+        above = [_cell_of(*c).text for c in cells[max(0, h - CAPTION_LINES) : h]]
+        tables.append(Table(header, tuple(body), "\n".join(above), header.start, body[-1].end))
+        i = h + width * (rows + 1)
+    return tables
+
+

@@ -1,0 +1,179 @@
+"""Which cell of a table a question asks for.
+
+A question asks for a cell when it names one row and one column: a row by one of its label cells
+(the first column, and any other column of words rather than figures), a column by its header. The
+match is general — the longest run of the header's characters (or, in Latin script, words) that
+the question repeats — with one correction learned nowhere and tied to no document: words the
+table's caption or its document's title already say (授权量 in "各地区专利授权量") are what every
+column measures, so they count half toward choosing one. A row or column that two candidates
+match equally well is no match: the reader then says nothing and the other readers read."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..divisions import short_name
+from ..normalize import normalize
+from .table_model import YEAR_CELL, Cell, Row, Table
+
+_UNIT_TOKENS = re.compile(r"[a-z0-9]+|[^\sa-z0-9]")
+_WHICH = re.compile(r"哪|谁|什么|which|who|what")
+_HOW_MUCH = re.compile(r"多少|几|比例|占比|how many|how much|what (?:share|percentage|number)")
+_SHARE = re.compile(r"比例|比重|占比|百分之|百分比|percentage|share of|what share|percent")
+_SHARE_CELL = re.compile(r"%|‰|％|百分")
+
+
+def _units(text: str) -> list[str]:
+    """Characters of Chinese text, words of Latin text: what a match is counted in."""
+    return _UNIT_TOKENS.findall(text)
+
+
+def _run(phrase: list[str], question: str, joiner: str) -> str:
+    """The longest run of `phrase`'s units that `question` contains, joined back into text."""
+    best = ""
+    for i in range(len(phrase)):
+        for j in range(len(phrase), i, -1):
+            if j - i <= len(_units(best)):
+                break
+            piece = joiner.join(phrase[i:j])
+            if piece in question:
+                best = piece
+                break
+    return best
+
+
+def _column_score(header: str, question: str, topic: str) -> float:
+    """How well the question names a column by its heading: the longest run of the heading's
+    characters (Chinese) or words (Latin) it repeats, each script of a bilingual heading (合计
+    Total) on its own; a run of less than half of that part, or of one character of a longer one,
+    is chance. Counted half where the caption or title says it too, and not at all where that is
+    only part of the heading."""
+    if YEAR_CELL.match(header):  # a year heads the column: 2023年 or 2023, said either way
+        year = header[:4]
+        return 0.0 if not _named(year, question) else (1.0 if year in topic else 2.0)
+    units = _units(header)
+    best = 0.0
+    for latin in (False, True):
+        part = [u for u in units if u.isascii() == latin and (u.isalnum() or not latin)]
+        if not part:
+            continue
+        run = _run(part, question, " " if latin else "")
+        n = len(_units(run))
+        if n == 0 or (n < 2 and len(part) > 1) or n * 2 < len(part):
+            continue
+        if latin and not re.search(rf"(?<![a-z0-9]){re.escape(run)}(?![a-z0-9])", question):
+            continue
+        if run in topic and n < len(part):
+            continue  # part of a heading, in words the caption says anyway (单位 of 科研单位, 单位:件)
+        best = max(best, n / 2 if run in topic else float(n))
+    return best
+
+
+def _named(piece: str, question: str) -> bool:
+    if piece.isascii():  # a Latin word or figure counts whole: Jilin is not in Jilinxi, 2001 not in 20011
+        return re.search(rf"(?<![a-z0-9]){re.escape(piece)}(?![a-z0-9])", question) is not None
+    return piece in question
+
+
+def _row_score(label: str, question: str, common: frozenset[str]) -> tuple[float, bool]:
+    """How much of a row label the question names, in characters (Latin: words), and whether it
+    names all of it. The whole label, or it without an administrative suffix (西湖 for 西湖区),
+    counts in full; else the runs of two or more of its characters (or one Latin word) the question
+    repeats (华为 of 华为技术有限公司, 合计 of 合计Total), leaving out runs that many of the table's
+    labels share (有限公司, 公司): those name no row. Runs that cover less than half of what sets
+    the label apart (国际 of 国际商业机器公司) name no row either."""
+    if not label:
+        return 0.0, False
+    units = _units(label)
+    if _named(label, question) and (len(units) >= 2 or label.isascii()):
+        return len(units) + 0.5, True  # a whole label outranks the same length of a longer one
+    short = short_name(label)
+    if short != label and len(short) >= 2 and short in question:
+        return len(_units(short)) + 0.5, True
+    covered, i, distinct = 0, 0, len(units)
+    for piece in sorted((p for p in common if p in label), key=len, reverse=True)[:1]:
+        distinct = max(1, len(units) - len(_units(piece)))  # the part of the label no other shares
+    while i < len(units):
+        for j in range(len(units), i, -1):
+            latin = all(u.isascii() for u in units[i:j])
+            piece = " ".join(units[i:j]) if latin else "".join(units[i:j])
+            if (j - i >= 2 or latin) and _named(piece, question) and piece not in common:
+                covered += j - i
+                i = j
+                break
+        else:
+            i += 1
+    return (float(covered), False) if covered * 2 >= distinct else (0.0, False)  # half of what sets it apart
+
+
+def _common_pieces(labels: list[str]) -> frozenset[str]:
+    """Runs of characters that more than a third of the labels (and at least three) share."""
+    if len(labels) < 3:
+        return frozenset()
+    counts: dict[str, int] = {}
+    for label in set(labels):
+        seen = {label[i:j] for i in range(len(label)) for j in range(i + 1, min(len(label), i + 6) + 1)}
+        for piece in seen:
+            counts[piece] = counts.get(piece, 0) + 1
+    floor = max(3, len(set(labels)) / 3)
+    return frozenset(p for p, n in counts.items() if n >= floor)
+
+
+def _unique_best(scores: list[tuple[float, int]]) -> int | None:
+    """The index of the one best positive score; None when none is positive or two share it."""
+    ranked = sorted((s for s in scores if s[0] > 0), reverse=True)
+    if not ranked or (len(ranked) > 1 and ranked[1][0] == ranked[0][0]):
+        return None
+    return ranked[0][1]
+
+
+@dataclass(frozen=True)
+class CellMatch:
+    table: Table
+    row: Row
+    column: int
+    score: float  # row match + column match, in matched characters
+    full: bool  # the whole row label and the whole column header were named
+
+    @property
+    def cell(self) -> Cell:
+        return self.row.cells[self.column]
+
+
+def match_cell(question: str, table: Table, title: str = "") -> CellMatch | None:
+    """The cell `question` (normalized) asks for, or None when it names no row and column of the
+    table unambiguously or the cell is empty. A question for a figure reads the columns of
+    figures; one for a name (哪家, 谁, which) the label columns the row was not found by."""
+    topic = normalize(table.caption + "\n" + title)
+    labels = table.label_columns()
+    width = len(table.header.cells)
+    label_texts = [[normalize(c.text) for c in row.extra] + [normalize(row.cells[j].text) for j in labels if j < len(row.cells)] for row in table.rows]
+    common = _common_pieces([t for texts in label_texts for t in texts])
+    row_scores, whole = [], []
+    for k, texts in enumerate(label_texts):
+        scored = [_row_score(t, question, common) for t in texts] or [(0.0, False)]
+        row_scores.append((max(s for s, _ in scored), k))
+        whole.append(any(w for _, w in scored))
+    best_row = _unique_best(row_scores)
+    if best_row is None:
+        return None
+    row = table.rows[best_row]
+    values = [j for j in range(width) if j not in labels]
+    if _WHICH.search(question) and not _HOW_MUCH.search(question):
+        # asked for a name (排名第8的企业是哪家?): a label column the row was not found by
+        by = {j for j in labels if j < len(row.cells) and _row_score(normalize(row.cells[j].text), question, common)[0] > 0}
+        values = [j for j in labels if j not in by]
+    col_scores = [(_column_score(normalize(table.header.cells[j].text), question, topic), j) for j in values]
+    column = _unique_best(col_scores)
+    if column is None and len(values) == 1 and not any(s for s, _ in col_scores):
+        column = values[0]  # one column to answer from: the question need not name it
+    if column is None or column >= len(row.cells) or not row.cells[column].text or row.cells[column].text in "-—–/":
+        return None
+    if _SHARE.search(question) and not _SHARE_CELL.search(row.cells[column].text):
+        return None  # a share asked for (比例, 占比, %), a count found: the share is in another row or table
+    row_score = row_scores[best_row][0]
+    col_score = dict((j, s) for s, j in col_scores).get(column, 0.0)
+    header = normalize(table.header.cells[column].text)
+    full = whole[best_row] and header in question
+    return CellMatch(table, row, column, row_score + col_score, full)
