@@ -224,3 +224,11 @@ def test_a_label_on_its_own_line_above_its_figures_is_one_row() -> None:
     assert [[c.text for c in r.cells] for r in table.rows] == [["北京", "111", "16"], ["天津", "24", "7"]]
     assert text[table.rows[1].start : table.rows[1].end] == "天津 |\n| 24 | 7 |"
     assert _cell("北京外观有多少?", text) == "16"
+
+
+def test_a_share_is_read_from_the_row_of_shares_under_its_row() -> None:
+    text = "地区 | 合计 | 企业 |\n|---|---|---|\n北京 | 68586 | 66692 |\nBeijing | 100.0% | 97.2% |\n天津 | 11547 | 10903 |\nTianjin | 100.0% | 94.4% |"
+    assert _cell("天津企业所占比例是多少?", text) == "94.4%"
+    assert _cell("天津企业有多少件?", text) == "10903"
+    plain = "| 地区 | 合计 | 企业 |\n|---|---|---|\n| 北京 | 68586 | 66692 |\n| 天津 | 11547 | 10903 |"
+    assert _cell("天津企业所占比例是多少?", plain) is None  # no row of shares: a count is no share

@@ -120,6 +120,18 @@ def _common_pieces(labels: list[str]) -> frozenset[str]:
     return frozenset(p for p, n in counts.items() if n >= floor)
 
 
+def _share_row_of(below: Row, row: Row, labels: frozenset[int]) -> bool:
+    """Whether `below` holds `row`'s shares: its labels (none, or in Latin script where the row's
+    are Chinese) name no other row, and its figures are shares."""
+    mine = [c.text for j in sorted(labels) if j < len(row.cells) for c in (row.cells[j],) if c.text]
+    theirs = [c.text for c in below.extra] + [below.cells[j].text for j in sorted(labels) if j < len(below.cells) and below.cells[j].text]
+    figures = [c.text for j, c in enumerate(below.cells) if j not in labels and c.text]
+    return (
+        bool(figures) and all(_SHARE_CELL.search(f) for f in figures)
+        and all(t.isascii() for t in theirs) and not all(t.isascii() for t in mine)
+    )
+
+
 def _unique_best(scores: list[tuple[float, int]]) -> int | None:
     """The index of the one best positive score; None when none is positive or two share it."""
     ranked = sorted((s for s in scores if s[0] > 0), reverse=True)
@@ -171,7 +183,12 @@ def match_cell(question: str, table: Table, title: str = "") -> CellMatch | None
     if column is None or column >= len(row.cells) or not row.cells[column].text or row.cells[column].text in "-—–/":
         return None
     if _SHARE.search(question) and not _SHARE_CELL.search(row.cells[column].text):
-        return None  # a share asked for (比例, 占比, %), a count found: the share is in another row or table
+        # a share asked for (比例, 占比, %), a count found: statistical tables often give each row's
+        # shares in the row right under it, labelled in the other language or not at all
+        below = table.rows[best_row + 1] if best_row + 1 < len(table.rows) else None
+        if below is None or column >= len(below.cells) or not _SHARE_CELL.search(below.cells[column].text) or not _share_row_of(below, row, labels):
+            return None
+        row = below
     row_score = row_scores[best_row][0]
     col_score = dict((j, s) for s, j in col_scores).get(column, 0.0)
     header = normalize(table.header.cells[column].text)
