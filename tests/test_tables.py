@@ -232,3 +232,35 @@ def test_a_share_is_read_from_the_row_of_shares_under_its_row() -> None:
     assert _cell("天津企业有多少件?", text) == "10903"
     plain = "| 地区 | 合计 | 企业 |\n|---|---|---|\n| 北京 | 68586 | 66692 |\n| 天津 | 11547 | 10903 |"
     assert _cell("天津企业所占比例是多少?", plain) is None  # no row of shares: a count is no share
+
+
+TWO_LEVEL = """专利受理授权累计状况 |
+1985.4-2013.12 |
+发明 |
+外观设计 |
+数量 |
+构成 % |
+数量 |
+构成 % |
+||
+合计 |
+受理量 |
+4300 | 40.0% | 6450 | 60.0% |
+授权量 |
+1300 | 30.0% | 3030 | 70.0% |
+国内 |
+受理量 |
+3000 | 35.0% | 5570 | 65.0% |
+授权量 |
+735 | 25.0% | 2205 | 75.0% |
+"""
+
+
+def test_headings_on_two_levels_and_rows_in_groups() -> None:
+    (table,) = tables_in(TWO_LEVEL)
+    assert [c.text for c in table.header.cells][1:] == ["发明 数量", "发明 构成 %", "外观设计 数量", "外观设计 构成 %"]
+    assert [([c.text for c in r.extra], r.cells[0].text) for r in table.rows] == [
+        (["合计"], "受理量"), (["合计"], "授权量"), (["国内"], "受理量"), (["国内"], "授权量")]
+    assert _cell("国内发明专利的授权量是多少?", TWO_LEVEL) == "735"  # the group and the row's label add up
+    assert _cell("国内外观设计授权量的构成百分比是多少?", TWO_LEVEL) == "75.0%"  # a share: the share column
+    assert _cell("发明专利的授权量是多少?", TWO_LEVEL) is None  # 合计 or 国内: not said

@@ -165,7 +165,8 @@ def match_cell(question: str, table: Table, title: str = "") -> CellMatch | None
     row_scores, whole = [], []
     for k, texts in enumerate(label_texts):
         scored = [_row_score(t, question, common) for t in texts] or [(0.0, False)]
-        row_scores.append((max(s for s, _ in scored), k))
+        # a row's labels add up: 国内 + 授权量 names the 授权量 row of the 国内 group, not the 合计 one
+        row_scores.append((sum(s for s, _ in scored if s > 0) if any(s > 0 for s, _ in scored) else 0.0, k))
         whole.append(any(w for _, w in scored))
     best_row = _unique_best(row_scores)
     if best_row is None:
@@ -178,6 +179,12 @@ def match_cell(question: str, table: Table, title: str = "") -> CellMatch | None
         values = [j for j in labels if j not in by]
     col_scores = [(_column_score(normalize(table.header.cells[j].text), question, topic), j) for j in values]
     column = _unique_best(col_scores)
+    if column is None and not (_WHICH.search(question) and not _HOW_MUCH.search(question)):
+        # columns named alike (发明 数量 / 发明 构成 %): a count asked for reads the one of counts, a
+        # share the one of shares
+        share = _SHARE.search(question) is not None
+        kind = {j for j in values if j < len(row.cells) and bool(_SHARE_CELL.search(row.cells[j].text)) == share}
+        column = _unique_best([(sc, j) for sc, j in col_scores if j in kind])
     if column is None and len(values) == 1 and not any(s for s, _ in col_scores):
         column = values[0]  # one column to answer from: the question need not name it
     if column is None or column >= len(row.cells) or not row.cells[column].text or row.cells[column].text in "-—–/":

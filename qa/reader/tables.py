@@ -11,6 +11,7 @@ asks for is `table_match`."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from .plain_tables import flat_tables_in, spaced_tables_in
 from .table_model import CAPTION_LINES, CAPTIONISH, FIGURE, MAX_CELL, STACK_SLACK, YEAR_CELL, Cell, Row, Table, text_lines
@@ -200,9 +201,27 @@ def _table_of(block: list[_Line], lines: list[tuple[int, str]], first: int) -> T
     else:
         values = _values(spans, len(header))
         body = [_align(header, cells, start, end, values) for cells, start, end in spans]
+    groups = _row_groups(block, head, below)
+    body = [replace(r, extra=(groups[k], *r.extra)) if k in groups else r for k, r in zip(below, body)]
     above = [ln.strip() for _, ln in lines[max(0, first - 6) : first] if ln.strip()][-CAPTION_LINES:]
     above += [" ".join(c.text for c in cells if c.text) for _, _, cells in block[:top] if _filled(cells)]
     return Table(Row(header, h_start, h_end), tuple(body), "\n".join(above), h_start, body[-1].end)
+
+
+def _row_groups(block: list[_Line], head: int, below: list[int]) -> dict[int, Cell]:
+    """The group label of each data row that has one: a line of one word cell among the rows
+    (`国内 Domestic |` above its 受理量 / 授权量 / 有效量 rows) labels the rows under it, up to the next."""
+    out: dict[int, Cell] = {}
+    group: Cell | None = None
+    rows = set(below)
+    for k in range(head + 1, (below[-1] + 1) if below else head + 1):
+        cells = block[k][2]
+        if k in rows:
+            if group is not None:
+                out[k] = group
+        elif cells is not None and _filled(cells) == 1 and _heading(cells) and not CAPTIONISH.search(_text(cells)):
+            group = next(c for c in cells if c.text)
+    return out
 
 
 def _values(spans: list[tuple[tuple[Cell, ...], int, int]], width: int) -> int:
@@ -213,6 +232,34 @@ def _values(spans: list[tuple[tuple[Cell, ...], int, int]], width: int) -> int:
 
 def _text(cells: tuple[Cell, ...]) -> str:
     return " ".join(c.text for c in cells if c.text)
+
+
+def _two_level(block: list[_Line], stack: list[int], values: int) -> tuple[tuple[Cell, ...], int, int, int, int] | None:
+    """Headings on two levels, one a line: as many group headings (发明, 实用新型 …) as the sub-headings
+    under them repeat (数量, 构成, 数量, 构成 …), the sub-headings right above the figures — or above
+    one more line, the label of the first group of rows (合计 Total), which then heads those rows.
+    Each column is headed by its group and sub-heading together (`发明 Invention 数量 Number`)."""
+    cells = [next(c for c in block[j][2] or () if c.text) for j in stack]
+    for drop in (0, 1):
+        n = len(cells) - drop
+        sub = cells[n - values : n]
+        if n - values < 1:
+            continue
+        for period in range(1, values):
+            if values % period or not all(sub[k].text == sub[k % period].text for k in range(values)):
+                continue
+            groups = cells[n - values - values // period : n - values]
+            if len(groups) != values // period or len({g.text for g in groups}) != len(groups):
+                break
+            if n - values - len(groups) > STACK_SLACK - 1:
+                break  # more lines above the groups than a label heading: not two levels read right
+            heads = [Cell(f"{g.text} {sc.text}", sc.start, sc.end) for g in groups for sc in sub[:period]]
+            label_at = n - values - len(groups) - 1
+            label = cells[label_at] if label_at >= 0 else Cell("", groups[0].start, groups[0].start)
+            first = stack[label_at] if label_at >= 0 else stack[n - values - len(groups)]
+            last = stack[n - 1]
+            return (label, *heads), block[first][0], block[last][0] + len(block[last][1]), first, last
+    return None
 
 
 def _stacked_header(block: list[_Line], rows: list[int]) -> tuple[tuple[Cell, ...], int, int, int, int] | None:
@@ -237,10 +284,11 @@ def _stacked_header(block: list[_Line], rows: list[int]) -> tuple[tuple[Cell, ..
         stack.insert(0, k)
         k -= 1
     spans = [(block[j][2] or (), block[j][0], block[j][0] + len(block[j][1])) for j in rows if j >= data]
-    names, figures = _split_row(spans[0][0])
     values = max(len(_split_row(c)[1]) for c, _, _ in spans[:5])
-    if not stack or len(stack) < values or len(stack) > values + STACK_SLACK:
+    if not stack or len(stack) < values:
         return None
+    if len(stack) > values + STACK_SLACK:
+        return _two_level(block, stack, values)
     used = stack[-values:]
     labels = stack[-values - 1 : -values] if len(stack) > values else []
     cells = [next(c for c in block[j][2] or () if c.text) for j in labels + used]
