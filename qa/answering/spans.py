@@ -32,12 +32,13 @@ ORG_SUFFIX = re.compile(  # a place in brackets may sit inside the name: 星童�
     r"|中心|委员会|政府|集团|公司|大学|学院|办公室|研究院)"
 )
 _ORG_END = re.compile(ORG_SUFFIX.pattern + "$")
-_LEGAL_FORM = re.compile(r"(?:股份)?有限(?:责任)?公司$|[(（][^()（）]*[)）]")
+_LEGAL_FORM = re.compile(r"(?:股份)?有限(?:责任)?公司$")
+_BRACKETED = re.compile(r"[(（][^()（）]*[)）]")
 
 
 def _bare(name: str) -> bool:
     """A company's legal form with no name before it ('有限公司', '(苏州)有限公司')."""
-    return len(_LEGAL_FORM.sub("", name)) < 2 and bool(re.search(r"有限(?:责任)?公司$", name))
+    return bool(_LEGAL_FORM.search(name)) and len(_BRACKETED.sub("", _LEGAL_FORM.sub("", name))) < 2
 _LOCATION_END = re.compile(r"(室|厅|馆|中心|大厦|酒店|会场|广场|楼|园|城|岛|港|区|县|市|省|镇|村|大学)$")
 LOCATION = re.compile(r"在([^,，。;；在]{2,20}?)(?:召开|举行|举办|[,，])")
 ORG_HEADS = words("org_heads")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .table_model import CAPTION_LINES, CAPTIONISH, FIGURE, MAX_CELL, STACK_SLACK, YEAR_CELL, Cell, Row, Table
+from .table_model import CAPTION_LINES, CAPTIONISH, FIGURE, MAX_CELL, STACK_SLACK, YEAR_CELL, Cell, Row, Table, heading_cells, modal
 
 _MAX_LABELS, _MAX_VALUES, _MIN_ROWS = 2, 16, 2
 
@@ -64,9 +64,9 @@ def _heading_lines(lines: list[tuple[int, str]], first: int) -> list[Cell]:
         if not text:
             k -= 1
             continue
-        latin = _LATIN_LINE.match(text) is not None and len(text) <= 60  # English headings run longer
+        english = _LATIN_LINE.match(text) is not None and len(text) <= 60  # English headings run longer
         if (
-            (CAPTIONISH.search(text) and not latin)
+            (CAPTIONISH.search(text) and not english)
             or (FIGURE.match(text) and not YEAR_CELL.match(text))
             or (re.search(r"\d{3,}", text) and not YEAR_CELL.match(text.split()[0]))
         ):
@@ -103,13 +103,12 @@ def spaced_tables_in(lines: list[tuple[int, str]]) -> list[Table]:
                 break
             rows.append(Row(cells, start, start + len(line)))
             j += 1
-        counts = [len(r.cells) - 1 for r in rows]
-        values = max(sorted(set(counts), reverse=True), key=counts.count)
+        values = modal([len(r.cells) - 1 for r in rows])
         kept = [r for r in rows if len(r.cells) - 1 == values]
         headings = _heading_lines(lines, i)
         if len(kept) >= 3 and values <= len(headings) <= values + STACK_SLACK:
-            header_cells = tuple(headings[-values - 1 :]) if len(headings) > values else (Cell("", headings[0].start, headings[0].start), *headings)
-            header = Row(header_cells, headings[-values - 1 if len(headings) > values else 0].start, headings[-1].end)
+            header_cells = heading_cells(headings, values)
+            header = Row(header_cells, (header_cells[0] if header_cells[0].text else headings[0]).start, headings[-1].end)
             above = [c.text for c in headings[: len(headings) - values - 1]]
             caption = [ln.strip() for at, ln in lines[max(0, i - 40) : i] if ln.strip() and at < headings[0].start]
             caption = caption[-CAPTION_LINES:] + above

@@ -62,7 +62,7 @@ def _column_score(header: str, question: str, topic: str) -> float:
         n = len(_units(run))
         if n == 0 or (n < 2 and len(part) > 1) or n * 2 < len(part):
             continue
-        if latin and not re.search(rf"(?<![a-z0-9]){re.escape(run)}(?![a-z0-9])", question):
+        if latin and not _named(run, question):
             continue
         if run in topic and n < len(part):
             continue  # part of a heading, in words the caption says anyway (单位 of 科研单位, 单位:件)
@@ -166,20 +166,21 @@ def match_cell(question: str, table: Table, title: str = "") -> CellMatch | None
     for k, texts in enumerate(label_texts):
         scored = [_row_score(t, question, common) for t in texts] or [(0.0, False)]
         # a row's labels add up: 国内 + 授权量 names the 授权量 row of the 国内 group, not the 合计 one
-        row_scores.append((sum(s for s, _ in scored if s > 0) if any(s > 0 for s, _ in scored) else 0.0, k))
+        row_scores.append((sum(s for s, _ in scored), k))
         whole.append(any(w for _, w in scored))
     best_row = _unique_best(row_scores)
     if best_row is None:
         return None
     row = table.rows[best_row]
     values = [j for j in range(width) if j not in labels]
-    if _WHICH.search(question) and not _HOW_MUCH.search(question):
+    wants_name = bool(_WHICH.search(question)) and not _HOW_MUCH.search(question)
+    if wants_name:
         # asked for a name (排名第8的企业是哪家?): a label column the row was not found by
         by = {j for j in labels if j < len(row.cells) and _row_score(normalize(row.cells[j].text), question, common)[0] > 0}
         values = [j for j in labels if j not in by]
     col_scores = [(_column_score(normalize(table.header.cells[j].text), question, topic), j) for j in values]
     column = _unique_best(col_scores)
-    if column is None and not (_WHICH.search(question) and not _HOW_MUCH.search(question)):
+    if column is None and not wants_name:
         # columns named alike (发明 数量 / 发明 构成 %): a count asked for reads the one of counts, a
         # share the one of shares
         share = _SHARE.search(question) is not None

@@ -50,7 +50,6 @@ class Table:
         return frozenset(labels)
 
 
-
 def text_lines(text: str) -> list[tuple[int, str]]:
     """(offset, line) of every line of a text."""
     lines: list[tuple[int, str]] = []
@@ -61,3 +60,18 @@ def text_lines(text: str) -> list[tuple[int, str]]:
     return lines
 
 
+def modal(counts: list[int]) -> int:
+    """The most frequent of `counts`, the larger on a tie (how many figures most rows hold)."""
+    return max(sorted(set(counts), reverse=True), key=counts.count)
+
+
+def overlaps(table: Table, tables: list[Table]) -> bool:
+    """Whether `table` starts inside one of `tables` (the same table found a second way)."""
+    return any(t.start <= table.start < t.end for t in tables)
+
+
+def heading_cells(headings: list[Cell], values: int) -> tuple[Cell, ...]:
+    """The header of stacked headings (nearest the figures last): the last `values` head the figure
+    columns, the one before them (an empty cell where there is none) the label column."""
+    label = headings[-values - 1] if len(headings) > values else Cell("", headings[0].start, headings[0].start)
+    return (label, *headings[-values:])

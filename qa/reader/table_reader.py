@@ -16,10 +16,10 @@ import math
 import re
 
 from ..index_store import LoadedIndex
-from ..tokenize import tokenize
 from ..lru import LRU
 from ..normalize import normalize
 from ..retrieval import Passage
+from ..tokenize import tokenize
 from ..types import AskResult, Citation
 from .base import Reader, abstention
 from .constraints import honoured, question_constraints
@@ -44,11 +44,11 @@ class TableReader:
         return None
 
     def tables(self, index: LoadedIndex, doc_id: str) -> list[Table]:
-        text = index.documents[doc_id].text
-        key = (index.name, doc_id, len(text))
+        """The document's tables, read once per index build (a build's texts do not change)."""
+        key = (index.name, doc_id)
         found = self._tables.get(key)
         if found is None:
-            found = tables_in(text)
+            found = tables_in(index.documents[doc_id].text)
             self._tables.put(key, found)
         return found
 
@@ -110,8 +110,8 @@ class TableReader:
 
 def about(question: str, context: str, index: LoadedIndex, named: str = "") -> float:
     """How much of what the question asks, beyond the row and column it names, the table's text,
-    the 600 characters above it and the document's title say: the share of the question's search terms they hold, each weighted by
-    its BM25 idf in this corpus (a word most passages have, 专利, weighs little; a rare one, 马德里
+    the 600 characters above it and the document's title say: the share of the question's search
+    terms they hold, each weighted by its BM25 idf in this corpus (a word most passages have, 专利, weighs little; a rare one, 马德里
     or 职务, much). Left out: terms of the row label and header matched (`named`), years and
     single characters (units), and terms no passage holds (they point to no other text). A table
     that says little of the question (a PCT table asked about Madrid trademark filings, both by

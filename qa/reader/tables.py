@@ -14,7 +14,10 @@ import re
 from dataclasses import replace
 
 from .plain_tables import flat_tables_in, spaced_tables_in
-from .table_model import CAPTION_LINES, CAPTIONISH, FIGURE, MAX_CELL, STACK_SLACK, YEAR_CELL, Cell, Row, Table, text_lines
+from .table_model import (
+    CAPTION_LINES, CAPTIONISH, FIGURE, MAX_CELL, STACK_SLACK, YEAR_CELL, Cell, Row, Table, heading_cells, modal, overlaps,
+    text_lines,
+)
 
 _RULE = re.compile(r"^[ \t]*\|?(?:[ \t]*:?-{2,}:?[ \t]*\|)+(?:[ \t]*:?-{2,}:?[ \t]*)?[ \t]*$")
 _SENTENCE = re.compile(r"[。！？；，]|[.!?;,] ")
@@ -26,7 +29,7 @@ def tables_in(text: str) -> list[Table]:
     layout is unambiguous (`flat_tables_in`)."""
     lines = text_lines(text)
     found = _pipe_tables(lines)
-    found += [t for t in spaced_tables_in(lines) if not any(o.start <= t.start < o.end for o in found)]
+    found += [t for t in spaced_tables_in(lines) if not overlaps(t, found)]
     return found + flat_tables_in(lines)
 
 
@@ -130,7 +133,7 @@ def _pipe_tables(lines: list[tuple[int, str]]) -> list[Table]:
             if sep == "," and not _regular(block):
                 block = []
             table = _table_of(_joined(block), lines, i) if block else None
-            if table is not None and not any(t.start <= table.start < t.end for t in tables):
+            if table is not None and not overlaps(table, tables):
                 tables.append(table)
             i = max(j, i + 1)
     return tables
@@ -220,18 +223,22 @@ def _row_groups(block: list[_Line], head: int, below: list[int]) -> dict[int, Ce
             if group is not None:
                 out[k] = group
         elif cells is not None and _filled(cells) == 1 and _heading(cells) and not CAPTIONISH.search(_text(cells)):
-            group = next(c for c in cells if c.text)
+            group = _only_cell(block[k])
     return out
 
 
 def _values(spans: list[tuple[tuple[Cell, ...], int, int]], width: int) -> int:
     """How many figures most rows hold (at most `width` - 1: one column at least is a label)."""
-    counts = [len(_split_row(cells)[1]) for cells, _, _ in spans]
-    return min(width - 1, max(sorted(set(counts), reverse=True), key=counts.count))
+    return min(width - 1, modal([len(_split_row(cells)[1]) for cells, _, _ in spans]))
 
 
 def _text(cells: tuple[Cell, ...]) -> str:
     return " ".join(c.text for c in cells if c.text)
+
+
+def _only_cell(line: _Line) -> Cell:
+    """The filled cell of a line of one (a heading, a group label)."""
+    return next(c for c in line[2] or () if c.text)
 
 
 def _two_level(block: list[_Line], stack: list[int], values: int) -> tuple[tuple[Cell, ...], int, int, int, int] | None:
@@ -239,7 +246,7 @@ def _two_level(block: list[_Line], stack: list[int], values: int) -> tuple[tuple
     under them repeat (数量, 构成, 数量, 构成 …), the sub-headings right above the figures — or above
     one more line, the label of the first group of rows (合计 Total), which then heads those rows.
     Each column is headed by its group and sub-heading together (`发明 Invention 数量 Number`)."""
-    cells = [next(c for c in block[j][2] or () if c.text) for j in stack]
+    cells = [_only_cell(block[j]) for j in stack]
     for drop in (0, 1):
         n = len(cells) - drop
         sub = cells[n - values : n]
@@ -289,14 +296,11 @@ def _stacked_header(block: list[_Line], rows: list[int]) -> tuple[tuple[Cell, ..
         return None
     if len(stack) > values + STACK_SLACK:
         return _two_level(block, stack, values)
-    used = stack[-values:]
-    labels = stack[-values - 1 : -values] if len(stack) > values else []
-    cells = [next(c for c in block[j][2] or () if c.text) for j in labels + used]
-    first = labels[0] if labels else used[0]
-    if not labels:
-        cells.insert(0, Cell("", block[first][0], block[first][0]))
-    start = block[first][0]
-    end = block[used[-1]][0] + len(block[used[-1]][1])
-    return tuple(cells), start, end, first, data - 1
+    first = stack[-values - 1] if len(stack) > values else stack[-values]
+    cells = heading_cells([_only_cell(block[j]) for j in stack], values)
+    if not cells[0].text:  # no label heading: the empty one sits where the headings start
+        cells = (Cell("", block[first][0], block[first][0]), *cells[1:])
+    end = block[stack[-1]][0] + len(block[stack[-1]][1])
+    return cells, block[first][0], end, first, data - 1
 
 
