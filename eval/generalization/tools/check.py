@@ -43,4 +43,6 @@ def check(split_dir, prefix, cprefix):
 e = check(ROOT, "g", "gc")
 if os.path.exists(os.path.join(ROOT, "dev", "questions.jsonl")):
     e += check(os.path.join(ROOT, "dev"), "d", "dc")
+if os.path.exists(os.path.join(ROOT, "dev2", "questions.jsonl")):
+    e += check(os.path.join(ROOT, "dev2"), "e", "ec")
 sys.exit(1 if e else 0)
