@@ -15,6 +15,7 @@ from qa.documents import Document
 from qa.evaluation import mrc
 from qa.reader.calibration import fit_logistic, reliability
 from qa.reader.combined import CombinedReader
+from qa.reader.decision import FEATURES
 from qa.reader.constraints import honoured, missing_places, question_constraints
 from qa.e5onnx.e5file import BLOCK_BYTES, E5File, WordEmbeddings, dequantize_q4
 from qa.reader.learned import LearnedReader, snap_date, snap_quantity, trim
@@ -445,7 +446,7 @@ def test_combiner_fit_chooses_thresholds_and_a_calibrated_confidence() -> None:
     fitted = fit({"dev": rows})
     assert 0.55 < fitted["override"] <= 0.95 and fitted["alone"] > 0.3 and fitted["accuracy"] == 1.0
     assert choose(rows[1], fitted["override"], fitted["alone"]) == ("learned", "乙")
-    assert len(fitted["weights"]) == 4 and fitted["ece"] < 0.1
+    assert len(fitted["weights"]) == len(FEATURES) and fitted["ece"] < 0.1
     # the model must run behind a 0.9 rule answer, as it overrides one rightly
     assert fitted["trust"] > 0.9 and fitted["model_runs"] == {"dev": 1.0}
 
@@ -557,4 +558,84 @@ def test_combiner_fit_guards_a_set_against_gains_elsewhere() -> None:
     assert free["trust"] > 0.9 and free["override"] <= 0.7 and free["per_set"]["news"] == 0.5
     guarded = fit({"news": news, "general": general}, guarded=("news",))
     assert guarded["per_set"]["news"] >= 1.0 - GUARD and guarded["per_set"]["general"] == 0.5
-    assert guarded["override"] > 0.7 and guarded["guarded"] == {"news": {"best": 1.0, "floor": round(1.0 - GUARD, 4)}}
+    assert guarded["override"] > 0.7 and guarded["guarded"] == {"news": {"best": 1.0}}
+    assert guarded["guarded_mean"] == {"best": 1.0, "floor": round(1.0 - GUARD, 4)}
+
+
+# ------------------------------------------------------------------------------ the model's support of a rule answer
+
+
+def test_span_margins_score_the_span_and_the_best_agreeing_one() -> None:
+    from qa.reader.learned import span_margins
+    from qa.reader.windows import Window
+
+    # passage "ab130家cd": tokens a|b|130|家|c|d at offsets 0..8; question takes 3 ids before them
+    offsets = [(0, 1), (1, 2), (2, 5), (5, 6), (6, 7), (7, 8)]
+    win = Window(np.zeros(10, dtype=np.int64), 3, offsets, 0)
+    lg = np.zeros((10, 2), dtype=np.float32)
+    lg[0] = [1.0, 1.0]  # no-answer score 2
+    lg[3 + 2, 0] = 5.0  # start at '130'
+    lg[3 + 2, 1] = 4.0  # end at '130' — the model's answer is '130', inside the rule span '130家'
+    lg[3 + 3, 1] = 1.0
+    exact, near = span_margins(win, lg, 2, 6, max_tokens=10)
+    assert exact == pytest.approx(5.0 + 1.0 - 2.0) and near == pytest.approx(5.0 + 4.0 - 2.0)
+    exact, near = span_margins(win, lg, 5, 6, max_tokens=10)  # '家' alone: '130家' around it agrees with it
+    assert exact == pytest.approx(0.0 + 1.0 - 2.0) and near == pytest.approx(5.0 + 1.0 - 2.0)
+    assert span_margins(win, lg, 5, 6, max_tokens=1)[1] == pytest.approx(exact)  # too long to count as around it
+    assert span_margins(win, lg, 6, 12, max_tokens=10) is None  # not whole in the window
+    assert span_margins(Window(np.zeros(4, dtype=np.int64), 3, offsets[3:], 0), lg, 2, 6, 10) is None
+
+
+def test_a_rule_answer_the_model_doubts_gives_way_to_the_model_or_to_an_abstention() -> None:
+    from qa.reader.decision import Doubt, Reading, Support, choose
+
+    doubt = Doubt((0.0, 1.0, 0.0), 0.0)  # P(right) = sigmoid(logit of the span's probability) = that probability
+    unlikely, likely = Support(0.02, 0.02), Support(0.8, 0.8)
+    r = Reading(["乙"], False, ("了一系列", 0.95), ("乙", 0.6), unlikely)
+    assert choose(r, 0.9, 0.5, veto=0.3, doubt=doubt) == ("learned", "乙")
+    assert choose(r, 0.9, 0.7, veto=0.3, doubt=doubt) == ("none", None)  # the model is not sure enough alone
+    assert choose(r, 0.9, 0.5) == ("rules", "了一系列")  # no veto fitted: as before
+    assert choose(replace(r, support=likely), 0.9, 0.5, veto=0.3, doubt=doubt) == ("rules", "了一系列")
+    assert choose(replace(r, learned=None), 0.9, 0.5, veto=0.3, doubt=doubt) == ("none", None)
+    assert choose(replace(r, learned=None, support=None), 0.9, 0.5, veto=0.3, doubt=doubt) == ("rules", "了一系列")
+
+
+class Supporting(Fixed):
+    def __init__(self, result: AskResult, support) -> None:  # noqa: ANN001
+        super().__init__(result)
+        self.asked: list[tuple] = []
+        self._support = support
+
+    def support(self, question, doc_id, start, end, passages, index):  # noqa: ANN001, ANN201
+        self.asked.append((doc_id, start, end))
+        return self._support
+
+
+def test_combined_reader_drops_a_rule_answer_the_model_finds_unlikely() -> None:
+    from qa.reader.decision import Doubt, Support
+
+    rule = AskResult("q", "q", "而已", False, None, 0.95, "说的是而已。", None,
+                     [Citation("d", "d-1", "t", None, 10, 16, "说的是而已。")], [], reader="rules")
+    doubt = Doubt((0.0, 1.0, 0.0), 0.0)
+    learned = Supporting(_result(None, 0.0), Support(0.01, 0.02))
+    r = CombinedReader(Fixed(rule), learned, override=0.9, alone=0.5, trust=1.01, veto=0.3, doubt=doubt).read(  # type: ignore[arg-type]
+        "问题", "这是什么?", [], None)  # type: ignore[arg-type]
+    assert r.abstained and r.answer is None and r.citations == [] and "而已" in (r.reason or "")
+    assert learned.asked == [("d", 13, 15)]  # the rule answer's span in its document
+    sure = Supporting(_result(None, 0.0), Support(0.9, 0.9))
+    r = CombinedReader(Fixed(rule), sure, override=0.9, alone=0.5, trust=1.01, veto=0.3, doubt=doubt).read(  # type: ignore[arg-type]
+        "问题", "这是什么?", [], None)  # type: ignore[arg-type]
+    assert r.answer == "而已" and not r.abstained
+
+
+def test_combiner_fit_learns_to_drop_rule_answers_the_model_finds_unlikely() -> None:
+    from qa.reader.combiner_fit import Reading, fit
+    from qa.reader.decision import Support
+
+    rows = []
+    for i in range(30):  # sure-looking rule answers are wrong where the model finds their span unlikely
+        rows.append(Reading(["甲"], False, ("甲", 0.9), None, Support(0.6 + i / 100, 0.7)))
+        rows.append(Reading([], False, ("而已", 0.9), None, Support(0.01, 0.02)))
+        rows.append(Reading(["乙"], False, ("之一", 0.9), ("乙", 0.8), Support(0.02, 0.02)))
+    fitted = fit({"dev": rows})
+    assert fitted["veto"] > 0 and fitted["doubt"]["weights"][1] > 0 and fitted["accuracy"] == 1.0

@@ -84,18 +84,30 @@ def _combiner(meta: dict) -> list[str]:
         trust = comb.get("trust", 1.01)
         runs = ", ".join(f"{k}: {v:.0%}" for k, v in comb.get("model_runs", {}).items())
         guarded = comb.get("guarded") or {}
-        guard = (f" Guarded sets (a choice may not cost them more than {comb.get('guard')} of accuracy against the "
+        mean = comb.get("guarded_mean")
+        guard = ("" if not guarded else
+                 f" Guarded sets (a choice may not cost their mean accuracy more than {comb.get('guard')} against the choice "
+                 f"fitted on them alone): {', '.join(guarded)}; mean at least {mean['floor']} (alone {mean['best']})." if mean else
+                 f" Guarded sets (a choice may not cost them more than {comb.get('guard')} of accuracy against the "
                  "choice fitted on them alone): " + ", ".join(f"{k} at least {v['floor']} (alone {v['best']})" for k, v in guarded.items())
-                 + "." if guarded else "")
+                 + ".")
         skip = (f"The model is not run where the rules answered with confidence >= {trust} (it ran for {runs} of the "
                 f"questions). " if trust <= 1 else "The model runs for every question. ")
+        doubt = comb.get("doubt")
         override = ("never overrides a rule answer (it is not run behind one)" if trust <= 0 else
-                    f"overrides a disagreeing rule answer at confidence >= {comb['override']}")
+                    f"overrides a disagreeing rule answer at confidence >= {comb['override']}"
+                    + (" when that is more than the probability that the rule answer is right" if doubt else ""))
+        veto = (f" Where the model runs behind a rule answer it also scores that answer's own span; the probability that "
+                f"the rule answer is right is sigmoid(w · features + b) over {', '.join(doubt['features'])}: w = "
+                f"{doubt['weights']}, b = {doubt['bias']} (fitted on every rule answer the model read, each set weighing "
+                f"the same), and " + (f"below {comb['veto']} the rule answer is dropped: the learned reader's answer "
+                f"takes its place where it is sure enough to answer alone, else the reader abstains."
+                if comb.get("veto") else "no rule answer is dropped for it (veto 0 fitted best).") if doubt else "")
         lines += [
             "## How the combined reader decides (`qa fit-combiner`)", "",
             skip + f"The learned reader {override} and answers "
             f"alone where the rules abstain at >= {comb['alone']} (grid search for the best mean accuracy over the "
-            f"dev sets; accuracy there: {sets}).{guard} The combined confidence is sigmoid(w · features + b) over "
+            f"dev sets; accuracy there: {sets}).{guard}{veto} The combined confidence is sigmoid(w · features + b) over "
             f"{', '.join(comb['features'])}: w = {comb['weights']}, b = {comb['bias']}; expected calibration error "
             f"on the {comb['answers']} answers it was fitted on: {comb['ece']}.", "",
         ]

@@ -2,11 +2,16 @@
 both agree on keeps the rule reader's typed boundaries (a number with its unit, a whole name),
 and where they disagree or only one answers, the learned reader's calibrated confidence decides.
 
+Where the model runs behind a rule answer, it also scores that answer's own span; a rule answer the
+model finds unlikely for its confidence is dropped (`decision.Doubt`), and the model's answer, if
+sure enough, or an abstention takes its place.
+
 How it decides and how sure it says it is were fitted on dev sets (`qa fit-combiner`, stored as
-`combiner` in the model's reader.json): the two thresholds of the decision, and a logistic curve
-that turns (learned confidence, rule confidence, agreement, which reader answered) into the
-probability that the answer is right. An answer of the learned reader alone is withdrawn below
-`QA_MIN_CONFIDENCE`; a rule answer keeps the rule reader's own checks."""
+`combiner` in the model's reader.json): the thresholds of the decision, the doubt curve, and a
+logistic curve that turns (learned confidence, rule confidence, agreement, which reader answered,
+the model's support of the rule span) into the probability that the answer is right. An answer of
+the learned reader alone is withdrawn below `QA_MIN_CONFIDENCE`; a rule answer keeps the rule
+reader's own checks."""
 
 from __future__ import annotations
 
@@ -16,7 +21,8 @@ from dataclasses import replace
 from ..index_store import LoadedIndex
 from ..retrieval import Passage
 from ..types import AskResult
-from .decision import Reading, chinese, choose, features, runs_model
+from .base import abstention
+from .decision import Doubt, Reading, answer_span, chinese, choose, features, runs_model
 from .learned import LearnedReader
 from .rules import RulesReader
 
@@ -31,10 +37,13 @@ class CombinedReader:
         alone: float | None = None,
         min_confidence: float = 0.35,
         trust: float | None = None,
+        veto: float | None = None,
+        doubt: Doubt | None = None,
     ) -> None:
         self.rules = rules
         self.learned = learned
         self._override, self._alone, self._trust = override, alone, trust
+        self._veto, self._doubt = veto, doubt
         self.min_confidence = min_confidence
 
     def warm_up(self) -> None:
@@ -61,6 +70,18 @@ class CombinedReader:
         """Learned confidence that answers where the rules abstain."""
         return self._alone if self._alone is not None else float(self._fitted().get("alone", 0.5))
 
+    @property
+    def veto(self) -> float:
+        """The doubt curve's probability below which a rule answer the model read is dropped (0: never)."""
+        return self._veto if self._veto is not None else float(self._fitted().get("veto") or 0.0)
+
+    @property
+    def doubt(self) -> Doubt | None:
+        if self._doubt is not None:
+            return self._doubt
+        fitted = self._fitted().get("doubt")
+        return Doubt(tuple(fitted["weights"]), float(fitted["bias"])) if fitted else None
+
     def _confidence(self, reading: Reading, which: str, fallback: float) -> float:
         fitted = self._fitted()
         if "weights" not in fitted:
@@ -77,14 +98,26 @@ class CombinedReader:
             # where the rules answered, the model can only confirm the answer or, very sure, override it:
             # with a two-stage learned reader, its first passages are enough for that
             learned = self.learned.read(question, resolved, passages, index, first_only=answered)
+        support = None
+        if learned is not None and answered and self.veto > 0:
+            span = answer_span(rules)
+            support = None if span is None else self.learned.support(resolved, *span, passages, index)
         rules = rules or learned
         assert rules is not None  # an English question always runs the model
         reading = Reading(
             [], english,
             (rules.answer, rules.confidence) if answered else None,
             None if learned is None or learned.abstained or not learned.answer else (learned.answer, learned.confidence),
+            support,
         )
-        which, _ = choose(reading, self.override, self.alone)
+        which, _ = choose(reading, self.override, self.alone, self.veto, self.doubt)
+        if which == "none" and answered:  # the rule answer was dropped, and the model has none sure enough
+            doubt = self.doubt
+            p = doubt.right(rules.confidence, support) if doubt and support else 0.0
+            return abstention(
+                question, resolved, passages,
+                f"找到的候选答案“{rules.answer}”与问题不够吻合(置信度 {p:.2f}),语料可能没有这个问题的答案。", self.name, p,
+            )
         if which == "none":  # both abstained: the rule reader's reason is the more specific one
             return replace(rules, reader=self.name)
         chosen = learned if which == "learned" else rules

@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
+
 from ..answering.numbers import QUANTITY, STREAK
 from ..e5onnx.tokenizer import Encoding
 from ..index_store import LoadedIndex
@@ -22,6 +24,7 @@ from ..retrieval import Passage
 from ..types import AskResult
 from .base import abstention, citation_for, paragraph_bounds, sentence_bounds
 from .constraints import Constraints, honoured, question_constraints, unnamed_places
+from .decision import Support
 from .span_model import SpanModel
 from .windows import SpanScore, Window, best_spans, make_windows, question_ids
 
@@ -87,6 +90,29 @@ def snap_date(question: str, text: str, start: int, end: int) -> tuple[int, int]
         year = _YEAR_PART.search(text, m.start(), m.end())
         return (year.start(), year.end()) if year else (start, end)
     return m.start(), m.end()
+
+
+def span_margins(win: Window, logits: np.ndarray, start: int, end: int, max_tokens: int) -> tuple[float, float] | None:
+    """Scores over the window's no-answer score of the text span [start, end) of its passage: of the
+    span itself, and of the best span that agrees with it — inside it, or around it (at most
+    `max_tokens` long). None where the span is not whole in the window."""
+    offsets = win.offsets
+    if not offsets or offsets[0][0] > start or offsets[-1][1] < end:
+        return None
+    first = next(i for i, (_, b) in enumerate(offsets) if b > start)
+    last = next(i for i in range(len(offsets) - 1, -1, -1) if offsets[i][0] < end)
+    if last < first:
+        return None
+    s_log = logits[win.first : win.first + len(offsets), 0]
+    e_log = logits[win.first : win.first + len(offsets), 1]
+    null = float(logits[0, 0] + logits[0, 1])
+    best_end = np.maximum.accumulate(e_log[first : last + 1][::-1])[::-1]  # the best end at or after each token
+    inside = float(np.max(s_log[first : last + 1] + best_end))
+    around = max(
+        (float(s_log[s]) + float(np.max(e_log[last : s + max_tokens])) for s in range(max(0, last - max_tokens + 1), first + 1)),
+        default=-np.inf,
+    )
+    return float(s_log[first] + e_log[last]) - null, max(inside, around) - null
 
 
 @dataclass(frozen=True)
@@ -208,6 +234,31 @@ class LearnedReader:
                 continue
             found.append(Found(p.doc_id, start, end, sp, self.probability(sp.score - sp.null), p))
         return found
+
+    def support(
+        self, question: str, doc_id: str, start: int, end: int, passages: list[Passage], index: LoadedIndex
+    ) -> Support | None:
+        """How likely the model finds the span [start, end) of a document to answer the question:
+        the calibrated probability of that span, and of the best span that agrees with it ('130' for
+        '130家'), read in the passage that holds it as `read` reads passages (a passage read there
+        already costs nothing twice). None where the span is not whole in any window."""
+        doc = index.documents.get(doc_id)
+        q_ids = question_ids(self.model.tokenizer, question)
+        if doc is None or not q_ids or not 0 <= start < end <= len(doc.text):
+            return None
+        holding = [p for p in passages[: self.passages] if p.doc_id == doc_id and p.start <= start and end <= p.end]
+        holding = holding or [Passage(rank=0, chunk_id="", doc_id=doc_id, title=doc.title, text=doc.text[start:end], score=0.0,
+                                       bm25_rank=None, dense_rank=None, start=start, end=end, row=-1)]
+        read = [r for r in self.ranges(holding[:1], index) if r[1] <= start and end <= r[2]][:1]
+        if not read:
+            return None
+        _, base, stop = read[0]
+        windows = make_windows(self.model.tokenizer, q_ids, self._encode(doc.text[base:stop]), 0, self.model.info.max_len, self._stride(q_ids))
+        found = [m for win, lg in zip(windows, self.model.logits(windows))
+                 if (m := span_margins(win, lg, start - base, end - base, self.model.info.max_answer_tokens)) is not None]
+        if not found:
+            return None
+        return Support(self.probability(max(m[0] for m in found)), self.probability(max(m[1] for m in found)))
 
     def paragraph_spans(self, question: str, paragraph: str) -> list[tuple[int, int, float]]:
         """(start, end, margin) of the model's best spans in one paragraph, best first (reading

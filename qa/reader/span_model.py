@@ -17,6 +17,7 @@ import numpy as np
 from ..e5onnx.e5file import WordEmbeddings
 from ..e5onnx.session import cpu_session
 from ..e5onnx.tokenizer import E5Tokenizer
+from ..lru import LRU
 from .windows import Window, pad_batch
 
 log = logging.getLogger(__name__)
@@ -60,6 +61,9 @@ class SpanModel:
         self._tok: E5Tokenizer | None = None
         self._words: WordEmbeddings | None = None
         self._info: ModelInfo | None = None
+        # the logits of windows read lately: a reader asked twice about one passage (its own answer, then
+        # how likely another reader's span is) runs the model once
+        self._recent: LRU[np.ndarray] = LRU(64)
 
     @property
     def info(self) -> ModelInfo:
@@ -116,12 +120,21 @@ class SpanModel:
             return np.zeros((0, 0, 2), dtype=np.float32)
         width = max(len(w.ids) for w in windows)
         out = np.full((len(windows), width, 2), -1e4, dtype=np.float32)
-        order = sorted(range(len(windows)), key=lambda i: len(windows[i].ids))  # like lengths batch together
-        for i in range(0, len(order), batch_size):
-            chunk = order[i : i + batch_size]
+        keys = [w.ids.tobytes() for w in windows]
+        todo = []
+        for j, key in enumerate(keys):
+            known = self._recent.get(key)
+            if known is None:
+                todo.append(j)
+            else:
+                out[j, : len(known)] = known
+        todo.sort(key=lambda i: len(windows[i].ids))  # like lengths batch together
+        for i in range(0, len(todo), batch_size):
+            chunk = todo[i : i + batch_size]
             ids, mask = pad_batch([windows[j] for j in chunk], self._tok.pad)
             (lg,) = self._session.run(None, {"word": self._words(ids), "mask": mask})
             for row, j in enumerate(chunk):
                 n = len(windows[j].ids)
                 out[j, :n] = lg[row, :n]
+                self._recent.put(keys[j], out[j, :n].copy())
         return out
