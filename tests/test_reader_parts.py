@@ -256,6 +256,14 @@ def test_learned_reader_abstains_below_its_confidence(tok: E5Tokenizer) -> None:
     assert r.abstained
 
 
+def test_learned_reader_does_not_answer_an_amount_with_a_growth_rate(tok: E5Tokenizer) -> None:
+    index = FakeIndex([DOC])
+    r = _reader(tok, "12.1%").read("q", "2023年东营专利授权量是多少?", _passages(DOC), index)  # type: ignore[arg-type]
+    assert r.abstained  # the rate beside the figure is no amount
+    r = _reader(tok, "12.1%").read("q", "2023年东营专利授权量增长了多少?", _passages(DOC), index)  # type: ignore[arg-type]
+    assert r.answer == "12.1%"
+
+
 class CountingModel(PointingModel):
     """A pointing model that records which passages each call read."""
 

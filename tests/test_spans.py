@@ -99,6 +99,14 @@ def test_a_rate_answers_a_quantity_question_without_a_unit() -> None:
     assert best("实际融资成本是多少?", "入池企业实际融资成本仅为2.98%/年") == "2.98%"
 
 
+def test_an_amount_asked_is_not_answered_with_a_share_or_a_growth_rate() -> None:
+    sentence = "全国著作权登记总量达 6353144 件,同比增长 1.42%,发明专利授权量增长28.8%"
+    assert spans("著作权登记总量是多少?", sentence) == ["6353144 件"]  # a space between figure and unit
+    assert spans("发明专利授权量是多少?", "发明专利授权量增长28.8%") == []  # no amount there: no answer
+    assert best("登记总量增长了多少?", sentence) == "1.42%"  # a growth asked: the rate answers it
+    assert best("实际融资成本是多少?", "实际融资成本为2.98%") == "2.98%"  # a cost is no count
+
+
 def test_a_measure_word_that_counts_the_same_things_fits_the_question() -> None:
     # 起 counts cases as 宗 does: a follow-up that kept 宗 still finds the 起 figure
     sentence = "海关查扣涉嫌侵权货物物品5822批次,破获犯罪案件271起"

@@ -12,9 +12,10 @@ CN_NUM = "[零〇一二两三四五六七八九十百千]+"
 NUM = rf"(?:\d+(?:\.\d+)?|{CN_NUM})"
 
 UNITS = alternation(units())  # qa/resources/units.tsv
-# a quantity: optional qualifier, number, optional magnitude, unit or percent; 余/多 may follow
+# a quantity: optional qualifier, number, optional magnitude, unit or percent; 余/多 may follow; some
+# sites set a space between a figure and its unit ('6353144 件')
 QUANTITY = re.compile(
-    rf"(?P<pre>超过|超|约|近|逾|共|累计)?(?P<num>{NUM})(?P<mag>[万亿])?(?P<approx>余|多)?(?P<unit>%|‰|{UNITS})"
+    rf"(?P<pre>超过|超|约|近|逾|共|累计)?(?P<num>{NUM})(?P<mag>[万亿])?(?P<approx>余|多)?[ \u00a0]?(?P<unit>%|‰|{UNITS})"
     rf"|(?P<frac>{NUM}分之{NUM})"
 )
 # 连续N年 / 第N位 and friends keep their frame words

@@ -85,6 +85,14 @@ class Question:
     focus: str | None = None  # the term the asking phrase is about: 几项[银奖], [专利授权量]是多少
 
 
+_AMOUNT_HEADS = tuple(words("amount_heads"))
+
+
+def asks_amount(q: Question) -> bool:
+    """A figure asked of a metric that counts or sums ('专利授权量是多少'): no percentage answers it."""
+    return q.kind is Kind.quantity and bool(q.focus) and q.focus.endswith(_AMOUNT_HEADS)
+
+
 def _list_size(norm: str) -> int | None:
     match = re.search(r"哪([两二三四五六七八九十\d]+)[个项种类条家位区]", norm)
     return cn_to_int(match.group(1)) if match else None

@@ -12,7 +12,7 @@ from .context import NAME_AFTER_TITLE, clean_name
 from .lists import list_spans
 from .numbers import QUANTITY, RANKING, STREAK
 from .places import find_places
-from .question import PERSON_TITLES, Kind, Question
+from .question import PERSON_TITLES, Kind, Question, asks_amount
 from .span_base import ASKS_KIND, LEAD_WORDS, MEANINGFUL, PUNCT, TITLE, Span, cut_words, strip_particles
 from .words import units, words
 
@@ -75,8 +75,8 @@ def quantity_spans(s: str, q: Question) -> list[Span]:
             continue
         if unit in ("年", "月", "日", "天", "周", "个月") and q.unit not in ("年", "天", "周"):
             continue
-        if unit in ("%", "‰", "倍") and q.unit:
-            continue
+        if unit in ("%", "‰", "倍") and (q.unit or asks_amount(q)):
+            continue  # 多少件 or 授权量是多少 asked: a share or a growth rate is no answer
         if unit == "届":
             continue
         if q.unit and ("元" in q.unit) != ("元" in unit) and unit not in ("万", "亿"):

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..answering.numbers import QUANTITY, STREAK
+from ..answering.question import analyze, asks_amount
 from ..e5onnx.tokenizer import Encoding
 from ..index_store import LoadedIndex
 from ..lru import LRU
@@ -70,6 +71,8 @@ def snap_quantity(question: str, text: str, start: int, end: int) -> tuple[int, 
     m = (same or found)[-1]
     return m.start(), m.end()
 
+
+_SHARE = re.compile(r"[%‰％]$|^百分之")
 
 _DATE = re.compile(r"(?:(?<!\d)(?:19|20)\d{2}年)?(?:(?<!\d)\d{1,2}月)?(?:(?<!\d)\d{1,2}日)?")
 _WHICH_YEAR = re.compile(r"哪一?年|哪个年度|什么年份")
@@ -303,8 +306,11 @@ class LearnedReader:
         )
         if not found:
             return abstention(question, resolved, passages, "找到的段落里没有这个问题的答案。", self.name)
+        amount = bool(_HOW_MANY.search(resolved)) and asks_amount(analyze(resolved))
         best, clash = None, None
         for f in found:
+            if amount and _SHARE.search(index.documents[f.doc_id].text[f.start : f.end]):
+                continue  # '专利授权量是多少' asked: a growth rate or a share beside the figure is no answer
             why = self.check(f, c, index)
             if why is None:
                 best = f
