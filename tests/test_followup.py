@@ -111,3 +111,10 @@ def test_a_question_with_nothing_of_its_own_is_about_the_last_answer() -> None:
 def test_x_ne_asks_the_way_the_last_question_asked() -> None:
     history = chat(("亳州2023年知识产权强市建设新闻发布会在哪儿开的?", "市会务中心第三会议室"), ("发布人是谁?", "王璞"))
     assert resolve_followup("知识产权科科长呢?", history).endswith("知识产权科科长是谁?")
+
+
+def test_a_new_year_keeps_the_place_and_a_new_place_keeps_the_year() -> None:
+    history = chat(("2023年杭州西湖区合计授权量是多少?", "13686"))
+    assert resolve_followup("那2022年呢?", history) == "2022年杭州西湖区合计授权量是多少?"
+    history = chat(("2023年深圳市专利授权量是多少?", "23.51万件"))
+    assert resolve_followup("那北京呢?", history) == "北京2023年专利授权量是多少?"  # 深圳 goes with its 市

@@ -44,20 +44,40 @@ def _clean(text: str) -> str:
     return text.strip().rstrip("?？!！。.").strip()
 
 
+def _context_by_kind(norm: str) -> dict[str, list[str]]:
+    """Years, editions, places and periods a question is pinned to, by kind."""
+    return {
+        "year": [m.group(0) for m in YEAR.finditer(norm)], "edition": [m.group(0) for m in ORDINAL.finditer(norm)],
+        "place": find_places(norm), "period": [m.group(0) for m in _PERIOD.finditer(norm)],
+    }
+
+
 def _context_items(norm: str) -> list[str]:
     """Places, years, editions and periods a question is pinned to."""
-    items = [m.group(0) for m in YEAR.finditer(norm)] + [m.group(0) for m in ORDINAL.finditer(norm)]
-    items += find_places(norm) + [m.group(0) for m in _PERIOD.finditer(norm)]
-    return items
+    return [item for items in _context_by_kind(norm).values() for item in items]
 
 
-def _strip_context(text: str) -> str:
+_PLACE_SUFFIX = re.compile(r"[省市区县旗盟]")
+
+
+def _strip_context(text: str, like: str | None = None) -> str:
+    """`text` without its places, years, editions and periods — with `like`, only those of the kinds
+    `like` names (a new year replaces the year, not the place: '那2022年呢?' after
+    '2023年杭州西湖区…' keeps 杭州西湖区). A place goes with its suffix (西湖区, not 西湖 alone)."""
     norm = normalize(text)
+    kinds = _context_by_kind(norm)
+    if like is not None:
+        wanted = {kind for kind, items in _context_by_kind(normalize(like)).items() if items}
+        kinds = {kind: items for kind, items in kinds.items() if kind in wanted}
     keep = list(text)
-    for item in sorted(_context_items(norm), key=len, reverse=True):
-        for match in re.finditer(re.escape(item), norm):
-            for i in range(match.start(), match.end()):
-                keep[i] = ""
+    for kind, items in kinds.items():
+        for item in sorted(items, key=len, reverse=True):
+            for match in re.finditer(re.escape(item), norm):
+                end = match.end()
+                if kind == "place" and _PLACE_SUFFIX.match(norm, end) and not find_places(norm[end : end + 2]):
+                    end += 1
+                for i in range(match.start(), end):
+                    keep[i] = ""
     return "".join(keep).lstrip("的,， ")
 
 
@@ -71,7 +91,7 @@ def _topic(prev: str) -> str:
     if not match:
         return prev
     before, after = prev[: match.start()], prev[match.end() :]
-    before = re.sub(r"(是|为|有|的)$", "", before)
+    before = re.sub(r"(?:是|为|有|的|约|約|大约|大約|近|共|总共|總共|一共|累计|累計)+$", "", before)  # '…署約有多少名職員'
     if _DATE_WH.fullmatch(match.group(0)) and re.fullmatch(r"[\u4e00-\u9fff]{1,4}?[的了]?", _clean(after)):
         after = ""  # '…大会是哪天召开的': the event dated goes with the asking, the meeting stays
     if not _clean(after):
@@ -191,7 +211,7 @@ class _Conversation:
                 return anchor + "?", True
             if not _strip_context(phrase).strip("的 "):
                 # only a new place / year / edition / period: the same question there / then
-                return phrase + _strip_context(anchor) + "?", True
+                return phrase + _strip_context(anchor, like=phrase) + "?", True
             phrase = _FILLER.sub("", phrase) or phrase
             for base in (anchor, _clean(self.previous or anchor)):
                 swapped = _substitute(base, phrase)
