@@ -165,3 +165,12 @@ def test_a_streak_asked_around_its_verb() -> None:
 def test_a_pointer_to_an_edition_is_no_edition() -> None:
     assert ordinals("这一届广东知识产权十大事件") == set()
     assert ordinals("24届中国专利奖") == {(24, "届")}
+
+
+def test_what_a_metric_counts_is_its_name_before_the_volume_word() -> None:
+    from qa.answering.answerer import _metric_core
+
+    assert _metric_core("专利申请量") == "申请" and _metric_core("商标注册量") == "注册"
+    assert _metric_core("融资额") == "融资" and _metric_core("拥有量") == "拥有"
+    assert _metric_core("质押金额") == "质押" and _metric_core("作品数量") == "作品"
+    assert _metric_core("工作站") is None and _metric_core(None) is None  # no metric name

@@ -164,6 +164,14 @@ def test_evidence_must_name_the_place_and_year() -> None:
     assert honoured(c, "东营专利授权量5000件", "", "2024-02-01") == "year"
 
 
+def test_a_volume_asked_must_be_named_by_the_evidence() -> None:
+    c = question_constraints("2024年泉州全市专利申请量是多少?")
+    assert c.metric == "申请" and question_constraints("著作权登记总量是多少?").metric == "登记"
+    assert question_constraints("专利授权量增长了多少?").metric is None  # a growth, not a volume
+    assert honoured(c, "2024年泉州全市专利授权3.79万件", "", "2025-04-22") == "metric"  # another figure
+    assert honoured(c, "2024年泉州全市专利申请5.2万件", "", "2025-04-22") is None
+
+
 # ------------------------------------------------------------------------------ the learned reader
 
 

@@ -43,6 +43,18 @@ DOC_WIDEN = 2  # documents whose every sentence is a candidate
 NUMERIC_KINDS = (Kind.quantity, Kind.ratio, Kind.streak, Kind.ranking)
 # a metric's name: the focus of a figure question that the figure's sentence must name
 _METRIC_NAME = re.compile(r"(?:量|数|率|额|值|规模|指数|比重|占比|面积|总量)$")
+
+
+def _metric_core(focus: str | None) -> str | None:
+    """What a metric's name says is counted, its last two characters before 量/数/额 (专利申请量 -> 申请,
+    商标注册量 -> 注册): a sentence that never says it states another metric's figure. None for a
+    focus that is no metric name."""
+    if not focus or not _METRIC_NAME.search(focus):
+        return None
+    core = re.sub(r"[总数金]$", "", _METRIC_NAME.sub("", focus))  # 登记总量, 作品数量, 质押金额
+    return core[-2:] if len(core) >= 2 else None
+
+
 _SUBJECTLESS = re.compile(r"占|约为|约占|同比|比上年|较上年")
 _EDITION_UNITS = words("edition_units")  # 第二十二届: an edition the documents must name to answer about it
 _ENUM_ITEM = re.compile(r"[一二三四五六七八九十]是")
@@ -309,6 +321,8 @@ class Answerer:
             and coverage < FOCUSLESS_COVERAGE
         ):
             return "coverage"  # a figure of another metric (商标注册申请量 for PCT专利申请量)
+        if q.kind in NUMERIC_KINDS and (core := _metric_core(q.focus)) and core not in s:
+            return "coverage"  # what the metric counts is not said here (专利申请量 asked, 专利授权 said)
         if needed < MIN_COVERAGE - (TOP_PASSAGE_SLACK if rank == 1 else 0.0):
             return "coverage"
         return None

@@ -7,7 +7,9 @@ names (`ns`), and words that end in an administrative suffix (东营市, 张家�
 name a kind of area (`generic_areas.txt`: 开发区, 全市 …); the suffix is dropped for matching.
 Years are four-digit years. A place or year named in the question must be named by the paragraph
 of the evidence (which holds its sentence) or its document's title; a year may also be the document's publication
-year (news of a year reports on it), or the year before it when the evidence says 去年/上年."""
+year (news of a year reports on it), or the year before it when the evidence says 去年/上年. A volume
+asked for ('专利申请量是多少') must be named by the paragraph or title: what it counts (申请), not only the thing
+counted (专利授权 is another figure)."""
 
 from __future__ import annotations
 
@@ -49,9 +51,20 @@ def generic_areas() -> frozenset[str]:
 class Constraints:
     places: tuple[str, ...]  # normalized, suffix dropped
     years: tuple[int, ...]
+    metric: str | None = None  # what a 'X量是多少' question counts: 申请 of 专利申请量
 
     def __bool__(self) -> bool:
-        return bool(self.places or self.years)
+        return bool(self.places or self.years or self.metric)
+
+
+# a figure asked of a volume: the two characters before 量 (总量 / 数量: before those) say what is counted
+_VOLUME = re.compile(r"([\u4e00-\u9fff]{2})(?:总|数)?量(?:是|为|有|达到?|共)?(?:多少|几)")
+
+
+def metric_asked(text: str) -> str | None:
+    """What a volume asked counts: '专利申请量是多少' -> 申请, '登记总量是多少' -> 登记."""
+    m = _VOLUME.search(text)
+    return m.group(1) if m else None
 
 
 @lru_cache(maxsize=4096)
@@ -79,7 +92,7 @@ def question_constraints(question: str) -> Constraints:
             if not text.startswith(media, at + len(name)):
                 places.append(name)
     years = tuple(dict.fromkeys(int(y) for y in _YEAR.findall(text)))
-    return Constraints(tuple(places), years)
+    return Constraints(tuple(places), years, metric_asked(text))
 
 
 def missing_places(c: Constraints, texts: list[str]) -> list[str]:
@@ -89,12 +102,14 @@ def missing_places(c: Constraints, texts: list[str]) -> list[str]:
 
 def honoured(c: Constraints, paragraph: str, title: str, published: str | None) -> str | None:
     """None when the evidence's paragraph (which holds its sentence) or its document's title
-    honours the question's places and years, else what it misses ('place' or 'year'). Texts are
-    normalized."""
+    honours the question's places and years and names what its volume counts, else what it misses
+    ('place', 'year' or 'metric'). Texts are normalized."""
     context = paragraph + "\n" + title
     for place in c.places:
         if place not in context:
             return "place"
+    if c.metric and c.metric not in context:
+        return "metric"  # 专利申请量 asked, a paragraph that says only 专利授权
     if c.years:
         said = {int(y) for y in _YEAR.findall(context)}
         if said & set(c.years):

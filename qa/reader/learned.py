@@ -320,6 +320,7 @@ class LearnedReader:
             reason = {
                 "place": f"找到的内容说的不是{'、'.join(c.places)}的情况。",
                 "year": f"找到的内容说的不是{'、'.join(f'{y}年' for y in c.years)}的情况,没有这一年的数据。",
+                "metric": f"找到的内容没有说到“{c.metric}”的数量。",
             }.get(clash or "", "找到的段落里没有这个问题的答案。")
             return abstention(question, resolved, passages, reason, self.name)
         if best.probability < self.min_confidence:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import replace
 
 from ..index_store import LoadedIndex
 from ..lru import LRU
@@ -75,7 +76,8 @@ class TableReader:
                 if m is None:
                     continue
                 context = normalize(table.caption + "\n" + doc.text[table.start : table.end])
-                if c and honoured(c, context, normalize(doc.title), doc.published) is not None:
+                # places and years; what a volume counts is the column's heading, matched above
+                if c and honoured(replace(c, metric=None), context, normalize(doc.title), doc.published) is not None:
                     continue
                 named = normalize(" ".join(c.text for c in (*m.row.extra, *m.row.cells[:1], m.table.header.cells[m.column])))
                 preamble = normalize(doc.text[max(0, table.start - PREAMBLE) : table.start])  # what the page says of it above
