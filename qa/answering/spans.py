@@ -14,7 +14,7 @@ from .numbers import QUANTITY, RANKING, STREAK
 from .places import find_places
 from .question import PERSON_TITLES, Kind, Question, asks_amount
 from .span_base import ASKS_KIND, LEAD_WORDS, MEANINGFUL, PUNCT, TITLE, Span, cut_words, strip_particles
-from .words import units, words
+from .words import alternation, units, words
 
 __all__ = ["MEANINGFUL", "Span", "find_spans"]  # what the reader uses; the finders are below and beside
 
@@ -27,9 +27,10 @@ DATE_YEAR_MONTH = re.compile(r"(?:19|20)\d{2}年\d{1,2}月(?![\d日])")
 DATE_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}年度?(?![\d度]*月)")
 QUOTED = re.compile(r"“[^“”]{1,60}”|「[^「」]{1,60}」|\"[^\"]{1,60}\"")
 LABEL_VALUE = re.compile(r"(?:地点|地址|会址)[:：]\s*([^,，;；。\s]{2,30})")
-ORG_SUFFIX = re.compile(  # a place in brackets may sit inside the name: 星童医疗技术(苏州)有限公司
-    r"(?:[\u4e00-\u9fff]|[(（][\u4e00-\u9fff]{2,8}[)）]){2,24}?(?:有限责任公司|股份有限公司|有限公司|监督管理局|管理局|知识产权局|市场监管局|公安局|法院|检察院|海关|银行|分行|联盟|协会|商会"
-    r"|中心|委员会|政府|集团|公司|大学|学院|办公室|研究院)"
+# an organisation's name ends on one of these (words.toml), longest tried first; a place in brackets
+# may sit inside the name: 星童医疗技术(苏州)有限公司
+ORG_SUFFIX = re.compile(
+    r"(?:[\u4e00-\u9fff]|[(（][\u4e00-\u9fff]{2,8}[)）]){2,24}?(?:" + alternation(words("org_suffixes")) + ")"
 )
 _ORG_END = re.compile(ORG_SUFFIX.pattern + "$")
 _LEGAL_FORM = re.compile(r"(?:股份)?有限(?:责任)?公司$")
