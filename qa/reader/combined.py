@@ -99,7 +99,7 @@ class CombinedReader:
             # with a two-stage learned reader, its first passages are enough for that
             learned = self.learned.read(question, resolved, passages, index, first_only=answered)
         support = None
-        if learned is not None and answered and self.veto > 0:
+        if learned is not None and answered and self.doubt is not None:  # as the fit saw it: read wherever the model ran
             span = answer_span(rules)
             support = None if span is None else self.learned.support(resolved, *span, passages, index)
         rules = rules or learned
