@@ -24,6 +24,8 @@ from qa.answering.question import Kind, analyze
         ("拥有量是全国平均水平的几倍?", Kind.ratio),
         ("银奖占全国的百分之几?", Kind.ratio),
         ("软件著作权登记量跟上一年比变化了多少?", Kind.ratio),
+        ("《示范区建设方案》的文号是什么?", Kind.docnum),
+        ("判决书的案号是什么?", Kind.docnum),
         ("2019年出台的地方性法规叫什么?", Kind.title),
         ("深圳发布了什么宣言?", Kind.title),
         ("三部门建立了什么协同保护机制?", Kind.named),

@@ -186,3 +186,10 @@ def test_a_company_name_keeps_the_place_in_brackets_inside_it() -> None:
     sentence = "据介绍,晨光生物科技(无锡)有限公司主要从事体外诊断试剂的研发生产"
     assert best("无锡哪家做诊断试剂的公司获得了贷款?", sentence) == "晨光生物科技(无锡)有限公司"
     assert spans("哪家公司获得了贷款?", "(无锡)有限公司获得贷款") == []  # a legal form alone names no company
+
+
+def test_a_document_or_case_number_asked_is_read_whole() -> None:
+    sentence = "国家知识产权局印发国知发保字〔2022〕27号文件,原判决见(2022)最高法知民终905号"
+    assert spans("《示范区建设方案》的文号是什么?", sentence)[0] == "国知发保字〔2022〕27号"  # not 印发国知…
+    assert "(2022)最高法知民终905号" in spans("该案的判决书文号是什么?", sentence)
+    assert spans("通知的文号是什么?", "关于印发实施方案的通知 通政发〔2023〕4号") == ["通政发〔2023〕4号"]

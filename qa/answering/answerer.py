@@ -33,6 +33,7 @@ KIND_LABELS = {
     Kind.entity: "答案",
     Kind.outcome: "结果",
     Kind.role: "职务",
+    Kind.docnum: "文号",
 }
 MIN_COVERAGE = 0.3  # share of the question's term weight a sentence must contain
 FOCUSLESS_COVERAGE = 0.5  # ... and a figure's sentence that lacks the metric asked about

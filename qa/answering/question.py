@@ -26,6 +26,7 @@ class Kind(str, Enum):
     entity = "entity"  # 哪个部门/单位/地方… or 什么: a noun phrase
     outcome = "outcome"  # 结果如何: how a case or a dispute ended
     role = "role"  # 他是什么职务: the post a named person holds
+    docnum = "docnum"  # 文号是什么 / 案号: a document number (国知发保字〔2022〕27号, (2022)最高法知民终905号)
 
 
 # title words a person is introduced with (longest first matters for matching)
@@ -50,6 +51,7 @@ _RATIO = re.compile(r"几倍|多少倍|百分之几|百分比|比重|比率|多�
 _PERSON = re.compile(r"谁|哪位|什么人")
 _ENUMERATED = re.compile(r"第([一二三四五六七八九十])(?:个)?(?:方面|项|点|条)")
 _ROLE = re.compile(r"什么职务|什么职位|何职|担任什么|任什么职|什么身份|在哪里?任职|在哪个单位")
+_DOCNUM = re.compile(r"(?:文号|发文字号|文件号|案号|判决书号|裁定书号|编号)(?:是|为)?(?:什么|多少|哪个|几)")
 _OUTCOME = re.compile(r"结果(?:如何|怎样|怎么样|是什么)|结局|最终结果|最后结果|胜诉了吗|赢了吗")
 _NAME_ASK = re.compile(r"叫什么(?:名字)?|名字是什么|名称是什么")
 _HOW_MUCH = re.compile(r"多少|几|多[高大长快远]")
@@ -162,6 +164,8 @@ def _kind(norm: str) -> tuple[Kind, str | None, str | None]:
         return Kind.role, None, None
     if _OUTCOME.search(norm):
         return Kind.outcome, None, None
+    if _DOCNUM.search(norm):
+        return Kind.docnum, None, None
     if _STREAK.search(norm):
         return Kind.streak, None, None
     if _DATE.search(norm):

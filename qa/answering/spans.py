@@ -105,6 +105,27 @@ OUTCOME = re.compile(
 )
 
 
+# a document number: an issuer's abbreviation, the year in brackets, the serial and 号 (国知发保字〔2022〕27号);
+# a court case number: the year in brackets first ((2022)最高法知民终905号)
+_DOC_YEAR = re.compile(r"[〔\[［][12]\d{3}[〕\]］]第?\d+号")
+_CASE_NUMBER = re.compile(r"[(（][12]\d{3}[)）][\u4e00-\u9fff]{1,12}\d+号")
+_ISSUER = re.compile(r"[\u4e00-\u9fff]{1,8}$")
+_BEFORE_ISSUER = re.compile(r".*(?:印发|发布|出台|下发|根据|依据|按照|转发|的|和|与|及|是|为)")
+
+
+def docnum_spans(s: str, q: Question) -> list[Span]:
+    out = [Span(m.start(), m.end(), Kind.docnum) for m in _CASE_NUMBER.finditer(s)]
+    for m in _DOC_YEAR.finditer(s):
+        issuer = _ISSUER.search(s, max(0, m.start() - 8), m.start())
+        if issuer is None:
+            continue
+        lead = _BEFORE_ISSUER.match(issuer.group(0))  # '印发国知发保字': the issuer starts after the verb
+        start = issuer.start() + (lead.end() if lead else 0)
+        if start < m.start():
+            out.append(Span(start, m.end(), Kind.docnum))
+    return sorted(out, key=lambda sp: sp.start)
+
+
 def outcome_spans(s: str, q: Question) -> list[Span]:
     return [Span(m.start(), m.end(), Kind.outcome) for m in OUTCOME.finditer(s)]
 
@@ -310,6 +331,8 @@ def _typed_spans(s: str, q: Question, people: set[str]) -> list[Span]:
         return ranking_spans(s, q)
     if kind is Kind.outcome:
         return outcome_spans(s, q)
+    if kind is Kind.docnum:
+        return docnum_spans(s, q)
     if kind is Kind.role:
         return role_spans(s, q, people)
     if kind is Kind.date:
