@@ -164,6 +164,14 @@ def test_evidence_must_name_the_place_and_year() -> None:
     assert honoured(c, "东营专利授权量5000件", "", "2024-02-01") == "year"
 
 
+def test_a_wider_place_asked_beside_a_narrower_one_is_implied_by_it() -> None:
+    c = question_constraints("泉州的专利授权量在福建已经连续几年排第一?")
+    assert set(c.places) == {"泉州", "福建"}
+    assert missing_places(c, ["泉州专利授权量连续14年居全省第一"]) == []  # 泉州 lies within 福建
+    assert honoured(c, "泉州专利授权量连续14年居全省第一", "", None) is None
+    assert missing_places(question_constraints("福建专利授权量是多少?"), ["泉州专利授权量"]) == ["福建"]
+
+
 def test_a_volume_asked_must_be_named_by_the_evidence() -> None:
     c = question_constraints("2024年泉州全市专利申请量是多少?")
     assert c.metric == "申请" and question_constraints("著作权登记总量是多少?").metric == "登记"

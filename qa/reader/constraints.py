@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from ..divisions import divisions, publication_words, short_name
+from ..divisions import divisions, lies_within, publication_words, short_name
 from ..normalize import normalize
 from ..tokenize import get_pos_tagger
 
@@ -95,9 +95,15 @@ def question_constraints(question: str) -> Constraints:
     return Constraints(tuple(places), years, metric_asked(text))
 
 
+def _implied(place: str, c: Constraints, text: str) -> bool:
+    """A wider place the question names beside a narrower one is said by naming the narrower one
+    ('泉州…在福建排第一': a text about 泉州 is about a part of 福建, the administrative data says)."""
+    return any(other != place and other in text and lies_within(other, place) for other in c.places)
+
+
 def missing_places(c: Constraints, texts: list[str]) -> list[str]:
-    """Places of the question that none of the (normalized) texts names."""
-    return [p for p in c.places if not any(p in t for t in texts)]
+    """Places of the question that none of the (normalized) texts names, or implies."""
+    return [p for p in c.places if not any(p in t or _implied(p, c, t) for t in texts)]
 
 
 def honoured(c: Constraints, paragraph: str, title: str, published: str | None) -> str | None:
@@ -106,7 +112,7 @@ def honoured(c: Constraints, paragraph: str, title: str, published: str | None) 
     ('place', 'year' or 'metric'). Texts are normalized."""
     context = paragraph + "\n" + title
     for place in c.places:
-        if place not in context:
+        if place not in context and not _implied(place, c, context):
             return "place"
     if c.metric and c.metric not in context:
         return "metric"  # 专利申请量 asked, a paragraph that says only 专利授权
