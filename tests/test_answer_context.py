@@ -37,3 +37,23 @@ def test_a_year_said_earlier_in_the_paragraph_carries_on() -> None:
 
 def test_an_undated_document_has_no_year_of_its_own() -> None:
     assert _scopes(None, TEXT)["全市有效发明专利达到10件。"] == set()
+
+
+def test_the_date_a_notice_is_signed_with_is_its_last_date_line() -> None:
+    from qa.answering.answerer import Answerer
+    from qa.types import Passage
+
+    text = "关于确定示范区的通知\n2022年11月,国家局印发方案。\n各地要落实。\n国家知识产权局\n2023年4月24日\n(此件主动公开)"
+    doc = Document("notice", "关于确定示范区的通知", None, None, "notice.txt", "0" * 64, text)
+    ctx = build_doc_context(doc, normalize(text))
+    passage = Passage(1, "notice-1", "notice", doc.title, text, 1.0, 1, 1, 0, len(text), 0)
+    (signed,) = Answerer._signed_date([passage], {"notice": ctx})
+    assert text[signed.answer_start : signed.answer_end] == "2023年4月24日"  # not the 2022年11月 inside a sentence
+    bare = Document("x", "x", None, None, "x.txt", "0" * 64, "没有落款的文字。")
+    assert Answerer._signed_date([replace_doc(passage, "x")], {"x": build_doc_context(bare, normalize(bare.text))}) == []
+
+
+def replace_doc(passage, doc_id: str):  # noqa: ANN001, ANN201
+    from dataclasses import replace
+
+    return replace(passage, doc_id=doc_id)

@@ -56,6 +56,9 @@ def _metric_core(focus: str | None) -> str | None:
     return core[-2:] if len(core) >= 2 else None
 
 
+# a question for the date a document is signed or written with, and a line that is nothing but a date
+_SIGNED = re.compile(r"落款|成文日期|成文时间|签发日期|签署日期|发文日期|印发日期")
+_DATE_LINE = re.compile(r"^[ \t]*((?:19|20)\d{2}年\d{1,2}月\d{1,2}日|(?:19|20)\d{2}-\d{1,2}-\d{1,2})[ \t]*$", re.M)
 _SUBJECTLESS = re.compile(r"占|约为|约占|同比|比上年|较上年")
 _EDITION_UNITS = words("edition_units")  # 第二十二届: an edition the documents must name to answer about it
 _ENUM_ITEM = re.compile(r"[一二三四五六七八九十]是")
@@ -145,6 +148,8 @@ class Answerer:
         if not candidates and closest == "title" and title_verbs(q.titles):
             # no sentence names the 主持人 as such: one that says who 主持 will do
             candidates, closest = self._candidates(q, passages, contexts, weights, titles_by_verb=True)
+        if not candidates and q.kind is Kind.date and _SIGNED.search(q.norm):
+            candidates = self._signed_date(passages, contexts)
         if not candidates:
             return abstain(self._reason(q, closest))
         best = max(candidates, key=lambda c: (c.score, -c.passage_rank, -c.start))
@@ -357,6 +362,20 @@ class Answerer:
             return 0.0
         distance = min((span.start - a if a <= span.start else 3 * (a - span.end) + 5) for a in anchors)
         return 1.0 / (1.0 + max(0, distance) / 6.0)
+
+    @staticmethod
+    def _signed_date(passages: list[Passage], contexts: dict[str, DocContext]) -> list[Candidate]:
+        """The date a notice is signed with (落款 / 成文日期 asked): a line that is only a date, the last
+        one of the first retrieved document that has one (no sentence around it covers the question)."""
+        for doc_id in dict.fromkeys(p.doc_id for p in passages):
+            ctx = contexts[doc_id]
+            lines = list(_DATE_LINE.finditer(ctx.norm))
+            if lines:
+                m = lines[-1]
+                rank = next(p.rank for p in passages if p.doc_id == doc_id)
+                span = Span(m.start(1) - m.start(), m.end(1) - m.start(), Kind.date, 1.0)
+                return [Candidate(ctx, m.start(), m.end(), span, 0.6, 0.0, rank)]
+        return []
 
     @staticmethod
     def _confidence(best: Candidate, candidates: list[Candidate]) -> float:
