@@ -98,8 +98,9 @@ class CombinedReader:
             # where the rules answered, the model can only confirm the answer or, very sure, override it:
             # with a two-stage learned reader, its first passages are enough for that
             learned = self.learned.read(question, resolved, passages, index, first_only=answered)
+        doubt = self.doubt  # built from reader.json once a question
         support = None
-        if learned is not None and answered and self.doubt is not None:  # as the fit saw it: read wherever the model ran
+        if learned is not None and answered and doubt is not None:  # as the fit saw it: read wherever the model ran
             span = answer_span(rules)
             support = None if span is None else self.learned.support(resolved, *span, passages, index)
         rules = rules or learned
@@ -110,9 +111,8 @@ class CombinedReader:
             None if learned is None or learned.abstained or not learned.answer else (learned.answer, learned.confidence),
             support,
         )
-        which, _ = choose(reading, self.override, self.alone, self.veto, self.doubt)
+        which, _ = choose(reading, self.override, self.alone, self.veto, doubt)
         if which == "none" and answered:  # the rule answer was dropped, and the model has none sure enough
-            doubt = self.doubt
             p = doubt.right(rules.confidence, support) if doubt and support else 0.0
             return abstention(
                 question, resolved, passages,
