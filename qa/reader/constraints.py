@@ -2,7 +2,8 @@
 corpus, and whether a piece of evidence honours them.
 
 Places are the provinces and prefecture-level cities of the administrative-division data file
-(`qa/resources/divisions.tsv`, via `qa.divisions`), what jieba's part-of-speech tagger calls place
+(`qa/resources/divisions.tsv`, via `qa.divisions`), counties and districts where the text marks them
+as such (`qa.answering.places.find_places`: 双流区, 成都双流), what jieba's part-of-speech tagger calls place
 names (`ns`), and words that end in an administrative suffix (东营市, 张家港市, 滨江区) unless they
 name a kind of area (`generic_areas.txt`: 开发区, 全市 …); the suffix is dropped for matching.
 Years are four-digit years. A place or year named in the question must be named by the paragraph
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from ..answering.places import find_places
 from ..divisions import divisions, lies_within, publication_words, short_name
 from ..normalize import normalize
 from ..tokenize import get_pos_tagger
@@ -91,6 +93,9 @@ def question_constraints(question: str) -> Constraints:
         if len(name) >= 2 and at >= 0 and not any(name in p or p in name for p in places):
             if not text.startswith(media, at + len(name)):
                 places.append(name)
+    for name in find_places(text):  # a county the tagger cut in two (双流 / 区) or left unmarked (成都双流)
+        if name not in _GENERIC and not any(name in p or p in name for p in places):
+            places.append(name)
     years = tuple(dict.fromkeys(int(y) for y in _YEAR.findall(text)))
     return Constraints(tuple(places), years, metric_asked(text))
 
