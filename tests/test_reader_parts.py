@@ -150,6 +150,9 @@ def test_places_and_years_come_from_the_question_not_from_lists() -> None:
     # a place named as a newspaper is no constraint; a place that publishes something still is
     assert question_constraints("香港商报报道了哪些专利数据?").places == ()
     assert question_constraints("深圳发布的知识产权政策有哪些?").places == ("深圳",)
+    # a district cut in two by the tagger (双流 / 区) is still a place asked, found from the division data
+    assert question_constraints("成都双流区知识产权质押融资累计金额是多少?").places == ("成都", "双流")
+    assert honoured(question_constraints("成都双流区质押融资多少?"), "成都高新区质押融资突破80亿元", "", None) == "place"
 
 
 def test_evidence_must_name_the_place_and_year() -> None:

@@ -44,6 +44,15 @@ def test_streak_ranking_ratio_and_fraction() -> None:
     assert "8.3倍" in spans("是全国平均的几倍?", "98.36件,是全国平均水平(11.8件)的8.3倍")
     assert "八分之一" in spans("占全国的多大比例?", "其中金奖5项,占全国的八分之一")
     assert "12%" in spans("占全国的百分之几?", "银奖7项,占全国12%(全国60项)")
+    assert "1/5" in spans("带涉外因素的占多大比例?", "超过1/5的案例具有涉外因素")
+    assert spans("占多大比例?", "截至2023/4/5,共发布12/31号文件") == []  # dates and numbers with slashes are no fractions
+
+
+def test_one_predicate_says_what_is_a_share() -> None:
+    from qa.answering.numbers import is_share
+
+    assert all(is_share(x) for x in ("15.2%", "3倍", "1/5", "三分之一", "百分之十", "8.3‰"))
+    assert not any(is_share(x) for x in ("23.51万件", "1/5的案例", "2023年", "96项"))
 
 
 def test_people_after_titles_and_known_names() -> None:

@@ -16,8 +16,19 @@ UNITS = alternation(units())  # qa/resources/units.tsv
 # sites set a space between a figure and its unit ('6353144 件')
 QUANTITY = re.compile(
     rf"(?P<pre>超过|超|约|近|逾|共|累计)?(?P<num>{NUM})(?P<mag>[万亿])?(?P<approx>余|多)?[ \u00a0]?(?P<unit>%|‰|{UNITS})"
-    rf"|(?P<frac>{NUM}分之{NUM})"
+    rf"|(?P<frac>{NUM}分之{NUM}|(?<![\d/.])\d{{1,3}}/\d{{1,3}}(?![\d/号]))"
 )
+# units of a share or a rate rather than an amount (a fraction is one too)
+SHARE_UNITS = ("%", "‰", "倍")
+_SHARE = re.compile(rf"(?:[%‰％倍]|分之{NUM}|\d/\d{{1,3}})$|^百分之")
+
+
+def is_share(figure: str) -> bool:
+    """True for a share, a rate or a multiple ('15.2%', '3倍', '1/5', '三分之一', '百分之十'): no answer
+    to an amount asked ('专利授权量是多少'), whichever reader found it."""
+    return bool(_SHARE.search(figure.strip()))
+
+
 # 连续N年 / 第N位 and friends keep their frame words
 STREAK = re.compile(rf"连续(?:第)?{NUM}(?:年|届|次)")
 _RANK_SCOPE = r"(?:全省|全国|全市)?(?:各大城市|大中城市|城市)?(?:中)?"

@@ -10,7 +10,7 @@ import re
 from .cloze import cloze_spans
 from .context import NAME_AFTER_TITLE, clean_name
 from .lists import list_spans
-from .numbers import QUANTITY, RANKING, STREAK
+from .numbers import QUANTITY, RANKING, SHARE_UNITS, STREAK
 from .places import find_places
 from .question import PERSON_TITLES, Kind, Question, asks_amount
 from .span_base import ASKS_KIND, LEAD_WORDS, MEANINGFUL, PUNCT, TITLE, Span, cut_words, strip_particles
@@ -76,14 +76,14 @@ def quantity_spans(s: str, q: Question) -> list[Span]:
             continue
         if unit in ("年", "月", "日", "天", "周", "个月") and q.unit not in ("年", "天", "周"):
             continue
-        if unit in ("%", "‰", "倍") and (q.unit or asks_amount(q)):
+        if unit in SHARE_UNITS and (q.unit or asks_amount(q)):
             continue  # 多少件 or 授权量是多少 asked: a share or a growth rate is no answer
         if unit == "届":
             continue
         if q.unit and ("元" in q.unit) != ("元" in unit) and unit not in ("万", "亿"):
             continue  # an amount of money asked, a count found (or the other way round)
         start = m.start("num") if m.group("pre") in (None, "共", "累计") else m.start()
-        strength = 0.5 if unit in ("%", "‰", "倍") else 0.6
+        strength = 0.5 if unit in SHARE_UNITS else 0.6
         if q.unit:
             if unit == q.unit or unit.endswith(q.unit) or (q.unit == "元" and "元" in unit):
                 strength = 1.0
@@ -152,7 +152,7 @@ def ratio_spans(s: str, q: Question) -> list[Span]:
     for m in QUANTITY.finditer(s):
         if m.group("frac"):
             out.append(Span(m.start(), m.end(), Kind.ratio, 1.0))
-        elif m.group("unit") in ("%", "‰", "倍"):
+        elif m.group("unit") in SHARE_UNITS:
             start = m.start("num") if m.group("pre") in (None, "共", "累计") else m.start()
             out.append(Span(start, m.end(), Kind.ratio, 1.0))
     return out

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..answering.numbers import QUANTITY, STREAK
+from ..answering.numbers import QUANTITY, STREAK, is_share
 from ..answering.question import analyze, asks_amount
 from ..e5onnx.tokenizer import Encoding
 from ..index_store import LoadedIndex
@@ -71,8 +71,6 @@ def snap_quantity(question: str, text: str, start: int, end: int) -> tuple[int, 
     m = (same or found)[-1]
     return m.start(), m.end()
 
-
-_SHARE = re.compile(r"[%‰％]$|^百分之")
 
 _DATE = re.compile(r"(?:(?<!\d)(?:19|20)\d{2}年)?(?:(?<!\d)\d{1,2}月)?(?:(?<!\d)\d{1,2}日)?")
 _WHICH_YEAR = re.compile(r"哪一?年|哪个年度|什么年份")
@@ -309,7 +307,7 @@ class LearnedReader:
         amount = bool(_HOW_MANY.search(resolved)) and asks_amount(analyze(resolved))
         best, clash = None, None
         for f in found:
-            if amount and _SHARE.search(index.documents[f.doc_id].text[f.start : f.end]):
+            if amount and is_share(index.documents[f.doc_id].text[f.start : f.end]):
                 continue  # '专利授权量是多少' asked: a growth rate or a share beside the figure is no answer
             why = self.check(f, c, index)
             if why is None:
