@@ -151,6 +151,8 @@ def test_constraints_read_from_the_wording(e5_pipeline: Pipeline, question: str,
         ("2022年全年深圳每万人发明专利拥有量是多少件?", None),
         # 96项 is Shenzhen's count, not Guangdong's
         ("第二十四届中国专利奖广东省总共获奖多少项?", None),
+        # a region that is no division (大湾区) must be named around the evidence too, not only somewhere
+        ("2023年大湾区商标注册量是多少?", "大湾区"),
     ],
 )
 def test_a_figure_of_another_year_or_metric_is_no_answer(e5_pipeline: Pipeline, question: str, named: str | None) -> None:

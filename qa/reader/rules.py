@@ -4,11 +4,13 @@ behind the Reader interface."""
 from __future__ import annotations
 
 from ..answering.answerer import Answerer
+from ..answering.places import find_places
 from ..index_store import LoadedIndex
 from ..retrieval import Passage
-from ..types import AskResult
-from .base import abstention
-from .constraints import unnamed_places
+from ..normalize import normalize
+from ..types import AskResult, Citation
+from .base import abstention, paragraph_bounds
+from .constraints import question_constraints, unnamed_places
 
 
 class RulesReader:
@@ -28,4 +30,29 @@ class RulesReader:
             return abstention(question, resolved, passages, f"语料中没有关于{'、'.join(missing)}的内容。", self.name)
         result = self.answerer.answer(question, resolved, passages, index)
         result.reader = self.name
+        if not result.abstained and result.citations:
+            unsaid = _regions_unsaid(resolved, result.citations[0], index)
+            if unsaid:
+                return abstention(question, resolved, passages, f"找到的内容说的不是{'、'.join(unsaid)}的情况。", self.name)
         return result
+
+
+def _regions_unsaid(resolved: str, cited: Citation, index: LoadedIndex) -> list[str]:
+    """Places of the question that no division is (a region the tagger knows: 长三角, 珠三角) and
+    that the cited evidence's paragraph and its document's title do not name, as the learned
+    reader checks its own answers (`constraints.honoured`). The divisions asked are checked by the
+    rule reader itself, with the document's main place as the scope of every sentence."""
+    asked = [p for p in question_constraints(resolved).places if not find_places(p)]
+    if not asked:
+        return []
+    doc = index.documents[cited.doc_id]
+    p_start, p_end = paragraph_bounds(doc.text, cited.start)
+    context = index.doc_norms[cited.doc_id][p_start:p_end] + "\n" + normalize(doc.title)
+    return [_as_written(p, normalize(resolved)) for p in asked if p not in context]
+
+
+def _as_written(place: str, question: str) -> str:
+    """The place with the suffix the question gave it (大湾 -> 大湾区), for the reason shown."""
+    at = question.find(place)
+    after = question[at + len(place) : at + len(place) + 1] if at >= 0 else ""
+    return place + after if after and after in "省市县区州" else place
