@@ -72,6 +72,20 @@ def by_name() -> dict[str, tuple[Division, ...]]:
 
 
 @lru_cache(maxsize=1)
+def abbreviations() -> dict[str, str]:
+    """One-character abbreviation -> short name of its provincial-level division (沪 -> 上海),
+    from `qa/resources/province_abbreviations.tsv`."""
+    text = resources.files("qa").joinpath("resources", "province_abbreviations.tsv").read_text(encoding="utf-8")
+    codes = by_code()
+    out = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            code, abbr = line.split("\t")
+            out[abbr] = codes[code].short
+    return out
+
+
+@lru_cache(maxsize=1)
 def by_code() -> dict[str, Division]:
     return {d.code: d for d in divisions()}
 

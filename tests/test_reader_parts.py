@@ -655,6 +655,19 @@ def test_combined_reader_drops_a_rule_answer_the_model_finds_unlikely() -> None:
     assert r.answer == "而已" and not r.abstained
 
 
+def test_combined_reader_does_not_let_the_model_judge_a_figure_of_a_respectively_list() -> None:
+    from qa.reader.decision import Doubt, Support
+
+    quote = "沪、苏、浙、皖新增发明专利授权量24.77万件(分别为4.43万件、10.79万件、6.5万件、3.05万件)"
+    at = quote.index("6.5万件")
+    rule = AskResult("q", "q", "6.5万件", False, None, 0.7, quote, None,
+                     [Citation("d", "d-1", "t", None, 100, 100 + len(quote), quote)], [], reader="rules")
+    learned = Supporting(_result(None, 0.0), Support(0.01, 0.02))  # the model likes the total, not 浙江's figure
+    r = CombinedReader(Fixed(rule), learned, override=0.9, alone=0.5, trust=1.01, veto=0.3,  # type: ignore[arg-type]
+                       doubt=Doubt((0.0, 1.0, 0.0), 0.0)).read("问题", "浙江新增发明专利授权量是多少?", [], None)  # type: ignore[arg-type]
+    assert r.answer == "6.5万件" and learned.asked == [] and at > 0
+
+
 def test_combiner_fit_learns_to_drop_rule_answers_the_model_finds_unlikely() -> None:
     from qa.reader.combiner_fit import Reading, fit
     from qa.reader.decision import Support

@@ -48,6 +48,21 @@ def test_streak_ranking_ratio_and_fraction() -> None:
     assert spans("占多大比例?", "截至2023/4/5,共发布12/31号文件") == []  # dates and numbers with slashes are no fractions
 
 
+def test_a_subject_of_a_respectively_list_gets_its_own_figure() -> None:
+    sentence = "2023年,沪、苏、浙、皖四省市新增发明专利授权量24.77万件(分别为4.43万件、10.79万件、6.5万件、3.05万件)"
+    assert spans("2023年浙江省新增发明专利授权量是多少?", sentence) == ["6.5万件"]
+    assert spans("上海新增发明专利授权多少?", sentence) == ["4.43万件"]
+    assert "24.77万件" in spans("四省市新增发明专利授权量是多少?", sentence)  # no subject named: the total stays
+    marks = "商标有效注册量达82.01万件,居全国首位;马德里国际注册商标、驰名商标分别达1982件、159件"
+    assert spans("有多少件驰名商标?", marks) == ["159件"]
+    assert spans("马德里国际注册商标有多少件?", marks) == ["1982件"]
+    assert "82.01万件" in spans("商标有效注册量是多少?", marks)  # 注册 is said outside the list too: no choice
+    assert spans("2022年专利授权量是多少?", "2021年、2022年和2023年专利授权量分别为10件、20件、30件") == ["20件"]
+    # figures paired with their shares ('2803批、7435.64万件,分别占…') are no subjects
+    shares = "依职权扣留侵权嫌疑货物2803批、7435.64万件,分别占货运渠道扣留总数的98.97%、99.68%"
+    assert spans("依职权扣留侵权嫌疑货物多少批?", shares)[0] == "2803批"
+
+
 def test_one_predicate_says_what_is_a_share() -> None:
     from qa.answering.numbers import is_share
 

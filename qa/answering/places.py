@@ -3,7 +3,8 @@ not from a list of what some documents mention.
 
 A province or prefecture-level city is a place wherever it is named (深圳, 深圳市, 安徽省). A county
 or district is one where the text marks it as such: with its suffix (徐闻县, 南山区), right after its
-own city (湛江徐闻), or in a 、-list of divisions of one city (福田、南山、宝安). Used to read a
+own city (湛江徐闻), or in a 、-list of divisions of one city (福田、南山、宝安). A province is one by its
+abbreviation too where abbreviations are listed (沪、苏、浙、皖; 京津冀), from a data file of them. Used to read a
 question's place constraint and to check it against the text around an answer."""
 
 from __future__ import annotations
@@ -64,6 +65,14 @@ def _county_parents() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
+@lru_cache(maxsize=1)
+def _abbreviated() -> re.Pattern[str]:
+    """Provinces by their one-character abbreviations, in a 、-list of two or more (沪、苏、浙、皖) or
+    run together in three or more (京津冀, 粤港澳), not inside a word ('辽宁' is no 辽 + 宁)."""
+    chars = "".join(div.abbreviations())
+    return re.compile(rf"(?:(?<![\u4e00-\u9fff])|(?<=[年在与和及对由向]))(?:[{chars}](?:、[{chars}])+(?!、)|[{chars}]{{3,}}(?![{chars}]))")
+
+
 def lies_within(inner: str, outer: str) -> bool:
     """True when place `inner` is part of place `outer` (亳州 in 安徽, 南山 in 深圳 and in 广东)."""
     return div.lies_within(inner, outer)
@@ -89,6 +98,11 @@ def find_places(norm_text: str) -> list[str]:
                 if piece in within:
                     found.append((m.end(), piece))
                     break
+    abbreviations = div.abbreviations()
+    for m in _abbreviated().finditer(norm_text):
+        for at in range(m.start(), m.end()):
+            if norm_text[at] in abbreviations:
+                found.append((at, abbreviations[norm_text[at]]))
     parents = _county_parents()
     for m in _LIST.finditer(norm_text):  # 福田、南山、宝安: a list of divisions of one city
         parts = m.group(0).split("、")

@@ -12,6 +12,7 @@ from .context import NAME_AFTER_TITLE, clean_name
 from .lists import list_spans
 from .numbers import QUANTITY, RANKING, SHARE_UNITS, STREAK
 from .places import find_places
+from .respectively import respective_value
 from .question import PERSON_TITLES, Kind, Question, asks_amount
 from .span_base import ASKS_KIND, LEAD_WORDS, MEANINGFUL, PUNCT, TITLE, Span, cut_words, strip_particles
 from .words import alternation, units, words
@@ -306,7 +307,12 @@ def _balanced(text: str) -> bool:
 
 
 def find_spans(s: str, q: Question, people: set[str]) -> list[Span]:
-    return [sp for sp in _typed_spans(s, q, people) if _balanced(s[sp.start : sp.end])]
+    found = [sp for sp in _typed_spans(s, q, people) if _balanced(s[sp.start : sp.end])]
+    if q.kind in (Kind.quantity, Kind.ratio) and "分别" in s:
+        own = respective_value(s, q.norm, q.places)
+        if own is not None:  # the question names one subject of a 分别-list: its figure, no other
+            found = [sp for sp in found if own[0] <= sp.start and sp.end <= own[1]]
+    return found
 
 
 def _first_clause(s: str, spans: list[Span]) -> list[Span]:

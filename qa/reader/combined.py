@@ -18,13 +18,27 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
+from ..answering.question import analyze
+from ..answering.respectively import respective_value
 from ..index_store import LoadedIndex
+from ..normalize import normalize
 from ..retrieval import Passage
 from ..types import AskResult
 from .base import abstention
 from .decision import Doubt, Reading, answer_span, chinese, choose, features, runs_model
 from .learned import LearnedReader
 from .rules import RulesReader
+
+def _respective(rules: AskResult, span: tuple[str, int, int], resolved: str) -> bool:
+    """True when the rule answer is its subject's figure in a 分别-list of its sentence ('沪、苏、浙、皖…
+    分别为4.43万件、…、6.5万件…' for 浙江): the model, which reads no such alignment, is no judge of it."""
+    cited = rules.citations[0]
+    if "分别" not in cited.quote:
+        return False
+    q = analyze(resolved)
+    own = respective_value(normalize(cited.quote), q.norm, q.places)
+    return own is not None and own[0] <= span[1] - cited.start and span[2] - cited.start <= own[1]
+
 
 class CombinedReader:
     name = "combined"
@@ -102,7 +116,8 @@ class CombinedReader:
         support = None
         if learned is not None and answered and doubt is not None:  # as the fit saw it: read wherever the model ran
             span = answer_span(rules)
-            support = None if span is None else self.learned.support(resolved, *span, passages, index)
+            if span is not None and not _respective(rules, span, resolved):
+                support = self.learned.support(resolved, *span, passages, index)
         rules = rules or learned
         assert rules is not None  # an English question always runs the model
         reading = Reading(

@@ -94,7 +94,7 @@ def question_constraints(question: str) -> Constraints:
             if not text.startswith(media, at + len(name)):
                 places.append(name)
     for name in find_places(text):  # a county the tagger cut in two (双流 / 区) or left unmarked (成都双流)
-        if name not in _GENERIC and not any(name in p or p in name for p in places):
+        if name in text and name not in _GENERIC and not any(name in p or p in name for p in places):
             places.append(name)
     years = tuple(dict.fromkeys(int(y) for y in _YEAR.findall(text)))
     return Constraints(tuple(places), years, metric_asked(text))

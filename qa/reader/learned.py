@@ -16,7 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..answering.numbers import QUANTITY, STREAK, is_share
-from ..answering.question import analyze, asks_amount
+from ..answering.question import Question, analyze, asks_amount
+from ..answering.respectively import respective_value
 from ..e5onnx.tokenizer import Encoding
 from ..index_store import LoadedIndex
 from ..lru import LRU
@@ -126,6 +127,18 @@ class Found:
     score: SpanScore
     probability: float
     passage: Passage
+
+
+def _another_subjects_figure(f: Found, q: Question, index: LoadedIndex) -> bool:
+    """True when the span's sentence lists subjects and their figures (分别为) and the question names
+    one subject whose figure is not this span, as the rule reader reads such lists."""
+    text = index.documents[f.doc_id].text
+    s_start, s_end = sentence_bounds(text, f.start, f.end)
+    sentence = index.doc_norms[f.doc_id][s_start:s_end]
+    if "分别" not in sentence:
+        return False
+    own = respective_value(sentence, q.norm, q.places)
+    return own is not None and not (own[0] <= f.start - s_start and f.end - s_start <= own[1])
 
 
 class LearnedReader:
@@ -304,11 +317,14 @@ class LearnedReader:
         )
         if not found:
             return abstention(question, resolved, passages, "找到的段落里没有这个问题的答案。", self.name)
-        amount = bool(_HOW_MANY.search(resolved)) and asks_amount(analyze(resolved))
+        q = analyze(resolved)
+        amount = bool(_HOW_MANY.search(resolved)) and asks_amount(q)
         best, clash = None, None
         for f in found:
             if amount and is_share(index.documents[f.doc_id].text[f.start : f.end]):
                 continue  # '专利授权量是多少' asked: a growth rate or a share beside the figure is no answer
+            if _another_subjects_figure(f, q, index):
+                continue  # '沪、苏、浙、皖…24.77万件(分别为4.43万件、…)': 浙江 asked, its own figure only
             why = self.check(f, c, index)
             if why is None:
                 best = f

@@ -1,0 +1,112 @@
+"""'A、B、C 分别为 x、y、z': which figure belongs to the item a question names.
+
+News lists several subjects and then their figures in the same order after 分别 (respectively):
+'沪、苏、浙、皖四省市新增发明专利授权量24.77万件(分别为4.43万件、10.79万件、6.5万件、3.05万件)'. A question
+about one subject (浙江) is answered by the figure in its place, not by the total or a neighbour's
+figure. A subject is matched to the question by the place it names (abbreviations included), else by
+words that only it shares with the question (年份, 马德里国际注册商标 / 驰名商标)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .numbers import QUANTITY
+from .places import find_places
+
+_RESPECTIVELY = re.compile(r"分别(?:为|是|达到?|有|占|约为|约|增长|下降|居)?")
+_CLAUSE_END = re.compile(r"[,，;；。)）!?！？]")
+_ITEMS = re.compile(r"[^,，;；。:：()（）、]+(?:、[^,，;；。:：()（）、]+)+")
+_LAST_JOIN = re.compile(r"和|及|与")
+_MAX_COMMON = 8
+
+
+def _has_figure(text: str) -> bool:
+    """A figure other than a year or a date ('2803批', '7435.64万件'; not '2022年')."""
+    return any(m.group("frac") or m.group("unit") not in ("年", "月", "日") for m in QUANTITY.finditer(text))
+
+
+@dataclass(frozen=True)
+class Respective:
+    names: tuple[str, ...]  # the subjects as written, in order (the first and last may carry words around them)
+    values: tuple[tuple[int, int], ...]  # the figures' spans in the sentence, in the same order
+
+
+def _values(s: str, start: int, stop: int) -> list[tuple[int, int]]:
+    """Spans of the 、-separated values in s[start:stop] ('3.9万批、1万批和0.5万批' is three)."""
+    out, at = [], start
+    for piece in s[start:stop].split("、"):
+        out.append((at, at + len(piece)))
+        at += len(piece) + 1
+    if out:
+        a, b = out[-1]
+        join = _LAST_JOIN.search(s, a, b)
+        if join and join.start() > a:
+            out[-1:] = [(a, join.start()), (join.end(), b)]
+    return [(a, b) for a, b in out if b > a]
+
+
+def _names(text: str) -> list[str]:
+    items = text.split("、")
+    join = _LAST_JOIN.search(items[-1])
+    if join and join.start() > 0 and len(items) >= 2:
+        items[-1:] = [items[-1][: join.start()], items[-1][join.end() :]]
+    return items
+
+
+def respectives(s: str) -> list[Respective]:
+    """Every 'subjects … 分别 … figures' of a (normalized) sentence whose counts agree."""
+    out = []
+    for m in _RESPECTIVELY.finditer(s):
+        stop = _CLAUSE_END.search(s, m.end())
+        values = _values(s, m.end(), stop.start() if stop else len(s))
+        if len(values) < 2:
+            continue
+        for found in reversed(list(_ITEMS.finditer(s, 0, m.start()))):
+            names = _names(found.group(0))
+            if len(names) == len(values):
+                if not any(_has_figure(n) for n in _heads(tuple(names))):
+                    out.append(Respective(tuple(names), tuple(values)))
+                break  # '2803批、7435.64万件,分别占…的98.97%、99.68%': figures and their shares, no subjects
+    return out
+
+
+def _heads(names: tuple[str, ...]) -> list[str]:
+    """The subjects without the words around the list: the last one is cut where the list's
+    longest middle subject would end ('电子电器等货物依然占据前三位' -> '电子电器')."""
+    width = max((len(n) for n in names[1:-1]), default=len(names[0]))
+    last = re.split(r"等|共|分别", names[-1], maxsplit=1)[0][: max(width, 2)]
+    return [names[0][-max(width, 2) :], *names[1:-1], last]
+
+
+def _shared(name: str, question: str, sentence: str) -> int:
+    """Length of the longest piece of `name` the question says and the sentence says nowhere else
+    (注册 of 马德里国际注册商标 is no choice where the sentence also says 有效注册量)."""
+    for size in range(min(_MAX_COMMON, len(name)), 1, -1):
+        for i in range(len(name) - size + 1):
+            piece = name[i : i + size]
+            if piece in question and sentence.count(piece) == 1:
+                return size
+    return 0
+
+
+def chosen(r: Respective, question: str, places: list[str], sentence: str) -> int | None:
+    """Which subject the (normalized) question names: by place where the subjects are places,
+    else by words only it shares with the question; None when it names none or several."""
+    listed = find_places("、".join(r.names))
+    if places and len(listed) == len(r.names):
+        hits = [i for i, p in enumerate(listed) if p in places]
+        return hits[0] if len(hits) == 1 else None
+    heads = _heads(r.names)
+    scores = [_shared(h, question, sentence) for h in heads]
+    best = max(scores)
+    return scores.index(best) if best and scores.count(best) == 1 else None
+
+
+def respective_value(s: str, question: str, places: list[str]) -> tuple[int, int] | None:
+    """The span of the figure the question's subject has in a 分别-list of sentence `s`, if any."""
+    for r in respectives(s):
+        i = chosen(r, question, places, s)
+        if i is not None:
+            return r.values[i]
+    return None
