@@ -7,6 +7,9 @@ Small pieces behind one protocol, composed as Pyserini composes its searchers:
 - `HybridRetriever(sparse, dense, fusion)` runs any two of them and fuses their lists with a
   `Fusion`: `RRFFusion` (reciprocal rank fusion) or `MinMaxFusion` here, Milvus's own RRF there.
 
+For a question without Chinese the fused ranking takes Chinese and other passages in turn after its
+first (`qa.languages`): an English question over Chinese news otherwise sees only the English pages.
+
 Every passage reports its rank in each list that was run (`bm25_rank`, `dense_rank`). `Pipeline`
 (qa/pipeline.py) chooses and composes the pieces from the settings."""
 
@@ -19,6 +22,7 @@ from typing import Any, Protocol
 from .embedders import Embedder
 from .fusion import Fused, Ranked, minmax, rrf
 from .index_store import LoadedIndex
+from .languages import has_chinese, interleave_scripts, mostly_chinese
 from .normalize import normalize
 from .settings import FusionMode, RetrieverName
 from .tokenize import tokenize_normalized
@@ -201,7 +205,11 @@ class HybridRetriever:
             return []
         lists = [self.sparse.ranked(request), self.dense.ranked(request)]
         started = time.perf_counter()
-        passages = to_passages(self.index, self.fusion.fuse(lists, request), top_k)
+        fused = self.fusion.fuse(lists, request)
+        if not has_chinese(request.text):  # an English question: Chinese passages get their turn too
+            chunks = self.index.chunks
+            fused = interleave_scripts(fused, lambda f: mostly_chinese(chunks[f.row].text))
+        passages = to_passages(self.index, fused, top_k)
         request.timings.add("fusion", started)
         return passages
 

@@ -100,3 +100,14 @@ def test_minmax_weights_validated(weights: list[float]) -> None:
 def test_minmax_weight_setting_bounded() -> None:
     with pytest.raises(ValueError):
         Settings(minmax_weight=1.5)
+
+
+def test_an_english_question_gets_chinese_passages_in_turn() -> None:
+    from qa.languages import has_chinese, interleave_scripts, mostly_chinese
+
+    assert not has_chinese("How many patents did China grant in 2023?") and has_chinese("深圳 patents")
+    assert mostly_chinese("深圳市2023年专利授权量23.51万件,PCT申请1.59万件") and not mostly_chinese("CNIPA held a press 会 conference")
+    ranked = ["en1", "en2", "en3", "中1", "en4", "中2"]
+    chinese = lambda x: x.startswith("中")  # noqa: E731
+    assert interleave_scripts(ranked, chinese) == ["en1", "中1", "en2", "中2", "en3", "en4"]
+    assert interleave_scripts(["a", "b", "c"], chinese) == ["a", "b", "c"]  # one script: unchanged
