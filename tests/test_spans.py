@@ -63,6 +63,13 @@ def test_a_subject_of_a_respectively_list_gets_its_own_figure() -> None:
     assert spans("依职权扣留侵权嫌疑货物多少批?", shares)[0] == "2803批"
 
 
+def test_common_measure_words_and_currencies_are_units() -> None:
+    sentence = "今年的初创企业数目达到新高,有3755间,相关的创业投资接近100亿港元。"
+    assert spans("香港新开的创业公司有多少家?", sentence)[0] == "3755间"  # 家 and 间 count the same things
+    assert "近100亿港元" in spans("创业投资接近多少?", sentence)
+    assert spans("惠及多少户企业?", "惠及企业3200户,发放贷款12亿元") == ["3200户"]
+
+
 def test_one_predicate_says_what_is_a_share() -> None:
     from qa.answering.numbers import is_share
 
