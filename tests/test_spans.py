@@ -70,6 +70,13 @@ def test_common_measure_words_and_currencies_are_units() -> None:
     assert spans("惠及多少户企业?", "惠及企业3200户,发放贷款12亿元") == ["3200户"]
 
 
+def test_a_question_of_how_long_is_answered_with_a_span_of_time() -> None:
+    sentence = "发明专利平均审查周期缩短至16个月;商标注册平均审查周期稳定在4个月,一般情形商标注册周期稳定在7个月。"
+    assert "7个月" in spans("一般情况下拿到商标注册要等多久?", sentence)
+    assert spans("商标注册平均审查周期稳定在多少?", sentence)[1] == "4个月"  # whole units: not '4个'
+    assert spans("多久能办结?", "2023年起,10个工作日内办结,共办结96件") == ["10个工作日"]  # no year, no count
+
+
 def test_one_predicate_says_what_is_a_share() -> None:
     from qa.answering.numbers import is_share
 

@@ -18,6 +18,9 @@ QUANTITY = re.compile(
     rf"(?P<pre>超过|超|约|近|逾|共|累计)?(?P<num>{NUM})(?P<mag>[万亿])?(?P<approx>余|多)?[ \u00a0]?(?P<unit>%|‰|{UNITS})"
     rf"|(?P<frac>{NUM}分之{NUM}|(?<![\d/.])\d{{1,3}}/\d{{1,3}}(?![\d/号]))"
 )
+# units of a span of time (a figure in one answers 多久 / 多少天; else it is a date or a year)
+TIME_UNITS = ("年", "个月", "月", "周", "天", "日", "小时", "分钟", "个工作日", "工作日")
+
 # units of a share or a rate rather than an amount (a fraction is one too)
 SHARE_UNITS = ("%", "‰", "倍")
 _SHARE = re.compile(rf"(?:[%‰％倍]|分之{NUM}|\d/\d{{1,3}})$|^百分之")

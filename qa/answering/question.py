@@ -60,6 +60,9 @@ _NAMED_HEADS = words("named_heads")
 _QUANTITY_UNIT = re.compile(rf"(?:多少|几)(万|亿)?({alternation(units('quantity'))})")
 _ENTITY_HEADS = words("entity_heads")
 _WH_TOKEN = re.compile(r"几|哪|谁|多少|多[高大长快远]|什么|^那")
+# how long something takes: any unit of time answers (7个月, 15个工作日)
+_HOW_LONG = re.compile(r"多久|多长时间|多少时间|多长的时间|(?:周期|时间|时长|期限|用时|时限)[^,，。?？]{0,6}多[长少]")
+DURATION = "时长"  # the unit a question of how long asks in
 _MONEY = re.compile(r"多少钱|金额|规模|资金|费用|损失|融资额|投资额|罚没")
 
 
@@ -177,6 +180,8 @@ def _kind(norm: str) -> tuple[Kind, str | None, str | None]:
     if _LIST.search(norm):
         return Kind.listing, None, None
     unit = _QUANTITY_UNIT.search(norm)
+    if _HOW_LONG.search(norm) and not unit:
+        return Kind.quantity, DURATION, None
     if unit:
         return Kind.quantity, unit.group(2), None
     if _HOW_MUCH.search(norm):

@@ -10,10 +10,10 @@ import re
 from .cloze import cloze_spans
 from .context import NAME_AFTER_TITLE, clean_name
 from .lists import list_spans
-from .numbers import QUANTITY, RANKING, SHARE_UNITS, STREAK
+from .numbers import QUANTITY, RANKING, SHARE_UNITS, STREAK, TIME_UNITS, YEAR
 from .places import find_places
 from .respectively import respective_value
-from .question import PERSON_TITLES, Kind, Question, asks_amount
+from .question import DURATION, PERSON_TITLES, Kind, Question, asks_amount
 from .span_base import ASKS_KIND, LEAD_WORDS, MEANINGFUL, PUNCT, TITLE, Span, cut_words, strip_particles
 from .words import alternation, units, words
 
@@ -75,8 +75,11 @@ def quantity_spans(s: str, q: Question) -> list[Span]:
         unit = m.group("unit")
         if s[max(0, m.start() - 1) : m.start()] == "第" or _inside(titles, m.start(), m.end()):
             continue
-        if unit in ("年", "月", "日", "天", "周", "个月") and q.unit not in ("年", "天", "周"):
-            continue
+        if unit in TIME_UNITS and q.unit not in TIME_UNITS:
+            if q.unit != DURATION or (unit == "年" and YEAR.fullmatch(m.group(0))):
+                continue  # a date or a year is no figure; a span of time answers only a question of one
+        elif q.unit == DURATION:
+            continue  # 多久 asked: a span of time, not a count
         if unit in SHARE_UNITS and (q.unit or asks_amount(q)):
             continue  # 多少件 or 授权量是多少 asked: a share or a growth rate is no answer
         if unit == "届":
@@ -86,7 +89,7 @@ def quantity_spans(s: str, q: Question) -> list[Span]:
         start = m.start("num") if m.group("pre") in (None, "共", "累计") else m.start()
         strength = 0.5 if unit in SHARE_UNITS else 0.6
         if q.unit:
-            if unit == q.unit or unit.endswith(q.unit) or (q.unit == "元" and "元" in unit):
+            if unit == q.unit or unit.endswith(q.unit) or (q.unit == "元" and "元" in unit) or q.unit == DURATION:
                 strength = 1.0
             elif _same_count(unit, q.unit):
                 strength = 0.9
