@@ -57,3 +57,16 @@ def replace_doc(passage, doc_id: str):  # noqa: ANN001, ANN201
     from dataclasses import replace
 
     return replace(passage, doc_id=doc_id)
+
+
+def test_an_item_of_a_numbered_list_is_read_under_the_lists_heading() -> None:
+    text = ("最高法发布案件\n\n2022年中国法院十大知识产权案件\n\n一、 甲公司与乙公司侵害商标权纠纷案〔某法院(2021)京知民终1号〕\n\n"
+            "二、 丙公司与丁公司著作权侵权纠纷案\n\n其他内容说明。")
+    doc = Document("cases", "最高法发布案件", None, None, "cases.txt", "0" * 64, text)
+    ctx = build_doc_context(doc, normalize(text))
+    scopes = {ctx.norm[s:e]: sentence_scope(ctx, s, e) for s, e in ctx.sentences}
+    second = next(v for k, v in scopes.items() if k.startswith("二、"))
+    assert "十大知识产权案件" in second.text and 2022 in second.years
+    first = next(v for k, v in scopes.items() if k.startswith("一、"))
+    assert 2021 not in first.years  # the year of a case number is when it was filed, not what it is about
+    assert "十大" not in next(v for k, v in scopes.items() if k.startswith("其他")).text  # no item: no heading

@@ -164,8 +164,11 @@ def test_what_a_question_rules_out_is_no_term_of_it() -> None:
 
 
 def test_an_item_of_an_enumeration_is_asked_by_its_number() -> None:
-    assert analyze("其中第二方面聚焦什么?").enumerated == "二是"
-    assert analyze("聚焦什么?").enumerated is None
+    assert analyze("其中第二方面聚焦什么?").enumerated == "二"
+    assert analyze("第四件案件的原告是谁?").enumerated == "四" and analyze("第四件案件的原告是谁?").party == "first"
+    assert analyze("被上诉人是哪家公司?").party == "second"
+    assert analyze("聚焦什么?").enumerated is None and analyze("聚焦什么?").party is None
+    assert analyze("第二十四届中国专利奖深圳获得几项金奖?").enumerated is None
 
 
 def test_a_streak_asked_around_its_verb() -> None:

@@ -77,6 +77,15 @@ def test_a_question_of_how_long_is_answered_with_a_span_of_time() -> None:
     assert spans("多久能办结?", "2023年起,10个工作日内办结,共办结96件") == ["10个工作日"]  # no year, no count
 
 
+def test_the_parties_of_a_case_named_by_them() -> None:
+    case = "三、 威海宏福置业有限公司与威海市水务集团有限公司滥用市场支配地位纠纷案〔最高人民法院(2022)最高法知民终395号〕"
+    assert spans("这起案件的被告是谁?", case) == ["威海市水务集团有限公司"]
+    assert spans("这起案件的原告是谁?", case) == ["威海宏福置业有限公司"]
+    assert spans("原告是谁?", "在张三诉李四著作权侵权案中,法院判决赔偿") == ["张三"]
+    # a party asked and no case named: no other person answers
+    assert spans("被告是谁?", "会议由副院长陶凯元主持") == []
+
+
 def test_one_predicate_says_what_is_a_share() -> None:
     from qa.answering.numbers import is_share
 

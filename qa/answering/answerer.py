@@ -61,7 +61,7 @@ _SIGNED = re.compile(r"落款|成文日期|成文时间|签发日期|签署日�
 _DATE_LINE = re.compile(r"^[ \t]*((?:19|20)\d{2}年\d{1,2}月\d{1,2}日|(?:19|20)\d{2}-\d{1,2}-\d{1,2})[ \t]*$", re.M)
 _SUBJECTLESS = re.compile(r"占|约为|约占|同比|比上年|较上年")
 _EDITION_UNITS = words("edition_units")  # 第二十二届: an edition the documents must name to answer about it
-_ENUM_ITEM = re.compile(r"[一二三四五六七八九十]是")
+_ENUM_ITEM = re.compile(r"[(（]?([一二三四五六七八九十]|\d{1,2})(?:是|[)）]|、|\.(?!\d)|．)")
 _CLAUSE_END = ",，;；。!?！？"
 
 
@@ -265,12 +265,14 @@ class Answerer:
 
     @staticmethod
     def _enumeration(q: Question, s: str) -> float:
-        """'其中第二方面…': the item that opens with 二是 in an '一是…;二是…' run, not its neighbours."""
+        """'其中第二方面…': the item that opens with 二是 in an '一是…;二是…' run (or 二、 in a numbered
+        list, 第二件 of one), not its neighbours."""
         if not q.enumerated:
             return 0.0
-        if s.startswith(q.enumerated):
-            return 0.15
-        return -0.1 if _ENUM_ITEM.match(s) else 0.0
+        item = _ENUM_ITEM.match(s.lstrip())
+        if item is None:
+            return 0.0
+        return 0.15 if item.group(1) == q.enumerated else -0.1
 
     @staticmethod
     def _ranges(passages: list[Passage]) -> list[tuple[str, int, int, int]]:

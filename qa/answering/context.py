@@ -5,6 +5,7 @@ Everything is computed on the normalized document text, whose offsets equal the 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -30,6 +31,12 @@ def clean_name(raw: str) -> str | None:
     return name if len(name) >= 2 and name[1] not in _NAME_STOP else None
 
 
+# a numbered list's item opens its line: 四、 / 4. / (四) / （4）
+_LIST_ITEM = re.compile(r"\s*(?:[(（][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十\d]{1,3}[、．]|\d{1,3}\.(?!\d))")
+_HEADING_REACH = 80  # lines (items and blank lines) walked back to find the heading
+_HEADING_WIDTH = 60
+
+
 @dataclass(frozen=True)
 class Paragraph:
     start: int
@@ -49,6 +56,7 @@ class DocContext:
     all_ordinals: set[tuple[int, str]] = field(default_factory=set)  # every edition it names: (24, '届')
     title_years: list[int] = field(default_factory=list)  # years its title names
     scopes: dict[int, "Scope"] = field(default_factory=dict)  # by sentence start, filled on use
+    _starts: list[int] = field(default_factory=list)  # paragraph starts, for bisection; filled on use
 
     @property
     def effective_year(self) -> int:
@@ -56,6 +64,21 @@ class DocContext:
         if self.doc.published:
             return int(self.doc.published[:4])
         return max(self.all_years, default=0)
+
+    def heading_of(self, position: int) -> str:
+        """For a paragraph that is an item of a numbered list ('四、 …', '(2) …'), the list's heading:
+        the line above its items and blank lines, if it is a short one; '' otherwise."""
+        if not self._starts:
+            self._starts = [p.start for p in self.paragraphs]
+        at = bisect_right(self._starts, position) - 1
+        if at < 0 or not _LIST_ITEM.match(self.norm, self.paragraphs[at].start):
+            return ""
+        for p in reversed(self.paragraphs[max(0, at - _HEADING_REACH) : at]):
+            line = self.norm[p.start : p.end].strip()
+            if not line or _LIST_ITEM.match(line):
+                continue
+            return line if len(line) <= _HEADING_WIDTH else ""
+        return ""
 
     def paragraph_of(self, position: int) -> Paragraph:
         for paragraph in self.paragraphs:
@@ -122,12 +145,13 @@ def _scope(ctx: DocContext, start: int, end: int) -> Scope:
     paragraph = ctx.paragraph_of(start)
     own = ctx.norm[start:end]
     before = ctx.norm[paragraph.start : start]
-    around = ctx.norm[paragraph.start : paragraph.end]
+    heading = ctx.heading_of(start)  # an item of a numbered list is read under its list's heading
+    around = ctx.norm[paragraph.start : paragraph.end] + ("\n" + heading if heading else "")
     places = set(find_places(around)) | set(ctx.main_places)
     # the years of a sentence: its own, else the latest one said before it in its paragraph,
     # else the document's (publication date, title)
     own_years = years(own)
-    earlier = years(before)
+    earlier = years(before) or years(heading)  # a list's heading is said before its items
     if own_years:
         scope_years, explicit = set(own_years), True
     elif earlier:

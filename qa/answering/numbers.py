@@ -71,8 +71,18 @@ def ordinals(norm_text: str) -> set[tuple[int, str]]:
     return out
 
 
+# the year inside a document or case number is when it was filed, not what the sentence is about:
+# 国知发保字〔2022〕27号, (2021)川知民终2152号
+DOC_YEAR = re.compile(r"[〔\[［][12]\d{3}[〕\]］]第?\d+号")
+CASE_NUMBER = re.compile(r"[(（][12]\d{3}[)）][\u4e00-\u9fff]{1,12}\d+号")
+
+
 def years(norm_text: str) -> list[int]:
-    found = [(m.start(), int(m.group(1))) for m in YEAR.finditer(norm_text)]
+    numbers = [(m.start(), m.end()) for pattern in (DOC_YEAR, CASE_NUMBER) for m in pattern.finditer(norm_text)]
+    found = [
+        (m.start(), int(m.group(1))) for m in YEAR.finditer(norm_text)
+        if not any(a <= m.start() < b for a, b in numbers)
+    ]
     found += [(m.start(), int(m.group(1))) for m in DAMAGED_YEAR.finditer(norm_text)]
     return [year for _, year in sorted(found)]
 

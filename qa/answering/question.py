@@ -49,7 +49,9 @@ _STREAK = re.compile(r"连续[\u4e00-\u9fff]{0,3}?(?:多少|几)(?:年|届|次)|
 _RANKING = re.compile(r"第几|排名多少|排名[是为]多少|排多少|排在?第几|位居第几|排名[又还]?(?:如何|怎样|怎么样|情况)|名次")
 _RATIO = re.compile(r"几倍|多少倍|百分之几|百分比|比重|比率|多大比例|多少比例|比例是|占比|占全国的?多少|占多少|几分之几|增长多少|增长了多少|同比|增幅|增速|涨幅|涨了?多少|上涨了?多少|变化了?多少|降幅|减幅")
 _PERSON = re.compile(r"谁|哪位|什么人")
-_ENUMERATED = re.compile(r"第([一二三四五六七八九十])(?:个)?(?:方面|项|点|条)")
+_ENUMERATED = re.compile(r"第([一二三四五六七八九十]|\d{1,2})(?:个)?(?:方面|项|点|条|件|起)")
+# a party to a case asked: the defendant (named second in '甲与乙…纠纷案') or the plaintiff (first)
+_PARTY = re.compile(r"(被告|被诉方|被上诉人|被申请人|被起诉)|(原告|起诉方|上诉人|申请人|起诉人)")
 _ROLE = re.compile(r"什么职务|什么职位|何职|担任什么|任什么职|什么身份|在哪里?任职|在哪个单位")
 _DOCNUM = re.compile(r"(?:文号|发文字号|文件号|案号|判决书号|裁定书号|编号)(?:是|为)?(?:什么|多少|哪个|几)")
 _OUTCOME = re.compile(r"结果(?:如何|怎样|怎么样|是什么)|结局|最终结果|最后结果|胜诉了吗|赢了吗")
@@ -78,7 +80,8 @@ class Question:
     years: list[int] = field(default_factory=list)
     ordinals: set[tuple[int, str]] = field(default_factory=set)
     periods: set[str] = field(default_factory=set)  # 上半年, 1-10月 …
-    enumerated: str | None = None  # 第二方面 -> '二是', the marker of that item in '一是…;二是…'
+    enumerated: str | None = None  # 第二方面 / 第四件 -> '二' / '四', the numeral of that item in a run ('一是…;二是…', '一、…')
+    party: str | None = None  # 'first' (原告) or 'second' (被告) of the parties a case is named by
     terms: list[str] = field(default_factory=list)  # content terms to find near the answer
     excluded: list[str] = field(default_factory=list)  # terms of what the question rules out: (不是金奖)
     titles: list[str] = field(default_factory=list)  # person titles named in the question
@@ -283,7 +286,8 @@ def analyze(question: str) -> Question:
         years=sorted(set(years(norm))),
         ordinals=ordinals(norm),
         periods=periods(norm),
-        enumerated=f"{item.group(1)}是" if (item := _ENUMERATED.search(norm)) else None,
+        enumerated=item.group(1) if (item := _ENUMERATED.search(norm)) else None,
+        party=("second" if party.group(1) else "first") if (party := _PARTY.search(norm)) else None,
         terms=terms,
         excluded=[t for phrase in negated for t in content_terms(phrase, named_places + find_places(phrase)) if t not in terms],
         titles=[

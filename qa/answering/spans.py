@@ -10,7 +10,7 @@ import re
 from .cloze import cloze_spans
 from .context import NAME_AFTER_TITLE, clean_name
 from .lists import list_spans
-from .numbers import QUANTITY, RANKING, SHARE_UNITS, STREAK, TIME_UNITS, YEAR
+from .numbers import CASE_NUMBER, DOC_YEAR, QUANTITY, RANKING, SHARE_UNITS, STREAK, TIME_UNITS, YEAR
 from .places import find_places
 from .respectively import respective_value
 from .question import DURATION, PERSON_TITLES, Kind, Question, asks_amount
@@ -111,15 +111,13 @@ OUTCOME = re.compile(
 
 # a document number: an issuer's abbreviation, the year in brackets, the serial and 号 (国知发保字〔2022〕27号);
 # a court case number: the year in brackets first ((2022)最高法知民终905号)
-_DOC_YEAR = re.compile(r"[〔\[［][12]\d{3}[〕\]］]第?\d+号")
-_CASE_NUMBER = re.compile(r"[(（][12]\d{3}[)）][\u4e00-\u9fff]{1,12}\d+号")
 _ISSUER = re.compile(r"[\u4e00-\u9fff]{1,8}$")
 _BEFORE_ISSUER = re.compile(r".*(?:印发|发布|出台|下发|根据|依据|按照|转发|的|和|与|及|是|为)")
 
 
 def docnum_spans(s: str, q: Question) -> list[Span]:
-    out = [Span(m.start(), m.end(), Kind.docnum) for m in _CASE_NUMBER.finditer(s)]
-    for m in _DOC_YEAR.finditer(s):
+    out = [Span(m.start(), m.end(), Kind.docnum) for m in CASE_NUMBER.finditer(s)]
+    for m in DOC_YEAR.finditer(s):
         issuer = _ISSUER.search(s, max(0, m.start() - 8), m.start())
         if issuer is None:
             continue
@@ -212,6 +210,33 @@ def person_spans(s: str, q: Question, people: set[str]) -> list[Span]:
                 out[key] = Span(start, start + len(name), Kind.person, 0.5 if q.titles else 0.7)
             start = s.find(name, start + 1)
     return list(out.values())
+
+
+# a case named by its parties: '甲与乙…纠纷案', '甲诉乙…案' (a list marker may open it: '三、 ')
+_CASE_NAME = re.compile(r"(?:^|(?<=[,，。;；:：\s〔]))(?:[(（]?[一二三四五六七八九十\d]{1,2}[、.．)）]\s*)?([^,，。;；:：\s〔]{4,80}?案)")
+_CASE_CAUSE = re.compile(alternation(words("case_causes")))
+_PARTY_WORDS = {"first": ("原告", "起诉方", "上诉人", "申请人", "起诉人"), "second": ("被告", "被诉方", "被上诉人", "被申请人")}
+_SUES = re.compile(r"与|(?<![起申上投控告应败胜])诉(?![讼求])")
+
+
+def party_spans(s: str, q: Question) -> list[Span]:
+    """The party a question asks of a case named in the sentence: the plaintiff is named first,
+    the defendant second ('威海宏福置业有限公司与威海市水务集团有限公司滥用市场支配地位纠纷案')."""
+    out = []
+    for m in _CASE_NAME.finditer(s):
+        name_start = m.start(1) + (1 if s[m.start(1)] in "在对就" else 0)  # '在张三诉李四…案中'
+        sues = _SUES.search(s, name_start, m.end(1))
+        if sues is None or sues.start() - name_start < 2:
+            continue
+        cause = _CASE_CAUSE.search(s, sues.end() + 2, m.end(1))
+        second_end = cause.start() if cause else None
+        if second_end is None:
+            continue
+        if q.party == "first":
+            out.append(Span(name_start, sues.start(), Kind.person, 1.0))
+        else:
+            out.append(Span(sues.end(), second_end, Kind.person, 1.0))
+    return out
 
 
 def title_spans(s: str, q: Question) -> list[Span]:
@@ -346,6 +371,11 @@ def _typed_spans(s: str, q: Question, people: set[str]) -> list[Span]:
         return role_spans(s, q, people)
     if kind is Kind.date:
         return date_spans(s, q)
+    if q.party and kind in (Kind.person, Kind.entity):
+        # a party asked is a case's party: named by the case ('甲与乙…纠纷案') or called so ('被告张三')
+        called = _PARTY_WORDS[q.party]
+        named = person_spans(s, q, people) if kind is Kind.person else entity_spans(s, q)
+        return party_spans(s, q) + [sp for sp in named if s[max(0, sp.start - 4) : sp.start].endswith(called)]
     if kind is Kind.person:
         return person_spans(s, q, people)
     if kind is Kind.listing:
