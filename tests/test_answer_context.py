@@ -70,3 +70,19 @@ def test_an_item_of_a_numbered_list_is_read_under_the_lists_heading() -> None:
     first = next(v for k, v in scopes.items() if k.startswith("一、"))
     assert 2021 not in first.years  # the year of a case number is when it was filed, not what it is about
     assert "十大" not in next(v for k, v in scopes.items() if k.startswith("其他")).text  # no item: no heading
+
+
+def test_a_person_named_in_the_question_is_followed_through_the_text() -> None:
+    from qa.answering.people import named_people, refers_to, without_pieces
+
+    text = "專訪梁家麗JP 知識產權署署長\n梁女士未曾修讀知識產權。但她心意已決,於1995年加入知識產權署。\n該署於1990年才成立。"
+    doc = Document("hk", "專訪", None, None, "hk.txt", "0" * 64, text)
+    ctx = build_doc_context(doc, normalize(text))
+    question = normalize("梁家丽是哪一年进入知识产权署工作的?")
+    assert named_people(question, [ctx]) == ["梁家丽"]  # the document calls her 梁女士: a person
+    assert named_people(normalize("高价值专利有多少件?"), [ctx]) == []  # a surname character opening a word
+    paragraph = normalize("梁女士未曾修讀知識產權。但她心意已決,於1995年加入知識產權署。")
+    assert refers_to("梁家丽", normalize("但她心意已決,於1995年加入知識產權署。"), paragraph)
+    assert not refers_to("梁家丽", normalize("該署於1990年才成立。"), normalize("該署於1990年才成立。"))
+    weights = without_pieces({"梁家": 2.0, "丽是": 3.0, "加入": 1.0}, question, ["梁家丽"])
+    assert set(weights) == {"梁家丽", "加入"} and weights["梁家丽"] > 3.0

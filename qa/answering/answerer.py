@@ -14,6 +14,7 @@ from ..retrieval import Passage
 from ..types import AskResult, Citation
 from .context import DocContext, Scope, build_doc_context, sentence_scope
 from .numbers import periods
+from .people import named_people, refers_to, without_pieces
 from .places import find_places, lies_within
 from .question import Kind, Question, analyze, title_verbs
 from .spans import MEANINGFUL, Span, find_spans
@@ -59,6 +60,7 @@ def _metric_core(focus: str | None) -> str | None:
 # a question for the date a document is signed or written with, and a line that is nothing but a date
 _SIGNED = re.compile(r"落款|成文日期|成文时间|签发日期|签署日期|发文日期|印发日期")
 _DATE_LINE = re.compile(r"^[ \t]*((?:19|20)\d{2}年\d{1,2}月\d{1,2}日|(?:19|20)\d{2}-\d{1,2}-\d{1,2})[ \t]*$", re.M)
+_NATIONAL = re.compile(r"全国|我国|国内|中国")  # a question of the whole country
 _SUBJECTLESS = re.compile(r"占|约为|约占|同比|比上年|较上年")
 _EDITION_UNITS = words("edition_units")  # 第二十二届: an edition the documents must name to answer about it
 _ENUM_ITEM = re.compile(r"[(（]?([一二三四五六七八九十]|\d{1,2})(?:是|[)）]|、|\.(?!\d)|．)")
@@ -144,10 +146,13 @@ class Answerer:
         if editions and not any(editions & c.all_ordinals for c in contexts.values()):
             return abstain("语料中没有问到的这一届(批)的内容。")
         weights = self._weights(q, index)
-        candidates, closest = self._candidates(q, passages, contexts, weights)
+        people = named_people(q.norm, contexts.values())  # 梁家丽, which the tokenizer cut into 梁家 / 丽是
+        if people:
+            weights = TermWeights(without_pieces(weights, q.norm, people))
+        candidates, closest = self._candidates(q, passages, contexts, weights, people=people)
         if not candidates and closest == "title" and title_verbs(q.titles):
             # no sentence names the 主持人 as such: one that says who 主持 will do
-            candidates, closest = self._candidates(q, passages, contexts, weights, titles_by_verb=True)
+            candidates, closest = self._candidates(q, passages, contexts, weights, titles_by_verb=True, people=people)
         if not candidates and q.kind is Kind.date and _SIGNED.search(q.norm):
             candidates = self._signed_date(passages, contexts)
         if not candidates:
@@ -189,6 +194,7 @@ class Answerer:
         contexts: dict[str, DocContext],
         weights: TermWeights,
         titles_by_verb: bool = False,
+        people: list[str] | None = None,
     ) -> tuple[list[Candidate], str]:
         """Every (sentence, span) that may answer, and the reason the closest miss was ruled out."""
         closest: tuple[float, str] = (-1.0, "coverage")
@@ -202,6 +208,7 @@ class Answerer:
         dated = []
         if q.kind is Kind.date:
             dated = sorted((t for t in weights if weights[t] > 0.05), key=weights.get, reverse=True)[:2]
+        national = not q.named_places and bool(_NATIONAL.search(q.norm))
         for doc_id, lo, hi, rank in self._ranges(passages):
             ctx = contexts[doc_id]
             for start, end in ctx.sentences:
@@ -210,13 +217,15 @@ class Answerer:
                 seen.add((doc_id, start))
                 s = ctx.norm[start:end]
                 scope = sentence_scope(ctx, start, end)
-                coverage = self._coverage(s, weights)
-                context_cov = self._coverage(scope.text + ctx.doc.title, weights)
+                # a person the question names counts as said where the sentence refers to them (梁女士, 她)
+                named = "".join(p for p in people or () if refers_to(p, s, scope.text))
+                coverage = self._coverage(s + named, weights)
+                context_cov = self._coverage(scope.text + ctx.doc.title + named, weights)
                 year_clash = self._year_clash(q, ctx, scope)
                 reason = self._rule_out(
                     q, s, scope, year_clash, coverage, context_cov, rank, focus_known, ctx.main_places, titles_by_verb
                 )
-                if not reason and dated and not any(t in s for t in dated):
+                if not reason and dated and not any(t in s + named for t in dated):
                     reason = "coverage"  # '36条是哪一天发布的': 4月25日 dates another release
                 spans = [] if reason else self._spans(s, q, ctx)
                 if reason or not spans:
@@ -229,6 +238,9 @@ class Answerer:
                 base = self._sentence_score(q, s, scope, coverage, context_cov, rank, year_clash)
                 for span in spans:
                     clause_text = self._clause(s, span, split_list=q.kind is not Kind.listing)
+                    if national and q.kind in NUMERIC_KINDS and any(p not in q.named_places for p in find_places(clause_text)):
+                        closest = max(closest, (coverage, "place"))
+                        continue  # a national figure asked; this one is a province's or a city's (其中,广东省登记…)
                     score = (
                         base
                         + 0.25 * self._coverage(clause_text, clause_weights)

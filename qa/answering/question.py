@@ -207,13 +207,17 @@ def _kind(norm: str) -> tuple[Kind, str | None, str | None]:
 _GENERIC = frozenset(words("generic_terms"))
 
 
+# words that point back to something named before (该署, 此次): what they name is not in them
+_REFERRING = re.compile(r"^[该此][\u4e00-\u9fff]{1,3}$")
+
+
 def content_terms(norm: str, places: list[str]) -> list[str]:
     """Informative tokens of the question: no wh-words, places, years, editions or bare numbers
     (places, years and editions are constraints, checked as such)."""
     editions = "".join(m.group(0) for m in ORDINAL.finditer(norm))
     out = []
     for token in tokenize_normalized(norm):
-        if token in _GENERIC or token in places or _WH_TOKEN.search(token):
+        if token in _GENERIC or token in places or _WH_TOKEN.search(token) or _REFERRING.match(token):
             continue
         if len(token) < 2 and not token.isascii():
             continue
