@@ -31,8 +31,8 @@ LABEL_VALUE = re.compile(r"(?:地点|地址|会址)[:：]\s*([^,，;；。\s]{2,
 # an organisation's name ends on one of these (words.toml), longest tried first; a place in brackets
 # may sit inside the name: 星童医疗技术(苏州)有限公司
 ORG_SUFFIX = re.compile(
-    r"(?:[\u4e00-\u9fff]|[(（][\u4e00-\u9fff]{2,8}[)）]){2,24}?(?:" + alternation(words("org_suffixes")) + ")"
-)
+    r"(?:(?!与|及|(?<!共)和)[\u4e00-\u9fff]|[(（][\u4e00-\u9fff]{2,8}[)）]){2,24}?(?:" + alternation(words("org_suffixes")) + ")"
+)  # no 与/和/及 inside: '甲局与乙分局' is two organisations
 _ORG_END = re.compile(ORG_SUFFIX.pattern + "$")
 _LEGAL_FORM = re.compile(r"(?:股份)?有限(?:责任)?公司$")
 _BRACKETED = re.compile(r"[(（][^()（）]*[)）]")
