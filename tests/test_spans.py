@@ -94,6 +94,11 @@ def test_organisation_names_end_on_their_kind_and_hold_no_conjunction() -> None:
     assert [m.group(0) for m in ORG_SUFFIX.finditer("中华人民共和国国家知识产权局发布")] == ["中华人民共和国国家知识产权局"]
 
 
+def test_the_items_of_a_list_that_name_the_place_asked() -> None:
+    sentence = "确定上海市浦东新区、江苏省苏州市、浙江省杭州市、浙江省宁波市、安徽省合肥市为首批示范区建设城市"
+    assert best("其中浙江有哪两个?", sentence) == "浙江省杭州市、浙江省宁波市"
+
+
 def test_one_predicate_says_what_is_a_share() -> None:
     from qa.answering.numbers import is_share
 

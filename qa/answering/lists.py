@@ -81,4 +81,24 @@ def list_spans(s: str, q: Question) -> list[Span]:
             strength += 0.2  # the question's own words follow the list: 哪几个区颁发 / …5个区颁发
         if start < end:
             out.append(Span(start, end, Kind.listing, strength))
+        out += _items_of_places(s, start_at, [first, *middle, last], start, q)
     return out
+
+
+def _items_of_places(s: str, run_start: int, items: list[str], first_start: int, q: Question) -> list[Span]:
+    """The items of a run that name the place asked, where they stand together ('其中浙江有哪两个' of
+    '…江苏省苏州市、浙江省杭州市、浙江省宁波市、安徽省合肥市…' -> '浙江省杭州市、浙江省宁波市')."""
+    if not q.places:
+        return []
+    hits = [i for i, item in enumerate(items) if any(p in item for p in q.places)]
+    if not hits or len(hits) == len(items) or hits != list(range(hits[0], hits[-1] + 1)):
+        return []
+    positions, at = [], first_start
+    for item in items:
+        positions.append((at, at + len(item)))
+        at += len(item) + 1
+    start, end = positions[hits[0]][0], positions[hits[-1]][1]
+    if s[start:end] != "、".join(items[hits[0] : hits[-1] + 1]):
+        return []  # the trimmed outer items do not line up with the sentence
+    strength = 1.0 if q.list_size in (None, len(hits)) else 0.6
+    return [Span(start, end, Kind.listing, strength)]
