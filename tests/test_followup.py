@@ -118,3 +118,10 @@ def test_a_new_year_keeps_the_place_and_a_new_place_keeps_the_year() -> None:
     assert resolve_followup("那2022年呢?", history) == "2022年杭州西湖区合计授权量是多少?"
     history = chat(("2023年深圳市专利授权量是多少?", "23.51万件"))
     assert resolve_followup("那北京呢?", history) == "北京2023年专利授权量是多少?"  # 深圳 goes with its 市
+
+
+def test_a_new_place_takes_the_place_the_last_follow_up_named() -> None:
+    history = chat(("首批示范区建设城市有哪些?", "天津市滨海新区、…、浙江省杭州市、浙江省宁波市"),
+                   ("其中浙江有哪两个?", "浙江省杭州市、浙江省宁波市"))
+    resolved = resolve_followup("天津呢?", history)
+    assert "天津" in resolved and "浙江" not in resolved and resolved.endswith("天津有哪两个?")

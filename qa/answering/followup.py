@@ -211,6 +211,9 @@ class _Conversation:
                 return anchor + "?", True
             if not _strip_context(phrase).strip("的 "):
                 # only a new place / year / edition / period: the same question there / then
+                swapped = self._swap_in_previous(phrase, anchor)
+                if swapped:
+                    return swapped + "?", True
                 return phrase + _strip_context(anchor, like=phrase) + "?", True
             phrase = _FILLER.sub("", phrase) or phrase
             for base in (anchor, _clean(self.previous or anchor)):
@@ -234,6 +237,24 @@ class _Conversation:
             topic = _strip_context(topic)
         topic = self._pointed_context(norm, topic) + topic
         return f"{topic},{body}?", False
+
+    def _swap_in_previous(self, phrase: str, anchor: str) -> str | None:
+        """'天津呢?' after '其中浙江有哪两个?': where the last question named the place (or year …) and
+        the question it leaned on did not, the new one takes its place in the last question."""
+        previous = _clean(self.previous or "")
+        if not previous or previous == anchor:
+            return None
+        new = {k: v for k, v in _context_by_kind(normalize(phrase)).items() if v}
+        said_before = _context_by_kind(normalize(previous))
+        said_in_anchor = _context_by_kind(normalize(anchor))
+        if len(new) != 1:
+            return None
+        ((kind, items),) = new.items()
+        if len(items) != 1 or len(said_before[kind]) != 1 or said_in_anchor[kind]:
+            return None
+        item, old = items[0], said_before[kind][0]
+        at = normalize(previous).find(old)
+        return previous[:at] + item + previous[at + len(old) :]
 
     def _pointed_context(self, norm: str, topic: str) -> str:
         """The edition or year a pointer (这一届, 当年) refers to, when the topic no longer says it."""
