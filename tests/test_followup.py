@@ -96,7 +96,7 @@ def test_the_event_a_date_question_dated_is_not_carried_on() -> None:
 
 def test_a_follow_up_that_counts_its_own_thing_drops_the_metric_asked_before() -> None:
     history = chat(("第二十四届中国专利奖深圳总获奖项目有多少项?", "96项"))
-    assert resolve_followup("其中优秀奖多少项?", history) == "第二十四届中国专利奖深圳,优秀奖多少项?"
+    assert resolve_followup("其中优秀奖多少项?", history) == "第二十四届中国专利奖深圳,其中优秀奖多少项?"  # a part asked
     # ... but one that points back keeps it
     history = chat(("2023年深圳每平方公里发明专利拥有量是多少件?", "150.38件"))
     assert "每平方公里发明专利拥有量" in resolve_followup("这个指标连续多少年居全国第一?", history)

@@ -168,6 +168,8 @@ def test_an_item_of_an_enumeration_is_asked_by_its_number() -> None:
     assert analyze("第四件案件的原告是谁?").enumerated == "四" and analyze("第四件案件的原告是谁?").party == "first"
     assert analyze("被上诉人是哪家公司?").party == "second"
     assert analyze("聚焦什么?").enumerated is None and analyze("聚焦什么?").party is None
+    # a follow-up asking for a part of what was counted names it after 其中
+    assert analyze("2023年海关在货运渠道扣留侵权嫌疑货物,其中依申请扣留的有多少批?").part == ["申请"]
     assert analyze("第二十四届中国专利奖深圳获得几项金奖?").enumerated is None
 
 

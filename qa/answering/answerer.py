@@ -321,6 +321,8 @@ class Answerer:
             return "place"
         if q.kind in NUMERIC_KINDS and q.places and _names_a_place_inside(s, q.places, main_places):
             return "place"  # 深圳's figure for a question about 广东
+        if q.part and q.kind in NUMERIC_KINDS and not any(t in s for t in q.part):
+            return "coverage"  # '其中依申请扣留的有多少批': the whole's figure is no answer
         if year_clash and q.kind is not Kind.date:  # a date question may ask for another year
             return "year"
         if q.ordinals and scope.ordinals and not (q.ordinals & scope.ordinals):

@@ -236,7 +236,8 @@ class _Conversation:
         if own:
             topic = _strip_context(topic)
         topic = self._pointed_context(norm, topic) + topic
-        return f"{topic},{body}?", False
+        subset = "其中" if text.startswith("其中") and not body.startswith("其中") else ""  # a part of what was counted
+        return f"{topic},{subset}{body}?", False
 
     def _swap_in_previous(self, phrase: str, anchor: str) -> str | None:
         """'天津呢?' after '其中浙江有哪两个?': where the last question named the place (or year …) and

@@ -50,6 +50,8 @@ _RANKING = re.compile(r"第几|排名多少|排名[是为]多少|排多少|排�
 _RATIO = re.compile(r"几倍|多少倍|百分之几|百分比|比重|比率|多大比例|多少比例|比例是|占比|占全国的?多少|占多少|几分之几|增长多少|增长了多少|同比|增幅|增速|涨幅|涨了?多少|上涨了?多少|变化了?多少|降幅|减幅")
 _PERSON = re.compile(r"谁|哪位|什么人")
 _ENUMERATED = re.compile(r"第([一二三四五六七八九十]|\d{1,2})(?:个)?(?:方面|项|点|条|件|起)")
+# '…,其中X有多少': the question asks for a part (X) of what it counted before
+_PART = re.compile(r"[,，]其中")
 # a party to a case asked: the defendant (named second in '甲与乙…纠纷案') or the plaintiff (first)
 _PARTY = re.compile(r"(被告|被诉方|被上诉人|被申请人|被起诉)|(原告|起诉方|上诉人|申请人|起诉人)")
 _ROLE = re.compile(r"什么职务|什么职位|何职|担任什么|任什么职|什么身份|在哪里?任职|在哪个单位")
@@ -82,6 +84,7 @@ class Question:
     periods: set[str] = field(default_factory=set)  # 上半年, 1-10月 …
     enumerated: str | None = None  # 第二方面 / 第四件 -> '二' / '四', the numeral of that item in a run ('一是…;二是…', '一、…')
     party: str | None = None  # 'first' (原告) or 'second' (被告) of the parties a case is named by
+    part: list[str] = field(default_factory=list)  # '…,其中依申请扣留的有多少批': the terms naming the part asked
     terms: list[str] = field(default_factory=list)  # content terms to find near the answer
     excluded: list[str] = field(default_factory=list)  # terms of what the question rules out: (不是金奖)
     titles: list[str] = field(default_factory=list)  # person titles named in the question
@@ -211,6 +214,15 @@ _GENERIC = frozenset(words("generic_terms"))
 _REFERRING = re.compile(r"^[该此][\u4e00-\u9fff]{1,3}$")
 
 
+def _part_terms(norm: str, places: list[str]) -> list[str]:
+    """The words that name the part a '…,其中X有多少' question asks for, and not the whole before it."""
+    part = _PART.search(norm)
+    if part is None:
+        return []
+    whole = content_terms(norm[: part.start()], places)
+    return [t for t in content_terms(norm[part.end() :], places) if not any(t in w or w in t for w in whole)]
+
+
 def content_terms(norm: str, places: list[str]) -> list[str]:
     """Informative tokens of the question: no wh-words, places, years, editions or bare numbers
     (places, years and editions are constraints, checked as such)."""
@@ -292,6 +304,7 @@ def analyze(question: str) -> Question:
         periods=periods(norm),
         enumerated=item.group(1) if (item := _ENUMERATED.search(norm)) else None,
         party=("second" if party.group(1) else "first") if (party := _PARTY.search(norm)) else None,
+        part=_part_terms(norm, named_places),
         terms=terms,
         excluded=[t for phrase in negated for t in content_terms(phrase, named_places + find_places(phrase)) if t not in terms],
         titles=[
