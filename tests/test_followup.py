@@ -125,3 +125,9 @@ def test_a_new_place_takes_the_place_the_last_follow_up_named() -> None:
                    ("其中浙江有哪两个?", "浙江省杭州市、浙江省宁波市"))
     resolved = resolve_followup("天津呢?", history)
     assert "天津" in resolved and "浙江" not in resolved and resolved.endswith("天津有哪两个?")
+
+
+def test_a_follow_up_in_another_time_keeps_the_place() -> None:
+    history = chat(("2024年度泉州全市专利授权量是多少?", "3.79万件"), ("目前发明专利拥有量呢?", "2.14万件"))
+    resolved = resolve_followup("那“十三五”末期是多少?", history)
+    assert resolved.startswith("泉州全市") and "2024" not in resolved and "“十三五”末期" in resolved

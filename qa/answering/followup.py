@@ -29,6 +29,8 @@ _WH = re.compile(
     r"|哪些|哪一?[个位家项种天年]|谁|什么时候|什么|如何)"
 )
 _PERIOD = re.compile(r"(上半年|下半年|全年|前三季度|第[一二三四]季度|\d{1,2}(?:-\d{1,2})?月)")
+# a five-year plan's years ('“十三五”末期'): a time like a year
+_PLAN = re.compile(r"“?十[一二三四五六七八九]五”?(?:末期|期间|时期|初期|末|初|期末)?")
 _NEUTRAL_WH = "是多少"
 _DATE_WH = re.compile(r"是?(?:哪一?[天年]|什么时候)")
 # how a follow-up that names only a new subject asks, by what the question it follows asked
@@ -47,7 +49,8 @@ def _clean(text: str) -> str:
 def _context_by_kind(norm: str) -> dict[str, list[str]]:
     """Years, editions, places and periods a question is pinned to, by kind."""
     return {
-        "year": [m.group(0) for m in YEAR.finditer(norm)], "edition": [m.group(0) for m in ORDINAL.finditer(norm)],
+        "year": [m.group(0) for m in YEAR.finditer(norm)] + [m.group(0) for m in _PLAN.finditer(norm)],
+        "edition": [m.group(0) for m in ORDINAL.finditer(norm)],
         "place": find_places(norm), "period": [m.group(0) for m in _PERIOD.finditer(norm)],
     }
 
@@ -233,8 +236,8 @@ class _Conversation:
         if sibling:
             topic = _subject_only(topic, sibling)
         own = _context_items(norm)
-        if own:
-            topic = _strip_context(topic)
+        if own:  # its own year (place …) replaces the topic's, and keeps the rest: '那“十三五”末期是多少?' stays in 泉州
+            topic = _strip_context(topic, like=body)
         topic = self._pointed_context(norm, topic) + topic
         subset = "其中" if text.startswith("其中") and not body.startswith("其中") else ""  # a part of what was counted
         return f"{topic},{subset}{body}?", False

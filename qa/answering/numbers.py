@@ -39,7 +39,7 @@ RANKING = re.compile(
     rf"{_RANK_SCOPE}(?:排名|排|位居|居|位列|列){_RANK_SCOPE}(?:第{NUM}(?:位|名)?|首位)|第{NUM}(?:位|名)"
 )
 ORDINAL = re.compile(rf"第({NUM})(届|次|批|年|位|名)|(?<![\d零〇一二两三四五六七八九十百千这那本该每同上下])({NUM})(届)")
-YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:年|年度)?(?!\d)")
+YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:年度|年)?(?!\d)")
 # captures lose the 年 between a year and its month: "20231-10月", "2023426日"
 DAMAGED_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=\d{1,2}(?:-\d{1,2})?月|\d{3,4}日)")
 
