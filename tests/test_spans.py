@@ -99,6 +99,12 @@ def test_the_items_of_a_list_that_name_the_place_asked() -> None:
     assert best("其中浙江有哪两个?", sentence) == "浙江省杭州市、浙江省宁波市"
 
 
+def test_a_deputy_is_not_the_head_asked() -> None:
+    sentence = "最高人民法院副院长陶凯元、北京市高级人民法院院长寇昉、最高人民法院民三庭庭长林广海出席发布会"
+    assert best("北京市高级人民法院院长是谁?", sentence) == "寇昉"
+    assert best("最高人民法院副院长是谁?", sentence) == "陶凯元"
+
+
 def test_one_predicate_says_what_is_a_share() -> None:
     from qa.answering.numbers import is_share
 

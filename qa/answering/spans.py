@@ -191,6 +191,14 @@ def date_spans(s: str, q: Question) -> list[Span]:
     return out
 
 
+def _title_match(said: str, asked: str) -> float:
+    """How well a title before a name answers the title asked: the same, or one ending on it
+    (党组书记 for 书记), fully; a deputy's (副院长 for 院长) hardly: a deputy is not the head."""
+    if said.endswith(asked):
+        return 0.35 if said[: len(said) - len(asked)].endswith("副") and not asked.startswith("副") else 1.0
+    return 1.0 if asked.endswith(said) else 0.35
+
+
 def person_spans(s: str, q: Question, people: set[str]) -> list[Span]:
     out: dict[tuple[int, int], Span] = {}
     for m in NAME_AFTER_TITLE.finditer(s):
@@ -200,7 +208,7 @@ def person_spans(s: str, q: Question, people: set[str]) -> list[Span]:
         title = s[m.start() : m.start(1)].strip()
         strength = 0.8
         if q.titles:
-            strength = 1.0 if any(title.endswith(t) or t.endswith(title) for t in q.titles) else 0.35
+            strength = max((_title_match(title, t) for t in q.titles), default=0.35)
         out[(m.start(1), m.start(1) + len(name))] = Span(m.start(1), m.start(1) + len(name), Kind.person, strength)
     for name in people:
         start = s.find(name)
