@@ -86,3 +86,13 @@ def test_a_person_named_in_the_question_is_followed_through_the_text() -> None:
     assert not refers_to("梁家丽", normalize("該署於1990年才成立。"), normalize("該署於1990年才成立。"))
     weights = without_pieces({"梁家": 2.0, "丽是": 3.0, "加入": 1.0}, question, ["梁家丽"])
     assert set(weights) == {"梁家丽", "加入"} and weights["梁家丽"] > 3.0
+
+
+def test_a_sibling_in_the_place_of_a_word_asked_is_another_figure() -> None:
+    from qa.answering.answerer import _sibling_in_place
+    from qa.answering.question import analyze
+
+    q = analyze("2023年全国海关扣留涉嫌侵犯专利权的货物有多少批?")
+    assert _sibling_in_place(q, normalize("其中,扣留涉嫌侵犯商标权货物61610批、8172.75万件")) == "商标权"
+    assert _sibling_in_place(q, normalize("扣留涉嫌侵犯专利权货物120批")) is None
+    assert _sibling_in_place(q, normalize("全国海关扣留侵权嫌疑货物6.2万批")) is None  # no word in its place

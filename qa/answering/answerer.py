@@ -60,11 +60,30 @@ def _metric_core(focus: str | None) -> str | None:
 # a question for the date a document is signed or written with, and a line that is nothing but a date
 _SIGNED = re.compile(r"落款|成文日期|成文时间|签发日期|签署日期|发文日期|印发日期")
 _DATE_LINE = re.compile(r"^[ \t]*((?:19|20)\d{2}年\d{1,2}月\d{1,2}日|(?:19|20)\d{2}-\d{1,2}-\d{1,2})[ \t]*$", re.M)
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _NATIONAL = re.compile(r"全国|我国|国内|中国")  # a question of the whole country
 _SUBJECTLESS = re.compile(r"占|约为|约占|同比|比上年|较上年")
 _EDITION_UNITS = words("edition_units")  # 第二十二届: an edition the documents must name to answer about it
 _ENUM_ITEM = re.compile(r"[(（]?([一二三四五六七八九十]|\d{1,2})(?:是|[)）]|、|\.(?!\d)|．)")
 _CLAUSE_END = ",，;；。!?！？"
+
+
+def _sibling_in_place(q: Question, s: str) -> str | None:
+    """A word of the question the sentence lacks, where the sentence puts a sibling of it (same
+    length, same head character) right after the same two characters: '侵犯专利权' asked, '侵犯商标权'
+    said. The sibling is returned."""
+    for term in q.terms:
+        if len(term) < 2 or term in s or not _HAN_RUN.fullmatch(term):
+            continue
+        for m in re.finditer(re.escape(term), q.norm):
+            left = q.norm[max(0, m.start() - 2) : m.start()]
+            if len(left) < 2 or not _HAN_RUN.fullmatch(left):
+                continue
+            for hit in re.finditer(re.escape(left), s):
+                other = s[hit.end() : hit.end() + len(term)]
+                if len(other) == len(term) and other != term and other[-1] == term[-1] and _HAN_RUN.fullmatch(other):
+                    return other
+    return None
 
 
 def _names_a_place_inside(s: str, places: list[str], main_places: list[str]) -> bool:
@@ -321,6 +340,8 @@ class Answerer:
             return "place"
         if q.kind in NUMERIC_KINDS and q.places and _names_a_place_inside(s, q.places, main_places):
             return "place"  # 深圳's figure for a question about 广东
+        if q.kind in NUMERIC_KINDS and _sibling_in_place(q, s):
+            return "coverage"  # '侵犯专利权的货物' asked, '侵犯商标权货物61610批' said: another kind's figure
         if q.part and q.kind in NUMERIC_KINDS and not any(t in s for t in q.part):
             return "coverage"  # '其中依申请扣留的有多少批': the whole's figure is no answer
         if year_clash and q.kind is not Kind.date:  # a date question may ask for another year
