@@ -96,3 +96,14 @@ def test_a_sibling_in_the_place_of_a_word_asked_is_another_figure() -> None:
     assert _sibling_in_place(q, normalize("其中,扣留涉嫌侵犯商标权货物61610批、8172.75万件")) == "商标权"
     assert _sibling_in_place(q, normalize("扣留涉嫌侵犯专利权货物120批")) is None
     assert _sibling_in_place(q, normalize("全国海关扣留侵权嫌疑货物6.2万批")) is None  # no word in its place
+
+
+def test_a_kind_the_document_never_names_is_not_answered_with_the_wider_figure() -> None:
+    from qa.answering.answerer import _unsaid_kind
+    from qa.answering.question import analyze
+
+    doc = normalize("2021年,全國共完成作品著作權登記3983943件,同比增長20.13%。其中,影視作品244538件。")
+    sentence = normalize("2021年,全國共完成作品著作權登記3983943件,同比增長20.13%;")
+    assert _unsaid_kind(analyze("2021年音乐作品登记了多少件?"), sentence, doc) == "音乐"
+    assert _unsaid_kind(analyze("2021年影视作品登记了多少件?"), sentence, doc) is None  # the document names it
+    assert _unsaid_kind(analyze("一般情况下拿到商标注册要等多久?"), "商标注册周期稳定在7个月", "商标注册周期") is None  # a verb

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..documents import page_at
 from ..index_store import LoadedIndex
 from ..lru import LRU
 from ..retrieval import Passage
+from ..tokenize import get_pos_tagger
 from ..types import AskResult, Citation
 from .context import DocContext, Scope, build_doc_context, sentence_scope
 from .numbers import periods
@@ -60,12 +63,33 @@ def _metric_core(focus: str | None) -> str | None:
 # a question for the date a document is signed or written with, and a line that is nothing but a date
 _SIGNED = re.compile(r"落款|成文日期|成文时间|签发日期|签署日期|发文日期|印发日期")
 _DATE_LINE = re.compile(r"^[ \t]*((?:19|20)\d{2}年\d{1,2}月\d{1,2}日|(?:19|20)\d{2}-\d{1,2}-\d{1,2})[ \t]*$", re.M)
+_POS_LOCK = threading.Lock()  # jieba's tagger keeps state: one caller at a time
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _NATIONAL = re.compile(r"全国|我国|国内|中国")  # a question of the whole country
 _SUBJECTLESS = re.compile(r"占|约为|约占|同比|比上年|较上年")
 _EDITION_UNITS = words("edition_units")  # 第二十二届: an edition the documents must name to answer about it
 _ENUM_ITEM = re.compile(r"[(（]?([一二三四五六七八九十]|\d{1,2})(?:是|[)）]|、|\.(?!\d)|．)")
 _CLAUSE_END = ",，;；。!?！？"
+
+
+def _unsaid_kind(q: Question, s: str, doc_norm: str) -> str | None:
+    """A noun of the question that narrows the word right after it (音乐 of 音乐作品, 质权 of 质权登记)
+    where the sentence says that word but the whole document never says the noun: the document's
+    figure is of the wider thing, not the kind asked. The noun is returned."""
+    for term in q.terms:
+        if len(term) < 2 or not _HAN_RUN.fullmatch(term) or term in doc_norm or not _is_noun(term):
+            continue
+        for m in re.finditer(re.escape(term), q.norm):
+            if any(q.norm.startswith(u, m.end()) and u in s for u in q.terms if len(u) >= 2):
+                return term
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _is_noun(word: str) -> bool:
+    with _POS_LOCK:
+        tagged = list(get_pos_tagger().cut(word))
+    return len(tagged) == 1 and tagged[0].flag in ("n", "nz")
 
 
 def _sibling_in_place(q: Question, s: str) -> str | None:
@@ -242,7 +266,8 @@ class Answerer:
                 context_cov = self._coverage(scope.text + ctx.doc.title + named, weights)
                 year_clash = self._year_clash(q, ctx, scope)
                 reason = self._rule_out(
-                    q, s, scope, year_clash, coverage, context_cov, rank, focus_known, ctx.main_places, titles_by_verb
+                    q, s, scope, year_clash, coverage, context_cov, rank, focus_known, ctx.main_places, titles_by_verb,
+                    ctx.norm,
                 )
                 if not reason and dated and not any(t in s + named for t in dated):
                     reason = "coverage"  # '36条是哪一天发布的': 4月25日 dates another release
@@ -333,13 +358,16 @@ class Answerer:
         focus_known: bool,
         main_places: list[str],
         titles_by_verb: bool = False,
+        doc_norm: str = "",
     ) -> str | None:
-        """Why this sentence cannot answer, or None."""
+        """Why this sentence cannot answer, or None (`doc_norm`: its whole document, normalized)."""
         titles = q.titles + title_verbs(q.titles) if titles_by_verb else q.titles
         if q.places and not all(p in scope.places or p in s for p in q.places):
             return "place"
         if q.kind in NUMERIC_KINDS and q.places and _names_a_place_inside(s, q.places, main_places):
             return "place"  # 深圳's figure for a question about 广东
+        if q.kind in NUMERIC_KINDS and _unsaid_kind(q, s, doc_norm):
+            return "coverage"  # '音乐作品登记了多少件' of a text that never says 音乐: 作品's figure is no answer
         if q.kind in NUMERIC_KINDS and _sibling_in_place(q, s):
             return "coverage"  # '侵犯专利权的货物' asked, '侵犯商标权货物61610批' said: another kind's figure
         if q.part and q.kind in NUMERIC_KINDS and not any(t in s for t in q.part):
