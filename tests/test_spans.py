@@ -58,6 +58,10 @@ def test_a_subject_of_a_respectively_list_gets_its_own_figure() -> None:
     assert spans("马德里国际注册商标有多少件?", marks) == ["1982件"]
     assert "82.01万件" in spans("商标有效注册量是多少?", marks)  # 注册 is said outside the list too: no choice
     assert spans("2022年专利授权量是多少?", "2021年、2022年和2023年专利授权量分别为10件、20件、30件") == ["20件"]
+    # the figures may come later, after a second list of what was counted, with notes in brackets
+    systems = "通过PCT、海牙、马德里体系分别提交专利、外观设计、商标国际注册申请73812件、1166件(2023年前11个月)、6196件,居世界前列"
+    assert spans("通过海牙体系提交的外观设计国际申请有多少件?", systems) == ["1166件"]
+    assert spans("马德里体系的商标国际注册申请有多少件?", systems) == ["6196件"]
     # figures paired with their shares ('2803批、7435.64万件,分别占…') are no subjects
     shares = "依职权扣留侵权嫌疑货物2803批、7435.64万件,分别占货运渠道扣留总数的98.97%、99.68%"
     assert spans("依职权扣留侵权嫌疑货物多少批?", shares)[0] == "2803批"

@@ -18,6 +18,8 @@ _RESPECTIVELY = re.compile(r"分别(?:为|是|达到?|有|占|约为|约|增长|
 _CLAUSE_END = re.compile(r"[,，;；。)）!?！？]")
 _ITEMS = re.compile(r"[^,，;；。:：()（）、]+(?:、[^,，;；。:：()（）、]+)+")
 _LAST_JOIN = re.compile(r"和|及|与")
+_NOTE = re.compile(r"[(（][^()（）]{0,20}[)）]")
+_SENTENCE_END = re.compile(r"[。;；!?！？]")
 _MAX_COMMON = 8
 
 
@@ -54,20 +56,57 @@ def _names(text: str) -> list[str]:
     return items
 
 
+def _figure_run(s: str, start: int, stop: int) -> list[tuple[int, int]]:
+    """The first run of two or more figures joined by 、/和/及 in s[start:stop] (bracketed notes
+    blanked out by the caller: '73812件、1166件(2023年前11个月)、6196件')."""
+    run: list[tuple[int, int]] = []
+    for m in QUANTITY.finditer(s, start, stop):
+        if m.group("frac") is None and m.group("unit") in ("年", "月", "日"):
+            continue
+        if run and s[run[-1][1] : m.start()].strip() in ("、", "和", "及"):
+            run.append((m.start(), m.end()))
+            continue
+        if len(run) >= 2:
+            return run
+        run = [(m.start(), m.end())]
+    return run if len(run) >= 2 else []
+
+
+def _subjects(s: str, start: int, stop: int, count: int) -> list[tuple[str, ...]]:
+    """The 、-lists of `count` subjects (no figures) in s[start:stop], nearest first."""
+    out = []
+    for found in reversed(list(_ITEMS.finditer(s, start, stop))):
+        names = _names(found.group(0))
+        if len(names) == count and not any(_has_figure(n) for n in _heads(tuple(names))):
+            out.append(tuple(names))
+    return out
+
+
 def respectives(s: str) -> list[Respective]:
     """Every 'subjects … 分别 … figures' of a (normalized) sentence whose counts agree."""
     out = []
     for m in _RESPECTIVELY.finditer(s):
         stop = _CLAUSE_END.search(s, m.end())
         values = _values(s, m.end(), stop.start() if stop else len(s))
-        if len(values) < 2:
+        found_names = False
+        if len(values) >= 2:
+            for found in reversed(list(_ITEMS.finditer(s, 0, m.start()))):
+                names = _names(found.group(0))
+                if len(names) == len(values):
+                    found_names = True
+                    if not any(_has_figure(n) for n in _heads(tuple(names))):
+                        out.append(Respective(tuple(names), tuple(values)))
+                    break  # '2803批、7435.64万件,分别占…的98.97%、99.68%': figures and their shares, no subjects
+        if found_names:
             continue
-        for found in reversed(list(_ITEMS.finditer(s, 0, m.start()))):
-            names = _names(found.group(0))
-            if len(names) == len(values):
-                if not any(_has_figure(n) for n in _heads(tuple(names))):
-                    out.append(Respective(tuple(names), tuple(values)))
-                break  # '2803批、7435.64万件,分别占…的98.97%、99.68%': figures and their shares, no subjects
+        # '海牙、马德里体系分别提交外观设计、商标国际注册申请1166件(…)、6196件': the figures come later in
+        # the sentence, and every list of as many subjects before them is read in their order
+        plain = _NOTE.sub(lambda n: " " * len(n.group(0)), s)  # bracketed notes blanked, offsets kept
+        end = _SENTENCE_END.search(plain, m.end())
+        run = _figure_run(plain, m.end(), end.start() if end else len(plain))
+        if run:
+            lists = _subjects(plain, m.end(), run[0][0], len(run)) + _subjects(plain, 0, m.start(), len(run))
+            out += [Respective(tuple(n.strip() for n in names), tuple(run)) for names in lists]
     return out
 
 
