@@ -86,6 +86,8 @@ def test_the_parties_of_a_case_named_by_them() -> None:
     assert spans("这起案件的被告是谁?", case) == ["威海市水务集团有限公司"]
     assert spans("这起案件的原告是谁?", case) == ["威海宏福置业有限公司"]
     assert spans("原告是谁?", "在张三诉李四著作权侵权案中,法院判决赔偿") == ["张三"]
+    assert best("十大案件的第三件是什么案件?", case) == "威海宏福置业有限公司与威海市水务集团有限公司滥用市场支配地位纠纷案"
+    assert spans("是什么案件?", "发布2022年中国法院十大知识产权案件和50件典型知识产权案例") == []  # no case named
     # a party asked and no case named: no other person answers
     assert spans("被告是谁?", "会议由副院长陶凯元主持") == []
 

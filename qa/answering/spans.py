@@ -227,6 +227,22 @@ _PARTY_WORDS = {"first": ("原告", "起诉方", "上诉人", "申请人", "起�
 _SUES = re.compile(r"与|(?<![起申上投控告应败胜])诉(?![讼求])")
 
 
+def _names_a_case(text: str) -> bool:
+    """'网络平台店铺专利权侵权纠纷案件' names a case; '十大知识产权案件' names a kind of them."""
+    return text.rstrip("”」》").endswith(("案", "案件")) and bool(_CASE_CAUSE.search(text) or "纠纷" in text)
+
+
+def case_spans(s: str) -> list[Span]:
+    """Cases named by their parties in the sentence: '杭州大头儿子文化发展有限公司与央视动漫集团有限公司著作权侵权纠纷案'."""
+    out = []
+    for m in _CASE_NAME.finditer(s):
+        start = m.start(1) + (1 if s[m.start(1)] in "在对就" else 0)
+        sues = _SUES.search(s, start, m.end(1))
+        if sues is not None and sues.start() - start >= 2 and _CASE_CAUSE.search(s, sues.end() + 2, m.end(1)):
+            out.append(Span(start, m.end(1), Kind.named, 1.0))
+    return out
+
+
 def party_spans(s: str, q: Question) -> list[Span]:
     """The party a question asks of a case named in the sentence: the plaintiff is named first,
     the defendant second ('威海宏福置业有限公司与威海市水务集团有限公司滥用市场支配地位纠纷案')."""
@@ -391,5 +407,8 @@ def _typed_spans(s: str, q: Question, people: set[str]) -> list[Span]:
     if kind is Kind.title:
         return title_spans(s, q) + [Span(sp.start, sp.end, Kind.title, 0.5) for sp in cloze_spans(s, q)]
     if kind is Kind.named:
-        return named_spans(s, q) + [Span(sp.start, sp.end, Kind.named, sp.strength * 0.9) for sp in cloze_spans(s, q)]
+        found = named_spans(s, q) + [Span(sp.start, sp.end, Kind.named, sp.strength * 0.9) for sp in cloze_spans(s, q)]
+        if q.head == "案件":  # a case asked is named as one: '甲与乙…纠纷案', '…侵权案'
+            found = case_spans(s) + [sp for sp in found if _names_a_case(s[sp.start : sp.end])]
+        return found
     return entity_spans(s, q)
