@@ -6,6 +6,7 @@ list runs (lists.py) live beside this module, what they share in span_base.py.""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from .cloze import cloze_spans
 from .context import NAME_AFTER_TITLE, clean_name
@@ -232,35 +233,42 @@ def _names_a_case(text: str) -> bool:
     return text.rstrip("”」》").endswith(("案", "案件")) and bool(_CASE_CAUSE.search(text) or "纠纷" in text)
 
 
-def case_spans(s: str) -> list[Span]:
-    """Cases named by their parties in the sentence: '杭州大头儿子文化发展有限公司与央视动漫集团有限公司著作权侵权纠纷案'."""
+@dataclass(frozen=True)
+class _Case:
+    """A case named by its parties: [start, end) the name, the first party up to `sues` (与 / 诉),
+    the second from `second` up to the cause ('滥用市场支配地位纠纷案') at `cause`."""
+
+    start: int
+    sues: int
+    second: int
+    cause: int
+    end: int
+
+
+def _cases(s: str) -> list[_Case]:
     out = []
     for m in _CASE_NAME.finditer(s):
-        start = m.start(1) + (1 if s[m.start(1)] in "在对就" else 0)
+        start = m.start(1) + (1 if s[m.start(1)] in "在对就" else 0)  # '在张三诉李四…案中'
         sues = _SUES.search(s, start, m.end(1))
-        if sues is not None and sues.start() - start >= 2 and _CASE_CAUSE.search(s, sues.end() + 2, m.end(1)):
-            out.append(Span(start, m.end(1), Kind.named, 1.0))
+        if sues is None or sues.start() - start < 2:
+            continue
+        cause = _CASE_CAUSE.search(s, sues.end() + 2, m.end(1))
+        if cause is not None:
+            out.append(_Case(start, sues.start(), sues.end(), cause.start(), m.end(1)))
     return out
+
+
+def case_spans(s: str) -> list[Span]:
+    """Cases named by their parties in the sentence: '杭州大头儿子文化发展有限公司与央视动漫集团有限公司著作权侵权纠纷案'."""
+    return [Span(c.start, c.end, Kind.named, 1.0) for c in _cases(s)]
 
 
 def party_spans(s: str, q: Question) -> list[Span]:
     """The party a question asks of a case named in the sentence: the plaintiff is named first,
     the defendant second ('威海宏福置业有限公司与威海市水务集团有限公司滥用市场支配地位纠纷案')."""
-    out = []
-    for m in _CASE_NAME.finditer(s):
-        name_start = m.start(1) + (1 if s[m.start(1)] in "在对就" else 0)  # '在张三诉李四…案中'
-        sues = _SUES.search(s, name_start, m.end(1))
-        if sues is None or sues.start() - name_start < 2:
-            continue
-        cause = _CASE_CAUSE.search(s, sues.end() + 2, m.end(1))
-        second_end = cause.start() if cause else None
-        if second_end is None:
-            continue
-        if q.party == "first":
-            out.append(Span(name_start, sues.start(), Kind.person, 1.0))
-        else:
-            out.append(Span(sues.end(), second_end, Kind.person, 1.0))
-    return out
+    if q.party == "first":
+        return [Span(c.start, c.sues, Kind.person, 1.0) for c in _cases(s)]
+    return [Span(c.second, c.cause, Kind.person, 1.0) for c in _cases(s)]
 
 
 def title_spans(s: str, q: Question) -> list[Span]:
