@@ -86,11 +86,14 @@ def test_publication_names_are_no_place_constraint() -> None:
 
 
 def test_provinces_by_their_abbreviations_where_they_are_listed() -> None:
-    assert find_places("2023年,沪、苏、浙、皖四省市新增发明专利授权量") == ["上海", "江苏", "浙江", "安徽"]
-    assert find_places("京津冀协同发展") == ["北京", "天津", "河北"]
+    listed = "2023年,沪、苏、浙、皖四省市新增发明专利授权量"
+    assert find_places(listed, abbreviations=True) == ["上海", "江苏", "浙江", "安徽"]
+    assert find_places("京津冀协同发展", abbreviations=True) == ["北京", "天津", "河北"]
     # inside words they are no abbreviations: 辽宁 is no 辽 + 宁, 新华社 names no 新疆
-    assert find_places("辽宁省") == ["辽宁"]
-    assert find_places("新华社记者报道,青年才俊") == []
+    assert find_places("辽宁省", abbreviations=True) == ["辽宁"]
+    assert find_places("新华社记者报道,青年才俊", abbreviations=True) == []
+    # a question's '不含港澳台' or '粤港澳大湾区' asks about no province
+    assert find_places(listed) == [] and analyze("国内(不含港澳台)发明专利拥有量是多少?").places == []
 
 
 @pytest.mark.parametrize(("text", "value"), [("二十四", 24), ("十六", 16), ("两", 2), ("七", 7), ("24", 24), ("一百零八", 108)])

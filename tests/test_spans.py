@@ -53,6 +53,7 @@ def test_a_subject_of_a_respectively_list_gets_its_own_figure() -> None:
     assert spans("2023年浙江省新增发明专利授权量是多少?", sentence) == ["6.5万件"]
     assert spans("上海新增发明专利授权多少?", sentence) == ["4.43万件"]
     assert "24.77万件" in spans("四省市新增发明专利授权量是多少?", sentence)  # no subject named: the total stays
+    assert "24.77万件" in spans("沪苏浙皖四省市新增发明专利授权量合计多少?", sentence)  # all of them named: the total
     marks = "商标有效注册量达82.01万件,居全国首位;马德里国际注册商标、驰名商标分别达1982件、159件"
     assert spans("有多少件驰名商标?", marks) == ["159件"]
     assert spans("马德里国际注册商标有多少件?", marks) == ["1982件"]

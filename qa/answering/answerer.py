@@ -65,11 +65,18 @@ _SIGNED = re.compile(r"落款|成文日期|成文时间|签发日期|签署日�
 _DATE_LINE = re.compile(r"^[ \t]*((?:19|20)\d{2}年\d{1,2}月\d{1,2}日|(?:19|20)\d{2}-\d{1,2}-\d{1,2})[ \t]*$", re.M)
 _POS_LOCK = threading.Lock()  # jieba's tagger keeps state: one caller at a time
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
+_LEFT_OUT = re.compile(r"[(（]?(?:不含|不包括|除)[^,，;；。)）]{0,20}(?:[)）]|以外|之外)?")
 _NATIONAL = re.compile(r"全国|我国|国内|中国")  # a question of the whole country
 _SUBJECTLESS = re.compile(r"占|约为|约占|同比|比上年|较上年")
 _EDITION_UNITS = words("edition_units")  # 第二十二届: an edition the documents must name to answer about it
 _ENUM_ITEM = re.compile(r"[(（]?([一二三四五六七八九十]|\d{1,2})(?:是|[)）]|、|\.(?!\d)|．)")
 _CLAUSE_END = ",，;；。!?！？"
+
+
+def _local(clause: str, q: Question) -> bool:
+    """A clause about a place the question does not name (其中,广东省登记…), its notes of what a
+    national figure leaves out aside ('国内(不含香港、澳门、台湾)')."""
+    return any(p not in q.named_places for p in find_places(_LEFT_OUT.sub("", clause)))
 
 
 def _unsaid_kind(q: Question, s: str, doc_norm: str) -> str | None:
@@ -282,7 +289,7 @@ class Answerer:
                 base = self._sentence_score(q, s, scope, coverage, context_cov, rank, year_clash)
                 for span in spans:
                     clause_text = self._clause(s, span, split_list=q.kind is not Kind.listing)
-                    if national and q.kind in NUMERIC_KINDS and any(p not in q.named_places for p in find_places(clause_text)):
+                    if national and q.kind in NUMERIC_KINDS and _local(clause_text, q):
                         closest = max(closest, (coverage, "place"))
                         continue  # a national figure asked; this one is a province's or a city's (其中,广东省登记…)
                     score = (

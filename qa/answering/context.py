@@ -147,7 +147,7 @@ def _scope(ctx: DocContext, start: int, end: int) -> Scope:
     before = ctx.norm[paragraph.start : start]
     heading = ctx.heading_of(start)  # an item of a numbered list is read under its list's heading
     around = ctx.norm[paragraph.start : paragraph.end] + ("\n" + heading if heading else "")
-    places = set(find_places(around)) | set(ctx.main_places)
+    places = set(find_places(around, abbreviations=True)) | set(ctx.main_places)
     # the years of a sentence: its own, else the latest one said before it in its paragraph,
     # else the document's (publication date, title)
     own_years = years(own)

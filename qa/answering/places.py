@@ -84,8 +84,10 @@ def narrowest(places: list[str]) -> list[str]:
     return [p for p in places if not any(other != p and lies_within(other, p) for other in places)]
 
 
-def find_places(norm_text: str) -> list[str]:
-    """Places named in normalized text, in order of appearance, without repeats."""
+def find_places(norm_text: str, abbreviations: bool = False) -> list[str]:
+    """Places named in normalized text, in order of appearance, without repeats; with
+    `abbreviations`, provinces listed by abbreviation too (沪、苏、浙、皖 — read in evidence, where a
+    list of subjects names them so, not in a question, where '不含港澳台' or '粤港澳' is no place asked)."""
     found: list[tuple[int, str]] = []
     names, counties_of = _names(), _counties_of()
     for m in _pattern().finditer(norm_text):
@@ -98,11 +100,12 @@ def find_places(norm_text: str) -> list[str]:
                 if piece in within:
                     found.append((m.end(), piece))
                     break
-    abbreviations = div.abbreviations()
-    for m in _abbreviated().finditer(norm_text):
-        for at in range(m.start(), m.end()):
-            if norm_text[at] in abbreviations:
-                found.append((at, abbreviations[norm_text[at]]))
+    if abbreviations:
+        short = div.abbreviations()
+        for m in _abbreviated().finditer(norm_text):
+            for at in range(m.start(), m.end()):
+                if norm_text[at] in short:
+                    found.append((at, short[norm_text[at]]))
     parents = _county_parents()
     for m in _LIST.finditer(norm_text):  # 福田、南山、宝安: a list of divisions of one city
         parts = m.group(0).split("、")

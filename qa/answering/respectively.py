@@ -132,9 +132,10 @@ def _shared(name: str, question: str, sentence: str) -> int:
 def chosen(r: Respective, question: str, places: list[str], sentence: str) -> int | None:
     """Which subject the (normalized) question names: by place where the subjects are places,
     else by words only it shares with the question; None when it names none or several."""
-    listed = find_places("、".join(r.names))
-    if places and len(listed) == len(r.names):
-        hits = [i for i, p in enumerate(listed) if p in places]
+    listed = find_places("、".join(r.names), abbreviations=True)
+    asked = set(places) | set(find_places(question, abbreviations=True))  # '沪苏浙皖…合计' names them all
+    if asked and len(listed) == len(r.names):
+        hits = [i for i, p in enumerate(listed) if p in asked]
         return hits[0] if len(hits) == 1 else None
     heads = _heads(r.names)
     scores = [_shared(h, question, sentence) for h in heads]
