@@ -107,3 +107,6 @@ def test_a_kind_the_document_never_names_is_not_answered_with_the_wider_figure()
     assert _unsaid_kind(analyze("2021年音乐作品登记了多少件?"), sentence, doc) == "音乐"
     assert _unsaid_kind(analyze("2021年影视作品登记了多少件?"), sentence, doc) is None  # the document names it
     assert _unsaid_kind(analyze("一般情况下拿到商标注册要等多久?"), "商标注册周期稳定在7个月", "商标注册周期") is None  # a verb
+    # a place after the noun is no word it narrows
+    gd = normalize("广东省已连续第六年评选并发布年度广东省知识产权十大事件")
+    assert _unsaid_kind(analyze("第二十四届中国专利奖广东省总共获奖多少项?"), gd, gd) is None

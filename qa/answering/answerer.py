@@ -87,8 +87,8 @@ def _unsaid_kind(q: Question, s: str, doc_norm: str) -> str | None:
         if len(term) < 2 or not _HAN_RUN.fullmatch(term) or term in doc_norm or not _is_noun(term):
             continue
         for m in re.finditer(re.escape(term), q.norm):
-            if any(q.norm.startswith(u, m.end()) and u in s for u in q.terms if len(u) >= 2):
-                return term
+            if any(q.norm.startswith(u, m.end()) and u in s and not find_places(u) for u in q.terms if len(u) >= 2):
+                return term  # (a place after it is no word it narrows: '中国专利奖广东省…')
     return None
 
 
