@@ -59,6 +59,7 @@ def get_jieba() -> jieba.Tokenizer:
 
 
 _pos_tagger = None
+_pos_lock = threading.Lock()  # jieba's tagger keeps state while it cuts: one caller at a time
 
 
 def get_pos_tagger():  # -> jieba.posseg.POSTokenizer
@@ -75,6 +76,13 @@ def get_pos_tagger():  # -> jieba.posseg.POSTokenizer
             tagger.__dict__.update(tokenizer=tok, word_tag_tab=dict(pseg.dt.word_tag_tab))
             _pos_tagger = tagger
     return _pos_tagger
+
+
+def pos_tag(text: str) -> list[tuple[str, str]]:
+    """(word, part-of-speech flag) pairs of `text`, from the shared tagger under its lock."""
+    tagger = get_pos_tagger()
+    with _pos_lock:
+        return [(w, f) for w, f in tagger.cut(text)]
 
 
 def number_tokens(match: re.Match[str]) -> list[str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 import re
-import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -13,7 +12,7 @@ from ..documents import page_at
 from ..index_store import LoadedIndex
 from ..lru import LRU
 from ..retrieval import Passage
-from ..tokenize import get_pos_tagger
+from ..tokenize import pos_tag
 from ..types import AskResult, Citation
 from .context import DocContext, Scope, build_doc_context, sentence_scope
 from .numbers import periods
@@ -63,7 +62,6 @@ def _metric_core(focus: str | None) -> str | None:
 # a question for the date a document is signed or written with, and a line that is nothing but a date
 _SIGNED = re.compile(r"落款|成文日期|成文时间|签发日期|签署日期|发文日期|印发日期")
 _DATE_LINE = re.compile(r"^[ \t]*((?:19|20)\d{2}年\d{1,2}月\d{1,2}日|(?:19|20)\d{2}-\d{1,2}-\d{1,2})[ \t]*$", re.M)
-_POS_LOCK = threading.Lock()  # jieba's tagger keeps state: one caller at a time
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _LEFT_OUT = re.compile(r"[(（]?(?:不含|不包括|除)[^,，;；。)）]{0,20}(?:[)）]|以外|之外)?")
 _NATIONAL = re.compile(r"全国|我国|国内|中国")  # a question of the whole country
@@ -79,24 +77,48 @@ def _local(clause: str, q: Question) -> bool:
     return any(p not in q.named_places for p in find_places(_LEFT_OUT.sub("", clause)))
 
 
+Narrowing = list[tuple[str, tuple[str, ...]]]  # nouns of a question and the words right after them
+
+
+def _narrowing(q: Question) -> Narrowing:
+    """The question's nouns with the words they narrow right after them (音乐 -> 作品 of 音乐作品, 质权
+    -> 登记); a place after a noun is no word it narrows ('中国专利奖广东省…')."""
+    out = []
+    for term in q.terms:
+        if len(term) < 2 or not _HAN_RUN.fullmatch(term) or not _is_noun(term):
+            continue
+        narrowed = tuple(
+            u for m in re.finditer(re.escape(term), q.norm) for u in q.terms
+            if len(u) >= 2 and q.norm.startswith(u, m.end()) and not find_places(u)
+        )
+        if narrowed:
+            out.append((term, narrowed))
+    return out
+
+
+def _unsaid_in(narrowing: Narrowing, doc_norm: str) -> Narrowing:
+    """Those of the nouns that the whole document never says."""
+    return [(noun, narrowed) for noun, narrowed in narrowing if noun not in doc_norm]
+
+
+def _first_unsaid(unsaid: Narrowing, s: str) -> str | None:
+    """The first unsaid noun whose narrowed word the sentence says: the sentence's figure is of the
+    wider thing (作品), not the kind asked (音乐作品)."""
+    return next((noun for noun, narrowed in unsaid if any(u in s for u in narrowed)), None)
+
+
 def _unsaid_kind(q: Question, s: str, doc_norm: str) -> str | None:
     """A noun of the question that narrows the word right after it (音乐 of 音乐作品, 质权 of 质权登记)
     where the sentence says that word but the whole document never says the noun: the document's
-    figure is of the wider thing, not the kind asked. The noun is returned."""
-    for term in q.terms:
-        if len(term) < 2 or not _HAN_RUN.fullmatch(term) or term in doc_norm or not _is_noun(term):
-            continue
-        for m in re.finditer(re.escape(term), q.norm):
-            if any(q.norm.startswith(u, m.end()) and u in s and not find_places(u) for u in q.terms if len(u) >= 2):
-                return term  # (a place after it is no word it narrows: '中国专利奖广东省…')
-    return None
+    figure is of the wider thing, not the kind asked. The noun is returned. (The answerer works the
+    three steps out once a question, once a document and once a sentence.)"""
+    return _first_unsaid(_unsaid_in(_narrowing(q), doc_norm), s)
 
 
 @lru_cache(maxsize=4096)
 def _is_noun(word: str) -> bool:
-    with _POS_LOCK:
-        tagged = list(get_pos_tagger().cut(word))
-    return len(tagged) == 1 and tagged[0].flag in ("n", "nz")
+    tagged = pos_tag(word)
+    return len(tagged) == 1 and tagged[0][1] in ("n", "nz")
 
 
 def _sibling_in_place(q: Question, s: str) -> str | None:
@@ -259,8 +281,12 @@ class Answerer:
         if q.kind is Kind.date:
             dated = sorted((t for t in weights if weights[t] > 0.05), key=weights.get, reverse=True)[:2]
         national = not q.named_places and bool(_NATIONAL.search(q.norm))
+        narrowing = _narrowing(q) if q.kind in NUMERIC_KINDS else []
+        unsaid_by_doc: dict[str, Narrowing] = {}
         for doc_id, lo, hi, rank in self._ranges(passages):
             ctx = contexts[doc_id]
+            if doc_id not in unsaid_by_doc:
+                unsaid_by_doc[doc_id] = _unsaid_in(narrowing, ctx.norm)
             for start, end in ctx.sentences:
                 if end <= lo or start >= hi or (doc_id, start) in seen:
                     continue
@@ -274,7 +300,7 @@ class Answerer:
                 year_clash = self._year_clash(q, ctx, scope)
                 reason = self._rule_out(
                     q, s, scope, year_clash, coverage, context_cov, rank, focus_known, ctx.main_places, titles_by_verb,
-                    ctx.norm,
+                    unsaid_by_doc[doc_id],
                 )
                 if not reason and dated and not any(t in s + named for t in dated):
                     reason = "coverage"  # '36条是哪一天发布的': 4月25日 dates another release
@@ -365,15 +391,16 @@ class Answerer:
         focus_known: bool,
         main_places: list[str],
         titles_by_verb: bool = False,
-        doc_norm: str = "",
+        unsaid: Narrowing | None = None,
     ) -> str | None:
-        """Why this sentence cannot answer, or None (`doc_norm`: its whole document, normalized)."""
+        """Why this sentence cannot answer, or None (`unsaid`: the question's narrowing nouns that its
+        document never says, `_unsaid_in`)."""
         titles = q.titles + title_verbs(q.titles) if titles_by_verb else q.titles
         if q.places and not all(p in scope.places or p in s for p in q.places):
             return "place"
         if q.kind in NUMERIC_KINDS and q.places and _names_a_place_inside(s, q.places, main_places):
             return "place"  # 深圳's figure for a question about 广东
-        if q.kind in NUMERIC_KINDS and _unsaid_kind(q, s, doc_norm):
+        if q.kind in NUMERIC_KINDS and unsaid and _first_unsaid(unsaid, s):
             return "coverage"  # '音乐作品登记了多少件' of a text that never says 音乐: 作品's figure is no answer
         if q.kind in NUMERIC_KINDS and _sibling_in_place(q, s):
             return "coverage"  # '侵犯专利权的货物' asked, '侵犯商标权货物61610批' said: another kind's figure

@@ -53,7 +53,8 @@ _ENUMERATED = re.compile(r"第([一二三四五六七八九十]|\d{1,2})(?:个)?
 # '…,其中X有多少': the question asks for a part (X) of what it counted before
 _PART = re.compile(r"[,，]其中")
 # a party to a case asked: the defendant (named second in '甲与乙…纠纷案') or the plaintiff (first)
-_PARTY = re.compile(r"(被告|被诉方|被上诉人|被申请人|被起诉)|(原告|起诉方|上诉人|申请人|起诉人)")
+PARTY_WORDS = {"first": ("原告", "起诉方", "上诉人", "申请人", "起诉人"), "second": ("被告", "被诉方", "被上诉人", "被申请人")}
+_PARTY = re.compile(rf"(被起诉|{'|'.join(PARTY_WORDS['second'])})|({'|'.join(PARTY_WORDS['first'])})")
 _ROLE = re.compile(r"什么职务|什么职位|何职|担任什么|任什么职|什么身份|在哪里?任职|在哪个单位")
 _DOCNUM = re.compile(r"(?:文号|发文字号|文件号|案号|判决书号|裁定书号|编号)(?:是|为)?(?:什么|多少|哪个|几)")
 _OUTCOME = re.compile(r"结果(?:如何|怎样|怎么样|是什么)|结局|最终结果|最后结果|胜诉了吗|赢了吗")

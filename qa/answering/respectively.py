@@ -150,3 +150,13 @@ def respective_value(s: str, question: str, places: list[str]) -> tuple[int, int
         if i is not None:
             return r.values[i]
     return None
+
+
+def is_respective_figure(sentence: str, start: int, end: int, question: str, places: list[str]) -> bool | None:
+    """Whether [start, end) of a (normalized) sentence is the figure of the 分别-list subject the
+    question names: True, False (another subject's, or the total), or None where the sentence has no
+    such list or the question names none of its subjects."""
+    if "分别" not in sentence:
+        return None
+    own = respective_value(sentence, question, places)
+    return None if own is None else own[0] <= start and end <= own[1]

@@ -14,7 +14,7 @@ from .lists import list_spans
 from .numbers import CASE_NUMBER, DOC_YEAR, QUANTITY, RANKING, SHARE_UNITS, STREAK, TIME_UNITS, YEAR
 from .places import find_places
 from .respectively import respective_value
-from .question import DURATION, PERSON_TITLES, Kind, Question, asks_amount
+from .question import DURATION, PARTY_WORDS, PERSON_TITLES, Kind, Question, asks_amount
 from .span_base import ASKS_KIND, LEAD_WORDS, MEANINGFUL, PUNCT, TITLE, Span, cut_words, strip_particles
 from .words import alternation, units, words
 
@@ -224,7 +224,6 @@ def person_spans(s: str, q: Question, people: set[str]) -> list[Span]:
 # a case named by its parties: '甲与乙…纠纷案', '甲诉乙…案' (a list marker may open it: '三、 ')
 _CASE_NAME = re.compile(r"(?:^|(?<=[,，。;；:：\s〔]))(?:[(（]?[一二三四五六七八九十\d]{1,2}[、.．)）]\s*)?([^,，。;；:：\s〔]{4,80}?案)")
 _CASE_CAUSE = re.compile(alternation(words("case_causes")))
-_PARTY_WORDS = {"first": ("原告", "起诉方", "上诉人", "申请人", "起诉人"), "second": ("被告", "被诉方", "被上诉人", "被申请人")}
 _SUES = re.compile(r"与|(?<![起申上投控告应败胜])诉(?![讼求])")
 
 
@@ -405,7 +404,7 @@ def _typed_spans(s: str, q: Question, people: set[str]) -> list[Span]:
         return date_spans(s, q)
     if q.party and kind in (Kind.person, Kind.entity):
         # a party asked is a case's party: named by the case ('甲与乙…纠纷案') or called so ('被告张三')
-        called = _PARTY_WORDS[q.party]
+        called = PARTY_WORDS[q.party]
         named = person_spans(s, q, people) if kind is Kind.person else entity_spans(s, q)
         return party_spans(s, q) + [sp for sp in named if s[max(0, sp.start - 4) : sp.start].endswith(called)]
     if kind is Kind.person:

@@ -8,6 +8,7 @@ from typing import Protocol
 from ..chunking import sentence_spans
 from ..documents import Document
 from ..index_store import LoadedIndex
+from ..normalize import normalize
 from ..retrieval import Passage
 from ..types import AskResult, Citation
 
@@ -37,6 +38,14 @@ def paragraph_bounds(text: str, position: int) -> tuple[int, int]:
     start = text.rfind("\n", 0, position) + 1
     end = text.find("\n", position)
     return start, len(text) if end < 0 else end
+
+
+def evidence_around(index: LoadedIndex, doc_id: str, position: int) -> tuple[str, str]:
+    """The normalized paragraph holding `position` in a document, and its normalized title: where a
+    question's places, years and metric must be said for an answer there."""
+    doc = index.documents[doc_id]
+    p_start, p_end = paragraph_bounds(doc.text, position)
+    return index.doc_norms[doc_id][p_start:p_end], normalize(doc.title)
 
 
 def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:

@@ -19,13 +19,14 @@ import math
 from dataclasses import replace
 
 from ..answering.question import analyze
-from ..answering.respectively import respective_value
+from ..answering.respectively import is_respective_figure
 from ..index_store import LoadedIndex
 from ..normalize import normalize
 from ..retrieval import Passage
 from ..types import AskResult
 from .base import abstention
-from .decision import Doubt, Reading, answer_span, chinese, choose, features, runs_model
+from ..languages import has_chinese
+from .decision import Doubt, Reading, answer_span, choose, features, runs_model
 from .learned import LearnedReader
 from .rules import RulesReader
 
@@ -34,10 +35,10 @@ def _respective(rules: AskResult, span: tuple[str, int, int], resolved: str) -> 
     分别为4.43万件、…、6.5万件…' for 浙江): the model, which reads no such alignment, is no judge of it."""
     cited = rules.citations[0]
     if "分别" not in cited.quote:
-        return False
+        return False  # (no question analysis for the many sentences without such a list)
     q = analyze(resolved)
-    own = respective_value(normalize(cited.quote), q.norm, q.places)
-    return own is not None and own[0] <= span[1] - cited.start and span[2] - cited.start <= own[1]
+    at, end = span[1] - cited.start, span[2] - cited.start
+    return is_respective_figure(normalize(cited.quote), at, end, q.norm, q.places) is True
 
 
 class CombinedReader:
@@ -104,7 +105,7 @@ class CombinedReader:
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     def read(self, question: str, resolved: str, passages: list[Passage], index: LoadedIndex) -> AskResult:
-        english = not chinese(resolved)  # the rules read Chinese questions only
+        english = not has_chinese(resolved)  # the rules read Chinese questions only
         rules = None if english else self.rules.read(question, resolved, passages, index)
         answered = rules is not None and not rules.abstained and bool(rules.answer)
         learned = None

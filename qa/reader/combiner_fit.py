@@ -29,7 +29,8 @@ from pathlib import Path
 import numpy as np
 
 from ..evaluation import metrics
-from .decision import FEATURES, Doubt, Reading, answer_span, as_served, chinese, choose, features, runs_model
+from ..languages import has_chinese
+from .decision import FEATURES, Doubt, Reading, answer_span, as_served, choose, features, runs_model
 
 RIGHT_F1 = 0.8
 OVERRIDES = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1.01)
@@ -157,7 +158,7 @@ class _BothReaders:
         lr = self.learned.read(question, resolved, pool, self.pipeline.index)
         span = answer_span(r)
         return Reading(
-            gold, not chinese(resolved),
+            gold, not has_chinese(resolved),
             None if r.abstained or not r.answer else (r.answer, r.confidence),
             None if lr.abstained or not lr.answer else (lr.answer, lr.confidence),
             None if span is None else self.learned.support(resolved, *span, pool, self.pipeline.index),

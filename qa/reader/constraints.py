@@ -15,7 +15,6 @@ counted (专利授权 is another figure)."""
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -23,11 +22,10 @@ from importlib import resources
 from ..answering.places import find_places
 from ..divisions import divisions, lies_within, publication_words, short_name
 from ..normalize import normalize
-from ..tokenize import get_pos_tagger
+from ..tokenize import pos_tag
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _LAST_YEAR = re.compile(r"去年|上年|上一年|前一年")
-_POS_LOCK = threading.Lock()
 _GENERIC = {"中国", "全国", "国内", "国外", "境外", "海外", "我国", "国家", "中华", "内地"}
 _SUFFIXED_WORD = re.compile(r"^[\u4e00-\u9fff]{2,6}(?:省|市|县|区|州)$")
 
@@ -72,8 +70,7 @@ def metric_asked(text: str) -> str | None:
 @lru_cache(maxsize=4096)
 def question_constraints(question: str) -> Constraints:
     text = normalize(question)
-    with _POS_LOCK:  # jieba's tagger keeps state; one caller at a time
-        tagged = [(w, f) for w, f in get_pos_tagger().cut(text)]
+    tagged = pos_tag(text)
     places: list[str] = []
     known = known_places()
     generic = generic_areas()

@@ -11,7 +11,6 @@ probability that the rule answer is right; below the fitted `veto` the rule answ
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, replace
 
 from ..normalize import normalize
@@ -65,12 +64,6 @@ class Reading:
         return self.rules[1] if self.rules else None
 
 
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-
-
-def chinese(text: str) -> bool:
-    """Whether a question has Chinese in it (the rule reader reads only such questions)."""
-    return bool(_CJK.search(text))
 
 
 def answer_span(result: AskResult) -> tuple[str, int, int] | None:

@@ -17,14 +17,13 @@ import numpy as np
 
 from ..answering.numbers import QUANTITY, STREAK, is_share
 from ..answering.question import Question, analyze, asks_amount
-from ..answering.respectively import respective_value
+from ..answering.respectively import is_respective_figure
 from ..e5onnx.tokenizer import Encoding
 from ..index_store import LoadedIndex
 from ..lru import LRU
-from ..normalize import normalize
 from ..retrieval import Passage
 from ..types import AskResult
-from .base import abstention, citation_for, paragraph_bounds, sentence_bounds
+from .base import abstention, citation_for, evidence_around, sentence_bounds
 from .constraints import Constraints, honoured, question_constraints, unnamed_places
 from .decision import Support
 from .span_model import SpanModel
@@ -132,13 +131,9 @@ class Found:
 def _another_subjects_figure(f: Found, q: Question, index: LoadedIndex) -> bool:
     """True when the span's sentence lists subjects and their figures (分别为) and the question names
     one subject whose figure is not this span, as the rule reader reads such lists."""
-    text = index.documents[f.doc_id].text
-    s_start, s_end = sentence_bounds(text, f.start, f.end)
+    s_start, s_end = sentence_bounds(index.documents[f.doc_id].text, f.start, f.end)
     sentence = index.doc_norms[f.doc_id][s_start:s_end]
-    if "分别" not in sentence:
-        return False
-    own = respective_value(sentence, q.norm, q.places)
-    return own is not None and not (own[0] <= f.start - s_start and f.end - s_start <= own[1])
+    return is_respective_figure(sentence, f.start - s_start, f.end - s_start, q.norm, q.places) is False
 
 
 class LearnedReader:
@@ -295,10 +290,8 @@ class LearnedReader:
         """None when the span's evidence honours the question's places and years."""
         if not c:
             return None
-        doc = index.documents[found.doc_id]
-        norm = index.doc_norms[found.doc_id]
-        p_start, p_end = paragraph_bounds(doc.text, found.start)
-        return honoured(c, norm[p_start:p_end], normalize(doc.title), doc.published)
+        paragraph, title = evidence_around(index, found.doc_id, found.start)
+        return honoured(c, paragraph, title, index.documents[found.doc_id].published)
 
     def read(
         self, question: str, resolved: str, passages: list[Passage], index: LoadedIndex, first_only: bool = False

@@ -9,7 +9,7 @@ from ..index_store import LoadedIndex
 from ..retrieval import Passage
 from ..normalize import normalize
 from ..types import AskResult, Citation
-from .base import abstention, paragraph_bounds
+from .base import abstention, evidence_around
 from .constraints import question_constraints, unnamed_places
 
 
@@ -45,9 +45,8 @@ def _regions_unsaid(resolved: str, cited: Citation, index: LoadedIndex) -> list[
     asked = [p for p in question_constraints(resolved).places if not find_places(p)]
     if not asked:
         return []
-    doc = index.documents[cited.doc_id]
-    p_start, p_end = paragraph_bounds(doc.text, cited.start)
-    context = index.doc_norms[cited.doc_id][p_start:p_end] + "\n" + normalize(doc.title)
+    paragraph, title = evidence_around(index, cited.doc_id, cited.start)
+    context = paragraph + "\n" + title
     return [_as_written(p, normalize(resolved)) for p in asked if p not in context]
 
 
