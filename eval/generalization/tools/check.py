@@ -45,4 +45,6 @@ if os.path.exists(os.path.join(ROOT, "dev", "questions.jsonl")):
     e += check(os.path.join(ROOT, "dev"), "d", "dc")
 if os.path.exists(os.path.join(ROOT, "dev2", "questions.jsonl")):
     e += check(os.path.join(ROOT, "dev2"), "e", "ec")
+if os.path.exists(os.path.join(ROOT, "dev3", "questions.jsonl")):
+    e += check(os.path.join(ROOT, "dev3"), "f", "fc")
 sys.exit(1 if e else 0)
