@@ -144,6 +144,22 @@ def _pick(words: tuple[str, ...], evidence: str, ordered: bool) -> str | None:
     return max(found, key=lambda f: (evidence.count(f[0]), len(f[0])))[0]
 
 
+def _asked(english: str) -> tuple[str, str]:
+    """The Chinese question word of an English question ('' for none) and the question without it."""
+    low = english.lower().replace("’", "'")
+    for pattern, chinese in _ASKED:
+        m = pattern.search(low)
+        if m:
+            return chinese, low[: m.start()] + " " + low[m.end():]
+    return "", low
+
+
+def asks_one(english: str) -> bool:
+    """Whether an English question asks for one figure or one person ('how many', 'who'), which a
+    span listing several ('1982件、159件') does not answer."""
+    return _asked(english)[0] in ("多少", "谁", "是谁", "连续多少年", "占比多少")
+
+
 def _lookup(tokens: list[str], i: int, lex: Lexicon, evidence: str) -> tuple[int, str] | None:
     """The longest phrase starting at token i that the lexicon knows and the evidence has a Chinese
     word for: (its length in tokens, that word)."""
@@ -190,13 +206,7 @@ def chinese_question(english: str, passages: list[str]) -> str | None:
     with _lock:
         lex = lexicon()
     evidence = normalize("\n".join(passages))
-    low = english.lower().replace("’", "'")
-    asked = ""
-    for pattern, chinese in _ASKED:
-        m = pattern.search(low)
-        if m:
-            asked, low = chinese, low[: m.start()] + " " + low[m.end():]
-            break
+    asked, low = _asked(english)
     tokens = _TOKEN.findall(low)
     parts = _Parts([], [], [], [])
     found = 0

@@ -164,3 +164,10 @@ def test_an_english_question_is_also_searched_with_its_chinese_reading() -> None
     assert any(q.startswith("海关") for q in sparse.queries)
     ranks = {f.row: f.ranks for f in again}
     assert ranks[0] == first[0].ranks  # passages keep the English question's own ranks where it had them
+
+
+def test_an_english_question_for_one_thing() -> None:
+    from qa.crosslingual import asks_one
+
+    assert asks_one("How many batches were detained?") and asks_one("Who presided over it?")
+    assert not asks_one("Which cities were named demonstration zones?")

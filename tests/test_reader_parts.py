@@ -283,6 +283,23 @@ def test_learned_reader_does_not_answer_an_amount_with_a_growth_rate(tok: E5Toke
     assert r.answer == "12.1%"
 
 
+LISTS = _doc(
+    "quanzhou-2025",
+    "泉州市知识产权新闻发布会\n2025年,泉州马德里商标国际注册量1982件、地理标志商标159件。会议由李波、王璞主持。",
+)
+
+
+def test_learned_reader_does_not_answer_one_figure_or_person_with_a_list(tok: E5Tokenizer) -> None:
+    index = FakeIndex([LISTS])
+    for question in ("泉州马德里商标国际注册量是多少?", "How many Madrid registrations does Quanzhou have?"):
+        r = _reader(tok, "1982件、地理标志商标159件").read("q", question, _passages(LISTS), index)  # type: ignore[arg-type]
+        assert "、" not in (r.answer or "")  # two figures are no answer to 'how many'
+    r = _reader(tok, "李波、王璞").read("q", "会议由谁主持?", _passages(LISTS), index)  # type: ignore[arg-type]
+    assert "、" not in (r.answer or "")
+    r = _reader(tok, "李波、王璞").read("q", "会议由哪些人主持?", _passages(LISTS), index)  # type: ignore[arg-type]
+    assert r.answer == "李波、王璞"  # a list asked is answered with one
+
+
 class CountingModel(PointingModel):
     """A pointing model that records which passages each call read."""
 

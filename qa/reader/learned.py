@@ -16,10 +16,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..answering.numbers import QUANTITY, STREAK, is_share
-from ..answering.question import Question, analyze, asks_amount
+from ..answering.question import Kind, Question, analyze, asks_amount
+from ..crosslingual import asks_one
 from ..answering.respectively import is_respective_figure
 from ..e5onnx.tokenizer import Encoding
 from ..index_store import LoadedIndex
+from ..languages import has_chinese
 from ..lru import LRU
 from ..retrieval import Passage
 from ..types import AskResult
@@ -52,6 +54,7 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_SEVERAL = re.compile(r"[^、]{2,}、[^、]{2,}")  # items of a list: 'A、B'
 _HOW_MANY = re.compile(r"(?:多少|几|多大|多高|多长|百分之几)(个月|[^\s?？,，。的是]?)")
 _WHEN = re.compile(r"哪一?年|哪一?天|何时|什么时候|几月|几日|日期|时间")
 
@@ -312,8 +315,11 @@ class LearnedReader:
             return abstention(question, resolved, passages, "找到的段落里没有这个问题的答案。", self.name)
         q = analyze(resolved)
         amount = bool(_HOW_MANY.search(resolved)) and asks_amount(q)
+        one = q.kind in (Kind.quantity, Kind.person) if has_chinese(resolved) else asks_one(resolved)
         best, clash = None, None
         for f in found:
+            if one and _SEVERAL.search(index.documents[f.doc_id].text[f.start : f.end]):
+                continue  # one figure or one person asked: '1982件、159件' or '陶凯元、…林广海' lists several
             if amount and is_share(index.documents[f.doc_id].text[f.start : f.end]):
                 continue  # '专利授权量是多少' asked: a growth rate or a share beside the figure is no answer
             if _another_subjects_figure(f, q, index):
