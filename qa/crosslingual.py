@@ -98,9 +98,15 @@ def _senses(sense: str) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
-    """The terminology file and CC-CEDICT inverted (built once a process, about a second)."""
+    """The terminology file and CC-CEDICT inverted: built once a process (about 1.5 s; a serving
+    process builds it in the background as it starts), whichever thread asks first."""
+    with _lock:
+        return _lexicon()
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> Lexicon:
     dictionary: dict[str, set[str]] = {}
     names: set[str] = set()
     try:
@@ -203,8 +209,7 @@ def chinese_question(english: str, passages: list[str]) -> str | None:
     words is found in them (nothing for the rule reader to go on)."""
     if not passages:
         return None
-    with _lock:
-        lex = lexicon()
+    lex = lexicon()
     evidence = normalize("\n".join(passages))
     asked, low = _asked(english)
     tokens = _TOKEN.findall(low)

@@ -31,6 +31,7 @@ from .retrieval import (
     fusion_for,
 )
 from .build_worker import build_in_child
+from .crosslingual import lexicon
 from .settings import Backend, EmbedderName, FusionMode, RetrieverName, Settings
 from .types import AskResult, SearchResult, Turn
 
@@ -114,6 +115,8 @@ class Pipeline:
         pipeline = cls(settings, embedder, index)
         if warm_up:
             pipeline.reader.warm_up()  # the reader's model loads now, not on the first question
+            # the dictionary English questions are read with, beside the serving (not before it)
+            threading.Thread(target=lexicon, name="lexicon-warm-up", daemon=True).start()
             embedder_warm_up = getattr(embedder, "warm_up", None)
             if embedder_warm_up is not None:  # the e5 ONNX session too (and its graph is built if not cached)
                 embedder_warm_up()

@@ -171,3 +171,12 @@ def test_an_english_question_for_one_thing() -> None:
 
     assert asks_one("How many batches were detained?") and asks_one("Who presided over it?")
     assert not asks_one("Which cities were named demonstration zones?")
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["", "😀" * 50, "How many " * 2000, "混合 scripts 與繁體 and English 123 ％", "???", "2023", "'s 's -- ,,,"],
+)
+def test_odd_questions_give_a_reading_or_none_never_an_exception(question: str) -> None:
+    got = chinese_question(question, [XIAOSHAN, CUSTOMS])
+    assert got is None or (isinstance(got, str) and got.endswith("?"))
