@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from qa.answering.followup import resolve_followup
 from qa.types import Turn
 
@@ -131,3 +133,32 @@ def test_a_follow_up_in_another_time_keeps_the_place() -> None:
     history = chat(("2024年度泉州全市专利授权量是多少?", "3.79万件"), ("目前发明专利拥有量呢?", "2.14万件"))
     resolved = resolve_followup("那“十三五”末期是多少?", history)
     assert resolved.startswith("泉州全市") and "2024" not in resolved and "“十三五”末期" in resolved
+
+
+def _english(question: str, before: str = "How many patents were granted in Shenzhen in 2023?") -> str:
+    return resolve_followup(question, [Turn("user", before), Turn("assistant", "23.51万件")])
+
+
+@pytest.mark.parametrize(
+    ("question", "resolved"),
+    [
+        ("What about 2022?", "How many patents were granted in Shenzhen in 2022?"),
+        ("And in 2021?", "How many patents were granted in Shenzhen in 2021?"),
+        ("那2022年呢?", "How many patents were granted in Shenzhen in 2022?"),
+        ("How about Guangzhou?", "How many patents were granted in Guangzhou in 2023?"),
+        ("And Guangzhou in 2022?", "How many patents were granted in Guangzhou in 2022?"),
+        ("And invention patents?", "How many invention patents were granted in Shenzhen in 2023?"),
+        # a question of its own, or one whose new words the last question has no place for
+        ("Who presided over the meeting?", "Who presided over the meeting?"),
+        ("What about trademark registrations?", "What about trademark registrations?"),
+    ],
+)
+def test_english_follow_ups(question: str, resolved: str) -> None:
+    assert _english(question) == resolved
+
+
+def test_an_english_follow_up_year_after_a_chinese_question() -> None:
+    history = [Turn("user", "2023年深圳专利授权量是多少?"), Turn("assistant", "23.51万件")]
+    assert resolve_followup("What about 2022?", history) == "2022年深圳专利授权量是多少?"
+    # a year added where the last question had none
+    assert _english("In 2022?", "How many patents has Shenzhen granted?") == "How many patents has Shenzhen granted in 2022?"

@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
 
+from ..languages import has_chinese
 from ..normalize import normalize
 from ..tokenize import get_jieba
 from ..types import Turn
+from .followup_english import resolve_english, year_only
 from .numbers import ORDINAL, YEAR
 from .places import find_places
 from .question import Kind, analyze, content_terms
@@ -202,6 +204,13 @@ class _Conversation:
         """The resolved question, and whether it is complete (may anchor what follows)."""
         text = _clean(question)
         norm = normalize(text)
+        if self.anchor is not None and text and not has_chinese(self.anchor):
+            # an English conversation: its own follow-ups, else the question stands on its own
+            english = resolve_english(question, self.anchor)
+            return (english, True) if english else (question.strip(), True)
+        year = year_only(text) if self.anchor is not None else None
+        if year:  # 'What about 2022?' after a Chinese question: its '那2022年呢?'
+            text = norm = f"那{year}年呢"
         if self.anchor is None or not text or not _is_followup(text, norm):
             return question.strip(), True
         if self.last_answer and re.fullmatch(r"[\u4e00-\u9fff]{2,4}", self.last_answer):
