@@ -27,9 +27,9 @@ from importlib import resources
 
 from .answering.places import find_places
 from .answering.words import units
+from .cedict import PARENS, SKIP_SENSE, entries, pinyin_name
 from .normalize import normalize
 from .tokenize import pos_tag
-from .cedict import PARENS, SKIP_SENSE, entries, pinyin_name
 
 log = logging.getLogger(__name__)
 _lock = threading.Lock()
@@ -38,8 +38,8 @@ _lock = threading.Lock()
 _FUNCTION_WORDS = frozenset(
     """a an the of in on at to for by from with did does do done is are was were be been being has have had
     that this these those and or its it their there as about according than into over per his her they them
-    he she we our you your i my me any some all also such same other its which what who whom whose when where
-    why how many much number amount does did will would can could should may might""".split()
+    he she we our you your i my me any some all also such same other which what who whom whose when where
+    why how many much number amount will would can could should may might""".split()
 )
 # the question word, in the order tried (the first that matches is the one asked), and its Chinese
 _ASKED = (

@@ -17,8 +17,8 @@ import numpy as np
 
 from ..answering.numbers import QUANTITY, STREAK, is_share
 from ..answering.question import Kind, Question, analyze, asks_amount
-from ..crosslingual import asks_one
 from ..answering.respectively import is_respective_figure
+from ..crosslingual import asks_one
 from ..e5onnx.tokenizer import Encoding
 from ..index_store import LoadedIndex
 from ..languages import has_chinese

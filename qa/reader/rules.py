@@ -7,6 +7,7 @@ import logging
 
 from ..answering.answerer import Answerer
 from ..answering.places import find_places
+from ..crosslingual import chinese_question
 from ..index_store import LoadedIndex
 from ..languages import has_chinese, mostly_chinese
 from ..retrieval import Passage
@@ -14,7 +15,6 @@ from ..normalize import normalize
 from ..types import AskResult, Citation
 from .base import abstention, evidence_around
 from .constraints import question_constraints, unnamed_places
-from ..crosslingual import chinese_question
 
 
 log = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ class RulesReader:
         if not has_chinese(resolved):  # an English question: read in the Chinese words of its evidence
             chinese = chinese_reading(resolved, passages)
             if chinese is None:
-                return abstention(question, resolved, passages, "英文问题的内容在找到的中文段落中没有对应的词语。", self.name)
+                return abstention(question, resolved, passages, "英文问题的词语在找到的中文段落中没有对应(规则只读中文段落)。", self.name)
             result = self._read(question, chinese, passages, index)
             result.resolved_question = resolved
             return result
@@ -55,7 +55,7 @@ class RulesReader:
 
 
 def chinese_reading(english: str, passages: list[Passage]) -> str | None:
-    """An English question in the Chinese words of its Chinese passages (`english.chinese_question`);
+    """An English question in the Chinese words of its Chinese passages (`crosslingual.chinese_question`);
     None without such passages (an English page is no text the rules read)."""
     texts = [p.text for p in passages if mostly_chinese(p.text)]
     if not texts:
