@@ -28,8 +28,9 @@ from importlib import resources
 from .answering.places import find_places
 from .answering.words import units
 from .cedict import PARENS, SKIP_SENSE, entries, pinyin_name
+from .languages import mostly_chinese
 from .normalize import normalize
-from .tokenize import pos_tag
+from .tokenize import word_flag
 
 log = logging.getLogger(__name__)
 _lock = threading.Lock()
@@ -191,11 +192,6 @@ def _measure_words() -> frozenset[str]:
     return frozenset(units("measure")) | frozenset(units("quantity"))
 
 
-def _verb(word: str) -> bool:
-    tagged = pos_tag(word)
-    return len(tagged) == 1 and tagged[0][1] in ("v", "vn")
-
-
 @dataclass
 class _Parts:
     time: list[str]
@@ -205,12 +201,14 @@ class _Parts:
 
 
 def chinese_question(english: str, passages: list[str]) -> str | None:
-    """The English question in the Chinese words the passages use, or None when none of its content
-    words is found in them (nothing for the rule reader to go on)."""
-    if not passages:
+    """The English question in the Chinese words its Chinese passages use (the others give none), or
+    None when there are none or none of its content words is found in them (nothing for the rule
+    reader to go on)."""
+    chinese = [p for p in passages if mostly_chinese(p)]
+    if not chinese:
         return None
     lex = lexicon()
-    evidence = normalize("\n".join(passages))
+    evidence = normalize("\n".join(chinese))
     asked, low = _asked(english)
     tokens = _TOKEN.findall(low)
     parts = _Parts([], [], [], [])
@@ -252,7 +250,7 @@ def chinese_question(english: str, passages: list[str]) -> str | None:
         # 'how many batches': the measure word goes with the question word (多少批); a count asked of
         # an act is its volume, as Chinese statistics name it (授权 -> 授权量)
         measures = [w for w in parts.rest if w in _measure_words()]
-        parts.rest = [w + "量" if w + "量" in evidence and _verb(w) else w for w in parts.rest if w not in measures]
+        parts.rest = [w + "量" if w + "量" in evidence and word_flag(w) in ("v", "vn") else w for w in parts.rest if w not in measures]
         asked = "多少" + measures[0] if measures else "是多少"
     body = "".join(parts.time + parts.places + parts.names + parts.rest)
     return f"{body}{asked or '是什么'}?"

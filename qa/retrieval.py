@@ -209,9 +209,7 @@ class HybridRetriever:
         """An English question's ranking fused (RRF) with the ranking of its reading in the Chinese
         words of its best Chinese candidates (`crosslingual.chinese_question`): BM25 matches the
         Chinese evidence only through those words. Passages keep the English question's ranks."""
-        chunks = self.index.chunks
-        texts = [chunks[f.row].text for f in fused[:TRANSLATION_POOL] if mostly_chinese(chunks[f.row].text)]
-        chinese = chinese_question(request.text, texts) if texts else None
+        chinese = chinese_question(request.text, [self.index.chunks[f.row].text for f in fused[:TRANSLATION_POOL]])
         reading = _query(chinese, request.top_k, request.timings) if chinese else None
         if reading is None:
             return fused

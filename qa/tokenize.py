@@ -85,6 +85,14 @@ def pos_tag(text: str) -> list[tuple[str, str]]:
         return [(w, f) for w, f in tagger.cut(text)]
 
 
+@lru_cache(maxsize=8192)
+def word_flag(word: str) -> str | None:
+    """The part-of-speech flag of a text the tagger reads as one word ('作品': n, '授权': v), None
+    where it cuts the text into several."""
+    tagged = pos_tag(word)
+    return tagged[0][1] if len(tagged) == 1 else None
+
+
 def number_tokens(match: re.Match[str]) -> list[str]:
     number, magnitude, unit = match.group(1), match.group(2) or "", match.group(3) or ""
     out = [number]

@@ -99,8 +99,11 @@ def test_a_sibling_in_the_place_of_a_word_asked_is_another_figure() -> None:
 
 
 def test_a_kind_the_document_never_names_is_not_answered_with_the_wider_figure() -> None:
-    from qa.answering.answerer import _unsaid_kind
-    from qa.answering.question import analyze
+    from qa.answering.answerer import _first_unsaid, _narrowing, _unsaid_in
+    from qa.answering.question import Question, analyze
+
+    def _unsaid_kind(q: Question, s: str, doc_norm: str) -> str | None:  # the answerer's three steps in one
+        return _first_unsaid(_unsaid_in(_narrowing(q), doc_norm), s)
 
     doc = normalize("2021年,全國共完成作品著作權登記3983943件,同比增長20.13%。其中,影視作品244538件。")
     sentence = normalize("2021年,全國共完成作品著作權登記3983943件,同比增長20.13%;")

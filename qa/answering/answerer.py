@@ -6,14 +6,13 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from ..documents import page_at
 from ..index_store import LoadedIndex
 from ..lru import LRU
 from ..normalize import normalize
 from ..retrieval import Passage
-from ..tokenize import pos_tag
+from ..tokenize import word_flag
 from ..types import AskResult, Citation
 from .context import DocContext, Scope, build_doc_context, sentence_scope
 from .numbers import periods
@@ -89,7 +88,7 @@ def _narrowing(q: Question) -> Narrowing:
     -> 登记); a place after a noun is no word it narrows ('中国专利奖广东省…')."""
     out = []
     for term in q.terms:
-        if len(term) < 2 or not _HAN_RUN.fullmatch(term) or not _is_noun(term):
+        if len(term) < 2 or not _HAN_RUN.fullmatch(term) or word_flag(term) not in ("n", "nz"):
             continue
         narrowed = tuple(
             u for m in re.finditer(re.escape(term), q.norm) for u in q.terms
@@ -109,20 +108,6 @@ def _first_unsaid(unsaid: Narrowing, s: str) -> str | None:
     """The first unsaid noun whose narrowed word the sentence says: the sentence's figure is of the
     wider thing (作品), not the kind asked (音乐作品)."""
     return next((noun for noun, narrowed in unsaid if any(u in s for u in narrowed)), None)
-
-
-def _unsaid_kind(q: Question, s: str, doc_norm: str) -> str | None:
-    """A noun of the question that narrows the word right after it (音乐 of 音乐作品, 质权 of 质权登记)
-    where the sentence says that word but the whole document never says the noun: the document's
-    figure is of the wider thing, not the kind asked. The noun is returned. (The answerer works the
-    three steps out once a question, once a document and once a sentence.)"""
-    return _first_unsaid(_unsaid_in(_narrowing(q), doc_norm), s)
-
-
-@lru_cache(maxsize=4096)
-def _is_noun(word: str) -> bool:
-    tagged = pos_tag(word)
-    return len(tagged) == 1 and tagged[0][1] in ("n", "nz")
 
 
 def _sibling_in_place(q: Question, s: str) -> str | None:

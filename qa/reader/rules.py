@@ -9,7 +9,7 @@ from ..answering.answerer import Answerer
 from ..answering.places import find_places
 from ..crosslingual import chinese_question
 from ..index_store import LoadedIndex
-from ..languages import has_chinese, mostly_chinese
+from ..languages import has_chinese
 from ..retrieval import Passage
 from ..normalize import normalize
 from ..types import AskResult, Citation
@@ -57,10 +57,7 @@ class RulesReader:
 def chinese_reading(english: str, passages: list[Passage]) -> str | None:
     """An English question in the Chinese words of its Chinese passages (`crosslingual.chinese_question`);
     None without such passages (an English page is no text the rules read)."""
-    texts = [p.text for p in passages if mostly_chinese(p.text)]
-    if not texts:
-        return None
-    chinese = chinese_question(english, texts)
+    chinese = chinese_question(english, [p.text for p in passages])
     log.debug("English question %r read as %r", english, chinese)
     return chinese
 
