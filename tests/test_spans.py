@@ -27,6 +27,14 @@ def test_quantities_keep_units_magnitudes_and_qualifiers() -> None:
     assert "150余家" in spans("多少家企业?", sentence)
 
 
+def test_figures_grouped_in_thousands_are_one_figure() -> None:
+    # Taiwan, Hong Kong and English-style pages group digits: 18,199件 is one figure, not 199件
+    found = spans("本国人发明专利申请多少件?", "本國人發明專利18,199件,年增8%;外國人32,956件。")
+    assert found[:2] == ["18,199件", "32,956件"]
+    assert spans("金额多少?", "共计1,234.5万元") == ["1,234.5万元"]
+    assert "123件" in spans("多少件?", "2023年,123件")  # a clause's comma after a year groups nothing
+
+
 def test_quantity_unit_asked_for_ranks_first() -> None:
     sentence = "查办知识产权行政案件1796宗,海关查扣涉嫌侵权货物物品5822批次"
     assert best("查扣了多少批次货物?", sentence) == "5822批次"

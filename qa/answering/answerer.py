@@ -200,7 +200,7 @@ class Answerer:
         if not passages:
             return abstain("语料中没有找到与这个问题相关的内容。")
         contexts = {p.doc_id: self._context(index, p.doc_id) for p in passages}
-        missing = [place for place in q.places if not any(place in c.norm for c in contexts.values())]
+        missing = [place for place in q.places if not any(place in c.norm or place in c.main_places for c in contexts.values())]
         if missing:
             return abstain(f"语料中没有关于{'、'.join(missing)}的内容。")
         editions = {o for o in q.ordinals if o[1] in _EDITION_UNITS}

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from ..chunking import sentence_spans
 from ..documents import Document
 from .numbers import ordinals, periods, years
+from .calendar import gregorian, roc_dated
+from .jurisdictions import governed_place
 from .places import find_places
 from .question import PERSON_TITLES
 from .words import words
@@ -88,6 +90,7 @@ class DocContext:
 
 
 def build_doc_context(doc: Document, norm: str) -> DocContext:
+    norm = gregorian(norm, roc_dated(norm))  # 106年 of a Taiwan page is the 2017 a question asks
     paragraphs, offset = [], 0
     for line in doc.text.split("\n"):
         paragraphs.append(Paragraph(offset, offset + len(line)))
@@ -95,6 +98,9 @@ def build_doc_context(doc: Document, norm: str) -> DocContext:
     counts = Counter(place for place in find_places(norm) for _ in range(norm.count(place)))
     title_places = find_places(norm[: len(doc.title)]) if norm.startswith(doc.title[:4]) else []
     main = list(dict.fromkeys(title_places + [p for p, _ in counts.most_common(1)]))
+    governed = governed_place(norm)  # a page of 智慧局 is Taiwan's though it never says 台湾
+    if governed and governed not in main:
+        main.append(governed)
     # news of year Y reports on Y, and in its first half also on Y-1 (annual results come out the
     # next spring); a report from the second half is about its own year
     published = []

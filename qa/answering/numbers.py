@@ -9,7 +9,8 @@ from .words import alternation, units
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 CN_NUM = "[零〇一二两三四五六七八九十百千]+"
-NUM = rf"(?:\d+(?:\.\d+)?|{CN_NUM})"
+# digits may be grouped in thousands as Taiwan, Hong Kong and English pages write them (46,122)
+NUM = rf"(?:\d{{1,3}}(?:,\d{{3}})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?|{CN_NUM})"
 
 UNITS = alternation(units())  # qa/resources/units.tsv
 # a quantity: optional qualifier, number, optional magnitude, unit or percent; 余/多 may follow; some

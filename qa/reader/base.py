@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from ..answering.calendar import gregorian, roc_dated
+from ..answering.jurisdictions import governed_place
 from ..chunking import sentence_spans
 from ..documents import Document
 from ..index_store import LoadedIndex
@@ -45,7 +47,16 @@ def evidence_around(index: LoadedIndex, doc_id: str, position: int) -> tuple[str
     question's places, years and metric must be said for an answer there."""
     doc = index.documents[doc_id]
     p_start, p_end = paragraph_bounds(doc.text, position)
-    return index.doc_norms[doc_id][p_start:p_end], normalize(doc.title)
+    norm = index.doc_norms[doc_id]
+    return gregorian(norm[p_start:p_end], roc_dated(norm)), document_subject(index, doc_id)
+
+
+def document_subject(index: LoadedIndex, doc_id: str) -> str:
+    """What a document says of all its sentences, normalized: its title, and the place it speaks for
+    by its offices where it never names it (a page of Taiwan's 智慧局)."""
+    governed = governed_place(index.doc_norms[doc_id])
+    title = normalize(index.documents[doc_id].title)
+    return title + "\n" + governed if governed else title
 
 
 def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:

@@ -19,12 +19,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from ..answering.jurisdictions import governed_place
 from ..answering.places import find_places
 from ..divisions import divisions, lies_within, publication_words, short_name
 from ..normalize import normalize
 from ..tokenize import pos_tag
 
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=\d{1,2}月|(?!\d))")  # 20171月: a Taiwan page's 106年1月
 _LAST_YEAR = re.compile(r"去年|上年|上一年|前一年")
 _GENERIC = {"中国", "全国", "国内", "国外", "境外", "海外", "我国", "国家", "中华", "内地"}
 _SUFFIXED_WORD = re.compile(r"^[\u4e00-\u9fff]{2,6}(?:省|市|县|区|州)$")
@@ -136,4 +137,9 @@ def honoured(c: Constraints, paragraph: str, title: str, published: str | None) 
 
 def unnamed_places(question: str, doc_norms: dict[str, str], doc_ids: list[str]) -> list[str]:
     """Places of the question that none of these documents (normalized texts) names."""
-    return missing_places(question_constraints(question), [doc_norms[d] for d in dict.fromkeys(doc_ids) if d in doc_norms])
+    texts = []
+    for d in dict.fromkeys(doc_ids):
+        if d in doc_norms:
+            governed = governed_place(doc_norms[d])  # a page of Taiwan's 智慧局 speaks of 台湾 unnamed
+            texts.append(doc_norms[d] + "\n" + governed if governed else doc_norms[d])
+    return missing_places(question_constraints(question), texts)

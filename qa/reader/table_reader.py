@@ -16,13 +16,14 @@ import math
 import re
 from dataclasses import replace
 
+from ..answering.calendar import gregorian, roc_dated
 from ..index_store import LoadedIndex
 from ..lru import LRU
 from ..normalize import normalize
 from ..retrieval import Passage
 from ..tokenize import tokenize
 from ..types import AskResult, Citation
-from .base import Reader, abstention
+from .base import Reader, abstention, document_subject
 from .constraints import honoured, question_constraints
 from .table_match import CellMatch, match_cell
 from .table_model import Table
@@ -75,9 +76,9 @@ class TableReader:
                 m = match_cell(question, table, doc.title)
                 if m is None:
                     continue
-                context = normalize(table.caption + "\n" + doc.text[table.start : table.end])
+                context = gregorian(normalize(table.caption + "\n" + doc.text[table.start : table.end]), roc_dated(index.doc_norms[p.doc_id]))
                 # places and years; what a volume counts is the column's heading, matched above
-                if c and honoured(replace(c, metric=None), context, normalize(doc.title), doc.published) is not None:
+                if c and honoured(replace(c, metric=None), context, document_subject(index, p.doc_id), doc.published) is not None:
                     continue
                 named = normalize(" ".join(c.text for c in (*m.row.extra, *m.row.cells[:1], m.table.header.cells[m.column])))
                 preamble = normalize(doc.text[max(0, table.start - PREAMBLE) : table.start])  # what the page says of it above

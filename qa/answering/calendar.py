@@ -1,0 +1,28 @@
+"""Years of the Republic of China calendar, which Taiwan's offices date by (民國106年 = 2017), read as
+the Gregorian years a question names. The text keeps its length ('106年' becomes '2017'), so
+offsets into it still point into the document."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .jurisdictions import governed_place
+
+_ROC_MARK = re.compile(r"民国\s*\d{2,3}\s*年")
+_ROC_YEAR = re.compile(r"(?<![\d.])(1[0-4]\d)年")  # 100–149: 2011–2060, written with three digits
+
+
+@lru_cache(maxsize=512)
+def roc_dated(norm_doc: str) -> bool:
+    """True when a (normalized) document dates by the ROC calendar: it says 民國…年, or it speaks
+    for Taiwan by its offices (a page of 智慧局)."""
+    return bool(_ROC_MARK.search(norm_doc)) or governed_place(norm_doc) == "台湾"
+
+
+def gregorian(norm_text: str, roc: bool) -> str:
+    """`norm_text` with its three-digit ROC years written as Gregorian years of the same length
+    ('106年' -> '2017') where its document dates by the ROC calendar (`roc`), else unchanged."""
+    if not roc:
+        return norm_text
+    return _ROC_YEAR.sub(lambda m: str(int(m.group(1)) + 1911), norm_text)
