@@ -419,6 +419,41 @@ def test_combined_reader_leaves_an_english_question_to_the_model() -> None:
     assert r.answer == "蔡英权" and r.reader == "combined"
 
 
+class ByQuestion:
+    """A reader whose result depends on the (resolved) question it is given."""
+
+    def __init__(self, results: dict[str, AskResult]) -> None:
+        self.results = results
+
+    def read(self, question, resolved, *args, first_only: bool = False):  # noqa: ANN001, ANN002
+        return self.results.get(resolved, _result(None, 0.0))
+
+    def warm_up(self) -> None:
+        return None
+
+
+@pytest.mark.parametrize(
+    ("english", "chinese", "expected"),
+    [
+        (_result("陶凯元", 0.43), _result("李广宇", 0.8), "李广宇"),  # the surer reading stands
+        (_result("李广宇", 0.9), _result("陶凯元", 0.6), "李广宇"),
+        (_result(None, 0.0), _result("李广宇", 0.6), "李广宇"),
+        (_result("李广宇", 0.7), _result(None, 0.0), "李广宇"),
+    ],
+)
+def test_an_english_question_is_answered_by_the_surer_of_its_two_readings(
+    monkeypatch: pytest.MonkeyPatch, english: AskResult, chinese: AskResult, expected: str
+) -> None:
+    import qa.reader.combined as combined
+
+    asked, rendered = "Who presided over the press conference?", "谁主持了发布会?"
+    monkeypatch.setattr(combined, "chinese_reading", lambda q, passages: rendered if q == asked else None)
+    rules = ByQuestion({rendered: chinese})
+    learned = ByQuestion({asked: english, rendered: _result(None, 0.0)})
+    r = CombinedReader(rules, learned, override=0.9, alone=0.3).read("q", asked, [], None)  # type: ignore[arg-type]
+    assert r.answer == expected and r.resolved_question != rendered  # the question as asked, not its rendering
+
+
 # ------------------------------------------------------------------------------ calibration, MRC
 
 

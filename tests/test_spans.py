@@ -134,6 +134,10 @@ def test_people_after_titles_and_known_names() -> None:
     assert spans("谁作了讲话?", "蔡英权在会上作了讲话", people={"蔡英权"}) == ["蔡英权"]
     # a three-character window stops before a verb: 金李在 -> 金李
     assert spans("代理副校长是谁?", "南方科技大学代理副校长金李在挂牌仪式上兴奋地说") == ["金李"]
+    # four characters: a two-character surname, or a married name of two surnames, before a verb
+    assert spans("行政长官是谁?", "行政長官林鄭月娥在同一論壇致辭時表示") == ["林郑月娥"]
+    assert spans("谁是局长?", "局长欧阳明高表示") == ["欧阳明高"] and spans("谁是主任?", "主任司马南说") == ["司马南"]
+    assert spans("谁主持?", "院长张文华主持会议") == ["张文华"]  # 文 is a surname too, but 主 follows
 
 
 def test_dates_at_the_precision_asked() -> None:

@@ -19,15 +19,26 @@ from .question import PERSON_TITLES
 from .words import words
 
 _TITLE_RE = "|".join(sorted(PERSON_TITLES, key=len, reverse=True))
-# a name right after a title (optionally one space): 局长蔡英权, 记者 何泳, 主持人:…副部长李波
-NAME_AFTER_TITLE = re.compile(rf"(?:{_TITLE_RE})[ ]?([\u4e00-\u9fff]{{2,3}})")
+# a name right after a title (optionally one space): 局长蔡英权, 记者 何泳, 主持人:…副部长李波; two to four
+# characters are taken, and the character after them (`clean_name` decides where the name ends)
+NAME_AFTER_TITLE = re.compile(rf"(?:{_TITLE_RE})[ ]?([\u4e00-\u9fff]{{2,4}})(?=(.?))")
 # characters that end a name when they would be its third character
 _NAME_STOP = frozenset(words("name_stop"))
 SURNAMES = frozenset(words("surnames"))
+COMPOUND_SURNAMES = frozenset(words("compound_surnames"))
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
-def clean_name(raw: str) -> str | None:
-    if not raw or raw[0] not in SURNAMES:
+def clean_name(raw: str, after: str = "") -> str | None:
+    """The name in the two to four characters after a title (`after`: the character that follows
+    them). Four characters are a name with a two-character surname (欧阳明高) or a married name of two
+    surnames (林郑月娥), where nothing of a verb follows; else a name has two or three characters."""
+    if len(raw) == 4:
+        double = raw[:2] in COMPOUND_SURNAMES or (raw[0] in SURNAMES and raw[1] in SURNAMES)
+        if double and raw[2] not in _NAME_STOP and raw[3] not in _NAME_STOP and (not after or after in _NAME_STOP or not _HAN.match(after)):
+            return raw
+        raw = raw[:3]
+    if not raw or (raw[0] not in SURNAMES and raw[:2] not in COMPOUND_SURNAMES):
         return None
     name = raw[:2] if len(raw) == 3 and raw[2] in _NAME_STOP else raw
     return name if len(name) >= 2 and name[1] not in _NAME_STOP else None
@@ -111,7 +122,7 @@ def build_doc_context(doc: Document, norm: str) -> DocContext:
     doc_years = published + title_years
     people = set()
     for match in NAME_AFTER_TITLE.finditer(norm):
-        name = clean_name(match.group(1))
+        name = clean_name(match.group(1), match.group(2))
         if name:
             people.add(name)
     return DocContext(

@@ -203,7 +203,7 @@ def _title_match(said: str, asked: str) -> float:
 def person_spans(s: str, q: Question, people: set[str]) -> list[Span]:
     out: dict[tuple[int, int], Span] = {}
     for m in NAME_AFTER_TITLE.finditer(s):
-        name = clean_name(m.group(1))
+        name = clean_name(m.group(1), m.group(2))
         if not name:
             continue
         title = s[m.start() : m.start(1)].strip()

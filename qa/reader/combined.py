@@ -107,13 +107,14 @@ class CombinedReader:
     def read(self, question: str, resolved: str, passages: list[Passage], index: LoadedIndex) -> AskResult:
         if has_chinese(resolved):
             return self._read(question, resolved, passages, index, english=False)
-        # an English question: the model reads it as written; where it finds no answer it is sure of,
-        # the question is read in the Chinese words of its evidence, as a Chinese question by both readers
+        # an English question: the model reads it as written, and the question is read in the Chinese
+        # words of its evidence, as a Chinese question by both readers; the surer answer stands (both
+        # confidences are calibrated probabilities of being right)
         result = self._read(question, resolved, passages, index, english=True)
-        chinese = chinese_reading(resolved, passages) if result.abstained else None
+        chinese = chinese_reading(resolved, passages)
         if chinese is not None:
             translated = self._read(question, chinese, passages, index, english=False)
-            if not translated.abstained:
+            if not translated.abstained and (result.abstained or translated.confidence > result.confidence):
                 return replace(translated, resolved_question=resolved)
         return result
 
