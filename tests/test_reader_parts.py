@@ -454,6 +454,20 @@ def test_an_english_question_is_answered_by_the_surer_of_its_two_readings(
     assert r.answer == expected and r.resolved_question != rendered  # the question as asked, not its rendering
 
 
+def test_an_english_page_first_keeps_the_english_reading_over_chinese_passages(monkeypatch: pytest.MonkeyPatch) -> None:
+    import qa.reader.combined as combined
+
+    asked, rendered = "How many AU patents were in force in 2009?", "2009年有效专利多少?"
+    monkeypatch.setattr(combined, "chinese_reading", lambda q, passages: rendered)
+    english_page = Passage(1, "w-1", "w", "t", "2009,AU,PI,2000,PATN,201", 1.0, 1, 1, 0, 24, 0)
+    chinese_page = Passage(2, "c-1", "c", "t", "三种专利有效量增长。", 0.5, 2, 2, 0, 10, 0)
+    rules = ByQuestion({rendered: _result("三种", 0.9)})
+    learned = ByQuestion({asked: _result("201", 0.6)})
+    reader = CombinedReader(rules, learned, override=0.9, alone=0.3)
+    assert reader.read("q", asked, [english_page, chinese_page], None).answer == "201"  # type: ignore[arg-type]
+    assert reader.read("q", asked, [chinese_page, english_page], None).answer == "三种"  # type: ignore[arg-type]
+
+
 # ------------------------------------------------------------------------------ calibration, MRC
 
 

@@ -125,6 +125,23 @@ def test_headings_stacked_one_a_line_head_the_columns_below_them() -> None:
     assert _cell("2018年天津外观设计占比是多少?", text) is None  # a share asked for, a count found
 
 
+def test_spaced_rows_under_a_header_written_on_one_line() -> None:
+    text = (
+        "2023年第二季度各地区商标申请量\n序号 地区 申请件数 注册件数\n1 广东 312455 251002\n2 浙江 187432 150321\n"
+        "3 江苏 143221 120876\n合计 643108 522199"
+    )
+    (table,) = tables_in(text)
+    assert [c.text for c in table.header.cells] == ["地区", "申请件数", "注册件数"]  # 序号 heads no column
+    assert [r.cells[0].text for r in table.rows] == ["广东", "浙江", "江苏", "合计"]  # the row numbers dropped
+    assert all(text[c.start : c.end] == c.text for r in table.rows for c in r.cells)
+    assert table.caption == "2023年第二季度各地区商标申请量"
+    assert _cell("浙江的注册件数是多少?", text) == "150321"
+    assert _cell("江苏商标申请件数?", text) == "143221"
+    # a header without the label column's heading; a sentence above is no header
+    assert [c.text for c in tables_in("发明 外观\n苏州 12 3\n无锡 8 2\n常州 5 1")[0].header.cells] == ["", "发明", "外观"]
+    assert tables_in("全市的情况如下,共三类:\n苏州 12 3\n无锡 8 2\n常州 5 1") == []
+
+
 def test_headings_stacked_over_more_lines_than_columns_head_nothing() -> None:
     split = "地区 |\n专利类型 |\n发明 |\n实用 |\n新型 |\n外观 |\n设计 |\n北京 | 111 | 16 | 9 |\n天津 | 24 | 7 | 3 |"
     assert tables_in(split) == []

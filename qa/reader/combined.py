@@ -108,13 +108,17 @@ class CombinedReader:
         if has_chinese(resolved):
             return self._read(question, resolved, passages, index, english=False)
         # an English question: the model reads it as written, and the question is read in the Chinese
-        # words of its evidence, as a Chinese question by both readers; the surer answer stands (both
-        # confidences are calibrated probabilities of being right)
+        # words of its evidence, as a Chinese question by both readers. The surer answer stands (both
+        # confidences are calibrated probabilities of being right), except that where the best passage
+        # is English, the Chinese reading (of other passages) only answers what the English one cannot
         result = self._read(question, resolved, passages, index, english=True)
         chinese = chinese_reading(resolved, passages)
         if chinese is not None:
+            english_page = bool(passages) and not has_chinese(passages[0].text)
             translated = self._read(question, chinese, passages, index, english=False)
-            if not translated.abstained and (result.abstained or translated.confidence > result.confidence):
+            if not translated.abstained and (
+                result.abstained or (not english_page and translated.confidence > result.confidence)
+            ):
                 return replace(translated, resolved_question=resolved)
         return result
 

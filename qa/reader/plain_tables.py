@@ -38,6 +38,7 @@ def _header_stands_alone(cells: list[tuple[int, str]], short: list[bool], figure
 
 _SPACED_ROW = re.compile(r"^\s*(?P<label>\S(?:.*?\S)?)\s+(?P<figures>[-+−]?\d[\d,.]*%?(?:\s+(?:[-+−]?\d[\d,.]*%?|[-—–]))+)\s*$")
 _LATIN_LINE = re.compile(r"^[A-Za-z][A-Za-z .,'&()/-]*$")
+_SERIAL = re.compile(r"\d{1,3}[ \t]+(?=\D)")
 
 
 def _spaced_row(start: int, line: str) -> tuple[Cell, ...] | None:
@@ -46,7 +47,11 @@ def _spaced_row(start: int, line: str) -> tuple[Cell, ...] | None:
     m = _SPACED_ROW.match(line)
     if m is None or FIGURE.match(m.group("label")) or len(m.group("label")) > MAX_CELL:
         return None
-    cells = [Cell(m.group("label"), start + m.start("label"), start + m.end("label"))]
+    label_start = m.start("label")
+    serial = _SERIAL.match(m.group("label"))
+    if serial:  # `3 江苏 143221 120876`: the row's number is no part of its label
+        label_start += serial.end()
+    cells = [Cell(line[label_start : m.end("label")], start + label_start, start + m.end("label"))]
     for f in re.finditer(r"\S+", m.group("figures")):
         cells.append(Cell(f.group(0), start + m.start("figures") + f.start(), start + m.start("figures") + f.end()))
     return tuple(cells)
@@ -81,6 +86,31 @@ def _heading_lines(lines: list[tuple[int, str]], first: int) -> list[Cell]:
     return found
 
 
+def _one_line_header(lines: list[tuple[int, str]], first: int, values: int) -> Row | None:
+    """The header of spaced rows written on one line above them, its headings separated by spaces
+    as the rows' cells are: one a column (`地区 申请件数 注册件数`), or with one more over a row
+    number (`序号 地区 …`) or one fewer where the label column has none. None for any other line
+    (a sentence, a caption, a line with figures other than years)."""
+    k = first - 1
+    while k >= 0 and not lines[k][1].strip():
+        k -= 1
+    if k < 0:
+        return None
+    start, line = lines[k]
+    words = [Cell(m.group(0), start + m.start(), start + m.end()) for m in re.finditer(r"\S+", line)]
+    if len(words) < 2 or any(
+        CAPTIONISH.search(w.text) or (FIGURE.match(w.text) and not YEAR_CELL.match(w.text)) or len(w.text) > 20 for w in words
+    ):
+        return None
+    if len(words) == values + 2:
+        words = words[1:]  # 序号 heads the row numbers, which are no column
+    elif len(words) == values:
+        words = [Cell("", words[0].start, words[0].start), *words]
+    elif len(words) != values + 1:
+        return None
+    return Row(tuple(words), start, start + len(line))
+
+
 def spaced_tables_in(lines: list[tuple[int, str]]) -> list[Table]:
     """Tables whose rows are a label and figures separated by spaces (`北京 68586 447 1083`), at
     least three rows with as many figures, under headings stacked one a line (see
@@ -106,7 +136,11 @@ def spaced_tables_in(lines: list[tuple[int, str]]) -> list[Table]:
         values = modal([len(r.cells) - 1 for r in rows])
         kept = [r for r in rows if len(r.cells) - 1 == values]
         headings = _heading_lines(lines, i)
-        if len(kept) >= 3 and values <= len(headings) <= values + STACK_SLACK:
+        one_line = _one_line_header(lines, i, values) if len(kept) >= 3 else None
+        if one_line is not None:  # `序号 地区 申请件数 注册件数` over `1 广东 312455 251002`
+            caption = [ln.strip() for at, ln in lines[max(0, i - 40) : i] if ln.strip() and at < one_line.start]
+            tables.append(Table(one_line, tuple(kept), "\n".join(caption[-CAPTION_LINES:]), one_line.start, kept[-1].end))
+        elif len(kept) >= 3 and values <= len(headings) <= values + STACK_SLACK:
             header_cells = heading_cells(headings, values)
             header = Row(header_cells, (header_cells[0] if header_cells[0].text else headings[0]).start, headings[-1].end)
             above = [c.text for c in headings[: len(headings) - values - 1]]
