@@ -115,11 +115,15 @@ def test_the_combined_reader_reads_an_english_question_in_chinese_where_the_mode
     assert learned.asked == [english, "2023年杭州萧山区发明专利授权量是多少?"]  # as written first, then the reading
 
 
-def test_the_model_answering_an_english_question_itself_is_kept() -> None:
+def test_an_english_question_is_read_both_as_written_and_in_chinese() -> None:
     passages = [_passage(XIAOSHAN)]
-    rules, learned = Recording(_result("9986件", 0.9)), Recording(_result("2393件", 0.8))
-    r = CombinedReader(rules, learned, alone=0.5).read("q", "How many invention patents in Xiaoshan?", passages, None)  # type: ignore[arg-type]
-    assert r.answer == "2393件" and rules.asked == []
+    english = "How many invention patents in Xiaoshan?"
+    rules, learned = Recording(_result(None, 0.0)), Recording(_result("2393件", 0.8))
+    r = CombinedReader(rules, learned, alone=0.5).read("q", english, passages, None)  # type: ignore[arg-type]
+    assert r.answer == "2393件" and rules.asked == ["萧山发明专利是多少?"]  # the model's: the rules find nothing
+    rules = Recording(_result("9986件", 0.99))
+    r = CombinedReader(rules, Recording(_result(None, 0.0)), alone=0.5).read("q", english, passages, None)  # type: ignore[arg-type]
+    assert r.answer == "9986件" and r.resolved_question == english
 
 
 # ------------------------------------------------------------------------------ retrieval
