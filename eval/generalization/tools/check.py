@@ -47,4 +47,6 @@ if os.path.exists(os.path.join(ROOT, "dev2", "questions.jsonl")):
     e += check(os.path.join(ROOT, "dev2"), "e", "ec")
 if os.path.exists(os.path.join(ROOT, "dev3", "questions.jsonl")):
     e += check(os.path.join(ROOT, "dev3"), "f", "fc")
+if os.path.exists(os.path.join(ROOT, "dev4", "questions.jsonl")):
+    e += check(os.path.join(ROOT, "dev4"), "h", "hc")
 sys.exit(1 if e else 0)
