@@ -23,6 +23,15 @@ def test_an_undated_sentence_of_a_spring_report_may_speak_of_last_year() -> None
     assert scopes["上半年,每万人发明专利拥有量达124.9件。"] == {2024}  # a period of this year
 
 
+def test_the_full_year_of_a_spring_report_is_the_year_before() -> None:
+    text = "重庆知识产权工作新闻发布会\n全年授权专利5.41万件。\n今年全年目标是授权专利6万件。\n一季度授权专利1.2万件。"
+    scopes = _scopes("2024-04-25", text)
+    assert scopes["全年授权专利5.41万件。"] == {2023}  # 2024 is not over in April
+    assert scopes["今年全年目标是授权专利6万件。"] == {2024}  # 今年 says which
+    assert scopes["一季度授权专利1.2万件。"] == {2024}
+    assert _scopes("2024-10-25", text)["全年授权专利5.41万件。"] == {2024}  # an autumn report: its own year
+
+
 def test_an_undated_sentence_of_an_autumn_report_speaks_of_its_own_year() -> None:
     scopes = _scopes("2022-09-28", TEXT)
     assert scopes["全市有效发明专利达到10件。"] == {2022}

@@ -173,6 +173,9 @@ def _scope(ctx: DocContext, start: int, end: int) -> Scope:
         scope_years, explicit = set(own_years), True
     elif earlier:
         scope_years, explicit = {earlier[-1]}, True
+    elif ctx.doc.published and periods(own) == {"全年"} and "今年" not in own and int(ctx.doc.published[5:7] or 12) <= 6:
+        # 全年 in a report from the first half of a year, which is not over yet: the year before
+        scope_years, explicit = {ctx.effective_year - 1, *ctx.title_years}, False
     elif ctx.doc.published and ("今年" in own or periods(own) - {"全年"}):
         # 今年 / 上半年 / 1-10月 with no year: the publication year, not the year before it
         scope_years, explicit = {ctx.effective_year, *ctx.title_years}, False
