@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from qa.answering.question import analyze
-from qa.answering.spans import find_spans
+from qa.answering.spans import find_spans, leader_spans
 from qa.normalize import normalize
 
 
@@ -278,3 +278,17 @@ def test_a_document_or_case_number_asked_is_read_whole() -> None:
     assert spans("《示范区建设方案》的文号是什么?", sentence)[0] == "国知发保字〔2022〕27号"  # not 印发国知…
     assert "(2022)最高法知民终905号" in spans("该案的判决书文号是什么?", sentence)
     assert spans("通知的文号是什么?", "关于印发实施方案的通知 通政发〔2023〕4号") == ["通政发〔2023〕4号"]
+
+
+def test_the_leader_of_a_ranking_is_its_subject_or_the_one_named_after_yi() -> None:
+    def leaders(sentence: str) -> list[str]:
+        s = normalize(sentence)
+        return [s[sp.start : sp.end] for sp in leader_spans(s)]
+
+    assert leaders("智慧局部分,台積電以1,582件連續5年居冠,其次依序是美國應材(794件)") == ["台积电"]
+    assert leaders("2023年本國人在我國發明專利申請縣市,以新竹市4,842件居首,創歷年新高") == ["新竹市"]
+    assert leaders("其中,深圳市位居榜首") == ["深圳市"]
+    assert leaders("全市专利授权量23.51万件,居全国第一") == []  # no subject in its clause
+    assert leaders("深圳排名第12,广州第二") == []
+    assert "新竹市" in spans("2023年本國人發明專利申請件數最多的縣市是哪個?", "以新竹市4,842件居首,創歷年新高")
+    assert analyze("最多的是哪个城市?").leader and not analyze("深圳有多少件?").leader

@@ -95,9 +95,12 @@ class Question:
     cloze_right: str = ""  # question text right after it
     list_size: int | None = None  # 哪五个方面 -> 5
     focus: str | None = None  # the term the asking phrase is about: 几项[银奖], [专利授权量]是多少
+    leader: bool = False  # which one is first or has the most (排名第一的是哪家, 最多的是哪个, 谁居首)
 
 
 _AMOUNT_HEADS = tuple(words("amount_heads"))
+# a question for the one that leads: first in a ranking, or the most of something
+_LEADER = re.compile(r"排名?第[一1](?![\d十])|第[一1]名|第[一1]位|最多|最高|最大|居首|榜首|首位|之首|居冠|冠军|领先")
 
 
 def asks_amount(q: Question) -> bool:
@@ -319,4 +322,5 @@ def analyze(question: str) -> Question:
         head=head,
         cloze_left=left,
         cloze_right=right,
+        leader=kind in (Kind.entity, Kind.person, Kind.named) and bool(_LEADER.search(norm)),
     )

@@ -365,8 +365,47 @@ def _balanced(text: str) -> bool:
     return all(text.count(a) == text.count(b) for a, b in _PAIRS)
 
 
+# a ranking's first, said of the one before it ('台积电以1,582件连续5年居冠', '华为…排名第1') or, after 以,
+# of the one it names with its figure ('以新竹市4,842件居首')
+_LEADS = re.compile(r"居首位?|居冠|位居(?:第[一1](?![\d十])|首位|榜首)|排名第[一1](?![\d十])|排第[一1](?![\d十])|位列第[一1](?![\d十])|名列第[一1](?![\d十])|居榜首|拔得头筹")
+_BY = re.compile(r"以([\u4e00-\u9fff][^\d,，]*?)(?:[约近逾]?\d)|以(?=[约近逾]?\d)")
+_LEAD_IN = re.compile(r"^(?:其中|此外|另外|同时|而|(?:19|20)\d{2}年(?:度)?|[\u4e00-\u9fff]{0,6}部分)+")
+
+
+def _clause_start(s: str, at: int) -> int:
+    """Where the clause holding position `at` starts: after the last stop before it (a comma
+    between digits, 1,582, is none)."""
+    i = at
+    while i > 0:
+        ch = s[i - 1]
+        if ch in ",，;；。:：!?！？" and not (ch == "," and i - 2 >= 0 and s[i - 2].isdigit() and i < len(s) and s[i].isdigit()):
+            break
+        i -= 1
+    return i
+
+
+def leader_spans(s: str) -> list[Span]:
+    """Who or what a sentence says is first or leads (for a question of the leader): the subject
+    of 居首 / 排名第一 in its clause, or the one named with its figure after 以."""
+    out = []
+    for m in _LEADS.finditer(s):
+        start = _clause_start(s, m.start())
+        by = _BY.search(s, start, m.start())
+        if by and by.group(1) and len(by.group(1)) >= 2:
+            out.append(Span(by.start(1), by.end(1), Kind.entity, 1.0))  # 以新竹市4,842件居首
+            continue
+        end = by.start() if by else m.start()
+        lead = _LEAD_IN.match(s, start, end)
+        begin = lead.end() if lead else start
+        if 2 <= end - begin <= 20 and MEANINGFUL.search(s[begin:end]):
+            out.append(Span(begin, end, Kind.entity, 1.0 if by else 0.8))  # 台积电以1,582件…居冠
+    return out
+
+
 def find_spans(s: str, q: Question, people: set[str]) -> list[Span]:
     found = [sp for sp in _typed_spans(s, q, people) if _balanced(s[sp.start : sp.end])]
+    if q.leader:
+        found += [sp for sp in leader_spans(s) if _balanced(s[sp.start : sp.end])]
     if q.kind in (Kind.quantity, Kind.ratio) and "分别" in s:
         own = respective_value(s, q.norm, q.places)
         if own is not None:  # the question names one subject of a 分别-list: its figure, no other
