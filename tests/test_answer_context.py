@@ -81,6 +81,24 @@ def test_an_item_of_a_numbered_list_is_read_under_the_lists_heading() -> None:
     assert "十大" not in next(v for k, v in scopes.items() if k.startswith("其他")).text  # no item: no heading
 
 
+def test_a_list_under_a_label_is_read_under_the_title_above_the_label() -> None:
+    text = "检察机关知识产权保护典型案例\n\n目 录\n\n1. 甲某侵犯商业秘密案\n\n2. 乙某假冒注册商标案"
+    doc = Document("spp", "典型案例", None, None, "spp.txt", "0" * 64, text)
+    ctx = build_doc_context(doc, normalize(text))
+    second = next(s for s, e in ctx.sentences if ctx.norm[s:e].startswith("2."))
+    assert ctx.heading_of(second) == "检察机关知识产权保护典型案例\n目 录"
+
+
+def test_the_item_a_question_numbers_is_preferred_in_digits_or_chinese_numerals() -> None:
+    from qa.answering.answerer import Answerer
+    from qa.answering.question import analyze
+
+    q = analyze("典型案例中第三件是什么案?")
+    assert Answerer._enumeration(q, "3. 丙某侵犯著作权案") > 0 > Answerer._enumeration(q, "1. 甲某侵犯商业秘密案")
+    assert Answerer._enumeration(q, "最高检选编“甲某案”等9件案例") < 0  # no item of the list
+    assert Answerer._enumeration(q, "第三件是丙某侵犯著作权案") == 0.0  # says which item it is
+
+
 def test_a_person_named_in_the_question_is_followed_through_the_text() -> None:
     from qa.answering.people import named_people, refers_to, without_pieces
 

@@ -15,7 +15,7 @@ from ..retrieval import Passage
 from ..tokenize import word_flag
 from ..types import AskResult, Citation
 from .context import DocContext, Scope, build_doc_context, sentence_scope
-from .numbers import periods
+from .numbers import cn_to_int, periods
 from .people import named_people, refers_to, without_pieces
 from .places import find_places, lies_within
 from .question import Kind, Question, analyze, title_verbs
@@ -358,9 +358,9 @@ class Answerer:
         if not q.enumerated:
             return 0.0
         item = _ENUM_ITEM.match(s.lstrip())
-        if item is None:
-            return 0.0
-        return 0.15 if item.group(1) == q.enumerated else -0.1
+        if item is None:  # no item: one that says which it is (第六件…) may still answer
+            return 0.0 if re.search(f"第{q.enumerated}", s) else -0.2
+        return 0.4 if cn_to_int(item.group(1)) == cn_to_int(q.enumerated) else -0.1  # 第一件 is item 1.
 
     @staticmethod
     def _ranges(passages: list[Passage]) -> list[tuple[str, int, int, int]]:

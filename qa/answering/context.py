@@ -48,6 +48,7 @@ def clean_name(raw: str, after: str = "") -> str | None:
 _LIST_ITEM = re.compile(r"\s*(?:[(（][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十\d]{1,3}[、．]|\d{1,3}\.(?!\d))")
 _HEADING_REACH = 80  # lines (items and blank lines) walked back to find the heading
 _HEADING_WIDTH = 60
+_LABEL_WIDTH = 4
 
 
 @dataclass(frozen=True)
@@ -86,12 +87,17 @@ class DocContext:
         at = bisect_right(self._starts, position) - 1
         if at < 0 or not _LIST_ITEM.match(self.norm, self.paragraphs[at].start):
             return ""
+        found: list[str] = []
         for p in reversed(self.paragraphs[max(0, at - _HEADING_REACH) : at]):
             line = self.norm[p.start : p.end].strip()
-            if not line or _LIST_ITEM.match(line):
+            if not line or (_LIST_ITEM.match(line) and not found):
                 continue
-            return line if len(line) <= _HEADING_WIDTH else ""
-        return ""
+            if len(line) > _HEADING_WIDTH:
+                break
+            found.insert(0, line)
+            if len(line.replace(" ", "")) > _LABEL_WIDTH:
+                break  # a label (目 录, 名单) heads the list under the title above it: both are read
+        return "\n".join(found)
 
     def paragraph_of(self, position: int) -> Paragraph:
         for paragraph in self.paragraphs:

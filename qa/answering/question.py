@@ -208,6 +208,8 @@ def _kind(norm: str) -> tuple[Kind, str | None, str | None]:
     for head in _NAMED_HEADS:
         if tail.startswith(head) or tail.endswith(head) or head in tail:
             return Kind.named, None, head
+    if tail.startswith("案"):  # 什么案: a case (案例 is a head of its own, above)
+        return Kind.named, None, "案件"
     return Kind.entity, None, next((h for h in _ENTITY_HEADS if h in tail), None)
 
 

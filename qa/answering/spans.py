@@ -258,8 +258,16 @@ def _cases(s: str) -> list[_Case]:
 
 
 def case_spans(s: str) -> list[Span]:
-    """Cases named by their parties in the sentence: '杭州大头儿子文化发展有限公司与央视动漫集团有限公司著作权侵权纠纷案'."""
-    return [Span(c.start, c.end, Kind.named, 1.0) for c in _cases(s)]
+    """Cases named by their parties in the sentence: '杭州大头儿子文化发展有限公司与央视动漫集团有限公司著作权侵权纠纷案';
+    and by one party and the cause, as criminal cases are ('叶某敏假冒注册商标案')."""
+    out = [Span(c.start, c.end, Kind.named, 1.0) for c in _cases(s)]
+    by_parties = {sp.end for sp in out}
+    for m in _CASE_NAME.finditer(s):
+        cause = _CASE_CAUSE.search(s, m.start(1) + 2, m.end(1))
+        whole = not s[m.end(1) :].strip(" 。”」")  # the case is all the line or clause says, to its end
+        if m.end(1) not in by_parties and cause is not None and whole and s[m.start(1)] not in "在对就":
+            out.append(Span(m.start(1), m.end(1), Kind.named, 0.9))
+    return out
 
 
 def party_spans(s: str, q: Question) -> list[Span]:
