@@ -140,3 +140,16 @@ def test_a_kind_the_document_never_names_is_not_answered_with_the_wider_figure()
     # a place after the noun is no word it narrows
     gd = normalize("广东省已连续第六年评选并发布年度广东省知识产权十大事件")
     assert _unsaid_kind(analyze("第二十四届中国专利奖广东省总共获奖多少项?"), gd, gd) is None
+
+
+def test_a_figure_whose_clause_opens_with_a_verb_has_its_subject_in_the_clause_before() -> None:
+    from qa.answering.answerer import Answerer, _opens_with_verb
+    from qa.answering.span_base import Span
+    from qa.answering.question import Kind
+
+    s = "江津区有效商标24754件,2022年新增3706件,增长17.64%"
+    at = s.index("3706件")
+    span = Span(at, at + len("3706件"), Kind.quantity, 1.0)
+    assert Answerer._clause(s, span, split_list=True, figure=True) == "江津区有效商标24754件,2022年新增3706件"
+    assert Answerer._clause(s, span, split_list=True) == "2022年新增3706件"  # not a figure asked: its own clause
+    assert _opens_with_verb("2022年新增") and not _opens_with_verb("其中发明专利") and not _opens_with_verb("全市")

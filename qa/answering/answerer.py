@@ -12,7 +12,7 @@ from ..index_store import LoadedIndex
 from ..lru import LRU
 from ..normalize import normalize
 from ..retrieval import Passage
-from ..tokenize import word_flag
+from ..tokenize import pos_tag, word_flag
 from ..types import AskResult, Citation
 from .context import DocContext, Scope, build_doc_context, sentence_scope
 from .numbers import cn_to_int, periods
@@ -136,6 +136,19 @@ def _names_a_place_inside(s: str, places: list[str], main_places: list[str]) -> 
         return False
     named = find_places(s)
     return any(p not in named and any(lies_within(o, p) for o in named) for p in asked)
+
+
+_CLAUSE_TIME = re.compile(r"^\s*(?:(?:19|20)\d{2}年(?:度)?|全年|当年|同期|其间|期间)?")
+
+
+def _opens_with_verb(text: str) -> bool:
+    """Whether a clause, past a time it may open with ('2022年新增3706件'), opens with a verb: it has
+    no subject of its own."""
+    rest = text[_CLAUSE_TIME.match(text).end() :]  # type: ignore[union-attr]
+    if not rest or not ("\u4e00" <= rest[0] <= "\u9fff"):
+        return False
+    first = pos_tag(rest[:6])[0]
+    return first[1].startswith("v") and len(first[0]) >= 2
 
 
 @dataclass
@@ -311,7 +324,7 @@ class Answerer:
                 levels = [p for p in q.level_places if p not in ctx.main_places and p in s]
                 base = self._sentence_score(q, s, scope, coverage, context_cov, rank, year_clash)
                 for span in spans:
-                    clause_text = self._clause(s, span, split_list=q.kind is not Kind.listing)
+                    clause_text = self._clause(s, span, split_list=q.kind is not Kind.listing, figure=q.kind in NUMERIC_KINDS)
                     if national and q.kind in NUMERIC_KINDS and (
                         _local(clause_text, q) or (local_by_doc[doc_id] and not _COUNTRY.search(s[: span.end]))
                     ):
@@ -432,8 +445,9 @@ class Answerer:
         return None
 
     @staticmethod
-    def _clause(s: str, span: Span, split_list: bool) -> str:
-        """The clause a span stands in: from the previous clause break to the next one."""
+    def _clause(s: str, span: Span, split_list: bool, figure: bool = False) -> str:
+        """The clause a span stands in: from the previous clause break to the next one (for a `figure`,
+        from the one before where its own opens with a verb: its subject is there)."""
         ends = _CLAUSE_END + ("、" if split_list else "")
 
         def start_of(i: int) -> int:
@@ -449,8 +463,9 @@ class Answerer:
         left, right = start_of(span.start), end_of(span.end)
         if not MEANINGFUL.search(s[left : span.start] + s[span.end : right]) and right < len(s):
             right = end_of(right + 1)  # a clause of its own ('2019年,深圳出台…'): it heads the next one
-        elif left > 0 and _SUBJECTLESS.match(s, left):
-            left = start_of(left - 1)  # '银奖7项,占全国12%': the subject is in the clause before it
+        elif left > 0 and (_SUBJECTLESS.match(s, left) or (figure and _opens_with_verb(s[left : span.start]))):
+            # '银奖7项,占全国12%', '江津区有效商标24754件,2022年新增3706件': the subject is in the clause before it
+            left = start_of(left - 1)
         return s[left:right]
 
     @staticmethod
