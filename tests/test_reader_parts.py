@@ -153,6 +153,9 @@ def test_places_and_years_come_from_the_question_not_from_lists() -> None:
     # a district cut in two by the tagger (双流 / 区) is still a place asked, found from the division data
     assert question_constraints("成都双流区知识产权质押融资累计金额是多少?").places == ("成都", "双流")
     assert honoured(question_constraints("成都双流区质押融资多少?"), "成都高新区质押融资突破80亿元", "", None) == "place"
+    # a word the tagger guesses is a place but holds a pointing word is none (案例中那起 -> 中那)
+    assert question_constraints("湖北高院典型案例中那起商标案的案号是什么?").places == ("湖北",)
+    assert question_constraints("2023年那曲市专利授权量?").places == ("那曲",)  # a division named so is one
 
 
 def test_evidence_must_name_the_place_and_year() -> None:

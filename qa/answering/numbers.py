@@ -75,7 +75,7 @@ def ordinals(norm_text: str) -> set[tuple[int, str]]:
 # the year inside a document or case number is when it was filed, not what the sentence is about:
 # 国知发保字〔2022〕27号, (2021)川知民终2152号
 DOC_YEAR = re.compile(r"[〔\[［][12]\d{3}[〕\]］]第?\d+号")
-CASE_NUMBER = re.compile(r"[(（][12]\d{3}[)）][\u4e00-\u9fff]{1,12}\d+号")
+CASE_NUMBER = re.compile(r"[(（][12]\d{3}[)）][\u4e00-\u9fff][\u4e00-\u9fff\d]{0,15}?\d+号")  # (2023)鄂01知民初481号: a court code may hold digits
 
 
 def years(norm_text: str) -> list[int]:

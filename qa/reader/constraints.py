@@ -26,6 +26,8 @@ from ..normalize import normalize
 from ..tokenize import pos_tag
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=\d{1,2}月|(?!\d))")  # 20171月: a Taiwan page's 106年1月
+# characters of pointing and grammar words that no place name the tagger may guess holds
+_NOT_IN_NAMES = re.compile(r"[那这该此其的了在和与及是]")
 _LAST_YEAR = re.compile(r"去年|上年|上一年|前一年")
 _GENERIC = {"中国", "全国", "国内", "国外", "境外", "海外", "我国", "国家", "中华", "内地"}
 _SUFFIXED_WORD = re.compile(r"^[\u4e00-\u9fff]{2,6}(?:省|市|县|区|州)$")
@@ -82,6 +84,8 @@ def question_constraints(question: str) -> Constraints:
         after = "".join(w for w, _ in tagged[i + 1 : i + 3])
         if after.startswith(media) or word.endswith(media):
             continue  # 香港商报: a newspaper, not a place asked about
+        if word not in known and _NOT_IN_NAMES.search(word):
+            continue  # '案例中那起': the tagger's 中那 is no place (names hold no 那, 这, 的 …)
         if flag == "ns" or word in known or (_SUFFIXED_WORD.match(word) and flag.startswith("n")):
             core = short_name(word)
             if core not in _GENERIC and core not in places:
