@@ -153,3 +153,20 @@ def test_a_figure_whose_clause_opens_with_a_verb_has_its_subject_in_the_clause_b
     assert Answerer._clause(s, span, split_list=True, figure=True) == "江津区有效商标24754件,2022年新增3706件"
     assert Answerer._clause(s, span, split_list=True) == "2022年新增3706件"  # not a figure asked: its own clause
     assert _opens_with_verb("2022年新增") and not _opens_with_verb("其中发明专利") and not _opens_with_verb("全市")
+
+
+def test_the_place_a_figure_is_about_is_the_subject_of_the_nearest_clause_that_opens_with_one() -> None:
+    from qa.answering.places import another_place, subject_place
+
+    report = "在专利方面,泸州市2022年新增授权3591件,有效发明专利拥有量1059件"
+    assert subject_place(report) == "泸州" and another_place(report, ["荣昌"])
+    assert not another_place(report, ["泸州"]) and not another_place("其中,南山区授权5万件", ["深圳"])  # a part of it
+    # a place inside a clause (an event's name) is no subject
+    assert subject_place("开展杭州亚运会等知识产权保护专项行动,1-11月,共查处商标案件253件") is None
+
+
+def test_a_year_a_figure_is_compared_with_is_not_its_year() -> None:
+    from qa.answering.numbers import years
+
+    assert years("每万人口发明专利拥有量达到19.98件,较2022年增长23.79%") == []
+    assert years("2023年专利授权量比2022年增长5%") == [2023]

@@ -60,3 +60,4 @@ def test_a_place_spoken_for_by_offices_is_not_missing_from_the_corpus() -> None:
     assert unnamed_places("2017年台湾发明专利申请量是多少?", norms, ["tw"]) == []
     assert unnamed_places("2017年香港发明专利申请量是多少?", norms, ["tw"]) == ["香港"]
     assert question_constraints("2017年台湾发明专利申请量是多少?").places == ("台湾",)
+

@@ -17,7 +17,7 @@ from ..types import AskResult, Citation
 from .context import DocContext, Scope, build_doc_context, sentence_scope
 from .numbers import cn_to_int, periods
 from .people import named_people, refers_to, without_pieces
-from .places import find_places, lies_within
+from .places import another_place, find_places, lies_within
 from .question import Kind, Question, analyze, title_verbs
 from .spans import MEANINGFUL, Span, find_spans
 from .terms import TermWeights
@@ -330,6 +330,10 @@ class Answerer:
                     ):
                         closest = max(closest, (coverage, "place"))
                         continue  # a national figure asked; this one is a province's or a city's (其中,广东省登记…)
+                    about = clause_text if any(p in s for p in q.places) else s[: span.end]  # its clause, or all before it
+                    if q.places and q.kind in NUMERIC_KINDS and another_place(about, q.places, q.named_places):
+                        closest = max(closest, (coverage, "place"))
+                        continue  # 荣昌 asked, '泸州市2022年新增授权3591件' said in a report on four places
                     score = (
                         base
                         + 0.25 * self._coverage(clause_text, clause_weights)

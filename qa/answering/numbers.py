@@ -78,11 +78,17 @@ DOC_YEAR = re.compile(r"[〔\[［][12]\d{3}[〕\]］]第?\d+号")
 CASE_NUMBER = re.compile(r"[(（][12]\d{3}[)）][\u4e00-\u9fff][\u4e00-\u9fff\d]{0,15}?\d+号")  # (2023)鄂01知民初481号: a court code may hold digits
 
 
+# a year compared with ('较2022年增长23.79%') is not the year the figure is of
+_COMPARED = re.compile(r"(?:较|比|相比|对比|同比)于?$")
+
+
 def years(norm_text: str) -> list[int]:
+    """The years a text speaks of, in order: not those inside a document or case number, nor those a
+    figure is compared with (较2022年增长)."""
     numbers = [(m.start(), m.end()) for pattern in (DOC_YEAR, CASE_NUMBER) for m in pattern.finditer(norm_text)]
     found = [
         (m.start(), int(m.group(1))) for m in YEAR.finditer(norm_text)
-        if not any(a <= m.start() < b for a, b in numbers)
+        if not any(a <= m.start() < b for a, b in numbers) and not _COMPARED.search(norm_text, 0, m.start())
     ]
     found += [(m.start(), int(m.group(1))) for m in DAMAGED_YEAR.finditer(norm_text)]
     return [year for _, year in sorted(found)]

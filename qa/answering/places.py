@@ -123,3 +123,36 @@ def find_places(norm_text: str, abbreviations: bool = False) -> list[str]:
                 at += len(item) + 1
     found.sort(key=lambda x: x[0])
     return list(dict.fromkeys(name for _, name in found))
+
+
+_CLAUSES = re.compile(r"[^,，;；]+")
+_CLAUSE_LEAD = re.compile(r"^\s*(?:其中|另外|此外|同时|而|在)?")
+
+
+def subject_place(norm_text: str) -> str | None:
+    """The place the nearest clause that opens with one is about, read back from the end of the text:
+    '在专利方面,泸州市2022年新增授权3591件,有效发明专利拥有量1059件' -> 泸州. A place inside a
+    clause ('…杭州亚运会等专项行动') is no subject."""
+    for clause in reversed(_CLAUSES.findall(norm_text)):
+        body = clause[_CLAUSE_LEAD.match(clause).end() :]  # type: ignore[union-attr]
+        found = find_places(body[:12])
+        if found and body.startswith(_written_as(found[0])):
+            return found[0]
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _written_as(short: str) -> tuple[str, ...]:
+    """The names a place is written with (泸州, 泸州市)."""
+    return tuple(name for name, reported in _names().items() if reported == short) or (short,)
+
+
+def another_place(text: str, asked: list[str], named: list[str] | None = None) -> bool:
+    """Whether (normalized) text up to a figure speaks of a place other than those asked: it names
+    none of `asked`, and its subject place (`subject_place`) neither holds nor lies in one the
+    question names (`named`, default `asked`): '泸州市2022年新增授权3591件' for a question about 荣昌."""
+    if any(p in text for p in asked):
+        return False
+    subject = subject_place(text)
+    named = named or asked
+    return subject is not None and not any(subject == p or lies_within(subject, p) or lies_within(p, subject) for p in named)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..answering.numbers import QUANTITY, STREAK, is_share
+from ..answering.places import another_place
 from ..answering.question import Kind, Question, analyze, asks_amount
 from ..answering.respectively import is_respective_figure
 from ..crosslingual import asks_one
@@ -294,7 +295,15 @@ class LearnedReader:
         if not c:
             return None
         paragraph, title = evidence_around(index, found.doc_id, found.start)
-        return honoured(c, paragraph, title, index.documents[found.doc_id].published)
+        why = honoured(c, paragraph, title, index.documents[found.doc_id].published)
+        if why is None and c.places:
+            # a report on several places (its title names them all): the answer's sentence, up to the
+            # answer, must not be about another one ('永川区2022年新增授权2027件' for 荣昌)
+            start, end = sentence_bounds(index.documents[found.doc_id].text, found.start, found.end)
+            sentence = index.doc_norms[found.doc_id][start:end]
+            if not any(p in sentence for p in c.places) and another_place(sentence[: found.end - start], list(c.places)):
+                return "place"
+        return why
 
     def read(
         self, question: str, resolved: str, passages: list[Passage], index: LoadedIndex, first_only: bool = False
