@@ -170,3 +170,16 @@ def test_a_year_a_figure_is_compared_with_is_not_its_year() -> None:
 
     assert years("每万人口发明专利拥有量达到19.98件,较2022年增长23.79%") == []
     assert years("2023年专利授权量比2022年增长5%") == [2023]
+
+
+def test_a_headlines_pieces_set_apart_by_spaces_are_clauses_of_their_own() -> None:
+    from qa.answering.answerer import Answerer
+    from qa.answering.question import Kind
+    from qa.answering.span_base import Span
+
+    s = "2023年重庆全年授权专利5.41万件 每万人口发明专利拥有量达19.98件"
+    at = s.index("5.41万件")
+    assert Answerer._clause(s, Span(at, at + 6, Kind.quantity, 1.0), split_list=True) == "2023年重庆全年授权专利5.41万件"
+    s = "世界知识产权组织 (World Intellectual Property Organization, WIPO) 受理PCT国际申请约272,600件"
+    at = s.index("约272,600件")
+    assert Answerer._clause(s, Span(at, len(s), Kind.quantity, 1.0), split_list=True) == s  # Latin words' spaces: none

@@ -454,13 +454,17 @@ class Answerer:
         from the one before where its own opens with a verb: its subject is there)."""
         ends = _CLAUSE_END + ("、" if split_list else "")
 
+        def stop(i: int) -> bool:
+            # a headline's pieces are set apart by a space between Chinese ('…授权专利5.41万件 每万人口…')
+            return s[i] in ends or (s[i] == " " and 0 < i < len(s) - 1 and bool(_HAN_RUN.match(s[i - 1])) and bool(_HAN_RUN.match(s[i + 1])))
+
         def start_of(i: int) -> int:
-            while i > 0 and s[i - 1] not in ends:
+            while i > 0 and not stop(i - 1):
                 i -= 1
             return i
 
         def end_of(i: int) -> int:
-            while i < len(s) and s[i] not in ends:
+            while i < len(s) and not stop(i):
                 i += 1
             return i
 
