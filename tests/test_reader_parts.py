@@ -466,9 +466,21 @@ def test_an_english_page_first_keeps_the_english_reading_over_chinese_passages(m
     chinese_page = Passage(2, "c-1", "c", "t", "三种专利有效量增长。", 0.5, 2, 2, 0, 10, 0)
     rules = ByQuestion({rendered: _result("三种", 0.9)})
     learned = ByQuestion({asked: _result("201", 0.6)})
-    reader = CombinedReader(rules, learned, override=0.9, alone=0.3)
+    reader = CombinedReader(rules, learned, override=0.9, alone=0.3, english=Fixed(_result(None, 0.0)))  # type: ignore[arg-type]
     assert reader.read("q", asked, [english_page, chinese_page], None).answer == "201"  # type: ignore[arg-type]
     assert reader.read("q", asked, [chinese_page, english_page], None).answer == "三种"  # type: ignore[arg-type]
+
+
+def test_an_english_sentence_that_says_the_question_answers_it_before_any_chinese_reading(monkeypatch: pytest.MonkeyPatch) -> None:
+    import qa.reader.combined as combined
+
+    asked, rendered = "What was the rate in 2024?", "2024年比率是多少?"
+    monkeypatch.setattr(combined, "chinese_reading", lambda q, passages: rendered)
+    sure, unsure = Fixed(_result("53.3 percent", 0.7)), Fixed(_result("53.3 percent", 0.4))
+    rules = ByQuestion({rendered: _result("开放许可", 0.95)})
+    learned = ByQuestion({asked: _result(None, 0.0)})
+    assert CombinedReader(rules, learned, english=sure).read("q", asked, [], None).answer == "53.3 percent"  # type: ignore[arg-type]
+    assert CombinedReader(rules, learned, english=unsure).read("q", asked, [], None).answer == "开放许可"  # type: ignore[arg-type]
 
 
 # ------------------------------------------------------------------------------ calibration, MRC

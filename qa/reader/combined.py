@@ -21,12 +21,13 @@ from dataclasses import replace
 from ..answering.question import analyze
 from ..answering.respectively import is_respective_figure
 from ..index_store import LoadedIndex
+from ..languages import has_chinese
 from ..normalize import normalize
 from ..retrieval import Passage
 from ..types import AskResult
-from .base import abstention
-from ..languages import has_chinese
+from .base import Reader, abstention
 from .decision import Doubt, Reading, answer_span, choose, features, runs_model
+from .english import EnglishReader
 from .learned import LearnedReader
 from .rules import RulesReader, chinese_reading
 
@@ -54,9 +55,13 @@ class CombinedReader:
         trust: float | None = None,
         veto: float | None = None,
         doubt: Doubt | None = None,
+        english: Reader | None = None,
+        english_sure: float = 0.6,
     ) -> None:
         self.rules = rules
         self.learned = learned
+        self.english = english or EnglishReader()
+        self.english_sure = english_sure  # the typed reading's confidence from which it answers alone
         self._override, self._alone, self._trust = override, alone, trust
         self._veto, self._doubt = veto, doubt
         self.min_confidence = min_confidence
@@ -112,9 +117,17 @@ class CombinedReader:
         # confidences are calibrated probabilities of being right), except that where the best passage
         # is English, the Chinese reading (of other passages) only answers what the English one cannot
         result = self._read(question, resolved, passages, index, english=True)
+        english_page = bool(passages) and not has_chinese(passages[0].text)
+        # English passages read for the kind of answer asked: a sentence that says three quarters of the
+        # question with the answer within a few words of them (`english_sure`) answers it; else the
+        # surer reading stands
+        typed = self.english.read(question, resolved, passages, index)
+        if not typed.abstained and (typed.confidence >= self.english_sure or result.abstained or typed.confidence > result.confidence):
+            result = replace(typed, reader=self.name)
+            if typed.confidence >= self.english_sure:
+                return result
         chinese = chinese_reading(resolved, passages)
         if chinese is not None:
-            english_page = bool(passages) and not has_chinese(passages[0].text)
             translated = self._read(question, chinese, passages, index, english=False)
             if not translated.abstained and (
                 result.abstained or (not english_page and translated.confidence > result.confidence)
