@@ -141,6 +141,7 @@ def test_people_after_titles_and_known_names() -> None:
     assert spans("行政长官是谁?", "行政長官林鄭月娥在同一論壇致辭時表示") == ["林郑月娥"]
     assert spans("谁是局长?", "局长欧阳明高表示") == ["欧阳明高"] and spans("谁是主任?", "主任司马南说") == ["司马南"]
     assert spans("谁主持?", "院长张文华主持会议") == ["张文华"]  # 文 is a surname too, but 主 follows
+    assert spans("谁是司长?", "战略规划司司长葛树先生出席") == ["葛树"]  # an honorific after a name is no part of it
 
 
 def test_dates_at_the_precision_asked() -> None:

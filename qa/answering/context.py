@@ -26,6 +26,7 @@ NAME_AFTER_TITLE = re.compile(rf"(?:{_TITLE_RE})[ ]?([\u4e00-\u9fff]{{2,4}})(?=(
 _NAME_STOP = frozenset(words("name_stop"))
 SURNAMES = frozenset(words("surnames"))
 COMPOUND_SURNAMES = frozenset(words("compound_surnames"))
+_HONORIFICS = tuple(words("honorifics"))  # 先生, 女士 …: said after a name, never part of it
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -33,6 +34,9 @@ def clean_name(raw: str, after: str = "") -> str | None:
     """The name in the two to four characters after a title (`after`: the character that follows
     them). Four characters are a name with a two-character surname (欧阳明高) or a married name of two
     surnames (林郑月娥), where nothing of a verb follows; else a name has two or three characters."""
+    honorific = next((i for i in (1, 2, 3) if any((raw + after)[i:].startswith(h) for h in _HONORIFICS)), None)
+    if honorific is not None:
+        raw = raw[:honorific]  # 葛树先生: 先生 follows the name
     if len(raw) == 4:
         double = raw[:2] in COMPOUND_SURNAMES or (raw[0] in SURNAMES and raw[1] in SURNAMES)
         if double and raw[2] not in _NAME_STOP and raw[3] not in _NAME_STOP and (not after or after in _NAME_STOP or not _HAN.match(after)):
