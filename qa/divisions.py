@@ -75,13 +75,20 @@ def by_name() -> dict[str, tuple[Division, ...]]:
 def abbreviations() -> dict[str, str]:
     """One-character abbreviation -> short name of its provincial-level division (沪 -> 上海),
     from `qa/resources/province_abbreviations.tsv`."""
-    text = resources.files("qa").joinpath("resources", "province_abbreviations.tsv").read_text(encoding="utf-8")
+    return division_table("province_abbreviations.tsv", code_first=True)
+
+
+def division_table(name: str, code_first: bool) -> dict[str, str]:
+    """A two-column data file of `qa/resources/` that pairs a word with a division's code (first or
+    second), read as word -> the division's short name; '#' lines are comments."""
+    text = resources.files("qa").joinpath("resources", name).read_text(encoding="utf-8")
     codes = by_code()
     out = {}
     for line in text.splitlines():
         if line and not line.startswith("#"):
-            code, abbr = line.split("\t")
-            out[abbr] = codes[code].short
+            first, second = line.split("\t")
+            word, code = (second, first) if code_first else (first, second)
+            out[word] = codes[code].short
     return out
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import lru_cache
-from importlib import resources
 
 from .. import divisions as div
 from .places import find_places, lies_within
@@ -17,14 +16,7 @@ from .places import find_places, lies_within
 @lru_cache(maxsize=1)
 def offices() -> dict[str, str]:
     """Office name (normalized) -> short name of the division it serves."""
-    text = resources.files("qa").joinpath("resources", "office_places.tsv").read_text(encoding="utf-8")
-    codes = div.by_code()
-    out = {}
-    for line in text.splitlines():
-        if line and not line.startswith("#"):
-            name, code = line.split("\t")
-            out[name] = codes[code].short
-    return out
+    return div.division_table("office_places.tsv", code_first=False)
 
 
 @lru_cache(maxsize=1)
