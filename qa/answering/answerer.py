@@ -213,7 +213,7 @@ class Answerer:
         if not passages:
             return abstain("语料中没有找到与这个问题相关的内容。")
         contexts = {p.doc_id: self._context(index, p.doc_id) for p in passages}
-        missing = [place for place in q.places if not any(place in c.norm or place in c.main_places for c in contexts.values())]
+        missing = [p for p in q.places if not any(p in c.norm or p in c.main_places for c in contexts.values())]
         if missing:
             return abstain(f"语料中没有关于{'、'.join(missing)}的内容。")
         editions = {o for o in q.ordinals if o[1] in _EDITION_UNITS}
@@ -330,7 +330,9 @@ class Answerer:
                 levels = [p for p in q.level_places if p not in ctx.main_places and p in s]
                 base = self._sentence_score(q, s, scope, coverage, context_cov, rank, year_clash)
                 for span in spans:
-                    clause_text = self._clause(s, span, split_list=q.kind is not Kind.listing, figure=q.kind in NUMERIC_KINDS)
+                    clause_text = self._clause(
+                        s, span, split_list=q.kind is not Kind.listing, figure=q.kind in NUMERIC_KINDS
+                    )
                     if national and q.kind in NUMERIC_KINDS and (
                         _local(clause_text, q) or (local_by_doc[doc_id] and not _COUNTRY.search(s[: span.end]))
                     ):
@@ -462,7 +464,9 @@ class Answerer:
 
         def stop(i: int) -> bool:
             # a headline's pieces are set apart by a space between Chinese ('…授权专利5.41万件 每万人口…')
-            return s[i] in ends or (s[i] == " " and 0 < i < len(s) - 1 and bool(_HAN_RUN.match(s[i - 1])) and bool(_HAN_RUN.match(s[i + 1])))
+            if s[i] in ends:
+                return True
+            return s[i] == " " and 0 < i < len(s) - 1 and bool(_HAN_RUN.match(s[i - 1]) and _HAN_RUN.match(s[i + 1]))
 
         def start_of(i: int) -> int:
             while i > 0 and not stop(i - 1):

@@ -39,7 +39,8 @@ def clean_name(raw: str, after: str = "") -> str | None:
         raw = raw[:honorific]  # 葛树先生: 先生 follows the name
     if len(raw) == 4:
         double = raw[:2] in COMPOUND_SURNAMES or (raw[0] in SURNAMES and raw[1] in SURNAMES)
-        if double and raw[2] not in _NAME_STOP and raw[3] not in _NAME_STOP and (not after or after in _NAME_STOP or not _HAN.match(after)):
+        ends = not after or after in _NAME_STOP or not _HAN.match(after)  # nothing of a verb follows
+        if double and raw[2] not in _NAME_STOP and raw[3] not in _NAME_STOP and ends:
             return raw
         raw = raw[:3]
     if not raw or (raw[0] not in SURNAMES and raw[:2] not in COMPOUND_SURNAMES):
