@@ -142,11 +142,13 @@ _CLAUSE_TIME = re.compile(r"^\s*(?:(?:19|20)\d{2}年(?:度)?|全年|当年|同�
 
 
 def _opens_with_verb(text: str) -> bool:
-    """Whether a clause, past a time it may open with ('2022年新增3706件'), opens with a verb: it has
-    no subject of its own."""
-    rest = text[_CLAUSE_TIME.match(text).end() :]  # type: ignore[union-attr]
-    if not rest or not ("\u4e00" <= rest[0] <= "\u9fff"):
-        return False
+    """Whether a clause opens with a time and then a verb ('2022年新增3706件'): it has no subject of
+    its own, and goes on from the clause before it."""
+    time = _CLAUSE_TIME.match(text)
+    assert time is not None
+    rest = text[time.end() :]
+    if not time.group(0).strip() or not rest or not ("\u4e00" <= rest[0] <= "\u9fff"):
+        return False  # without a time first, a verb opens a clause of its own ('提供…服务9次')
     first = pos_tag(rest[:6])[0]
     return first[1].startswith("v") and len(first[0]) >= 2
 
