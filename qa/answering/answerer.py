@@ -280,8 +280,6 @@ class Answerer:
         average = sum(weights.values()) / len(weights) if weights else 1.0
         clause_weights = weights | {place: average for place in q.named_places}
         focus_known = bool(q.focus) and weights.get(q.focus, 0.0) > 0.05  # a word the corpus has
-        # the act a figure asked counts, where the question names it by a verb (授权多少件, 新增多少)
-        counted = q.kind in NUMERIC_KINDS and focus_known and (word_flag(q.focus or "") or "").startswith("v")
         # a date is about what the question names most specifically: one of its two rarest words
         dated = []
         if q.kind is Kind.date:
@@ -318,10 +316,6 @@ class Answerer:
                 )
                 if not reason and dated and not any(t in s + named for t in dated):
                     reason = "coverage"  # '36条是哪一天发布的': 4月25日 dates another release
-                if not reason and counted and q.focus not in s and q.focus in ctx.norm:
-                    # '发明专利授权多少件': where the document says 授权, a sentence that does not counts
-                    # something else (有效量); a document that never says it may say it in other words
-                    reason = "coverage"
                 spans = [] if reason else self._spans(s, q, ctx)
                 if reason or not spans:
                     closest = max(closest, (coverage, reason or "span"))
