@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from qa.answering.context import build_doc_context, sentence_scope
 from qa.documents import Document
 from qa.normalize import normalize
@@ -184,3 +186,25 @@ def test_a_headlines_pieces_set_apart_by_spaces_are_clauses_of_their_own() -> No
     s = "世界知识产权组织 (World Intellectual Property Organization, WIPO) 受理PCT国际申请约272,600件"
     at = s.index("约272,600件")
     assert Answerer._clause(s, Span(at, len(s), Kind.quantity, 1.0), split_list=True) == " WIPO) 受理PCT国际申请约272,600件"
+
+
+REPORT = (
+    "川渝四地知识产权白皮书:泸州、永川、江津、荣昌\n"
+    "在专利方面,泸州市2022年新增授权3591件,有效发明专利拥有量1059件。\n"
+    "永川区2022年新增授权2027件,有效发明专利拥有量1309件。\n"
+    "荣昌区有效商标14659件,2022年新增1679件,增长12.94%。\n"
+)
+
+
+def test_a_report_on_several_places_answers_each_from_its_own_sentences(tmp_path: Path) -> None:
+    from conftest import make_settings
+
+    from qa.pipeline import Pipeline
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "chuanyu.txt").write_text(REPORT, encoding="utf-8")
+    pipeline = Pipeline.load(make_settings(corpus, tmp_path / "index", reader="combined"))
+    assert pipeline.ask("永川区2022年新增授权多少件?").answer == "2027件"
+    # 荣昌's patents are not given: not 泸州's or 永川's figure, though the title names all four places
+    assert pipeline.ask("荣昌区2022年有效发明专利拥有量是多少?").abstained
