@@ -147,7 +147,7 @@ def _opens_with_verb(text: str) -> bool:
     time = _CLAUSE_TIME.match(text)
     assert time is not None
     rest = text[time.end() :]
-    if not time.group(0).strip() or not rest or not ("\u4e00" <= rest[0] <= "\u9fff"):
+    if not time.group(0).strip() or not _HAN_RUN.match(rest):
         return False  # without a time first, a verb opens a clause of its own ('提供…服务9次')
     first = pos_tag(rest[:6])[0]
     return first[1].startswith("v") and len(first[0]) >= 2

@@ -30,6 +30,13 @@ def office_mentions(norm_text: str) -> Counter[str]:
     return Counter(table[m.group(0)] for m in _pattern().finditer(norm_text))
 
 
+def with_governed_place(text: str, norm_doc: str) -> str:
+    """`text` (normalized: a title, the document itself) with the place its document speaks for by its
+    offices added on a line of its own, where it speaks for one; else `text` unchanged."""
+    governed = governed_place(norm_doc)
+    return text + "\n" + governed if governed else text
+
+
 @lru_cache(maxsize=512)
 def governed_place(norm_text: str) -> str | None:
     """The place a (normalized) document speaks for by its offices: the one whose offices it names

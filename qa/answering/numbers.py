@@ -80,6 +80,7 @@ CASE_NUMBER = re.compile(r"[(（][12]\d{3}[)）][\u4e00-\u9fff][\u4e00-\u9fff\d]
 
 # a year compared with ('较2022年增长23.79%') is not the year the figure is of
 _COMPARED = re.compile(r"(?:较|比|相比|对比|同比)于?$")
+_COMPARED_WIDTH = 3  # its longest form, 相比于: only the characters right before a year are read
 
 
 def years(norm_text: str) -> list[int]:
@@ -88,7 +89,8 @@ def years(norm_text: str) -> list[int]:
     numbers = [(m.start(), m.end()) for pattern in (DOC_YEAR, CASE_NUMBER) for m in pattern.finditer(norm_text)]
     found = [
         (m.start(), int(m.group(1))) for m in YEAR.finditer(norm_text)
-        if not any(a <= m.start() < b for a, b in numbers) and not _COMPARED.search(norm_text, 0, m.start())
+        if not any(a <= m.start() < b for a, b in numbers)
+        and not _COMPARED.search(norm_text, max(0, m.start() - _COMPARED_WIDTH), m.start())
     ]
     found += [(m.start(), int(m.group(1))) for m in DAMAGED_YEAR.finditer(norm_text)]
     return [year for _, year in sorted(found)]

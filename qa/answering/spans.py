@@ -375,7 +375,8 @@ def _balanced(text: str) -> bool:
 
 # a ranking's first, said of the one before it ('台积电以1,582件连续5年居冠', '华为…排名第1') or, after 以,
 # of the one it names with its figure ('以新竹市4,842件居首')
-_LEADS = re.compile(r"居首位?|居冠|位居(?:第[一1](?![\d十])|首位|榜首)|排名第[一1](?![\d十])|排第[一1](?![\d十])|位列第[一1](?![\d十])|名列第[一1](?![\d十])|居榜首|拔得头筹")
+_FIRST = r"第[一1](?![\d十])"  # 第一, 第1 (not 第12, 第十)
+_LEADS = re.compile(rf"居首位?|居冠|位居(?:{_FIRST}|首位|榜首)|(?:排名|排|位列|名列){_FIRST}|居榜首|拔得头筹")
 _BY = re.compile(r"以([\u4e00-\u9fff][^\d,，]*?)(?:[约近逾]?\d)|以(?=[约近逾]?\d)")
 _LEAD_IN = re.compile(r"^(?:其中|此外|另外|同时|而|(?:19|20)\d{2}年(?:度)?|[\u4e00-\u9fff]{0,6}部分)+")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from ..answering.calendar import gregorian, roc_dated
-from ..answering.jurisdictions import governed_place
+from ..answering.jurisdictions import with_governed_place
 from ..chunking import sentence_spans
 from ..documents import Document
 from ..index_store import LoadedIndex
@@ -54,9 +54,7 @@ def evidence_around(index: LoadedIndex, doc_id: str, position: int) -> tuple[str
 def document_subject(index: LoadedIndex, doc_id: str) -> str:
     """What a document says of all its sentences, normalized: its title, and the place it speaks for
     by its offices where it never names it (a page of Taiwan's 智慧局)."""
-    governed = governed_place(index.doc_norms[doc_id])
-    title = normalize(index.documents[doc_id].title)
-    return title + "\n" + governed if governed else title
+    return with_governed_place(normalize(index.documents[doc_id].title), index.doc_norms[doc_id])
 
 
 def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:

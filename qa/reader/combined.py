@@ -112,20 +112,20 @@ class CombinedReader:
     def read(self, question: str, resolved: str, passages: list[Passage], index: LoadedIndex) -> AskResult:
         if has_chinese(resolved):
             return self._read(question, resolved, passages, index, english=False)
-        # an English question: the model reads it as written, and the question is read in the Chinese
-        # words of its evidence, as a Chinese question by both readers. The surer answer stands (both
-        # confidences are calibrated probabilities of being right), except that where the best passage
-        # is English, the Chinese reading (of other passages) only answers what the English one cannot
+        # an English question is read three ways: its English pages by typed spans, the English as
+        # written by the model, and its rendering in the Chinese words of the evidence by both readers.
+        # A typed answer from a sentence that says three quarters of the question with the answer
+        # within a few words of them (`english_sure`) stands alone; otherwise the surer answer stands,
+        # except that where the best passage is English, the Chinese rendering (which reads the other
+        # pages) only answers what the English readings cannot
         result = self._read(question, resolved, passages, index, english=True)
-        english_page = bool(passages) and not has_chinese(passages[0].text)
-        # English passages read for the kind of answer asked: a sentence that says three quarters of the
-        # question with the answer within a few words of them (`english_sure`) answers it; else the
-        # surer reading stands
         typed = self.english.read(question, resolved, passages, index)
-        if not typed.abstained and (typed.confidence >= self.english_sure or result.abstained or typed.confidence > result.confidence):
-            result = replace(typed, reader=self.name)
+        if not typed.abstained:
             if typed.confidence >= self.english_sure:
-                return result
+                return replace(typed, reader=self.name)
+            if result.abstained or typed.confidence > result.confidence:
+                result = replace(typed, reader=self.name)
+        english_page = bool(passages) and not has_chinese(passages[0].text)
         chinese = chinese_reading(resolved, passages)
         if chinese is not None:
             translated = self._read(question, chinese, passages, index, english=False)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from ..answering.jurisdictions import governed_place
+from ..answering.jurisdictions import with_governed_place
 from ..answering.places import find_places
 from ..divisions import divisions, lies_within, publication_words, short_name
 from ..normalize import normalize
@@ -141,9 +141,6 @@ def honoured(c: Constraints, paragraph: str, title: str, published: str | None) 
 
 def unnamed_places(question: str, doc_norms: dict[str, str], doc_ids: list[str]) -> list[str]:
     """Places of the question that none of these documents (normalized texts) names."""
-    texts = []
-    for d in dict.fromkeys(doc_ids):
-        if d in doc_norms:
-            governed = governed_place(doc_norms[d])  # a page of Taiwan's 智慧局 speaks of 台湾 unnamed
-            texts.append(doc_norms[d] + "\n" + governed if governed else doc_norms[d])
+    # a page of Taiwan's 智慧局 speaks of 台湾 though it never names it
+    texts = [with_governed_place(doc_norms[d], doc_norms[d]) for d in dict.fromkeys(doc_ids) if d in doc_norms]
     return missing_places(question_constraints(question), texts)

@@ -158,8 +158,10 @@ class EnglishReader:
                 share = _said(asked_words, sentence)
                 if share < MIN_SHARE or not self._year_said(sentence, years, doc.published):
                     continue
+                anchors = [w.start() for w in _WORD.finditer(sentence) if _stem(w.group(0)) in asked]
+                said = [(y.start(), y.group(0)) for y in _YEAR.finditer(sentence)]
                 for a, b in _spans(sentence, kind):
-                    near = self._near(sentence, a, b, asked, years)
+                    near = self._near(a, b, anchors, said, years)
                     cand = _Found(doc_id, m.start() + a, m.start() + b, share, near)
                     if best is None or self.confidence(cand) > self.confidence(best):
                         best = cand
@@ -176,11 +178,11 @@ class EnglishReader:
         return bool(published) and published[:4] in years and (not said or "this year" in sentence.lower())
 
     @staticmethod
-    def _near(sentence: str, a: int, b: int, asked: set[str], years: set[str]) -> float:
-        anchors = [w.start() for w in _WORD.finditer(sentence) if _stem(w.group(0)) in asked]
+    def _near(a: int, b: int, anchors: list[int], said: list[tuple[int, str]], years: set[str]) -> float:
+        """How near the answer at [a, b) stands to the sentence's words of the question (`anchors`,
+        their offsets) and, where the sentence names several years (`said`), to the year asked."""
         distance = min((abs(a - x) for x in anchors), default=80)
         near = 1.0 / (1.0 + distance / 40)
-        said = [(y.start(), y.group(0)) for y in _YEAR.finditer(sentence)]
         if years and len(said) > 1:  # '…from 44.9 percent in 2020 to 53.3 percent in 2024': the year asked, nearest
             nearest = min(said, key=lambda y: abs(y[0] - b))[1]
             near *= 1.0 if nearest in years else 0.3
