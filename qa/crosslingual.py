@@ -23,6 +23,7 @@ import re
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Sequence
 from importlib import resources
 
 from .answering.places import find_places
@@ -57,8 +58,12 @@ _ASKED = (
     (re.compile(r"\bwhich\b"), "哪个"),
     (re.compile(r"\bwhat\b"), "什么"),
 )
-_TOKEN = re.compile(r"[a-z][a-z\-]*(?:'s)?|\d(?:[\d,.]*\d)?%?")
+# a word keeps an apostrophe inside it (xi'an, hangzhou's: `_forms` strips the possessive)
+_TOKEN = re.compile(r"[a-z][a-z\-]*(?:'[a-z]+)?|\d(?:[\d,.]*\d)?%?")
 _YEAR = re.compile(r"(?:19|20)\d\d")
+_MONTHS = {m: i for i, m in enumerate(
+    "january february march april may june july august september october november december".split(), 1)}
+_MONTHS.update({m[:3]: i for m, i in list(_MONTHS.items()) if m != "may"})  # 'Aug 2023' (not 'may' the verb)
 _LONGEST_PHRASE = 4
 # an English word for a division after a place's name, and the suffix Chinese writes it with
 _DIVISION = {"province": "省", "city": "市", "municipality": "市", "district": "区", "county": "县", "prefecture": "州"}
@@ -167,9 +172,10 @@ def asks_one(english: str) -> bool:
     return _asked(english)[0] in ("多少", "谁", "是谁", "连续多少年", "占比多少")
 
 
-def _lookup(tokens: list[str], i: int, lex: Lexicon, evidence: str) -> tuple[int, str] | None:
+def _lookup(tokens: list[str], i: int, lex: Lexicon, evidence: str, unseen_terms: bool = False) -> tuple[int, str] | None:
     """The longest phrase starting at token i that the lexicon knows and the evidence has a Chinese
-    word for: (its length in tokens, that word)."""
+    word for: (its length in tokens, that word). `unseen_terms`: a phrase of the terminology file
+    gives its first word even where the evidence has none of its words (a search for more evidence)."""
     for n in range(min(_LONGEST_PHRASE, len(tokens) - i), 0, -1):
         words = tokens[i : i + n]
         if n == 1 and words[0] in _FUNCTION_WORDS:
@@ -183,6 +189,8 @@ def _lookup(tokens: list[str], i: int, lex: Lexicon, evidence: str) -> tuple[int
             chinese = _pick(terms, evidence, ordered=True) if terms else _pick(listed, evidence, ordered=False)
             if chinese:
                 return n, chinese
+            if terms and unseen_terms:
+                return n, normalize(terms[0])
     return None
 
 
@@ -200,31 +208,39 @@ class _Parts:
     rest: list[str]
 
 
-def chinese_question(english: str, passages: list[str]) -> str | None:
-    """The English question in the Chinese words its Chinese passages use (the others give none), or
-    None when there are none or none of its content words is found in them (nothing for the rule
-    reader to go on)."""
+def chinese_question(english: str, passages: list[str], titles: Sequence[str] = (), unseen_terms: bool = False) -> str | None:
+    """The English question in the Chinese words its Chinese passages and their documents' `titles`
+    use (the others give none; a passage from the middle of a city's report may not name the city
+    its title names), or None when there are no Chinese passages or none of the question's content
+    words is found in them (nothing for the rule reader to go on). `unseen_terms`: the field's
+    terminology is rendered even where these passages do not use it (a query that looks for
+    passages that do)."""
     chinese = [p for p in passages if mostly_chinese(p)]
     if not chinese:
         return None
     lex = lexicon()
-    evidence = normalize("\n".join(chinese))
+    evidence = normalize("\n".join([*chinese, *(t for t in titles if mostly_chinese(t))]))
     asked, low = _asked(english)
     tokens = _TOKEN.findall(low)
     parts = _Parts([], [], [], [])
     found = 0
     i = 0
+    month = None
     while i < len(tokens):
         token = tokens[i]
         if _YEAR.fullmatch(token):
             parts.time.append(token + "年")
             i += 1
             continue
+        if token in _MONTHS:  # 'in August 2023' -> 2023年8月 (the month after its year, as Chinese dates go)
+            month = _MONTHS[token]
+            i += 1
+            continue
         if token[0].isdigit():
             parts.rest.append(token.replace(",", ""))
             i += 1
             continue
-        taken = _lookup(tokens, i, lex, evidence)
+        taken = _lookup(tokens, i, lex, evidence, unseen_terms)
         if taken is None:
             i += 1
             continue
@@ -244,6 +260,8 @@ def chinese_question(english: str, passages: list[str]) -> str | None:
             parts.names.append(chinese)
         else:
             parts.rest.append(chinese)
+    if month is not None:
+        parts.time.append(f"{month}月")
     if not found:
         return None
     if asked == "多少":

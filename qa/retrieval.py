@@ -209,7 +209,9 @@ class HybridRetriever:
         """An English question's ranking fused (RRF) with the ranking of its reading in the Chinese
         words of its best Chinese candidates (`crosslingual.chinese_question`): BM25 matches the
         Chinese evidence only through those words. Passages keep the English question's ranks."""
-        chinese = chinese_question(request.text, [self.index.chunks[f.row].text for f in fused[:TRANSLATION_POOL]])
+        chunks = [self.index.chunks[f.row] for f in fused[:TRANSLATION_POOL]]
+        titles = [doc.title for doc_id in dict.fromkeys(c.doc_id for c in chunks) if (doc := self.index.documents.get(doc_id))]
+        chinese = chinese_question(request.text, [c.text for c in chunks], titles, unseen_terms=True)
         reading = _query(chinese, request.top_k, request.timings) if chinese else None
         if reading is None:
             return fused

@@ -130,12 +130,14 @@ def test_an_english_question_is_read_both_as_written_and_in_chinese() -> None:
 
 
 class _Chunk:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, doc_id: str = "page") -> None:
         self.text = text
+        self.doc_id = doc_id
 
 
 class _Index:
     chunks = [_Chunk("An English page about customs."), _Chunk("海关总署介绍了知识产权保护情况。"), _Chunk(CUSTOMS)]
+    documents: dict = {}
 
 
 class _Lists:
@@ -184,3 +186,28 @@ def test_an_english_question_for_one_thing() -> None:
 def test_odd_questions_give_a_reading_or_none_never_an_exception(question: str) -> None:
     got = chinese_question(question, [XIAOSHAN, CUSTOMS])
     assert got is None or (isinstance(got, str) and got.endswith("?"))
+
+
+def test_a_place_only_the_title_names_and_a_month_are_rendered() -> None:
+    # a passage from the middle of a city's report does not name the city; its document's title does
+    middle = "国际专利(PCT)申请528件,较2022年增长17.07%。有效注册商标总量86.66万件。"
+    title = "2023年重庆全年授权专利5.41万件"
+    question = "How many PCT international patent applications did Chongqing file in August 2023?"
+    assert "重庆" not in (chinese_question(question, [middle]) or "")
+    got = chinese_question(question, [middle], [title])
+    assert got is not None and got.startswith("2023年8月重庆") and "国际专利" in got
+
+
+def test_a_name_keeps_its_apostrophe() -> None:
+    text = "西安市商标有效注册量49.38万件,同比增长8.8%。"
+    assert "西安" in (chinese_question("How many valid trademarks did Xi'an have?", [text]) or "")
+    assert "商标" in (chinese_question("What is Xi'an's number of valid trademarks?", [text]) or "")
+
+
+def test_a_search_renders_the_fields_terms_the_passages_do_not_use_yet() -> None:
+    # the first passages found for an English question may miss the figure's words: the search looks
+    # for them in the terminology's Chinese; the reader keeps to the words of its evidence
+    text = "西安探索知识产权与产业经济融合发展,截至今年6月有效发明专利9.96万件。"
+    question = "How many valid trademark registrations did Xi'an have?"
+    assert "商标" not in (chinese_question(question, [text]) or "")
+    assert "商标" in (chinese_question(question, [text], unseen_terms=True) or "")

@@ -57,7 +57,7 @@ class RulesReader:
 def chinese_reading(english: str, passages: list[Passage]) -> str | None:
     """An English question in the Chinese words of its Chinese passages (`crosslingual.chinese_question`);
     None without such passages (an English page is no text the rules read)."""
-    chinese = chinese_question(english, [p.text for p in passages])
+    chinese = chinese_question(english, [p.text for p in passages], list(dict.fromkeys(p.title for p in passages)))
     log.debug("English question %r read as %r", english, chinese)
     return chinese
 
