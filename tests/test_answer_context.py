@@ -125,6 +125,9 @@ def test_a_sibling_in_the_place_of_a_word_asked_is_another_figure() -> None:
     assert _sibling_in_place(q, normalize("其中,扣留涉嫌侵犯商标权货物61610批、8172.75万件")) == "商标权"
     assert _sibling_in_place(q, normalize("扣留涉嫌侵犯专利权货物120批")) is None
     assert _sibling_in_place(q, normalize("全国海关扣留侵权嫌疑货物6.2万批")) is None  # no word in its place
+    # two verbs in one place say one act in other words
+    asked = analyze("2022年国内申请人递交了多少件马德里商标国际注册申请?")
+    assert _sibling_in_place(asked, normalize("收到国内申请人提交马德里商标国际注册申请2699件。")) is None
 
 
 def test_a_kind_the_document_never_names_is_not_answered_with_the_wider_figure() -> None:

@@ -113,7 +113,8 @@ def _first_unsaid(unsaid: Narrowing, s: str) -> str | None:
 def _sibling_in_place(q: Question, s: str) -> str | None:
     """A word of the question the sentence lacks, where the sentence puts a sibling of it (same
     length, same head character) right after the same two characters: '侵犯专利权' asked, '侵犯商标权'
-    said. The sibling is returned."""
+    said. The sibling is returned. Two verbs in that place are two ways of saying one act
+    ('申请人递交' asked, '申请人提交' said), not two kinds of thing."""
     for term in q.terms:
         if len(term) < 2 or term in s or not _HAN_RUN.fullmatch(term):
             continue
@@ -124,6 +125,8 @@ def _sibling_in_place(q: Question, s: str) -> str | None:
             for hit in re.finditer(re.escape(left), s):
                 other = s[hit.end() : hit.end() + len(term)]
                 if len(other) == len(term) and other != term and other[-1] == term[-1] and _HAN_RUN.fullmatch(other):
+                    if word_flag(term) == "v" and word_flag(other) == "v":
+                        continue
                     return other
     return None
 
