@@ -211,3 +211,27 @@ def test_a_report_on_several_places_answers_each_from_its_own_sentences(tmp_path
     assert pipeline.ask("永川区2022年新增授权多少件?").answer == "2027件"
     # 荣昌's patents are not given: not 泸州's or 永川's figure, though the title names all four places
     assert pipeline.ask("荣昌区2022年有效发明专利拥有量是多少?").abstained
+
+
+RANKINGS = (
+    "两个机构2024年发明专利申请人排名\n"
+    "2024年,审查中心发明专利公开案件前十大申请人,华北电子以5,100件排名第1,其次依序是东方机械(3,200件)。"
+    "专利局部分,南方科技以1,200件连续3年居冠,其次依序是西部材料(700件)。"
+    "值得留意的是,2024年本地发明专利申请县市,以临江市3,100件居首。\n"
+)
+
+
+def test_a_sentence_opening_on_a_topic_of_its_own_goes_on_from_the_sentence_before(tmp_path: Path) -> None:
+    # '专利局部分,…居冠' ranks what the sentence before ranked (发明专利公开案件申请人) for another topic
+    from conftest import make_settings
+
+    from qa.pipeline import Pipeline
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "rankings.txt").write_text(RANKINGS, encoding="utf-8")
+    pipeline = Pipeline.load(make_settings(corpus, tmp_path / "index", reader="rules"))
+    assert pipeline.ask("2024年专利局发明专利申请人第一名是谁?").answer == "南方科技"
+    # the ranking's words (排名第一) are read by the leader's span finder, whatever words the text uses (居冠)
+    assert pipeline.ask("2024年专利局发明专利申请人中排名第一的是哪个?").answer == "南方科技"
+    assert pipeline.ask("2024年审查中心发明专利申请人中排名第一的是哪个?").answer == "华北电子"

@@ -18,7 +18,7 @@ from .context import DocContext, Scope, build_doc_context, sentence_scope
 from .numbers import cn_to_int, periods
 from .people import named_people, refers_to, without_pieces
 from .places import another_place, find_places, lies_within
-from .question import Kind, Question, analyze, title_verbs
+from .question import LEADER, Kind, Question, analyze, title_verbs
 from .spans import MEANINGFUL, Span, find_spans
 from .terms import TermWeights
 from .words import words
@@ -131,6 +131,30 @@ def _sibling_in_place(q: Question, s: str) -> str | None:
     return None
 
 
+# a sentence that opens on a topic of its own ('智慧局部分,', '商标方面,') says the same of that topic as
+# the sentence before it said of another: what was counted there is counted here
+_TOPIC_OPENING = re.compile(r"^[\u4e00-\u9fffA-Za-z]{1,10}(?:部分|方面)[,，:：]")
+_FIGURE_CLAUSE = re.compile(r"\d(?!\d*年)")
+
+
+def _topic_before(ctx: DocContext, i: int) -> str:
+    """For sentence i opening on a topic ('智慧局部分,台积电以1,582件…居冠'), the clauses of the sentence
+    before it in its paragraph up to its first figure ('2023年,wipo发明专利公开案件前十大申请人'); ''
+    otherwise."""
+    start, _ = ctx.sentences[i]
+    if i == 0 or not _TOPIC_OPENING.match(ctx.norm[start : start + 16]):
+        return ""
+    before, end = ctx.sentences[i - 1]
+    if "\n" in ctx.norm[end:start] or "\n" in ctx.norm[before:end].strip():
+        return ""
+    clauses = []
+    for clause in re.split(r"[,，;；]", ctx.norm[before:end]):
+        if _FIGURE_CLAUSE.search(clause):
+            break
+        clauses.append(clause)
+    return ",".join(clauses)
+
+
 def _names_a_place_inside(s: str, places: list[str], main_places: list[str]) -> bool:
     """True when the sentence is about a part of a place asked (深圳 for 广东) and not the place
     itself, in a document that is not about the place asked (a 亳州 report naming 蒙城 is still 亳州's)."""
@@ -194,7 +218,12 @@ class Answerer:
     def _weights(q: Question, index: LoadedIndex) -> TermWeights:
         n = max(1, index.bm25.size)
         weights = {}
+        # which one leads is asked in words a sentence says many ways (排名第一, 排名第1, 居首, 居冠): the
+        # leader's span finder reads them, and coverage counts the rest of the question
+        ranking = "".join(m.group(0) for m in LEADER.finditer(q.norm)) if q.leader else ""
         for term in q.terms:
+            if ranking and term in ranking:
+                continue
             df = index.bm25.doc_freq(term)
             weights[term] = math.log((n + 1) / (df + 0.5)) + 0.1 if df else 0.05
         return TermWeights(weights)
@@ -302,7 +331,7 @@ class Answerer:
                     national and q.kind is Kind.quantity and not _FRAMED_NATIONAL.search(q.norm)
                     and bool(find_places(normalize(ctx.doc.title)))
                 )
-            for start, end in ctx.sentences:
+            for i, (start, end) in enumerate(ctx.sentences):
                 if end <= lo or start >= hi or (doc_id, start) in seen:
                     continue
                 seen.add((doc_id, start))
@@ -310,6 +339,7 @@ class Answerer:
                 scope = sentence_scope(ctx, start, end)
                 # a person the question names counts as said where the sentence refers to them (梁女士, 她)
                 named = "".join(p for p in people or () if refers_to(p, s, scope.text))
+                named += _topic_before(ctx, i)
                 coverage = self._coverage(s + named, weights)
                 context_cov = self._coverage(scope.text + ctx.doc.title + named, weights)
                 year_clash = self._year_clash(q, ctx, scope)

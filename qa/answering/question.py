@@ -100,7 +100,7 @@ class Question:
 
 _AMOUNT_HEADS = tuple(words("amount_heads"))
 # a question for the one that leads: first in a ranking, or the most of something
-_LEADER = re.compile(r"排名?第[一1](?![\d十])|第[一1]名|第[一1]位|最多|最高|最大|居首|榜首|首位|之首|居冠|冠军|领先")
+LEADER = re.compile(r"排名?第[一1](?![\d十])|第[一1]名|第[一1]位|最多|最高|最大|居首|榜首|首位|之首|居冠|冠军|领先")
 
 
 def asks_amount(q: Question) -> bool:
@@ -324,5 +324,5 @@ def analyze(question: str) -> Question:
         head=head,
         cloze_left=left,
         cloze_right=right,
-        leader=kind in (Kind.entity, Kind.person, Kind.named) and bool(_LEADER.search(norm)),
+        leader=kind in (Kind.entity, Kind.person, Kind.named) and bool(LEADER.search(norm)),
     )
