@@ -235,3 +235,7 @@ def test_a_sentence_opening_on_a_topic_of_its_own_goes_on_from_the_sentence_befo
     # the ranking's words (排名第一) are read by the leader's span finder, whatever words the text uses (居冠)
     assert pipeline.ask("2024年专利局发明专利申请人中排名第一的是哪个?").answer == "南方科技"
     assert pipeline.ask("2024年审查中心发明专利申请人中排名第一的是哪个?").answer == "华北电子"
+    # the rest of a ranking after its first (其次依序是…), and the figure of the one ranked so
+    assert pipeline.ask("2024年专利局发明专利申请人第二名是谁?").answer == "西部材料"
+    assert pipeline.ask("2024年专利局发明专利申请人第一名申请了多少件?").answer == "1,200件"
+    assert pipeline.ask("2024年审查中心发明专利申请人第二名有多少件?").answer == "3,200件"

@@ -297,3 +297,19 @@ def test_the_leader_of_a_ranking_is_its_subject_or_the_one_named_after_yi() -> N
     assert leaders("深圳排名第12,广州第二") == []
     assert "新竹市" in spans("2023年本國人發明專利申請件數最多的縣市是哪個?", "以新竹市4,842件居首,創歷年新高")
     assert analyze("最多的是哪个城市?").leader and not analyze("深圳有多少件?").leader
+
+
+def test_the_one_a_ranking_puts_nth_and_its_figure() -> None:
+    from qa.answering.spans import ranked_spans
+
+    s = normalize("今年部分,甲公司以1,582件连续5年居冠,其次依序是乙研究院(794件)、丙大学(747件)。")
+    assert [s[sp.start : sp.end] for sp in ranked_spans(s, 2)] == ["乙研究院"]
+    assert [s[sp.start : sp.end] for sp in ranked_spans(s, 3)] == ["丙大学"]
+    assert ranked_spans(s, 4) == []
+    assert analyze("第二名呢?").ranked == 2 and analyze("排名第三的是哪家?").ranked == 3
+    assert analyze("排第几位?").ranked is None  # a rank asked for, not named
+    assert spans("第二名是谁?", s) == ["乙研究院"]
+    assert spans("第一名申请了多少件?", s) == ["1,582件"]
+    assert spans("第三名申请了多少件?", s) == ["747件"]
+    # a ranked one's figure is not read from a sentence that ranks nothing
+    assert spans("第一名申请了多少件?", "今年共受理申请50,854件。") == []

@@ -96,6 +96,16 @@ class Question:
     list_size: int | None = None  # 哪五个方面 -> 5
     focus: str | None = None  # the term the asking phrase is about: 几项[银奖], [专利授权量]是多少
     leader: bool = False  # which one is first or has the most (排名第一的是哪家, 最多的是哪个, 谁居首)
+    ranked: int | None = None  # the place in a ranking the question is about: 第二名 / 排名第3 -> 2 / 3
+
+
+# a place in a ranking named by the question (第二名呢?, 排名第三的, 第1名申请了多少件), not asked for (排第几)
+_RANKED = re.compile(r"(?:排名|排在|排|位列|名列)第([一二三四五六七八九十\d]{1,3})(?:名|位)?|第([一二三四五六七八九十\d]{1,3})(?:名|位)")
+
+
+def _ranked(norm: str) -> int | None:
+    m = _RANKED.search(norm)
+    return cn_to_int(m.group(1) or m.group(2)) if m else None
 
 
 _AMOUNT_HEADS = tuple(words("amount_heads"))
@@ -325,4 +335,5 @@ def analyze(question: str) -> Question:
         cloze_left=left,
         cloze_right=right,
         leader=kind in (Kind.entity, Kind.person, Kind.named) and bool(LEADER.search(norm)),
+        ranked=_ranked(norm),
     )

@@ -411,8 +411,52 @@ def leader_spans(s: str) -> list[Span]:
     return out
 
 
+# the rest of a ranking after its first: '…居冠,其次依序是美国应材(794件)、南韩三星电子(747件)'
+_NEXT = re.compile(r"其次(?:依序|依次)?(?:是|为)|依次(?:是|为)")
+_ITEM_NAME = re.compile(r"\s*([^(（\d\s][^(（\d]*?)\s*(?=[(（]|[约近逾]?\d|$)")
+
+
+def _ranking(s: str) -> list[tuple[int, int, Span | None]]:
+    """The places of a sentence's ranking in order: (start, end) of the text that speaks of each (its
+    figure lies there) and its name's span. The first is the clause of 居首 / 排名第一; the next are
+    the items of the list after 其次(依序)是 that follows it."""
+    leads = list(_LEADS.finditer(s))
+    if not leads:
+        return []
+    first = leads[0]
+    names = leader_spans(s[: first.end()])
+    out: list[tuple[int, int, Span | None]] = [(_clause_start(s, first.start()), first.end(), names[0] if names else None)]
+    after = _NEXT.search(s, first.end())
+    if after is None:
+        return out
+    stop = re.search(r"[。;；]|$", s[after.end() :])
+    at = after.end()
+    for item in s[after.end() : after.end() + (stop.start() if stop else 0)].split("、"):
+        name = _ITEM_NAME.match(item)
+        span = Span(at + name.start(1), at + name.end(1), Kind.entity, 1.0) if name and 2 <= len(name.group(1)) <= 20 else None
+        out.append((at, at + len(item), span))
+        at += len(item) + 1
+    return out
+
+
+def ranked_spans(s: str, n: int) -> list[Span]:
+    """The one a sentence's ranking puts n-th (第二名: '其次依序是美国应材(794件)、…' -> 美国应材)."""
+    ranking = _ranking(s)
+    return [ranking[n - 1][2]] if 1 <= n <= len(ranking) and ranking[n - 1][2] is not None else []  # type: ignore[list-item]
+
+
 def find_spans(s: str, q: Question, people: set[str]) -> list[Span]:
     found = [sp for sp in _typed_spans(s, q, people) if _balanced(s[sp.start : sp.end])]
+    if q.ranked and q.kind in (Kind.quantity, Kind.ratio):
+        # the figure of the one ranked so ('第一名申请了多少件': 台积电以1,582件…居冠), where the sentence ranks
+        # and no figure of a sentence that ranks nothing
+        ranking = _ranking(s)
+        if q.ranked > len(ranking):
+            return []
+        lo, hi, _ = ranking[q.ranked - 1]
+        found = [sp for sp in found if lo <= sp.start and sp.end <= hi]
+    elif q.ranked and q.ranked > 1 and q.kind in (Kind.entity, Kind.person, Kind.named):
+        found += [sp for sp in ranked_spans(s, q.ranked) if _balanced(s[sp.start : sp.end])]
     if q.leader:
         found += [sp for sp in leader_spans(s) if _balanced(s[sp.start : sp.end])]
     if q.kind in (Kind.quantity, Kind.ratio) and "分别" in s:
