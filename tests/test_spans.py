@@ -88,6 +88,9 @@ def test_a_question_of_how_long_is_answered_with_a_span_of_time() -> None:
     assert "7个月" in spans("一般情况下拿到商标注册要等多久?", sentence)
     assert spans("商标注册平均审查周期稳定在多少?", sentence)[1] == "4个月"  # whole units: not '4个'
     assert spans("多久能办结?", "2023年起,10个工作日内办结,共办结96件") == ["10个工作日"]  # no year, no count
+    # a span of time asked in its unit (判了几年) is no count of anything else
+    assert spans("被告人最后被判了几年?", "该案共抓获犯罪嫌疑人六人,其中主犯被判处有期徒刑三年") == ["三年"]
+    assert spans("主犯被判了几年?", "4月25日,法院判决六人构成假冒注册商标罪。") == []
 
 
 def test_the_parties_of_a_case_named_by_them() -> None:

@@ -76,7 +76,10 @@ def quantity_spans(s: str, q: Question) -> list[Span]:
         unit = m.group("unit")
         if s[max(0, m.start() - 1) : m.start()] == "第" or _inside(titles, m.start(), m.end()):
             continue
-        if unit in TIME_UNITS and q.unit not in TIME_UNITS:
+        if q.unit in TIME_UNITS:
+            if unit != q.unit or YEAR.fullmatch(m.group(0)):
+                continue  # 判了几年 asked: so many years, not a count (六人), a date (25日) or a year (2023年)
+        elif unit in TIME_UNITS:
             if q.unit != DURATION or (unit == "年" and YEAR.fullmatch(m.group(0))):
                 continue  # a date or a year is no figure; a span of time answers only a question of one
         elif q.unit == DURATION:
