@@ -239,3 +239,18 @@ def test_a_sentence_opening_on_a_topic_of_its_own_goes_on_from_the_sentence_befo
     assert pipeline.ask("2024年专利局发明专利申请人第二名是谁?").answer == "西部材料"
     assert pipeline.ask("2024年专利局发明专利申请人第一名申请了多少件?").answer == "1,200件"
     assert pipeline.ask("2024年审查中心发明专利申请人第二名有多少件?").answer == "3,200件"
+
+
+def test_a_figure_whose_clause_names_another_kind_of_what_is_asked_is_that_kinds() -> None:
+    from qa.answering.answerer import _another_kind
+    from qa.answering.question import analyze
+
+    patents = analyze("荣昌区2022年新增专利授权多少件?")
+    assert _another_kind(patents, normalize("荣昌区有效商标14659件,2022年新增1679件"))
+    assert not _another_kind(patents, normalize("永川区2022年新增专利授权2027件"))
+    assert not _another_kind(patents, normalize("2022年新增2027件"))  # no kind named: nothing to tell
+    assert not _another_kind(patents, normalize("专利商标质押融资18.98亿元"))  # the kind asked is named too
+    utility = analyze("2023年受理的新型专利申请有多少件?")
+    assert _another_kind(utility, normalize("受理50,854件发明专利申请案"))
+    assert not _another_kind(utility, normalize("实用新型专利申请3.2万件"))  # another name of the same kind
+    assert not _another_kind(analyze("2023年专利申请有多少件?"), normalize("受理50,854件发明专利申请案"))

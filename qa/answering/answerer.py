@@ -155,6 +155,25 @@ def _topic_before(ctx: DocContext, i: int) -> str:
     return ",".join(clauses)
 
 
+def _kind_families() -> list[list[tuple[str, ...]]]:
+    return [[tuple(k.split(",")) for k in family.split("|")] for family in words("kind_families")]
+
+
+_FAMILIES = _kind_families()
+
+
+def _another_kind(q: Question, clause: str) -> bool:
+    """True when the figure's clause names another kind of a family the question names one kind of,
+    and not that one ('荣昌区有效商标14659件,2022年新增1679件' for 新增专利授权; 发明专利申请案 for 新型专利申请)."""
+    for family in _FAMILIES:
+        asked = [kind for kind in family if any(name in q.norm for name in kind)]
+        if len(asked) != 1 or any(name in clause for name in asked[0]):
+            continue
+        if any(name in clause for kind in family if kind is not asked[0] for name in kind):
+            return True
+    return False
+
+
 def _names_a_place_inside(s: str, places: list[str], main_places: list[str]) -> bool:
     """True when the sentence is about a part of a place asked (深圳 for 广东) and not the place
     itself, in a document that is not about the place asked (a 亳州 report naming 蒙城 is still 亳州's)."""
@@ -367,6 +386,10 @@ class Answerer:
                     ):
                         closest = max(closest, (coverage, "place"))
                         continue  # a national figure asked; this one is a province's or a city's (其中,广东省登记…)
+                    # (a 分别-list names every kind before their figures: its alignment is read elsewhere)
+                    if q.kind in NUMERIC_KINDS and "分别" not in s and _another_kind(q, clause_text):
+                        closest = max(closest, (coverage, "coverage"))
+                        continue
                     about = clause_text if any(p in s for p in q.places) else s[: span.end]  # its clause, or all before it
                     if q.places and q.kind in NUMERIC_KINDS and another_place(about, q.places, q.named_places):
                         closest = max(closest, (coverage, "place"))
