@@ -316,3 +316,13 @@ def test_the_one_a_ranking_puts_nth_and_its_figure() -> None:
     assert spans("第三名申请了多少件?", s) == ["747件"]
     # a ranked one's figure is not read from a sentence that ranks nothing
     assert spans("第一名申请了多少件?", "今年共受理申请50,854件。") == []
+    assert spans("排名第一的城市专利授权量是多少?", "深圳专利授权量排名第一,达23.51万件。") == ["23.51万件"]
+
+
+def test_a_ranking_by_its_list_of_top_places_or_by_ordinals() -> None:
+    top = "以扣留数量统计,电子电器、运动器械、烟草制品等货物占据前三位,分别为2007.78万件、1314.21万件和1156万件。"
+    assert spans("按数量算扣得最多的是哪类货物?", top)[-1:] == ["电子电器"]
+    assert "运动器械" in spans("排名第二的是哪类货物?", top)
+    named = "从作品类型看,登记量最多的是美术作品1670092件,占41.92%;第二是摄影作品1553318件,占38.99%。"
+    assert "摄影作品" in spans("登记量第二的作品类型是哪类?", named)
+    assert spans("登记量第二的作品类型有多少件?", named) == ["1553318件"]

@@ -100,7 +100,7 @@ class Question:
 
 
 # a place in a ranking named by the question (第二名呢?, 排名第三的, 第1名申请了多少件), not asked for (排第几)
-_RANKED = re.compile(r"(?:排名|排在|排|位列|名列)第([一二三四五六七八九十\d]{1,3})(?:名|位)?|第([一二三四五六七八九十\d]{1,3})(?:名|位)")
+_RANKED = re.compile(r"(?:排名|排在|排|位列|名列)第([一二三四五六七八九十\d]{1,3})(?:名|位)?|第([一二三四五六七八九十\d]{1,3})(?:名|位|(?=的))")
 
 
 def _ranked(norm: str) -> int | None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from .cloze import cloze_spans
 from .context import NAME_AFTER_TITLE, clean_name
 from .lists import list_spans
-from .numbers import CASE_NUMBER, DOC_YEAR, QUANTITY, RANKING, SHARE_UNITS, STREAK, TIME_UNITS, YEAR
+from .numbers import CASE_NUMBER, DOC_YEAR, QUANTITY, RANKING, SHARE_UNITS, STREAK, TIME_UNITS, YEAR, cn_to_int
 from .places import find_places
 from .respectively import respective_value
 from .question import DURATION, PARTY_WORDS, PERSON_TITLES, Kind, Question, asks_amount
@@ -419,17 +419,62 @@ _NEXT = re.compile(r"其次(?:依序|依次)?(?:是|为)|依次(?:是|为)")
 _ITEM_NAME = re.compile(r"\s*([^(（\d\s][^(（\d]*?)\s*(?=[(（]|[约近逾]?\d|$)")
 
 
+# a list in ranking order: '电子电器、运动器械、烟草制品等货物占据前三位'
+_TOP_N = re.compile(r"(?:依然|仍然|继续|分别)?(?:占据|位居|位列|排名|排在|居)(?:全国|全省|全市)?前([三四五六七八九十\d]{1,2})(?:位|名)?")
+# each place said with its ordinal: '登记量最多的是美术作品1670092件,…;第二是摄影作品1553318件'
+_NTH_IS = re.compile(r"(?:第([一二三四五六七八九十\d]{1,2})(?:位|名)?|最多的|最高的|最大的)(?:是|为)")
+
+
+def _listed_ranking(s: str) -> list[tuple[int, int, Span | None]]:
+    """The items of a list that a sentence says hold the top places, in its order."""
+    m = _TOP_N.search(s)
+    if m is None:
+        return []
+    start = _clause_start(s, m.start())
+    out: list[tuple[int, int, Span | None]] = []
+    at = start
+    for item in s[start : m.start()].split("、"):
+        name = re.sub(r"等[\u4e00-\u9fff]{0,4}$", "", item).strip()
+        lead = _LEAD_IN.match(name)
+        begin = at + item.find(name) + (lead.end() if lead else 0)
+        end = at + item.find(name) + len(name)
+        ok = 2 <= end - begin <= 20 and MEANINGFUL.search(s[begin:end])
+        out.append((at, at + len(item), Span(begin, end, Kind.entity, 1.0) if ok else None))
+        at += len(item) + 1
+    return out if len(out) >= 2 else []
+
+
+def _ordinal_ranking(s: str) -> list[tuple[int, int, Span | None]]:
+    """The places a sentence names one by one ('最多的是A…;第二是B…'), in order of rank; [] unless
+    they run from the first without a gap."""
+    found: dict[int, tuple[int, int, Span | None]] = {}
+    for m in _NTH_IS.finditer(s):
+        rank = cn_to_int(m.group(1)) if m.group(1) else 1
+        name = _ITEM_NAME.match(s, m.end())
+        stop = re.search(r"[;；。]|$", s[m.end() :])
+        end = m.end() + (stop.start() if stop else 0)
+        span = Span(name.start(1), name.end(1), Kind.entity, 1.0) if name and 2 <= len(name.group(1)) <= 20 else None
+        if rank and rank not in found:
+            found[rank] = (m.start(), end, span)
+    ranks = sorted(found)
+    return [found[r] for r in ranks] if ranks and ranks == list(range(1, len(ranks) + 1)) and len(ranks) >= 2 else []
+
+
 def _ranking(s: str) -> list[tuple[int, int, Span | None]]:
     """The places of a sentence's ranking in order: (start, end) of the text that speaks of each (its
     figure lies there) and its name's span. The first is the clause of 居首 / 排名第一; the next are
-    the items of the list after 其次(依序)是 that follows it."""
+    the items of the list after 其次(依序)是 that follows it. A sentence may also rank by a list
+    that takes the top places (…占据前三位) or by naming each place (最多的是A,…第二是B)."""
     leads = list(_LEADS.finditer(s))
     if not leads:
-        return []
+        return _listed_ranking(s) or _ordinal_ranking(s)
     first = leads[0]
     names = leader_spans(s[: first.end()])
-    out: list[tuple[int, int, Span | None]] = [(_clause_start(s, first.start()), first.end(), names[0] if names else None)]
     after = _NEXT.search(s, first.end())
+    # the first's figure lies in its clause or after it, up to the rest of the ranking ('排名第一,达23万件')
+    out: list[tuple[int, int, Span | None]] = [
+        (_clause_start(s, first.start()), after.start() if after else len(s), names[0] if names else None)
+    ]
     if after is None:
         return out
     stop = re.search(r"[。;；]|$", s[after.end() :])
@@ -461,7 +506,11 @@ def find_spans(s: str, q: Question, people: set[str]) -> list[Span]:
     elif q.ranked and q.ranked > 1 and q.kind in (Kind.entity, Kind.person, Kind.named):
         found += [sp for sp in ranked_spans(s, q.ranked) if _balanced(s[sp.start : sp.end])]
     if q.leader:
-        found += [sp for sp in leader_spans(s) if _balanced(s[sp.start : sp.end])]
+        leaders = leader_spans(s)
+        if not leaders:  # a ranking by its list or by its ordinals: its first
+            first = _ranking(s)[:1]
+            leaders = [first[0][2]] if first and first[0][2] is not None else []
+        found += [sp for sp in leaders if _balanced(s[sp.start : sp.end])]
     if q.kind in (Kind.quantity, Kind.ratio) and "分别" in s:
         own = respective_value(s, q.norm, q.places)
         if own is not None:  # the question names one subject of a 分别-list: its figure, no other
