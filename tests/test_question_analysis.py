@@ -147,6 +147,10 @@ def test_the_period_asked_and_the_unit_of_the_asking_phrase() -> None:
     assert analyze("2022年全年深圳每万人发明专利拥有量是多少?").periods == {"全年"}
     assert analyze("2023年1至10月亳州商标注册量是多少?").periods == {"1-10月"}
     assert analyze("深圳专利授权量是多少?").periods == set()
+    # a count up to a month's end covers the year so far (截至6月底: the first half; 截至12月底: the year)
+    assert analyze("截至2022年6月底我国发明专利有效量是多少?").periods == {"上半年"}
+    assert analyze("截至2023年8月,湖南全省当年专利授权量累计多少?").periods == {"1-8月"}
+    assert analyze("截止到12月末有效商标多少件?").periods == {"全年"}
     # 多少亿元 asks for money; 亿元 is no word the answer's sentence must contain
     assert "亿元" not in analyze("深圳知识产权质押融资总额是多少亿元?").terms
 

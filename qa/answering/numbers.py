@@ -96,8 +96,12 @@ def years(norm_text: str) -> list[int]:
     return [year for _, year in sorted(found)]
 
 
-# a period within a year: 上半年, 前三季度, 1-10月 (also after a damaged year: '20231-10月')
-PERIOD = re.compile(r"全年|上半年|下半年|前三季度|第?[一二三四]季度|(?:(?<=(?:19|20)\d{2})|(?<!\d))1[-至]\d{1,2}月")
+# a period within a year: 上半年, 前三季度, 1-10月 (also after a damaged year: '20231-10月'); a count up
+# to a month's end (截至2022年6月底) covers the year so far: 1-6月
+PERIOD = re.compile(
+    r"全年|上半年|下半年|前三季度|第?[一二三四]季度|(?:(?<=(?:19|20)\d{2})|(?<!\d))1[-至]\d{1,2}月"
+    r"|(?:截至|截止)到?(?:(?:19|20)\d{2}年)?(\d{1,2})月(?:底|末)?"
+)
 _SAME_PERIOD = {"1-6月": "上半年", "1-12月": "全年", "第一季度": "一季度", "第二季度": "二季度",
                 "第三季度": "三季度", "第四季度": "四季度"}
 
@@ -106,6 +110,6 @@ def periods(norm_text: str) -> set[str]:
     """{'上半年'} for 上半年 / 1-6月; {'1-10月'} for 1至10月."""
     out = set()
     for match in PERIOD.finditer(norm_text):
-        label = match.group(0).replace("至", "-")
+        label = f"1-{int(match.group(1))}月" if match.group(1) else match.group(0).replace("至", "-")
         out.add(_SAME_PERIOD.get(label, label))
     return out
