@@ -254,3 +254,20 @@ def test_a_figure_whose_clause_names_another_kind_of_what_is_asked_is_that_kinds
     assert _another_kind(utility, normalize("受理50,854件发明专利申请案"))
     assert not _another_kind(utility, normalize("实用新型专利申请3.2万件"))  # another name of the same kind
     assert not _another_kind(analyze("2023年专利申请有多少件?"), normalize("受理50,854件发明专利申请案"))
+
+
+def test_an_entity_asked_for_is_not_the_thing_the_question_says_it_of(tmp_path: Path) -> None:
+    from conftest import make_settings
+
+    from qa.pipeline import Pipeline
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "lab.txt").write_text(
+        "无锡知识产权金融工作\n2023年,无锡市市场监督管理局与国家金融监督管理总局无锡监管分局共建无锡市知识产权金融创新实验室,"
+        "搭建交流平台。\n",
+        encoding="utf-8",
+    )
+    pipeline = Pipeline.load(make_settings(corpus, tmp_path / "index", reader="rules"))
+    answer = pipeline.ask("无锡的知识产权金融创新实验室是跟哪个监管机构一起搭的?").answer
+    assert answer is not None and answer.endswith("无锡监管分局")

@@ -408,10 +408,14 @@ class Answerer:
 
     @staticmethod
     def _spans(s: str, q: Question, ctx: DocContext) -> list[Span]:
-        """The sentence's typed spans, less those the question itself says or excludes."""
+        """The sentence's typed spans, less those the question itself says or excludes, and (asking
+        for an entity) those that end on a word the question says of something else than what it
+        asks for: '金融实验室是跟哪个监管机构一起搭的' is not answered by a 金融实验室."""
+        subject = [t for t in q.terms if len(t) >= 2 and t not in q.cloze_right] if q.kind is Kind.entity else []
         return [
             sp for sp in find_spans(s, q, ctx.people)
             if s[sp.start : sp.end] not in q.norm and not any(t in s[sp.start : sp.end] for t in q.excluded)
+            and not any(s[sp.start : sp.end].endswith(t) for t in subject)
         ]
 
     def _sentence_score(
