@@ -62,6 +62,9 @@ def library_versions() -> dict[str, str]:
 
 
 TOKENIZER_VERSION = "1"  # bump when tokenization code changes, so older indexes read as stale
+# bump when reading documents changes what a document is (its text, title or date), so older indexes
+# read as stale: 2 = a site's navigation trail above a capture's headline is no title
+INGEST_VERSION = 2
 
 
 def tokenizer_fingerprint() -> str:
@@ -91,6 +94,7 @@ def expected_config(config: IndexConfig, embedder: Embedder) -> dict:
         "chunking": {"size": config.chunk_size, "overlap": config.chunk_overlap},
         "bm25": {"method": METHOD, "k1": config.bm25_k1, "b": config.bm25_b, "delta": config.bm25_delta},
         "tokenizer": tokenizer_fingerprint(),
+        "ingest": INGEST_VERSION,
     }
 
 

@@ -66,8 +66,13 @@ def extract_source(raw: str) -> str | None:
     return None
 
 
+# a site's navigation trail above a capture's headline ('首页 > 聚焦 > 正文', '当前位置:首页>新闻'): no title
+_NAV_TRAIL = re.compile(r"^\s*(?:(?:当前位置|您的位置|您现在的位置|所在位置)\s*[:：]|首页\s*[>»›/])|(?:[>»›][^>»›]*){2}")
+
+
 def extract_title(cleaned: str, raw: str) -> str:
-    first = cleaned.split("\n", 1)[0].strip() if cleaned else ""
+    lines = [line.strip() for line in cleaned.split("\n")[:6] if line.strip()] if cleaned else []
+    first = next((line for line in lines if not _NAV_TRAIL.search(line)), lines[0] if lines else "")
     if first and len(first) <= 60 and not _SENTENCE_END.search(first):
         return first
     original = _ORIGINAL_TITLE.search(raw)

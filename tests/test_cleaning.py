@@ -222,3 +222,10 @@ def test_duplicate_content_skipped(tmp_path: Path) -> None:
 def test_missing_corpus_dir_says_what_to_do(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="QA_CORPUS_DIR"):
         load_corpus(tmp_path / "nope")
+
+
+def test_a_sites_navigation_trail_above_the_headline_is_no_title(tmp_path: Path) -> None:
+    (tmp_path / "trail.txt").write_text("首页 > 聚焦 > >正文\n\n" + ARTICLE, encoding="utf-8")
+    (tmp_path / "here.txt").write_text("当前位置:首页>新闻动态\n" + ARTICLE, encoding="utf-8")
+    docs = load_corpus(tmp_path).by_id()
+    assert docs["trail"].title == docs["here"].title == "深圳召开知识产权工作会议"
