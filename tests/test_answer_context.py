@@ -191,6 +191,18 @@ def test_a_headlines_pieces_set_apart_by_spaces_are_clauses_of_their_own() -> No
     assert Answerer._clause(s, Span(at, len(s), Kind.quantity, 1.0), split_list=True) == " WIPO) 受理PCT国际申请约272,600件"
 
 
+def _pipeline(tmp_path: Path, name: str, text: str, reader: str):  # noqa: ANN202
+    """A pipeline over a corpus of one document."""
+    from conftest import make_settings
+
+    from qa.pipeline import Pipeline
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / name).write_text(text, encoding="utf-8")
+    return Pipeline.load(make_settings(corpus, tmp_path / "index", reader=reader))
+
+
 REPORT = (
     "川渝四地知识产权白皮书:泸州、永川、江津、荣昌\n"
     "在专利方面,泸州市2022年新增授权3591件,有效发明专利拥有量1059件。\n"
@@ -200,14 +212,7 @@ REPORT = (
 
 
 def test_a_report_on_several_places_answers_each_from_its_own_sentences(tmp_path: Path) -> None:
-    from conftest import make_settings
-
-    from qa.pipeline import Pipeline
-
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "chuanyu.txt").write_text(REPORT, encoding="utf-8")
-    pipeline = Pipeline.load(make_settings(corpus, tmp_path / "index", reader="combined"))
+    pipeline = _pipeline(tmp_path, "chuanyu.txt", REPORT, "combined")
     assert pipeline.ask("永川区2022年新增授权多少件?").answer == "2027件"
     # 荣昌's patents are not given: not 泸州's or 永川's figure, though the title names all four places
     assert pipeline.ask("荣昌区2022年有效发明专利拥有量是多少?").abstained
@@ -223,14 +228,7 @@ RANKINGS = (
 
 def test_a_sentence_opening_on_a_topic_of_its_own_goes_on_from_the_sentence_before(tmp_path: Path) -> None:
     # '专利局部分,…居冠' ranks what the sentence before ranked (发明专利公开案件申请人) for another topic
-    from conftest import make_settings
-
-    from qa.pipeline import Pipeline
-
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "rankings.txt").write_text(RANKINGS, encoding="utf-8")
-    pipeline = Pipeline.load(make_settings(corpus, tmp_path / "index", reader="rules"))
+    pipeline = _pipeline(tmp_path, "rankings.txt", RANKINGS, "rules")
     assert pipeline.ask("2024年专利局发明专利申请人第一名是谁?").answer == "南方科技"
     # the ranking's words (排名第一) are read by the leader's span finder, whatever words the text uses (居冠)
     assert pipeline.ask("2024年专利局发明专利申请人中排名第一的是哪个?").answer == "南方科技"
@@ -257,17 +255,10 @@ def test_a_figure_whose_clause_names_another_kind_of_what_is_asked_is_that_kinds
 
 
 def test_an_entity_asked_for_is_not_the_thing_the_question_says_it_of(tmp_path: Path) -> None:
-    from conftest import make_settings
-
-    from qa.pipeline import Pipeline
-
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "lab.txt").write_text(
+    text = (
         "无锡知识产权金融工作\n2023年,无锡市市场监督管理局与国家金融监督管理总局无锡监管分局共建无锡市知识产权金融创新实验室,"
-        "搭建交流平台。\n",
-        encoding="utf-8",
+        "搭建交流平台。\n"
     )
-    pipeline = Pipeline.load(make_settings(corpus, tmp_path / "index", reader="rules"))
+    pipeline = _pipeline(tmp_path, "lab.txt", text, "rules")
     answer = pipeline.ask("无锡的知识产权金融创新实验室是跟哪个监管机构一起搭的?").answer
     assert answer is not None and answer.endswith("无锡监管分局")
