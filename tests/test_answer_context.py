@@ -252,6 +252,10 @@ def test_a_figure_whose_clause_names_another_kind_of_what_is_asked_is_that_kinds
     assert _another_kind(utility, normalize("受理50,854件发明专利申请案"))
     assert not _another_kind(utility, normalize("实用新型专利申请3.2万件"))  # another name of the same kind
     assert not _another_kind(analyze("2023年专利申请有多少件?"), normalize("受理50,854件发明专利申请案"))
+    # a sentence whose topic is another kind: the figure's clause need not name it again
+    trademarks = analyze("2022年上半年我国商标注册申请量是多少?")
+    assert _another_kind(trademarks, normalize("发证5233件"), normalize("集成电路布图设计方面:上半年,我国集成电路布图设计登记申请7661件,发证5233件"))
+    assert not _another_kind(trademarks, normalize("商标注册量3.2万件"), normalize("专利授权量2.1万件,商标注册量3.2万件"))
 
 
 def test_an_entity_asked_for_is_not_the_thing_the_question_says_it_of(tmp_path: Path) -> None:

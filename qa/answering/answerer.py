@@ -162,14 +162,15 @@ def _kind_families() -> list[list[tuple[str, ...]]]:
 _FAMILIES = _kind_families()
 
 
-def _another_kind(q: Question, clause: str) -> bool:
-    """True when the figure's clause names another kind of a family the question names one kind of,
-    and not that one ('荣昌区有效商标14659件,2022年新增1679件' for 新增专利授权; 发明专利申请案 for 新型专利申请)."""
+def _another_kind(q: Question, clause: str, before: str = "") -> bool:
+    """True when the figure's clause, or its sentence up to it (`before`: '集成电路布图设计方面:上半年,
+    …发证5233件'), names another kind of a family the question names one kind of, and neither names
+    that one ('荣昌区有效商标14659件,2022年新增1679件' for 新增专利授权; 发明专利申请案 for 新型专利申请)."""
     for family in _FAMILIES:
         asked = [kind for kind in family if any(name in q.norm for name in kind)]
-        if len(asked) != 1 or any(name in clause for name in asked[0]):
+        if len(asked) != 1 or any(name in clause or name in before for name in asked[0]):
             continue
-        if any(name in clause for kind in family if kind is not asked[0] for name in kind):
+        if any(name in clause or name in before for kind in family if kind is not asked[0] for name in kind):
             return True
     return False
 
@@ -387,7 +388,7 @@ class Answerer:
                         closest = max(closest, (coverage, "place"))
                         continue  # a national figure asked; this one is a province's or a city's (其中,广东省登记…)
                     # (a 分别-list names every kind before their figures: its alignment is read elsewhere)
-                    if q.kind in NUMERIC_KINDS and "分别" not in s and _another_kind(q, clause_text):
+                    if q.kind in NUMERIC_KINDS and "分别" not in s and _another_kind(q, clause_text, s[: span.end]):
                         closest = max(closest, (coverage, "coverage"))
                         continue
                     about = clause_text if any(p in s for p in q.places) else s[: span.end]  # its clause, or all before it
