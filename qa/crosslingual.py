@@ -23,8 +23,8 @@ import re
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Sequence
 from importlib import resources
+from typing import Sequence
 
 from .answering.places import find_places
 from .answering.words import units

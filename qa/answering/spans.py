@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Callable
 
 from .cloze import cloze_spans
 from .context import NAME_AFTER_TITLE, clean_name
@@ -417,6 +418,33 @@ def leader_spans(s: str) -> list[Span]:
 # the rest of a ranking after its first: '…居冠,其次依序是美国应材(794件)、南韩三星电子(747件)'
 _NEXT = re.compile(r"其次(?:依序|依次)?(?:是|为)|依次(?:是|为)")
 _ITEM_NAME = re.compile(r"\s*([^(（\d\s][^(（\d]*?)\s*(?=[(（]|[约近逾]?\d|$)")
+_PART_STOP = re.compile(r"[。;；]")
+
+
+def _part_end(s: str, at: int) -> int:
+    """Where the part of a sentence from `at` ends: its next 。 or ;, or the sentence's end."""
+    stop = _PART_STOP.search(s, at)
+    return stop.start() if stop else len(s)
+
+
+def _named(match: re.Match[str] | None, offset: int = 0) -> Span | None:
+    """The span of a ranked item's name (`_ITEM_NAME`'s group), where it reads as one (2 to 20
+    characters)."""
+    if match is None or not 2 <= len(match.group(1)) <= 20:
+        return None
+    return Span(offset + match.start(1), offset + match.end(1), Kind.entity, 1.0)
+
+
+def _items(
+    s: str, lo: int, hi: int, name_of: Callable[[str, int], Span | None]
+) -> list[tuple[int, int, Span | None]]:
+    """The 、-separated items of s[lo:hi]: where each lies, and its name (`name_of(item, its start)`)."""
+    out: list[tuple[int, int, Span | None]] = []
+    at = lo
+    for item in s[lo:hi].split("、"):
+        out.append((at, at + len(item), name_of(item, at)))
+        at += len(item) + 1
+    return out
 
 
 # a list in ranking order: '电子电器、运动器械、烟草制品等货物占据前三位'
@@ -430,17 +458,15 @@ def _listed_ranking(s: str) -> list[tuple[int, int, Span | None]]:
     m = _TOP_N.search(s)
     if m is None:
         return []
-    start = _clause_start(s, m.start())
-    out: list[tuple[int, int, Span | None]] = []
-    at = start
-    for item in s[start : m.start()].split("、"):
+
+    def name_of(item: str, at: int) -> Span | None:  # '烟草制品等货物' -> 烟草制品
         name = re.sub(r"等[\u4e00-\u9fff]{0,4}$", "", item).strip()
         lead = _LEAD_IN.match(name)
         begin = at + item.find(name) + (lead.end() if lead else 0)
         end = at + item.find(name) + len(name)
-        ok = 2 <= end - begin <= 20 and MEANINGFUL.search(s[begin:end])
-        out.append((at, at + len(item), Span(begin, end, Kind.entity, 1.0) if ok else None))
-        at += len(item) + 1
+        return Span(begin, end, Kind.entity, 1.0) if 2 <= end - begin <= 20 and MEANINGFUL.search(s[begin:end]) else None
+
+    out = _items(s, _clause_start(s, m.start()), m.start(), name_of)
     return out if len(out) >= 2 else []
 
 
@@ -450,12 +476,8 @@ def _ordinal_ranking(s: str) -> list[tuple[int, int, Span | None]]:
     found: dict[int, tuple[int, int, Span | None]] = {}
     for m in _NTH_IS.finditer(s):
         rank = cn_to_int(m.group(1)) if m.group(1) else 1
-        name = _ITEM_NAME.match(s, m.end())
-        stop = re.search(r"[;；。]|$", s[m.end() :])
-        end = m.end() + (stop.start() if stop else 0)
-        span = Span(name.start(1), name.end(1), Kind.entity, 1.0) if name and 2 <= len(name.group(1)) <= 20 else None
         if rank and rank not in found:
-            found[rank] = (m.start(), end, span)
+            found[rank] = (m.start(), _part_end(s, m.end()), _named(_ITEM_NAME.match(s, m.end())))
     ranks = sorted(found)
     return [found[r] for r in ranks] if ranks and ranks == list(range(1, len(ranks) + 1)) and len(ranks) >= 2 else []
 
@@ -465,10 +487,9 @@ def _ranking(s: str) -> list[tuple[int, int, Span | None]]:
     figure lies there) and its name's span. The first is the clause of 居首 / 排名第一; the next are
     the items of the list after 其次(依序)是 that follows it. A sentence may also rank by a list
     that takes the top places (…占据前三位) or by naming each place (最多的是A,…第二是B)."""
-    leads = list(_LEADS.finditer(s))
-    if not leads:
+    first = _LEADS.search(s)
+    if first is None:
         return _listed_ranking(s) or _ordinal_ranking(s)
-    first = leads[0]
     names = leader_spans(s[: first.end()])
     after = _NEXT.search(s, first.end())
     # the first's figure lies in its clause or after it, up to the rest of the ranking ('排名第一,达23万件')
@@ -477,14 +498,7 @@ def _ranking(s: str) -> list[tuple[int, int, Span | None]]:
     ]
     if after is None:
         return out
-    stop = re.search(r"[。;；]|$", s[after.end() :])
-    at = after.end()
-    for item in s[after.end() : after.end() + (stop.start() if stop else 0)].split("、"):
-        name = _ITEM_NAME.match(item)
-        span = Span(at + name.start(1), at + name.end(1), Kind.entity, 1.0) if name and 2 <= len(name.group(1)) <= 20 else None
-        out.append((at, at + len(item), span))
-        at += len(item) + 1
-    return out
+    return out + _items(s, after.end(), _part_end(s, after.end()), lambda item, at: _named(_ITEM_NAME.match(item), at))
 
 
 def ranked_spans(s: str, n: int) -> list[Span]:
@@ -506,10 +520,7 @@ def find_spans(s: str, q: Question, people: set[str]) -> list[Span]:
     elif q.ranked and q.ranked > 1 and q.kind in (Kind.entity, Kind.person, Kind.named):
         found += [sp for sp in ranked_spans(s, q.ranked) if _balanced(s[sp.start : sp.end])]
     if q.leader:
-        leaders = leader_spans(s)
-        if not leaders:  # a ranking by its list or by its ordinals: its first
-            first = _ranking(s)[:1]
-            leaders = [first[0][2]] if first and first[0][2] is not None else []
+        leaders = leader_spans(s) or ranked_spans(s, 1)  # else a ranking by its list or by its ordinals: its first
         found += [sp for sp in leaders if _balanced(s[sp.start : sp.end])]
     if q.kind in (Kind.quantity, Kind.ratio) and "分别" in s:
         own = respective_value(s, q.norm, q.places)
