@@ -93,6 +93,16 @@ def test_changed_corpus_file_makes_the_index_stale(built, corpus_copy: Path) -> 
     assert "1797宗" in pipeline.documents["gd-ip-top10-events-2024"].text
 
 
+def test_an_index_built_by_code_that_read_documents_otherwise_is_stale(built, monkeypatch: pytest.MonkeyPatch) -> None:
+    from qa import index_manifest
+
+    settings, _ = built
+    assert _manifest(settings.index_dir)["ingest"] == index_manifest.INGEST_VERSION
+    monkeypatch.setattr(index_manifest, "INGEST_VERSION", index_manifest.INGEST_VERSION + 1)
+    with pytest.raises(IndexStale, match="ingest"):
+        load_index(settings, HashingEmbedder())
+
+
 @pytest.mark.parametrize(
     "change",
     [
