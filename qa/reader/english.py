@@ -11,7 +11,7 @@ from functools import lru_cache
 from importlib import resources
 
 from ..index_store import LoadedIndex
-from ..languages import has_chinese
+from ..languages import has_chinese, mostly_chinese
 from ..retrieval import Passage
 from ..types import AskResult
 from .base import abstention, citation_for
@@ -123,7 +123,7 @@ class EnglishReader:
 
     def read(self, question: str, resolved: str, passages: list[Passage], index: LoadedIndex) -> AskResult:
         kind = asked_kind(resolved)
-        if kind is None or has_chinese(resolved):
+        if kind is None or mostly_chinese(resolved):
             return abstention(question, resolved, passages, "这个英文问题问的不是数量、日期或人名。", self.name)
         found = self.find(resolved, kind, passages, index)
         if found is None:

@@ -149,3 +149,25 @@ def english_share(text: str) -> float:
     latin = sum(c.isascii() and c.isalpha() for c in text)
     han = len(_HAN.findall(text))
     return latin / max(1, latin + han)
+
+
+_SENSE_WORD = re.compile(r"[a-z][a-z\-]{2,}")
+_NOT_CONTENT = frozenset("sth sb one the and for with from into of to a an etc abbr".split())
+
+
+def english_words(term: str) -> frozenset[str]:
+    """The content words of a Chinese word's CC-CEDICT senses, lower case ('公开' -> open, overt, public,
+    make, release); none for a word the dictionary lacks."""
+    out: set[str] = set()
+    for entry in glossary()._entries.get(term, ()):
+        for sense in entry.senses:
+            if not sense or SKIP_SENSE.match(sense):
+                continue
+            out.update(w for w in _SENSE_WORD.findall(PARENS.sub("", sense).lower()) if w not in _NOT_CONTENT)
+    return frozenset(out)
+
+
+def said_in_english(term: str, text: str) -> bool:
+    """Whether an English text (lower case) says a Chinese word: one of its senses' words begins a
+    word of the text ('application' in 'applications')."""
+    return any(re.search(rf"(?<![a-z]){re.escape(w)}", text) for w in english_words(term))

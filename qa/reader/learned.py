@@ -22,7 +22,7 @@ from ..answering.respectively import is_respective_figure
 from ..crosslingual import asks_one
 from ..e5onnx.tokenizer import Encoding
 from ..index_store import LoadedIndex
-from ..languages import has_chinese
+from ..languages import mostly_chinese
 from ..lru import LRU
 from ..retrieval import Passage
 from ..types import AskResult
@@ -324,7 +324,7 @@ class LearnedReader:
             return abstention(question, resolved, passages, "找到的段落里没有这个问题的答案。", self.name)
         q = analyze(resolved)
         amount = bool(_HOW_MANY.search(resolved)) and asks_amount(q)
-        one = q.kind in (Kind.quantity, Kind.person) if has_chinese(resolved) else asks_one(resolved)
+        one = q.kind in (Kind.quantity, Kind.person) if mostly_chinese(resolved) else asks_one(resolved)
         best, clash = None, None
         for f in found:
             if one and _SEVERAL.search(index.documents[f.doc_id].text[f.start : f.end]):

@@ -36,6 +36,7 @@ def _header_stands_alone(cells: list[tuple[int, str]], short: list[bool], figure
     return above <= CAPTION_LINES
 
 
+_QUALIFIER = re.compile(r"^[\[(（【][^\])）】]*[\])）】]$")
 _SPACED_ROW = re.compile(r"^\s*(?P<label>\S(?:.*?\S)?)\s+(?P<figures>[-+−]?\d[\d,.]*%?(?:\s+(?:[-+−]?\d[\d,.]*%?|[-—–]))+)\s*$")
 _LATIN_LINE = re.compile(r"^[A-Za-z][A-Za-z .,'&()/-]*$")
 _SERIAL = re.compile(r"\d{1,3}[ \t]+(?=\D)")
@@ -97,7 +98,12 @@ def _one_line_header(lines: list[tuple[int, str]], first: int, values: int) -> R
     if k < 0:
         return None
     start, line = lines[k]
-    words = [Cell(m.group(0), start + m.start(), start + m.end()) for m in re.finditer(r"\S+", line)]
+    words: list[Cell] = []
+    for m in re.finditer(r"\S+", line):
+        if words and _QUALIFIER.match(m.group(0)):  # '2024 [June]': a bracketed word qualifies the heading before it
+            words[-1] = Cell(line[words[-1].start - start : m.end()], words[-1].start, start + m.end())
+            continue
+        words.append(Cell(m.group(0), start + m.start(), start + m.end()))
     if len(words) < 2 or any(
         CAPTIONISH.search(w.text) or (FIGURE.match(w.text) and not YEAR_CELL.match(w.text)) or len(w.text) > 20 for w in words
     ):

@@ -9,7 +9,7 @@ from ..answering.answerer import Answerer
 from ..answering.places import find_places
 from ..crosslingual import chinese_question
 from ..index_store import LoadedIndex
-from ..languages import has_chinese
+from ..languages import mostly_chinese
 from ..retrieval import Passage
 from ..normalize import normalize
 from ..types import AskResult, Citation
@@ -30,7 +30,7 @@ class RulesReader:
         return None
 
     def read(self, question: str, resolved: str, passages: list[Passage], index: LoadedIndex) -> AskResult:
-        if not has_chinese(resolved):  # an English question: read in the Chinese words of its evidence
+        if not mostly_chinese(resolved):  # an English question: read in the Chinese words of its evidence
             chinese = chinese_reading(resolved, passages)
             if chinese is None:
                 return abstention(question, resolved, passages, "英文问题的词语在找到的中文段落中没有对应(规则只读中文段落)。", self.name)

@@ -13,7 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..cedict import latin_key, latin_names
 from ..divisions import short_name
+from ..languages import has_chinese
 from ..normalize import normalize
 from .table_model import YEAR_CELL, Cell, Row, Table
 
@@ -76,7 +78,7 @@ def _named(piece: str, question: str) -> bool:
     return piece in question
 
 
-def _row_score(label: str, question: str, common: frozenset[str]) -> tuple[float, bool]:
+def _row_score(label: str, question: str, common: frozenset[str], names: bool = False) -> tuple[float, bool]:
     """How much of a row label the question names, in characters (Latin: words), and whether it
     names all of it. The whole label, or it without an administrative suffix (西湖 for 西湖区),
     counts in full; else the runs of two or more of its characters (or one Latin word) the question
@@ -91,6 +93,10 @@ def _row_score(label: str, question: str, common: frozenset[str]) -> tuple[float
     short = short_name(label)
     if short != label and len(short) >= 2 and short in question:
         return len(_units(short)) + 0.5, True
+    chinese = chinese_names(label) if names and label.isascii() and has_chinese(question) else ()
+    named = [m for n in chinese for m in dict.fromkeys((n, short_name(n))) if len(m) >= 2 and m in question]
+    if named:  # a Chinese question, a table of English labels: Zhejiang is the 浙江 asked
+        return max(len(n) for n in named) + 0.5, True
     covered, i, distinct = 0, 0, len(units)
     for piece in sorted((p for p in common if p in label), key=len, reverse=True)[:1]:
         distinct = max(1, len(units) - len(_units(piece)))  # the part of the label no other shares
@@ -105,6 +111,25 @@ def _row_score(label: str, question: str, common: frozenset[str]) -> tuple[float
         else:
             i += 1
     return (float(covered), False) if covered * 2 >= distinct else (0.0, False)  # half of what sets it apart
+
+
+def chinese_names(label: str) -> tuple[str, ...]:
+    """The Chinese names of a proper name written in Latin script ('zhejiang' -> 浙江, 'inner mongolia'
+    -> 内蒙古, "xi'an" -> 西安), two characters or more (`cedict.latin_names`); none for a common word
+    (total, other)."""
+    words = label.split()
+    half = len(words) // 2
+    if half and words[:half] == words[half:]:
+        label = " ".join(words[:half])  # 'Japan Japan': a name written twice (two label columns run together)
+    found = latin_names().get(latin_key(label), ())
+    return tuple(n for n in found if len(n) >= 2)
+
+
+def row_names(row: Row, labels: frozenset[int] | set[int]) -> str:
+    """What a row's Latin labels are called in Chinese (Zhejiang -> 浙江), one a line: the place a
+    Chinese question asks about is said by the row it matched, in the other script."""
+    texts = [c.text for c in row.extra] + [row.cells[j].text for j in sorted(labels) if j < len(row.cells)]
+    return "\n".join(n for t in texts if t.isascii() for n in chinese_names(normalize(t)))
 
 
 def _common_pieces(labels: list[str]) -> frozenset[str]:
@@ -162,12 +187,17 @@ def match_cell(question: str, table: Table, title: str = "") -> CellMatch | None
     width = len(table.header.cells)
     label_texts = [[normalize(c.text) for c in row.extra] + [normalize(row.cells[j].text) for j in labels if j < len(row.cells)] for row in table.rows]
     common = _common_pieces([t for texts in label_texts for t in texts])
-    row_scores, whole = [], []
-    for k, texts in enumerate(label_texts):
-        scored = [_row_score(t, question, common) for t in texts] or [(0.0, False)]
-        # a row's labels add up: 国内 + 授权量 names the 授权量 row of the 国内 group, not the 合计 one
-        row_scores.append((sum(s for s, _ in scored), k))
-        whole.append(any(w for _, w in scored))
+    for names in (False, True):
+        # a row named in the question's script first; only where none is, a Latin label by its Chinese
+        # name (a bilingual table's 天津 row, not the Tianjin row of shares under it)
+        row_scores, whole = [], []
+        for k, texts in enumerate(label_texts):
+            scored = [_row_score(t, question, common, names) for t in texts] or [(0.0, False)]
+            # a row's labels add up: 国内 + 授权量 names the 授权量 row of the 国内 group, not the 合计 one
+            row_scores.append((sum(s for s, _ in scored), k))
+            whole.append(any(w for _, w in scored))
+        if any(score > 0 for score, _ in row_scores):
+            break
     best_row = _unique_best(row_scores)
     if best_row is None:
         return None

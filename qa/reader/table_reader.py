@@ -18,6 +18,7 @@ from dataclasses import replace
 
 from ..answering.calendar import gregorian, roc_dated
 from ..index_store import LoadedIndex
+from ..languages import mostly_chinese
 from ..lru import LRU
 from ..normalize import normalize
 from ..retrieval import Passage
@@ -25,8 +26,9 @@ from ..tokenize import tokenize
 from ..types import AskResult, Citation
 from .base import Reader, abstention, document_subject
 from .constraints import honoured, question_constraints
-from .table_match import CellMatch, match_cell
+from .table_match import CellMatch, match_cell, row_names
 from .table_model import Table
+from .gloss import said_in_english
 from .tables import tables_in
 
 FULL, PARTIAL = 0.9, 0.75
@@ -77,6 +79,7 @@ class TableReader:
                 if m is None:
                     continue
                 context = gregorian(normalize(table.caption + "\n" + doc.text[table.start : table.end]), roc_dated(index.doc_norms[p.doc_id]))
+                context += "\n" + row_names(m.row, table.label_columns())  # Zhejiang is the 浙江 asked
                 # places and years; what a volume counts is the column's heading, matched above
                 if c and honoured(replace(c, metric=None), context, document_subject(index, p.doc_id), doc.published) is not None:
                     continue
@@ -115,19 +118,21 @@ def about(question: str, context: str, index: LoadedIndex, named: str = "") -> f
     """How much of what the question asks, beyond the row and column it names, the table's text,
     the 600 characters above it and the document's title say: the share of the question's search
     terms they hold, each weighted by its BM25 idf in this corpus (a word most passages have, 专利, weighs little; a rare one, 马德里
-    or 职务, much). Left out: terms of the row label and header matched (`named`), years and
+    or 职务, much); over an English table, a Chinese term counts as said where one of its
+    CC-CEDICT senses is (`gloss.said_in_english`: 申请 by 'applications'). Left out: terms of the row label and header matched (`named`), years and
     single characters (units), and terms no passage holds (they point to no other text). A table
     that says little of the question (a PCT table asked about Madrid trademark filings, both by
     province and year) is not read."""
     n = max(1, index.bm25.size)
     total = said = 0.0
+    latin = not mostly_chinese(context)  # an English table: a Chinese question's words are said in English
     for term in dict.fromkeys(tokenize(question)):
         df = index.bm25.doc_freq(term)
         if df == 0 or len(term) < 2 or term in named or _YEARISH.match(term):
             continue
         weight = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
         total += weight
-        said += weight if term in context else 0.0
+        said += weight if term in context or (latin and said_in_english(term, context)) else 0.0
     return 1.0 if total == 0 else said / total
 
 
