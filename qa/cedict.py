@@ -55,28 +55,56 @@ def latin_key(name: str) -> str:
     return re.sub(r"[\s'’\-]", "", name.lower())
 
 
+def sense_name(senses: list[str]) -> str | None:
+    """The name a proper name's first sense starts with, as English writes it: 'Shaanxi province in
+    northwest China…' -> Shaanxi, 'Inner Mongolia autonomous region…' -> Inner Mongolia, 'Madrid,
+    capital of Spain' -> Madrid; None where the sense starts otherwise."""
+    first = next((s for s in senses if s and not SKIP_SENSE.match(s)), "")
+    m = re.match(r"([A-Z][A-Za-z'’\-]*(?: [A-Z][A-Za-z'’\-]*){0,3})", first)
+    if m is None:
+        return None
+    words = m.group(1).split()
+    for n in range(1, len(words) + 1):  # the fewest capitalized words the sense goes on from
+        name = " ".join(words[:n])
+        if _NAME_TAIL.match(first[len(name):]):
+            return name
+    return None
+
+
 @lru_cache(maxsize=1)
-def latin_names() -> dict[str, tuple[str, ...]]:
-    """Proper names of CC-CEDICT by how English writes them: the name its entry's first sense starts
-    with ('Shaanxi province…' -> 陕西, 'Inner Mongolia…' -> 内蒙古, 'Tibet' -> 西藏) and, for names no
-    sense spells so, its pinyin ('Xi1 an1' -> xian -> 西安). A key some entry's sense spells is looked up
-    by its senses alone: 'Shanxi' is 山西, though 陕西's pinyin is Shan3 xi1 too. Built once a process
-    (about a second), on the first table with Latin labels a Chinese question meets."""
+def _names() -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
     by_sense: dict[str, set[str]] = {}
     by_pinyin: dict[str, set[str]] = {}
+    english: dict[str, str] = {}
+    sensed: set[str] = set()
     for trad, simp, pinyin, senses in entries():
         if not pinyin[:1].isupper():
             continue  # a proper name's pinyin is capitalized
         heads = {trad, simp}
-        first = next((s for s in senses if s and not SKIP_SENSE.match(s)), "")
-        m = re.match(r"([A-Z][A-Za-z'’\-]*(?: [A-Z][A-Za-z'’\-]*){0,3})", first)
-        if m:
-            for n in range(1, len(m.group(1).split()) + 1):  # 'Inner Mongolia autonomous region': its capitalized words
-                name = " ".join(m.group(1).split()[:n])
-                if _NAME_TAIL.match(first[len(name):]):
-                    by_sense.setdefault(latin_key(name), set()).update(heads)
-                    break
+        name = sense_name(senses)
+        if name:
+            by_sense.setdefault(latin_key(name), set()).update(heads)
         by_pinyin.setdefault(latin_key(pinyin_name(pinyin)), set()).update(heads)
-    out = {k: tuple(sorted(v)) for k, v in by_pinyin.items()}
-    out.update({k: tuple(sorted(v)) for k, v in by_sense.items()})
-    return out
+        for head in heads:
+            if name and head not in sensed:  # a name its sense spells wins over the pinyin of another entry
+                english[head] = name
+                sensed.add(head)
+            english.setdefault(head, pinyin_name(pinyin))
+    latin = {k: tuple(sorted(v)) for k, v in by_pinyin.items()}
+    latin.update({k: tuple(sorted(v)) for k, v in by_sense.items()})
+    return latin, english
+
+
+def latin_names() -> dict[str, tuple[str, ...]]:
+    """Proper names of CC-CEDICT by how English writes them: the name its entry's first sense starts
+    with (`sense_name`: 'Shaanxi province…' -> 陕西, 'Inner Mongolia…' -> 内蒙古, 'Tibet' -> 西藏) and,
+    for names no sense spells so, its pinyin ('Xi1 an1' -> xian -> 西安). A key some entry's sense
+    spells is looked up by its senses alone: 'Shanxi' is 山西, though 陕西's pinyin is Shan3 xi1 too.
+    Built once a process (about a second), with `english_names`."""
+    return _names()[0]
+
+
+def english_names() -> dict[str, str]:
+    """The English of CC-CEDICT's proper names, by their Chinese (either script): the name their first
+    sense starts with, else their pinyin (浙江 -> Zhejiang, 马德里 -> Madrid, 澳大利亚 -> Australia)."""
+    return _names()[1]

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from .crosslingual import chinese_question
+from .english_anchors import english_anchors, said
 from .embedders import Embedder
 from .fusion import Fused, Ranked, minmax, rrf
 from .index_store import LoadedIndex
@@ -192,6 +193,8 @@ def fusion_for(mode: FusionMode, rrf_k: int, minmax_weight: float) -> Fusion:
 
 
 TRANSLATION_POOL = 20  # an English question's best Chinese candidates whose words its Chinese reading may use
+OTHER_SCRIPT_AT = 5  # a Chinese question's English passages that say its names come after its first five
+OTHER_SCRIPT_PASSAGES = 2
 
 
 class HybridRetriever:
@@ -204,6 +207,7 @@ class HybridRetriever:
         self.dense = dense
         self.fusion = fusion
         self.index = sparse.index
+        self._other_script: bool | None = None
 
     def _with_chinese_reading(self, request: Query, fused: list[Fused]) -> list[Fused]:
         """An English question's ranking fused (RRF) with the ranking of its reading in the Chinese
@@ -220,6 +224,48 @@ class HybridRetriever:
         merged = rrf([[(f.row, f.score) for f in fused], [(f.row, f.score) for f in again]])
         return [Fused(m.row, m.score, ranks[m.row]) for m in merged]
 
+    def _english_pages(self) -> bool:
+        """Whether the index holds passages in another script than Chinese (looked at once)."""
+        if self._other_script is None:
+            self._other_script = any(not mostly_chinese(c.text) for c in self.index.chunks)
+        return self._other_script
+
+    def _with_english_passages(self, request: Query, fused: list[Fused]) -> list[Fused]:
+        """A Chinese question's ranking with the English passages that say its names as English
+        writes them (`english_anchors`: 浙江 -> Zhejiang, EPO) placed right after its first five, the
+        best two by BM25 over those names: an English table of provinces has no word of the question,
+        and the first five, which the answer is read from first, stay the question's own."""
+        anchors = english_anchors(request.text)
+        reading = _query(" ".join(anchors), request.top_k, request.timings) if anchors else None
+        if reading is None:
+            return fused
+        head = {f.row for f in fused[:OTHER_SCRIPT_AT]}
+        chunks, norms = self.index.chunks, self.index.chunk_norms
+        found = [
+            (row, score) for row, score in self.sparse.ranked(reading)
+            if score > 0 and row not in head and not mostly_chinese(chunks[row].text) and said(norms[row], anchors)
+        ]  # (passages of English that say one of the names)
+        if not found:
+            return fused
+        # the page that says most of the names first (the Madrid table's Zhejiang row, not another
+        # table's), then BM25; a second passage is one that says a name the first does not (the
+        # table's heading says Madrid, its row Zhejiang), else the next
+        pages = {d: len(said(self.index.doc_norms[d], anchors)) for d in {chunks[row].doc_id for row, _ in found}}
+        found.sort(key=lambda h: (pages[chunks[h[0]].doc_id], h[1]), reverse=True)
+        extra: list[int] = []
+        covered: set[str] = set()
+        for row, _ in found:
+            names = said(norms[row], anchors)
+            if not extra or names - covered:
+                extra.append(row)
+                covered |= names
+            if len(extra) == OTHER_SCRIPT_PASSAGES:
+                break
+        extra += [row for row, _ in found if row not in extra][: OTHER_SCRIPT_PASSAGES - len(extra)]
+        ranked = {f.row: f for f in fused}
+        moved = [ranked.get(row) or Fused(row, 0.0, (None, None)) for row in extra]
+        return fused[:OTHER_SCRIPT_AT] + moved + [f for f in fused[OTHER_SCRIPT_AT:] if f.row not in extra]
+
     def retrieve(self, query: str, top_k: int, timings: Timings | None = None) -> list[Passage]:
         request = _query(query, top_k, timings)
         if request is None:
@@ -231,6 +277,8 @@ class HybridRetriever:
             chunks = self.index.chunks
             fused = self._with_chinese_reading(request, fused)
             fused = interleave_scripts(fused, lambda f: mostly_chinese(chunks[f.row].text))
+        elif self._english_pages():
+            fused = self._with_english_passages(request, fused)
         passages = to_passages(self.index, fused, top_k)
         request.timings.add("fusion", started)
         return passages

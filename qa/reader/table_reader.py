@@ -17,6 +17,8 @@ import re
 from dataclasses import replace
 
 from ..answering.calendar import gregorian, roc_dated
+from ..cedict import english_names
+from ..english_anchors import said
 from ..index_store import LoadedIndex
 from ..languages import mostly_chinese
 from ..lru import LRU
@@ -80,6 +82,7 @@ class TableReader:
                     continue
                 context = gregorian(normalize(table.caption + "\n" + doc.text[table.start : table.end]), roc_dated(index.doc_norms[p.doc_id]))
                 context += "\n" + row_names(m.row, table.label_columns())  # Zhejiang is the 浙江 asked
+                context += "\n" + "\n".join(places_in_english(c.places, context))  # a heading or caption's Hong Kong
                 # places and years; what a volume counts is the column's heading, matched above
                 if c and honoured(replace(c, metric=None), context, document_subject(index, p.doc_id), doc.published) is not None:
                     continue
@@ -134,6 +137,18 @@ def about(question: str, context: str, index: LoadedIndex, named: str = "") -> f
         total += weight
         said += weight if term in context or (latin and said_in_english(term, context)) else 0.0
     return 1.0 if total == 0 else said / total
+
+
+def places_in_english(places: tuple[str, ...], context: str) -> list[str]:
+    """The places asked that a (normalized) table says in English, by the name CC-CEDICT gives them
+    (香港 by 'hong kong', 德国 by 'germany'): the place is said, in the other script."""
+    if not places or mostly_chinese(context):
+        return []
+    try:
+        names = english_names()
+    except RuntimeError:  # no CC-CEDICT
+        return []
+    return [p for p in places if p in names and said(context, [names[p].lower()])]
 
 
 def _chunk_at(passages: list[Passage], doc_id: str, position: int, fallback: Passage) -> str:
