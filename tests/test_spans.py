@@ -249,6 +249,14 @@ def test_the_posts_said_before_a_person() -> None:
     sentence = "市市场监管局(知识产权局)机关党委书记、二级巡视员夏昆山致辞,并由联盟作报告。"
     found = [s[x.start : x.end] for s in [normalize(sentence)] for x in find_spans(s, analyze("夏昆山是什么职务?"), {"夏昆山"})]
     assert found == ["机关党委书记、二级巡视员"]
+    # the body whose post it is, named first, is no part of the post; a department is
+    for sentence, person, post in [
+        ("香港特区政府财政司司长陈茂波7日表示,香港将加快建设。", "陈茂波", "财政司司长"),
+        ("国家知识产权局党组成员、副局长胡文辉出席发布会。", "胡文辉", "党组成员、副局长"),
+        ("国家知识产权局知识产权运用促进司司长雷筱云介绍情况。", "雷筱云", "知识产权运用促进司司长"),
+        ("国家知识产权局副局长胡文辉出席会议。", "胡文辉", "副局长"),
+    ]:
+        assert spans(f"{person}是什么职务?", sentence, {person}) == [post], sentence
 
 
 def test_a_count_of_other_things_is_no_answer() -> None:

@@ -18,6 +18,7 @@ from .respectively import respective_value
 from .question import DURATION, PARTY_WORDS, PERSON_TITLES, Kind, Question, asks_amount
 from .span_base import ASKS_KIND, LEAD_WORDS, MEANINGFUL, PUNCT, TITLE, Span, cut_words, strip_particles
 from .words import alternation, units, words
+from ..tokenize import pos_tag
 
 __all__ = ["MEANINGFUL", "Span", "find_spans"]  # what the reader uses; the finders are below and beside
 
@@ -150,8 +151,26 @@ def role_spans(s: str, q: Question, people: set[str]) -> list[Span]:
             while start > 0 and s[start - 1] not in _ROLE_BREAK:
                 start -= 1
             if m.start() - start >= 2 and _TITLE_WORD.search(s, start, m.start()):
-                out.append(Span(start, m.start(), Kind.role))
+                out.append(Span(start + _employer(s[start : m.start()]), m.start(), Kind.role))
     return out
+
+
+def _employer(posts: str) -> int:
+    """The length of the organisation that opens a person's posts, as the tagger reads it (an `nt`
+    word, with the places before it: 香港特区政府 of 香港特区政府财政司司长, 湖北省高级人民法院 of
+    …党组书记、院长); 0 where none does or nothing of a post would be left. The post is what is asked
+    (副局长 of 国家知识产权局副局长); the body whose post it is, named first, is not part of it (a
+    department is: 知识产权运用促进司司长)."""
+    at = 0
+    for word, flag in pos_tag(posts):
+        if flag == "ns" and at + len(word) < len(posts):
+            at += len(word)
+            continue
+        post = posts[at + len(word) :]
+        if flag == "nt" and _TITLE_WORD.search(post) and len(post) >= 2:
+            return at + len(word)
+        return 0
+    return 0
 
 
 def ratio_spans(s: str, q: Question) -> list[Span]:
