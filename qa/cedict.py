@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import re
+import threading
 from importlib import resources
 from functools import lru_cache
 from typing import Iterable, Iterator
@@ -71,8 +72,16 @@ def sense_name(senses: list[str]) -> str | None:
     return None
 
 
-@lru_cache(maxsize=1)
+_names_lock = threading.Lock()
+
+
 def _names() -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
+    with _names_lock:  # built once, by whichever thread asks first (the others wait for it)
+        return _build_names()
+
+
+@lru_cache(maxsize=1)
+def _build_names() -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
     by_sense: dict[str, set[str]] = {}
     by_pinyin: dict[str, set[str]] = {}
     english: dict[str, str] = {}

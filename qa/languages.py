@@ -28,6 +28,12 @@ def mostly_chinese(text: str) -> bool:
     return letters > 0 and 3 * len(_CJK.findall(text)) >= letters
 
 
+def latin_script(text: str) -> bool:
+    """True for a text of Latin letters, mostly (an English page): not one of figures alone."""
+    letters = len(_LETTER.findall(text))
+    return letters > 0 and 3 * len(_CJK.findall(text)) < letters
+
+
 def interleave_scripts(ranked: list[T], chinese: Callable[[T], bool]) -> list[T]:
     """The ranking with its first item kept and the rest taken in turn from the two scripts, each
     in its own order (the script other than the first item's comes next)."""

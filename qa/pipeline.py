@@ -31,6 +31,7 @@ from .retrieval import (
     fusion_for,
 )
 from .build_worker import build_in_child
+from .cedict import english_names
 from .crosslingual import lexicon
 from .settings import Backend, EmbedderName, FusionMode, RetrieverName, Settings
 from .types import AskResult, SearchResult, Turn
@@ -66,6 +67,14 @@ def compose_retrievers(settings: Settings, index: LoadedIndex, embedder: Embedde
         fusion = None
     hybrid = HybridRetriever(sparse, dense, fusion or fusion_for(s.fusion, s.rrf_k, s.minmax_weight))
     return {RetrieverName.bm25: sparse, RetrieverName.dense: dense, RetrieverName.hybrid: hybrid}
+
+
+def _dictionaries() -> None:
+    lexicon()
+    try:
+        english_names()
+    except RuntimeError:  # no CC-CEDICT (lexicon() has said so)
+        pass
 
 
 class Pipeline:
@@ -115,8 +124,9 @@ class Pipeline:
         pipeline = cls(settings, embedder, index)
         if warm_up:
             pipeline.reader.warm_up()  # the reader's model loads now, not on the first question
-            # the dictionary English questions are read with, beside the serving (not before it)
-            threading.Thread(target=lexicon, name="lexicon-warm-up", daemon=True).start()
+            # the dictionary English questions are read with, and the English of its names that a
+            # Chinese question's search looks for in English pages, beside the serving (not before it)
+            threading.Thread(target=_dictionaries, name="lexicon-warm-up", daemon=True).start()
             embedder_warm_up = getattr(embedder, "warm_up", None)
             if embedder_warm_up is not None:  # the e5 ONNX session too (and its graph is built if not cached)
                 embedder_warm_up()

@@ -26,7 +26,7 @@ from .english_anchors import english_anchors, said
 from .embedders import Embedder
 from .fusion import Fused, Ranked, minmax, rrf
 from .index_store import LoadedIndex
-from .languages import interleave_scripts, mostly_chinese
+from .languages import interleave_scripts, latin_script, mostly_chinese
 from .normalize import normalize
 from .settings import FusionMode, RetrieverName
 from .tokenize import tokenize_normalized
@@ -225,9 +225,9 @@ class HybridRetriever:
         return [Fused(m.row, m.score, ranks[m.row]) for m in merged]
 
     def _english_pages(self) -> bool:
-        """Whether the index holds passages in another script than Chinese (looked at once)."""
+        """Whether the index holds passages in Latin script (looked at once; figures alone are none)."""
         if self._other_script is None:
-            self._other_script = any(not mostly_chinese(c.text) for c in self.index.chunks)
+            self._other_script = any(latin_script(c.text) for c in self.index.chunks)
         return self._other_script
 
     def _with_english_passages(self, request: Query, fused: list[Fused]) -> list[Fused]:
@@ -243,7 +243,7 @@ class HybridRetriever:
         chunks, norms = self.index.chunks, self.index.chunk_norms
         found = [
             (row, score) for row, score in self.sparse.ranked(reading)
-            if score > 0 and row not in head and not mostly_chinese(chunks[row].text) and said(norms[row], anchors)
+            if score > 0 and row not in head and latin_script(chunks[row].text) and said(norms[row], anchors)
         ]  # (passages of English that say one of the names)
         if not found:
             return fused

@@ -219,6 +219,9 @@ def test_an_english_question_that_quotes_a_chinese_name_is_english_and_keeps_the
     question = "What position does 陈茂波 hold in the Hong Kong SAR government?"
     assert not mostly_chinese(question)  # three characters among forty letters: an English question
     assert mostly_chinese("2023年PCT国际专利申请量是多少?")  # a Chinese one with a Latin acronym
+    from qa.languages import latin_script
+
+    assert latin_script("Zhejiang | 803 | 763") and not latin_script("| 2021 | 5928 |")  # figures alone are no English
     evidence = "香港特区政府财政司司长陈茂波7日表示,香港将建设区域知识产权贸易中心。"
     got = chinese_question(question, [evidence])
     assert got is not None and "陈茂波" in got and got.endswith("什么职务?")  # the name as written, the post asked

@@ -69,6 +69,10 @@ class Glossary:
                 glossed.setdefault(head, []).append(entry)
         return cls(glossed)
 
+    def senses(self, word: str) -> list[str]:
+        """Every usable sense of a word's entries (none for a word not listed)."""
+        return [s for e in self._entries.get(word, ()) for s in e.senses if s and not SKIP_SENSE.match(s)]
+
     def word(self, word: str) -> str | None:
         """The English of one word: an interrogative sense if the word has one, else the first usable
         sense of a common-noun entry, else a proper name's pinyin; None when the word is not listed."""
@@ -155,15 +159,17 @@ _SENSE_WORD = re.compile(r"[a-z][a-z\-]{2,}")
 _NOT_CONTENT = frozenset("sth sb one the and for with from into of to a an etc abbr".split())
 
 
+@lru_cache(maxsize=4096)
 def english_words(term: str) -> frozenset[str]:
     """The content words of a Chinese word's CC-CEDICT senses, lower case ('公开' -> open, overt, public,
-    make, release); none for a word the dictionary lacks."""
+    make, release); none for a word the dictionary lacks, or without the dictionary."""
+    try:
+        senses = glossary().senses(term)
+    except RuntimeError:  # no CC-CEDICT
+        return frozenset()
     out: set[str] = set()
-    for entry in glossary()._entries.get(term, ()):
-        for sense in entry.senses:
-            if not sense or SKIP_SENSE.match(sense):
-                continue
-            out.update(w for w in _SENSE_WORD.findall(PARENS.sub("", sense).lower()) if w not in _NOT_CONTENT)
+    for sense in senses:
+        out.update(w for w in _SENSE_WORD.findall(PARENS.sub("", sense).lower()) if w not in _NOT_CONTENT)
     return frozenset(out)
 
 

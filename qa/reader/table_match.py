@@ -121,7 +121,10 @@ def chinese_names(label: str) -> tuple[str, ...]:
     half = len(words) // 2
     if half and words[:half] == words[half:]:
         label = " ".join(words[:half])  # 'Japan Japan': a name written twice (two label columns run together)
-    found = latin_names().get(latin_key(label), ())
+    try:
+        found = latin_names().get(latin_key(label), ())
+    except RuntimeError:  # no CC-CEDICT: Latin labels are matched as written only
+        return ()
     return tuple(n for n in found if len(n) >= 2)
 
 
