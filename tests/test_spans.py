@@ -334,3 +334,9 @@ def test_a_ranking_by_its_list_of_top_places_or_by_ordinals() -> None:
     named = "从作品类型看,登记量最多的是美术作品1670092件,占41.92%;第二是摄影作品1553318件,占38.99%。"
     assert "摄影作品" in spans("登记量第二的作品类型是哪类?", named)
     assert spans("登记量第二的作品类型有多少件?", named) == ["1553318件"]
+
+
+def test_a_person_asked_as_madam_or_sir_is_one_the_sentence_calls_so() -> None:
+    sentence = "共同出席今天发布会的还有战略规划司司长葛树先生,知识产权运用促进司司长雷筱云女士,知识产权公共服务司司长王培章先生。"
+    assert best("一同出席的女士是谁?", sentence) == "雷筱云"
+    assert best("战略规划司司长是哪位先生?", sentence) == "葛树"

@@ -142,6 +142,23 @@ _ROLE_BREAK = ",，;；。:：()（）"
 _TITLE_WORD = re.compile("|".join(sorted(PERSON_TITLES, key=len, reverse=True)))
 
 
+_HONORIFICS = ("女士", "先生")
+
+
+def _honorific(s: str, q: Question, spans: list[Span]) -> list[Span]:
+    """A person asked as 女士 or 先生 ('一同出席的女士是谁'): the names the sentence calls so come first,
+    those it calls the other much later (…葛树先生,…雷筱云女士)."""
+    asked = [h for h in _HONORIFICS if h in q.norm]
+    if len(asked) != 1:
+        return spans
+    out = []
+    for sp in spans:
+        called = next((h for h in _HONORIFICS if s.startswith(h, sp.end)), None)
+        strength = 1.0 if called == asked[0] else (0.2 if called else sp.strength * 0.6)
+        out.append(Span(sp.start, sp.end, sp.kind, strength))
+    return out
+
+
 def role_spans(s: str, q: Question, people: set[str]) -> list[Span]:
     """The posts said right before a person the question names: '…(知识产权局)机关党委书记、二级巡视员夏昆山'."""
     out = []
@@ -582,7 +599,7 @@ def _typed_spans(s: str, q: Question, people: set[str]) -> list[Span]:
         named = person_spans(s, q, people) if kind is Kind.person else entity_spans(s, q)
         return party_spans(s, q) + [sp for sp in named if s[max(0, sp.start - 4) : sp.start].endswith(called)]
     if kind is Kind.person:
-        return person_spans(s, q, people)
+        return _honorific(s, q, person_spans(s, q, people))
     if kind is Kind.listing:
         return list_spans(s, q) + _first_clause(s, cloze_spans(s, q))
     if kind is Kind.title:
