@@ -50,6 +50,7 @@ from .index_files import (  # the errors are the store's own: callers import the
     write_jsonl,
 )
 from .index_manifest import IndexConfig, check_manifest, corpus_fingerprint, verify_checksums, write_manifest
+from .languages import latin_script
 from .normalize import normalize
 from .tokenize import tokenize_normalized
 from .vectors import BadVectors, check_matrix
@@ -125,7 +126,10 @@ def build_index(
         bm25.save(tmp / "bm25")
         np.save(tmp / "vectors.npy", vectors, allow_pickle=False)
         dense.save(tmp / "dense.faiss")
-        counts = {"documents": len(documents), "chunks": len(chunks), "embedded": embedded, "reused": reused}
+        counts = {
+            "documents": len(documents), "chunks": len(chunks), "embedded": embedded, "reused": reused,
+            "latin_chunks": sum(1 for c in chunks if latin_script(c.text)),  # English pages (retrieval reads it)
+        }
         manifest = write_manifest(tmp, config, embedder, fingerprint, corpus, dense.kind, counts)
         final = builds / name
         os.rename(tmp, final)

@@ -225,9 +225,11 @@ class HybridRetriever:
         return [Fused(m.row, m.score, ranks[m.row]) for m in merged]
 
     def _english_pages(self) -> bool:
-        """Whether the index holds passages in Latin script (looked at once; figures alone are none)."""
+        """Whether the index holds passages in Latin script (figures alone are none): counted when the
+        index was built, looked at once here for a build from before that count."""
         if self._other_script is None:
-            self._other_script = any(latin_script(c.text) for c in self.index.chunks)
+            counted = self.index.manifest.get("counts", {}).get("latin_chunks")
+            self._other_script = bool(counted) if counted is not None else any(latin_script(c.text) for c in self.index.chunks)
         return self._other_script
 
     def _with_english_passages(self, request: Query, fused: list[Fused]) -> list[Fused]:

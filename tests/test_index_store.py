@@ -51,6 +51,7 @@ def test_manifest_fields(built) -> None:
         "chunks": report.chunks,
         "embedded": report.chunks,
         "reused": 0,
+        "latin_chunks": 0,  # no English page among the seed documents
     }
     assert manifest["skipped"] == []
     assert manifest["dense_kind"] == "flat"

@@ -220,6 +220,7 @@ def test_a_chinese_question_finds_and_reads_an_english_table_by_the_names_it_say
             f"2022年浙江省商标国际注册申请工作会议第{k + 1}次召开,会议强调马德里体系商标国际注册申请的重要性。\n", encoding="utf-8"
         )
     pipeline = Pipeline.load(make_settings(corpus, tmp_path / "index", reader="rules"))
+    assert pipeline.index.manifest["counts"]["latin_chunks"] >= 1  # the build counted the English page
     result = pipeline.ask("2022年来源于浙江的马德里商标国际注册申请有多少件?")
     assert (result.answer, result.reader, result.citations[0].doc_id) == ("763", "table", "madrid.md")
     # read from the passages after the question's own first five, which it does not displace

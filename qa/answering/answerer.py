@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..documents import page_at
 from ..index_store import LoadedIndex
@@ -162,15 +163,26 @@ def _kind_families() -> list[list[tuple[str, ...]]]:
 _FAMILIES = _kind_families()
 
 
+@lru_cache(maxsize=512)
+def _kinds_asked(norm: str) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+    """For each family the question names exactly one kind of: that kind's names, and the names of
+    the family's other kinds (worked out once a question, not once a candidate figure)."""
+    out = []
+    for family in _FAMILIES:
+        asked = [kind for kind in family if any(name in norm for name in kind)]
+        if len(asked) == 1:
+            out.append((asked[0], tuple(name for kind in family if kind is not asked[0] for name in kind)))
+    return tuple(out)
+
+
 def _another_kind(q: Question, clause: str, before: str = "") -> bool:
     """True when the figure's clause, or its sentence up to it (`before`: '集成电路布图设计方面:上半年,
     …发证5233件'), names another kind of a family the question names one kind of, and neither names
     that one ('荣昌区有效商标14659件,2022年新增1679件' for 新增专利授权; 发明专利申请案 for 新型专利申请)."""
-    for family in _FAMILIES:
-        asked = [kind for kind in family if any(name in q.norm for name in kind)]
-        if len(asked) != 1 or any(name in clause or name in before for name in asked[0]):
+    for asked, others in _kinds_asked(q.norm):
+        if any(name in clause or name in before for name in asked):
             continue
-        if any(name in clause or name in before for kind in family if kind is not asked[0] for name in kind):
+        if any(name in clause or name in before for name in others):
             return True
     return False
 
