@@ -8,10 +8,16 @@ qa.cleaning_rules); lines repeated across many documents of a corpus are furnitu
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Iterable
 
 from .cleaning_rules import CleaningRules, default_rules
+
+
+# a letter of any script: a line without one (a figure, a dash) is a table's cell when it repeats
+# (a row's 0 / 0 written one cell a line, the same count in many documents), not a title or furniture
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 def split_lines(raw: str) -> list[str]:
@@ -44,11 +50,11 @@ def clean_lines(
     kept: list[tuple[int, str]] = []
     for number, line in enumerate(lines):
         line = _tidy(line, rules)
-        if not line or line in repeated or rules.is_furniture(line):
+        if not line or (line in repeated and _LETTER.search(line)) or rules.is_furniture(line):
             continue
         if not kept and rules.masthead is not None and rules.masthead.match(line):  # the site's name above the headline
             continue
-        if kept and kept[-1][1] == line:  # a title printed twice
+        if kept and kept[-1][1] == line and _LETTER.search(line):  # a title printed twice
             continue
         kept.append((number, line))
     return kept

@@ -63,8 +63,9 @@ def library_versions() -> dict[str, str]:
 
 TOKENIZER_VERSION = "1"  # bump when tokenization code changes, so older indexes read as stale
 # bump when reading documents changes what a document is (its text, title or date), so older indexes
-# read as stale: 2 = a site's navigation trail above a capture's headline is no title
-INGEST_VERSION = 2
+# read as stale: 2 = a site's navigation trail above a capture's headline is no title; 3 = a line
+# without a letter (a table's figure, one a line: 0 / 0) is never dropped as a repeat or as furniture
+INGEST_VERSION = 3
 
 
 def tokenizer_fingerprint() -> str:

@@ -130,6 +130,14 @@ def test_tail_marker_in_page_header_does_not_swallow_the_article() -> None:
     assert cleaned.endswith("正文第19句,专利授权量23.51万件。")
 
 
+def test_a_tables_figures_one_a_line_are_kept_when_they_repeat() -> None:
+    # a title printed twice is dropped once; a row's 0 / 0 written one cell a line is the table's
+    flat = "各区专利授权量\n各区专利授权量\n地区\n发明\n外观设计\n丙区\n0\n0\n丁区\n3\n3"
+    assert clean_text(flat) == "各区专利授权量\n地区\n发明\n外观设计\n丙区\n0\n0\n丁区\n3\n3"
+    # the same figure line in many documents is a table's cell, not a site's furniture
+    assert clean_text("地区\n0\n网站导航", repeated=frozenset({"0", "网站导航"})) == "地区\n0"
+
+
 @pytest.mark.parametrize("doc_id", sorted(METADATA))
 def test_metadata(seed_corpus: Corpus, doc_id: str) -> None:
     title, published, source = METADATA[doc_id]

@@ -64,6 +64,45 @@ def test_a_flattened_table_whose_header_spans_more_lines_than_columns_is_not_gue
     assert tables_in(flat) == []
 
 
+# a two-row header flattened one heading a line: 地区, 合计, 发明 and 外观设计 span both rows; 单位 and
+# 个人 are groups over the second row's 高校 / 企业 / 单位小计 and 非职务
+GROUPED = "\n".join([
+    "2023年各区专利授权量", "地 区", "合计", "发明", "外观设计", "单位", "个人", "高校", "企业", "单位小计", "非职务",
+    "甲区", "120", "70", "50", "30", "60", "90", "30",
+    "乙区", "45", "20", "25", "5", "30", "35", "10",
+    "丙区", "18", "10", "8", "0", "0", "0", "18",
+    "全 区", "183", "100", "83", "35", "90", "125", "58",
+    "数据来源:统计局",
+])
+
+
+def test_a_flattened_table_with_a_two_row_header_is_read_where_its_totals_add_up() -> None:
+    (table,) = tables_in(GROUPED)
+    assert [c.text for c in table.header.cells] == [
+        "地 区", "合计", "发明", "外观设计", "单位 高校", "单位 企业", "单位 单位小计", "个人 非职务",
+    ]
+    assert [c.text for c in table.rows[2].cells] == ["丙区", "18", "10", "8", "0", "0", "0", "18"]  # 0 / 0 / 0 kept
+    assert _cell("丙区个人专利授权量是多少?", GROUPED) == "18"
+    assert _cell("甲区高校获得了多少件授权?", GROUPED) == "30"
+    assert _cell("全区外观设计专利有多少件?", GROUPED) == "83"  # a label padded apart (全 区) is one word
+
+
+def test_a_two_row_header_whose_totals_do_not_decide_it_is_not_guessed() -> None:
+    # no total among the headings: which two are groups is a guess
+    no_total = GROUPED.replace("单位小计", "院所").replace("合计", "当年")
+    assert tables_in(no_total) == []
+    # a total that does not add up under any reading
+    wrong = GROUPED.replace("\n90\n30\n乙区", "\n97\n30\n乙区").replace("\n35\n10\n丙区", "\n40\n10\n丙区")
+    assert tables_in(wrong) == []
+
+
+def test_a_question_may_put_a_word_inside_a_heading() -> None:
+    monthly = "| 地区 | 当年授权量 | 当月授权量 |\n|---|---|---|\n| 甲市 | 25858 | 3307 |\n| 乙市 | 4241 | 570 |"
+    assert _cell("甲市当月专利授权量是多少?", monthly) == "3307"
+    assert _cell("乙市当年专利授权量是多少?", monthly) == "4241"
+    assert _cell("乙市专利授权量是多少?", monthly) is None  # both say 授权量: neither is named
+
+
 def test_short_lines_that_are_no_table_are_not_read_as_one() -> None:
     prose = "会议指出:\n一要加强保护\n二要优化服务\n三要强化运用\n2023年\n2024年\n"
     assert tables_in(prose) == []
@@ -265,6 +304,31 @@ def test_a_year_the_table_does_not_cover_is_not_answered_from_it(table_corpus: P
     pipeline = Pipeline.load(make_settings(table_corpus, tmp_path / "index"))
     result = pipeline.ask("2021年西湖区发明专利授权量是多少?")
     assert result.reader == "rules" and result.answer != "6602"
+
+
+def test_the_pipeline_reads_a_flattened_table_with_a_two_row_header(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "grants.txt").write_text(GROUPED, encoding="utf-8")
+    (corpus / "news.txt").write_text("2023年甲区举办知识产权宣传周活动，发放资料3000份。\n", encoding="utf-8")
+    pipeline = Pipeline.load(make_settings(corpus, tmp_path / "index"))
+    # 发明专利 is said by the column (发明) and the caption (专利): the table is about the question
+    result = pipeline.ask("2023年甲区发明专利授权多少件?")
+    assert (result.answer, result.reader) == ("70", "table")
+    assert pipeline.ask("2023年丙区个人专利授权量是多少?").answer == "18"
+    assert citation_problem(result.answer, result.citations, pipeline.documents) is None
+
+
+def test_a_compound_the_table_says_in_its_words_counts_as_said() -> None:
+    from types import SimpleNamespace
+
+    from qa.reader.table_reader import about
+
+    df = {"专利": 9, "发明专利": 1}  # 专利 in most passages, 发明专利 in one: most of the question's weight
+    index = SimpleNamespace(bm25=SimpleNamespace(size=10, doc_freq=lambda term: df.get(term, 1)))
+    context = "各市专利授权量\n甲市 134"
+    assert about("甲市发明专利是多少?", context, index, named="甲市 发明") == 1.0  # 发明 the column, 专利 the caption
+    assert about("甲市发明专利是多少?", context, index, named="甲市 合计") < 0.5
 
 
 def test_reading_tables_can_be_switched_off(table_corpus: Path, tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from .grouped_header import MAX_GROUPS, grouped_header
 from .table_model import CAPTION_LINES, CAPTIONISH, FIGURE, MAX_CELL, STACK_SLACK, YEAR_CELL, Cell, Row, Table, heading_cells, modal
 
 _MAX_LABELS, _MAX_VALUES, _MIN_ROWS = 2, 16, 2
@@ -195,7 +196,12 @@ def flat_tables_in(lines: list[tuple[int, str]]) -> list[Table]:
             if rows >= _MIN_ROWS and (best is None or rows * width > best[0] * (best[1] + best[2])):
                 best = (rows, labels, values, i)
         if best is None or not _header_stands_alone(cells, short, figure, best[3]):
-            i += 1
+            grouped = _grouped_flat_table(cells, short, figure, words, next_figure, i)
+            if grouped is None:
+                i += 1
+                continue
+            table, i = grouped
+            tables.append(table)
             continue
         rows, labels, values, h = best
         width = labels + values
@@ -209,5 +215,59 @@ def flat_tables_in(lines: list[tuple[int, str]]) -> list[Table]:
         tables.append(Table(header, tuple(body), "\n".join(above), header.start, body[-1].end))
         i = h + width * (rows + 1)
     return tables
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _grouped_flat_table(
+    cells: list[tuple[int, str]], short: list[bool], figure: list[bool], words: list[bool], next_figure: list[int], i: int
+) -> tuple[Table, int] | None:
+    """A table flattened to one cell a line whose header had two rows (`grouped_header`): rows of
+    `labels` word cells then `values` figures, the same counts row after row, under more heading
+    lines than columns, the fewest extra that the table's totals bear out. Returns the table and the
+    line after it."""
+    first = next_figure[i]  # the first row's first figure
+    if first >= len(cells):
+        return None
+    values = 0
+    while first + values < len(cells) and figure[first + values] and short[first + values]:
+        values += 1
+    for labels in range(1, _MAX_LABELS + 1):
+        start = first - labels  # the first row's first label
+        width = labels + values
+        if start - i < width + 1 or not 1 <= values <= _MAX_VALUES:
+            continue
+        n_rows = 0
+        while start + width * (n_rows + 1) <= len(cells) and all(
+            short[start + width * n_rows + k] and (figure[start + width * n_rows + k] if k >= labels else words[start + width * n_rows + k])
+            for k in range(width)
+        ):
+            n_rows += 1
+        if n_rows < _MIN_ROWS:
+            continue
+        texts = [[_cell_of(*cells[start + width * r + k]).text for k in range(labels, width)] for r in range(n_rows)]
+        for groups in range(1, MAX_GROUPS + 1):
+            h = start - width - groups
+            if h < i:
+                break
+            headings = [_cell_of(*cells[h + k]) for k in range(width + groups)]
+            if not all(words[h + k] for k in range(width + groups)) or any(
+                _DIGIT.search(c.text) and not YEAR_CELL.match(c.text) for c in headings
+            ):
+                break  # a line with a figure (a title, a date) is no heading: more groups cannot help
+            if not _header_stands_alone(cells, short, figure, h):
+                continue
+            header_cells = grouped_header(headings, labels, texts)
+            if header_cells is None:
+                continue
+            header = Row(header_cells, headings[0].start, headings[-1].end)
+            body = []
+            for r in range(n_rows):
+                row_cells = tuple(_cell_of(*cells[start + width * r + k]) for k in range(width))
+                body.append(Row(row_cells, row_cells[0].start, row_cells[-1].end))
+            above = [_cell_of(*c).text for c in cells[max(0, h - CAPTION_LINES) : h]]
+            return Table(header, tuple(body), "\n".join(above), header.start, body[-1].end), start + width * n_rows
+    return None
 
 

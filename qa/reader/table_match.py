@@ -46,30 +46,58 @@ def _run(phrase: list[str], question: str, joiner: str) -> str:
 
 
 def _column_score(header: str, question: str, topic: str) -> float:
-    """How well the question names a column by its heading: the longest run of the heading's
-    characters (Chinese) or words (Latin) it repeats, each script of a bilingual heading (合计
-    Total) on its own; a run of less than half of that part, or of one character of a longer one,
-    is chance. Counted half where the caption or title says it too, and not at all where that is
-    only part of the heading."""
+    """How well the question names a column by its heading: the heading's characters (Chinese) or
+    words (Latin) it repeats, each script of a bilingual heading (合计 Total) on its own, and each
+    word-separated part of a Chinese heading (a group and its sub-heading: 职务 大专院校) on its own.
+    Chinese is counted in runs of two characters or more, so a question may put a word inside a
+    heading (当月专利授权量 names 当月授权量); a part of which the runs cover less than half, or
+    one character of a longer one, is chance. Counted half where the caption or title says it too,
+    and not at all where that is only part of the heading."""
     if YEAR_CELL.match(header):  # a year heads the column: 2023年 or 2023, said either way
         year = header[:4]
         return 0.0 if not _named(year, question) else (1.0 if year in topic else 2.0)
     units = _units(header)
+    latin_part = [u for u in units if u.isascii() and u.isalnum()]
     best = 0.0
-    for latin in (False, True):
-        part = [u for u in units if u.isascii() == latin and (u.isalnum() or not latin)]
-        if not part:
-            continue
-        run = _run(part, question, " " if latin else "")
+    if latin_part:
+        run = _run(latin_part, question, " ")
         n = len(_units(run))
-        if n == 0 or (n < 2 and len(part) > 1) or n * 2 < len(part):
-            continue
-        if latin and not _named(run, question):
-            continue
-        if run in topic and n < len(part):
-            continue  # part of a heading, in words the caption says anyway (单位 of 科研单位, 单位:件)
-        best = max(best, n / 2 if run in topic else float(n))
-    return best
+        if n and not (n < 2 and len(latin_part) > 1) and n * 2 >= len(latin_part) and _named(run, question) and not (run in topic and n < len(latin_part)):
+            best = n / 2 if run in topic else float(n)
+    chinese = sum(_chinese_part_score(part, question, topic) for part in _unpadded(header).split())
+    return max(best, chinese)
+
+
+def _chinese_part_score(part: str, question: str, topic: str) -> float:
+    """The score of one word-separated part of a heading, in its non-Latin characters (see
+    `_column_score`)."""
+    units = [u for u in _units(part) if not u.isascii()]
+    runs: list[str] = []
+    i = 0
+    while i < len(units):
+        for j in range(len(units), i, -1):
+            piece = "".join(units[i:j])
+            if (j - i >= 2 or len(units) == 1) and piece in question:
+                runs.append(piece)
+                i = j
+                break
+        else:
+            i += 1
+    n = sum(len(r) for r in runs)
+    if n == 0 or n * 2 < len(units):
+        return 0.0
+    if n < len(units) and all(r in topic for r in runs):
+        return 0.0  # part of a heading, in words the caption says anyway (单位 of 科研单位, 单位:件)
+    return sum(len(r) / 2 if r in topic else float(len(r)) for r in runs)
+
+
+_PADDED = re.compile(r"(?<![^\s])[\u3400-\u9fff](?: [\u3400-\u9fff])+(?![^\s])")
+
+
+def _unpadded(text: str) -> str:
+    """A label or heading without the spaces that pad its single characters apart (全 省, 地 区, 职 务
+    大专院校 -> 全省, 地区, 职务 大专院校): a page's typography, not a word break."""
+    return _PADDED.sub(lambda m: m.group(0).replace(" ", ""), text)
 
 
 def _named(piece: str, question: str) -> bool:
@@ -188,7 +216,10 @@ def match_cell(question: str, table: Table, title: str = "") -> CellMatch | None
     topic = normalize(table.caption + "\n" + title)
     labels = table.label_columns()
     width = len(table.header.cells)
-    label_texts = [[normalize(c.text) for c in row.extra] + [normalize(row.cells[j].text) for j in labels if j < len(row.cells)] for row in table.rows]
+    label_texts = [
+        [_unpadded(normalize(c.text)) for c in row.extra] + [_unpadded(normalize(row.cells[j].text)) for j in labels if j < len(row.cells)]
+        for row in table.rows
+    ]
     common = _common_pieces([t for texts in label_texts for t in texts])
     for names in (False, True):
         # a row named in the question's script first; only where none is, a Latin label by its Chinese

@@ -121,7 +121,7 @@ def about(question: str, context: str, index: LoadedIndex, named: str = "") -> f
     """How much of what the question asks, beyond the row and column it names, the table's text,
     the 600 characters above it and the document's title say: the share of the question's search
     terms they hold, each weighted by its BM25 idf in this corpus (a word most passages have, 专利, weighs little; a rare one, 马德里
-    or 职务, much); over an English table, a Chinese term counts as said where one of its
+    or 职务, much; a compound counts as said where its words are: 发明专利 by 发明 and 专利); over an English table, a Chinese term counts as said where one of its
     CC-CEDICT senses is (`gloss.said_in_english`: 申请 by 'applications'). Left out: terms of the row label and header matched (`named`), years and
     single characters (units), and terms no passage holds (they point to no other text). A table
     that says little of the question (a PCT table asked about Madrid trademark filings, both by
@@ -129,14 +129,30 @@ def about(question: str, context: str, index: LoadedIndex, named: str = "") -> f
     n = max(1, index.bm25.size)
     total = said = 0.0
     latin = not mostly_chinese(context)  # an English table: a Chinese question's words are said in English
-    for term in dict.fromkeys(tokenize(question)):
+    terms = list(dict.fromkeys(tokenize(question)))
+    parts = {t for t in terms if len(t) >= 2 and (t in context or t in named)}
+    for term in terms:
         df = index.bm25.doc_freq(term)
         if df == 0 or len(term) < 2 or term in named or _YEARISH.match(term):
             continue
         weight = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
         total += weight
-        said += weight if term in context or (latin and said_in_english(term, context)) else 0.0
+        told = term in context or _in_parts(term, parts - {term}) or (latin and said_in_english(term, context))
+        said += weight if told else 0.0
     return 1.0 if total == 0 else said / total
+
+
+def _in_parts(term: str, parts: set[str]) -> bool:
+    """Whether `term` is a compound of words said (发明专利 of 发明, the column, and 专利, the caption's)."""
+    if not parts:
+        return False
+    reach = [True] + [False] * len(term)
+    for i in range(len(term)):
+        if reach[i]:
+            for p in parts:
+                if term.startswith(p, i):
+                    reach[i + len(p)] = True
+    return reach[-1]
 
 
 def places_in_english(places: tuple[str, ...], context: str) -> list[str]:

@@ -1,0 +1,144 @@
+"""A two-row header flattened into one list of headings, read back by the table's own sums.
+
+A table whose header has two rows — some headings over one column each (spanning both rows),
+some over a group of columns with the group's sub-headings in the second row — loses that
+structure when a page is captured as text: the headings come out in reading order, the first row
+then the second, one a line (`地区 / 当年授权量 / … / 职务 / 非职务 / 大专院校 / … / 职务总计 / 个人`), more
+headings than columns. Which headings are groups, and how many sub-headings each spans, the layout
+alone cannot tell. The figures can: a column headed as a total (合计, 总计, 小计, Total) is the sum of
+the other columns of its group, in every row. So every reading of the headings as two rows is
+tried — the first row's groups side by side at its end (or just before its trailing total
+columns), each over one or more of the second row's headings in order — and the one kept is the
+reading whose totals add up, where exactly one reading does. Each grouped column is headed by its
+group and sub-heading together (`职务 大专院校`), as `tables._two_level` heads repeated sub-headings.
+Without a total to check, or with two readings that check out and head the columns differently,
+the table is left unread: a guessed header answers with the wrong column's figure."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+from .table_model import Cell
+
+MAX_GROUPS = 4  # headings beyond one a column: group headings read as such
+_TOTAL = re.compile(r"合计|总计|小计|共计|總計|合計|小計|共計|(?<![A-Za-z])(?:sub-?)?total(?![A-Za-z])", re.IGNORECASE)
+_NUMBER = re.compile(r"^[-+−]?\d+(?:\.\d+)?$")
+_AGREE = 0.8  # share of rows whose figures must add up for a total to check out
+_MIN_ROWS = 2  # rows with every figure of the check present
+
+
+@dataclass(frozen=True)
+class _Leaf:
+    cell: Cell
+    group: int | None  # the index of its group among the reading's groups; None: a heading over both rows
+
+
+def _number(text: str) -> tuple[float, int] | None:
+    """A cell's figure and its decimals (`1,582` -> (1582.0, 0)); None for a share, a dash or words."""
+    t = text.replace(",", "").replace("，", "").replace(" ", "").replace("\u00a0", "").replace("−", "-")
+    if not _NUMBER.match(t):
+        return None
+    return float(t), len(t.split(".")[1]) if "." in t else 0
+
+
+def _adds_up(rows: list[list[str]], total: int, parts: list[int]) -> bool | None:
+    """Whether column `total` is the sum of columns `parts` in (nearly) every row (True / False), or
+    None where fewer than `_MIN_ROWS` rows hold all those figures."""
+    if not parts:
+        return None
+    checked = agreed = 0
+    for row in rows:
+        cells = [_number(row[j]) if j < len(row) else None for j in (total, *parts)]
+        if any(c is None for c in cells):
+            continue
+        value, decimals = cells[0]  # type: ignore[misc]
+        terms = cells[1:]
+        places = max(decimals, *(d for _, d in terms))  # type: ignore[misc]
+        tolerance = max(0.5 * len(terms) * 10.0**-places, 0.002 * abs(value))
+        checked += 1
+        agreed += abs(sum(v for v, _ in terms) - value) <= tolerance  # type: ignore[misc]
+    if checked < _MIN_ROWS:
+        return None
+    return agreed / checked >= _AGREE
+
+
+def _check(leaves: list[_Leaf], labels: int, rows: list[list[str]]) -> int | None:
+    """How many totals of a reading add up (their group's other columns, or for a total over both
+    rows one group's columns or the other such headings'); None where one does not."""
+    values = leaves[labels:]
+    totals = [j for j, leaf in enumerate(values) if _TOTAL.search(leaf.cell.text)]
+    verified = 0
+    for j in totals:
+        group = values[j].group
+        if group is not None:
+            options = [[k for k, leaf in enumerate(values) if leaf.group == group and k != j and k not in totals]]
+        else:
+            groups = sorted({leaf.group for leaf in values if leaf.group is not None})
+            options = [[k for k, leaf in enumerate(values) if leaf.group == g and k not in totals] for g in groups]
+            options.append([k for k, leaf in enumerate(values) if leaf.group is None and k != j and k not in totals])
+        results = [_adds_up(rows, j, parts) for parts in options if parts]
+        if any(r is True for r in results):
+            verified += 1
+        elif any(r is False for r in results) and not any(r is None for r in results):
+            return None
+    return verified
+
+
+def _compositions(n: int, k: int) -> list[tuple[int, ...]]:
+    """The ways to split n headings into k groups of one or more, in order."""
+    return [
+        tuple(b - a for a, b in zip((0, *cuts), (*cuts, n)))
+        for cuts in itertools.combinations(range(1, n), k - 1)
+    ]
+
+
+def _readings(headings: list[Cell], labels: int, groups: int) -> list[list[_Leaf]]:
+    """Every reading of `headings` as a first row (its first `labels` over the label columns, then
+    headings over one column, then `groups` group headings side by side, then only totals) and a
+    second row of the groups' sub-headings."""
+    m = len(headings)
+    out: list[list[_Leaf]] = []
+    for split in range(labels + groups, m - groups + 1):
+        first, second = headings[:split], headings[split:]
+        for trailing in range(0, split - labels - groups + 1):
+            if trailing and not all(_TOTAL.search(c.text) for c in first[split - trailing :]):
+                break
+            begin = split - trailing - groups
+            for spans in _compositions(len(second), groups):
+                leaves = [_Leaf(c, None) for c in first[:begin]]
+                at = 0
+                for g, span in enumerate(spans):
+                    group = first[begin + g]
+                    for sub in second[at : at + span]:
+                        leaves.append(_Leaf(Cell(f"{group.text} {sub.text}", sub.start, sub.end), g))
+                    at += span
+                leaves += [_Leaf(c, None) for c in first[split - trailing : split]]
+                out.append(leaves)
+    return out
+
+
+def grouped_header(headings: list[Cell], labels: int, rows: list[list[str]]) -> tuple[Cell, ...] | None:
+    """The header of `labels` label columns and one column per figure of `rows` (each row's figure
+    cells, in order), read from more headings than that as two rows (see the module); None unless
+    exactly one reading's totals add up."""
+    if not rows:
+        return None
+    values = max(len(r) for r in rows)
+    groups = len(headings) - labels - values
+    if not 1 <= groups <= MAX_GROUPS:
+        return None
+    best: list[tuple[int, tuple[str, ...], list[_Leaf]]] = []
+    for leaves in _readings(headings, labels, groups):
+        verified = _check(leaves, labels, rows)
+        if verified:
+            best.append((verified, tuple(leaf.cell.text for leaf in leaves), leaves))
+    if not best:
+        return None
+    top = max(v for v, _, _ in best)
+    heads = {texts for v, texts, _ in best if v == top}
+    if len(heads) != 1:
+        return None  # two readings add up as well and head the columns differently
+    leaves = next(leaves for v, _, leaves in best if v == top)
+    return tuple(leaf.cell for leaf in leaves)
