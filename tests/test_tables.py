@@ -96,6 +96,18 @@ def test_a_two_row_header_whose_totals_do_not_decide_it_is_not_guessed() -> None
     assert tables_in(wrong) == []
 
 
+def test_pipe_rows_under_a_two_row_header_stacked_one_heading_a_line() -> None:
+    stacked = "\n".join([
+        "各区专利授权量 |", "地区 |", "合计 |", "发明 |", "外观设计 |", "单位 |", "个人 |", "高校 |", "企业 |", "单位小计 |", "非职务 |",
+        "甲区 | 120 | 70 | 50 | 30 | 60 | 90 | 30 |",
+        "乙区 | 45 | 20 | 25 | 5 | 30 | 35 | 10 |",
+        "丙区 | 18 | 10 | 8 | 0 | 0 | 0 | 18 |",
+    ])
+    (table,) = tables_in(stacked)
+    assert [c.text for c in table.header.cells][-4:] == ["单位 高校", "单位 企业", "单位 单位小计", "个人 非职务"]
+    assert _cell("乙区高校专利授权多少件?", stacked) == "5"
+
+
 def test_a_question_may_put_a_word_inside_a_heading() -> None:
     monthly = "| 地区 | 当年授权量 | 当月授权量 |\n|---|---|---|\n| 甲市 | 25858 | 3307 |\n| 乙市 | 4241 | 570 |"
     assert _cell("甲市当月专利授权量是多少?", monthly) == "3307"

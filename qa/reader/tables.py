@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from .grouped_header import MAX_GROUPS, grouped_header
 from .plain_tables import flat_tables_in, spaced_tables_in
 from .table_model import (
     CAPTION_LINES, CAPTIONISH, FIGURE, MAX_CELL, STACK_SLACK, YEAR_CELL, Cell, Row, Table, heading_cells, modal, overlaps,
@@ -269,6 +270,25 @@ def _two_level(block: list[_Line], stack: list[int], values: int) -> tuple[tuple
     return None
 
 
+def _grouped(
+    block: list[_Line], stack: list[int], figures: list[list[Cell]], data: int
+) -> tuple[tuple[Cell, ...], int, int, int, int] | None:
+    """Headings of a two-row header, one a line, that the table's totals tell apart
+    (`grouped_header`): the fewest heading lines nearest the figures that read so."""
+    values = max(len(f) for f in figures)
+    rows = [[c.text for c in f] for f in figures if len(f) == values]
+    cells = [_only_cell(block[j]) for j in stack]
+    for groups in range(1, MAX_GROUPS + 1):
+        n = 1 + values + groups  # a label heading, the figures' headings and the group headings
+        if n > len(cells):
+            break
+        header = grouped_header(cells[-n:], 1, rows)
+        if header is not None:
+            first = stack[-n]
+            return header, block[first][0], block[stack[-1]][0] + len(block[stack[-1]][1]), first, data - 1
+    return None
+
+
 def _stacked_header(block: list[_Line], rows: list[int]) -> tuple[tuple[Cell, ...], int, int, int, int] | None:
     """Headings written one a line (`地区 Regions |`, `合计 Total |`, `企业 C |` …) right above the
     first row with a figure: the last as many as the rows have figures head the figure columns,
@@ -295,7 +315,7 @@ def _stacked_header(block: list[_Line], rows: list[int]) -> tuple[tuple[Cell, ..
     if not stack or len(stack) < values:
         return None
     if len(stack) > values + STACK_SLACK:
-        return _two_level(block, stack, values)
+        return _two_level(block, stack, values) or _grouped(block, stack, [_split_row(c)[1] for c, _, _ in spans], data)
     first = stack[-values - 1] if len(stack) > values else stack[-values]
     cells = heading_cells([_only_cell(block[j]) for j in stack], values)
     if not cells[0].text:  # no label heading: the empty one sits where the headings start
