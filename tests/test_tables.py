@@ -108,6 +108,20 @@ def test_pipe_rows_under_a_two_row_header_stacked_one_heading_a_line() -> None:
     assert _cell("乙区高校专利授权多少件?", stacked) == "5"
 
 
+def test_a_flattened_table_headed_by_years_with_no_heading_over_its_labels() -> None:
+    flat = "年度数据:\n\n2019\n\n2020\n\n2021\n\n新收案(件)\n\n241\n\n670\n\n1290\n\n趋势(%)\n\n/\n\n178%\n\n93%\n\n图表2 各年度新收案"
+    (table,) = tables_in(flat)
+    assert [c.text for c in table.header.cells] == ["", "2019", "2020", "2021"]
+    assert [[c.text for c in r.cells] for r in table.rows] == [["新收案(件)", "241", "670", "1290"], ["趋势(%)", "/", "178%", "93%"]]
+    assert _cell("2021年新收案多少件?", flat) == "1290"
+
+
+def test_a_total_asked_for_without_naming_a_column_is_the_column_of_totals() -> None:
+    assert _cell("西湖区发明、实用新型、外观设计三类专利加起来有多少?") == "13686"
+    assert _cell("滨江区一共授权了多少件专利?") == "18317"
+    assert _cell("滨江区授权了多少件专利?") is None  # no column named, no total asked
+
+
 def test_a_question_may_put_a_word_inside_a_heading() -> None:
     monthly = "| 地区 | 当年授权量 | 当月授权量 |\n|---|---|---|\n| 甲市 | 25858 | 3307 |\n| 乙市 | 4241 | 570 |"
     assert _cell("甲市当月专利授权量是多少?", monthly) == "3307"

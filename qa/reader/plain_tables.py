@@ -170,6 +170,7 @@ def flat_tables_in(lines: list[tuple[int, str]]) -> list[Table]:
     short = [bool(_CELL_LINE.match(t)) for t in texts]
     figure = [bool(FIGURE.match(t)) for t in texts]
     words = [short[k] and not figure[k] for k in range(len(cells))]
+    year = [bool(YEAR_CELL.match(t)) for t in texts]
     next_figure = [len(cells)] * (len(cells) + 1)  # where the next figure line is, from each line on
     for k in range(len(cells) - 1, -1, -1):
         next_figure[k] = k if figure[k] else next_figure[k + 1]
@@ -196,7 +197,7 @@ def flat_tables_in(lines: list[tuple[int, str]]) -> list[Table]:
             if rows >= _MIN_ROWS and (best is None or rows * width > best[0] * (best[1] + best[2])):
                 best = (rows, labels, values, i)
         if best is None or not _header_stands_alone(cells, short, figure, best[3]):
-            grouped = _grouped_flat_table(cells, short, figure, words, next_figure, i)
+            grouped = _headed_flat_table(cells, short, figure, words, year, i)
             if grouped is None:
                 i += 1
                 continue
@@ -220,16 +221,69 @@ def flat_tables_in(lines: list[tuple[int, str]]) -> list[Table]:
 _DIGIT = re.compile(r"\d")
 
 
-def _grouped_flat_table(
-    cells: list[tuple[int, str]], short: list[bool], figure: list[bool], words: list[bool], next_figure: list[int], i: int
+def _headed_flat_table(
+    cells: list[tuple[int, str]], short: list[bool], figure: list[bool], words: list[bool], year: list[bool], i: int
 ) -> tuple[Table, int] | None:
-    """A table flattened to one cell a line whose header had two rows (`grouped_header`): rows of
-    `labels` word cells then `values` figures, the same counts row after row, under more heading
-    lines than columns, the fewest extra that the table's totals bear out. Returns the table and the
-    line after it."""
-    first = next_figure[i]  # the first row's first figure
-    if first >= len(cells):
+    """A table flattened to one cell a line that the header-first reading leaves: found from its rows
+    (`labels` word cells then `values` figures, the same counts row after row, two rows at least)
+    with the heading lines from `i` to its first row over them — years among them (2019 / 2020 …);
+    one a figure column where the label column has no heading; or, more than one a column, a
+    two-row header that the table's totals tell apart (`grouped_header`), the fewest extra heading
+    lines that read so. Returns the table and the line after it."""
+    first = i  # the first row's first figure: a figure under the headings, a year among them is a heading
+    most = i + _MAX_LABELS + _MAX_VALUES + MAX_GROUPS  # heading lines and the first row's labels
+    while first < len(cells) and short[first] and (words[first] or year[first]):
+        first += 1
+        if first > most:
+            return None
+    if first >= len(cells) or not (short[first] and figure[first]):
         return None
+    values = 0
+    while first + values < len(cells) and figure[first + values] and short[first + values]:
+        values += 1
+    for labels in range(1, _MAX_LABELS + 1):
+        start = first - labels  # the first row's first label
+        width = labels + values
+        if start - i < values or not 1 <= values <= _MAX_VALUES or not all(words[start + k] for k in range(labels)):
+            continue
+        n_rows = 0
+        while start + width * (n_rows + 1) <= len(cells) and all(
+            short[start + width * n_rows + k] and (figure[start + width * n_rows + k] if k >= labels else words[start + width * n_rows + k])
+            for k in range(width)
+        ):
+            n_rows += 1
+        if n_rows < _MIN_ROWS:
+            continue
+        texts = [[_cell_of(*cells[start + width * r + k]).text for k in range(labels, width)] for r in range(n_rows)]
+        header_cells: tuple[Cell, ...] | None = None
+        h = start
+        for extra in range(-1, MAX_GROUPS + 1):  # heading lines beyond one a column: -1 none over the label
+            h = start - width - extra
+            if h < i or (extra == -1 and labels != 1):
+                continue
+            headings = [_cell_of(*cells[h + k]) for k in range(start - h)]
+            if any(_DIGIT.search(c.text) and not YEAR_CELL.match(c.text) for c in headings):
+                break  # a line with a figure (a title, a date) is no heading: more lines cannot help
+            if not _header_stands_alone(cells, short, figure, h):
+                continue
+            if extra == -1:
+                header_cells = (Cell("", headings[0].start, headings[0].start), *headings)
+            elif extra == 0:
+                header_cells = tuple(headings)
+            else:
+                header_cells = grouped_header(headings, labels, texts)
+            if header_cells is not None:
+                break
+        if header_cells is None:
+            continue
+        header = Row(header_cells, cells[h][0], cells[start - 1][0] + len(cells[start - 1][1]))
+        body = []
+        for r in range(n_rows):
+            row_cells = tuple(_cell_of(*cells[start + width * r + k]) for k in range(width))
+            body.append(Row(row_cells, row_cells[0].start, row_cells[-1].end))
+        above = [_cell_of(*c).text for c in cells[max(0, h - CAPTION_LINES) : h]]
+        return Table(header, tuple(body), "\n".join(above), header.start, body[-1].end), start + width * n_rows
+    return None
     values = 0
     while first + values < len(cells) and figure[first + values] and short[first + values]:
         values += 1

@@ -24,6 +24,8 @@ _WHICH = re.compile(r"哪|谁|什么|which|who|what")
 _HOW_MUCH = re.compile(r"多少|几|比例|占比|how many|how much|what (?:share|percentage|number)")
 _SHARE = re.compile(r"比例|比重|占比|百分之|百分比|percentage|share of|what share|percent")
 _SHARE_CELL = re.compile(r"%|‰|％|百分")
+_TOTAL_ASKED = re.compile(r"加起来|加在一起|一共|总共|共计|合计|总计|总和|in total|altogether|combined|all (?:three|kinds)")
+_TOTAL_HEAD = re.compile(r"合计|总计|共计|(?<![a-z-])total")
 
 
 def _units(text: str) -> list[str]:
@@ -98,6 +100,16 @@ def _unpadded(text: str) -> str:
     """A label or heading without the spaces that pad its single characters apart (全 省, 地 区, 职 务
     大专院校 -> 全省, 地区, 职务 大专院校): a page's typography, not a word break."""
     return _PADDED.sub(lambda m: m.group(0).replace(" ", ""), text)
+
+
+_UNIT_NOTE = re.compile(r"\s*[(（][%‰％件项个家人次元户所倍万亿千百]{0,3}[)）]?\s*$")
+
+
+def _label(text: str) -> str:
+    """A row label as a question names it: without padding spaces, nor the unit noted after it in
+    brackets (结案(件), 趋势(%): what every figure of the row counts in, not what names the row)."""
+    bare = _UNIT_NOTE.sub("", _unpadded(text))
+    return bare if bare else _unpadded(text)
 
 
 def _named(piece: str, question: str) -> bool:
@@ -217,7 +229,7 @@ def match_cell(question: str, table: Table, title: str = "") -> CellMatch | None
     labels = table.label_columns()
     width = len(table.header.cells)
     label_texts = [
-        [_unpadded(normalize(c.text)) for c in row.extra] + [_unpadded(normalize(row.cells[j].text)) for j in labels if j < len(row.cells)]
+        [_label(normalize(c.text)) for c in row.extra] + [_label(normalize(row.cells[j].text)) for j in labels if j < len(row.cells)]
         for row in table.rows
     ]
     common = _common_pieces([t for texts in label_texts for t in texts])
@@ -250,6 +262,11 @@ def match_cell(question: str, table: Table, title: str = "") -> CellMatch | None
         share = _SHARE.search(question) is not None
         kind = {j for j in values if j < len(row.cells) and bool(_SHARE_CELL.search(row.cells[j].text)) == share}
         column = _unique_best([(sc, j) for sc, j in col_scores if j in kind])
+    if column is None and not wants_name and _TOTAL_ASKED.search(question):
+        # a total asked for (三类专利加起来, 一共, altogether) where no one column is named: the column
+        # of totals, if the table has one
+        totals = [j for j in values if _TOTAL_HEAD.search(normalize(table.header.cells[j].text))]
+        column = totals[0] if len(totals) == 1 else None
     if column is None and len(values) == 1 and not any(s for s, _ in col_scores):
         column = values[0]  # one column to answer from: the question need not name it
     if column is None or column >= len(row.cells) or not row.cells[column].text or row.cells[column].text in "-—–/":
