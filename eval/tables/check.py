@@ -12,7 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SPLITS = (HERE, HERE / "dev", HERE / "dev2", HERE / "final")
+SPLITS = (HERE, HERE / "dev", HERE / "dev2", HERE / "dev3", HERE / "final")
 FIELDS = {"id", "question", "answers", "doc_id", "evidence", "type", "variant"}
 VARIANTS = {"plain", "paraphrase", "traditional", "english", "unanswerable"}
 
