@@ -122,6 +122,42 @@ def test_a_total_asked_for_without_naming_a_column_is_the_column_of_totals() -> 
     assert _cell("滨江区授权了多少件专利?") is None  # no column named, no total asked
 
 
+# one cell a line: groups whose sub-headings repeat (申请量 / 构成 under 合计 and 发明), no heading over
+# the labels; each block of rows opens with its subtotal, and the page prints the block's label
+# (国内, 国外) beside the block's second row
+BLOCKS = "\n".join([
+    "2010年03月", "单位:件", "合计", "发明", "申请量", "构成", "申请量", "构成", "|",
+    "小计", "100", "100.0%", "40", "100.0%",
+    "国内", "职务", "70", "70.0%", "30", "75.0%",
+    "非职务", "30", "30.0%", "10", "25.0%",
+    "小计", "60", "100/60.0", "25", "100/62.5",
+    "国外", "职务", "50", "83.3%", "24", "96.0%",
+    "非职务", "10", "16.7%", "1", "4.0%",
+])
+
+
+def test_flattened_groups_with_repeated_sub_headings_and_blocks_that_open_with_their_subtotal() -> None:
+    (table,) = tables_in(BLOCKS)
+    assert [c.text for c in table.header.cells] == ["", "合计 申请量", "合计 构成", "发明 申请量", "发明 构成"]
+    assert [(tuple(c.text for c in r.extra), r.cells[0].text, r.cells[1].text) for r in table.rows] == [
+        (("国内",), "小计", "100"), (("国内",), "职务", "70"), (("国内",), "非职务", "30"),
+        (("国外",), "小计", "60"), (("国外",), "职务", "50"), (("国外",), "非职务", "10"),
+    ]  # 100 = 70 + 30 and 60 = 50 + 10: each subtotal opens its block
+    assert _cell("国外发明专利申请量小计是多少?", BLOCKS) == "25"
+    assert _cell("国内非职务发明专利申请量是多少?", BLOCKS) == "10"
+
+
+def test_english_headings_one_a_line_run_longer_than_chinese_ones() -> None:
+    flat = "\n".join([
+        "Region", "Invention", "Design", "Number of Applications", "Number of Applications deemed Withdrawn",
+        "Number of Applications", "Number of Applications deemed Withdrawn",
+        "Beijing", "29325", "27654", "4916", "4742", "Tianjin", "6970", "6552", "1713", "1616",
+    ])
+    (table,) = tables_in(flat)
+    assert [c.text for c in table.header.cells][1:3] == ["Invention Number of Applications", "Invention Number of Applications deemed Withdrawn"]
+    assert _cell("How many design applications did Tianjin file (number of applications)?", flat) == "1713"
+
+
 def test_a_question_may_put_a_word_inside_a_heading() -> None:
     monthly = "| 地区 | 当年授权量 | 当月授权量 |\n|---|---|---|\n| 甲市 | 25858 | 3307 |\n| 乙市 | 4241 | 570 |"
     assert _cell("甲市当月专利授权量是多少?", monthly) == "3307"

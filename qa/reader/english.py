@@ -36,7 +36,7 @@ PAGES = 2
 
 
 @lru_cache(maxsize=1)
-def _stopwords() -> frozenset[str]:
+def stopwords() -> frozenset[str]:
     text = resources.files("qa").joinpath("resources", "english_stopwords.txt").read_text(encoding="utf-8")
     return frozenset(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))
 
@@ -50,7 +50,7 @@ def _stem(word: str) -> str:
 
 
 def _content_words(text: str) -> list[str]:
-    stop = _stopwords()
+    stop = stopwords()
     return [_stem(w) for w in _WORD.findall(text) if w.lower() not in stop]
 
 
@@ -119,7 +119,7 @@ class EnglishReader:
     name = "english"
 
     def warm_up(self) -> None:
-        _stopwords()
+        stopwords()
 
     def read(self, question: str, resolved: str, passages: list[Passage], index: LoadedIndex) -> AskResult:
         kind = asked_kind(resolved)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from .table_model import Cell
 
 MAX_GROUPS = 4  # headings beyond one a column: group headings read as such
-_TOTAL = re.compile(r"合计|总计|小计|共计|總計|合計|小計|共計|(?<![A-Za-z])(?:sub-?)?total(?![A-Za-z])", re.IGNORECASE)
+TOTAL = re.compile(r"合计|总计|小计|共计|總計|合計|小計|共計|(?<![A-Za-z])(?:sub-?)?total(?![A-Za-z])", re.IGNORECASE)
 _NUMBER = re.compile(r"^[-+−]?\d+(?:\.\d+)?$")
 _AGREE = 0.8  # share of rows whose figures must add up for a total to check out
 _MIN_ROWS = 2  # rows with every figure of the check present
@@ -68,7 +68,7 @@ def _check(leaves: list[_Leaf], labels: int, rows: list[list[str]]) -> int | Non
     """How many totals of a reading add up (their group's other columns, or for a total over both
     rows one group's columns or the other such headings'); None where one does not."""
     values = leaves[labels:]
-    totals = [j for j, leaf in enumerate(values) if _TOTAL.search(leaf.cell.text)]
+    totals = [j for j, leaf in enumerate(values) if TOTAL.search(leaf.cell.text)]
     verified = 0
     for j in totals:
         group = values[j].group
@@ -103,7 +103,7 @@ def _readings(headings: list[Cell], labels: int, groups: int) -> list[list[_Leaf
     for split in range(labels + groups, m - groups + 1):
         first, second = headings[:split], headings[split:]
         for trailing in range(0, split - labels - groups + 1):
-            if trailing and not all(_TOTAL.search(c.text) for c in first[split - trailing :]):
+            if trailing and not all(TOTAL.search(c.text) for c in first[split - trailing :]):
                 break
             begin = split - trailing - groups
             for spans in _compositions(len(second), groups):
@@ -119,10 +119,44 @@ def _readings(headings: list[Cell], labels: int, groups: int) -> list[list[_Leaf
     return out
 
 
+def _repeated_subs(headings: list[Cell], labels: int, groups: int) -> tuple[Cell, ...] | None:
+    """The header where each group's sub-headings open with the same one (申请量 / 构成 under each of
+    合计 / 发明 / 实用新型 / 外观设计; 受理量 / 构成 / 同比增长 under one of them): the groups side by
+    side after the label headings, then their sub-headings in runs, one run a group, each opening
+    with the heading the first opens with."""
+    group_cells = headings[labels : labels + groups]
+    subs = headings[labels + groups :]
+    if groups < 2 or not subs:
+        return None
+    opens = [k for k, c in enumerate(subs) if c.text == subs[0].text]
+    if len(opens) != groups or any(c.text == subs[0].text for c in group_cells):
+        return None
+    ends = [*opens[1:], len(subs)]
+    if any(b - a < 2 for a, b in zip(opens, ends)):
+        return None  # one sub-heading a group: which is whose is no longer told by the repetition
+    leaves = list(headings[:labels])
+    for group, a, b in zip(group_cells, opens, ends):
+        leaves += [Cell(f"{group.text} {sub.text}", sub.start, sub.end) for sub in subs[a:b]]
+    return tuple(leaves)
+
+
 def grouped_header(headings: list[Cell], labels: int, rows: list[list[str]]) -> tuple[Cell, ...] | None:
     """The header of `labels` label columns and one column per figure of `rows` (each row's figure
-    cells, in order), read from more headings than that as two rows (see the module); None unless
-    exactly one reading's totals add up."""
+    cells, in order), read from more headings than that as two rows (see the module): by sub-headings
+    repeated under each group, else by the one reading whose totals add up; None without either."""
+    if not rows:
+        return None
+    return repeated_header(headings, labels, max(len(r) for r in rows)) or totalled_header(headings, labels, rows)
+
+
+def repeated_header(headings: list[Cell], labels: int, values: int) -> tuple[Cell, ...] | None:
+    """The two-row header whose groups' sub-headings each open with the same heading (`_repeated_subs`)."""
+    groups = len(headings) - labels - values
+    return _repeated_subs(headings, labels, groups) if 2 <= groups <= MAX_GROUPS else None
+
+
+def totalled_header(headings: list[Cell], labels: int, rows: list[list[str]]) -> tuple[Cell, ...] | None:
+    """The two-row header of the one reading whose totals add up (see the module)."""
     if not rows:
         return None
     values = max(len(r) for r in rows)

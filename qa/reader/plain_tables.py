@@ -4,14 +4,17 @@ headings stacked one a line, and tables flattened to one cell a line."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from typing import Callable
 
-from .grouped_header import MAX_GROUPS, grouped_header
+from .grouped_header import MAX_GROUPS, TOTAL as _TOTAL, repeated_header, totalled_header
 from .table_model import CAPTION_LINES, CAPTIONISH, FIGURE, MAX_CELL, STACK_SLACK, YEAR_CELL, Cell, Row, Table, heading_cells, modal
 
 _MAX_LABELS, _MAX_VALUES, _MIN_ROWS = 2, 16, 2
 
 
-_CELL_LINE = re.compile(r"^[^。！？!?；;，,：:]{1,20}$|^[-+−]?\d[\d,，.]*\s*\S{0,3}$")
+# a line that can be one cell: a short phrase, a figure, or a heading in Latin words (they run longer)
+_CELL_LINE = re.compile(r"^[^。！？!?；;，,：:]{1,20}$|^[-+−]?\d[\d,，.]*\s*\S{0,3}$|^[A-Za-z][A-Za-z .'&()/%*-]{0,79}$")
 
 
 def _cell_of(start: int, line: str) -> Cell:
@@ -185,8 +188,10 @@ def flat_tables_in(lines: list[tuple[int, str]]) -> list[Table]:
             values = width - labels
             if not 1 <= values <= _MAX_VALUES or i + width * (_MIN_ROWS + 1) > len(cells):
                 continue
-            if not all(words[i + k] for k in range(width + labels)):
-                continue
+            if not all(words[i + k] for k in range(width + labels)) or any(
+                _DIGIT.search(texts[i + k]) and not year[i + k] for k in range(width)
+            ):
+                continue  # a line with a figure other than a year (a title, a date) is no heading
             rows = 0
             at = i + width
             while at + width <= len(cells) and all(
@@ -225,13 +230,14 @@ def _headed_flat_table(
     cells: list[tuple[int, str]], short: list[bool], figure: list[bool], words: list[bool], year: list[bool], i: int
 ) -> tuple[Table, int] | None:
     """A table flattened to one cell a line that the header-first reading leaves: found from its rows
-    (`labels` word cells then `values` figures, the same counts row after row, two rows at least)
-    with the heading lines from `i` to its first row over them — years among them (2019 / 2020 …);
-    one a figure column where the label column has no heading; or, more than one a column, a
-    two-row header that the table's totals tell apart (`grouped_header`), the fewest extra heading
-    lines that read so. Returns the table and the line after it."""
+    (one or two word cells, then as many figures row after row; two rows at least) with the heading
+    lines from `i` to its first row over them — years among them (2019 / 2020 …); one a figure
+    column where the label column has no heading; or, more than one a column, a two-row header
+    (`grouped_header`: sub-headings repeated under each group, or told apart by the table's totals),
+    the fewest extra heading lines that read so. A row's word cell before its label is a group label
+    (`_row_groups`). Returns the table and the line after it."""
     first = i  # the first row's first figure: a figure under the headings, a year among them is a heading
-    most = i + _MAX_LABELS + _MAX_VALUES + MAX_GROUPS  # heading lines and the first row's labels
+    most = i + _MAX_LABELS + _MAX_VALUES + MAX_GROUPS * 2  # heading lines and the first row's labels
     while first < len(cells) and short[first] and (words[first] or year[first]):
         first += 1
         if first > most:
@@ -241,87 +247,139 @@ def _headed_flat_table(
     values = 0
     while first + values < len(cells) and figure[first + values] and short[first + values]:
         values += 1
-    for labels in range(1, _MAX_LABELS + 1):
+    if not 1 <= values <= _MAX_VALUES:
+        return None
+    for labels in range(1, _MAX_LABELS + 1):  # label columns: the first row's word cells
         start = first - labels  # the first row's first label
+        if start - i < values or not all(words[start + k] for k in range(labels)):
+            continue
+        rows, end = _flat_rows(cells, short, figure, words, start, values)
+        if len(rows) < _MIN_ROWS or any(len(names) < labels for names, _ in rows):
+            continue  # a row with fewer labels than the first: the first's were not all labels
+        texts = [[c.text for c in figures] for _, figures in rows]
         width = labels + values
-        if start - i < values or not 1 <= values <= _MAX_VALUES or not all(words[start + k] for k in range(labels)):
+        found = _flat_header(cells, short, figure, i, start, width, labels, texts)
+        if found is None:
             continue
-        n_rows = 0
-        while start + width * (n_rows + 1) <= len(cells) and all(
-            short[start + width * n_rows + k] and (figure[start + width * n_rows + k] if k >= labels else words[start + width * n_rows + k])
-            for k in range(width)
-        ):
-            n_rows += 1
-        if n_rows < _MIN_ROWS:
-            continue
-        texts = [[_cell_of(*cells[start + width * r + k]).text for k in range(labels, width)] for r in range(n_rows)]
-        header_cells: tuple[Cell, ...] | None = None
-        h = start
-        for extra in range(-1, MAX_GROUPS + 1):  # heading lines beyond one a column: -1 none over the label
-            h = start - width - extra
-            if h < i or (extra == -1 and labels != 1):
-                continue
-            headings = [_cell_of(*cells[h + k]) for k in range(start - h)]
-            if any(_DIGIT.search(c.text) and not YEAR_CELL.match(c.text) for c in headings):
-                break  # a line with a figure (a title, a date) is no heading: more lines cannot help
-            if not _header_stands_alone(cells, short, figure, h):
-                continue
-            if extra == -1:
-                header_cells = (Cell("", headings[0].start, headings[0].start), *headings)
-            elif extra == 0:
-                header_cells = tuple(headings)
-            else:
-                header_cells = grouped_header(headings, labels, texts)
-            if header_cells is not None:
-                break
-        if header_cells is None:
-            continue
+        header_cells, h = found
         header = Row(header_cells, cells[h][0], cells[start - 1][0] + len(cells[start - 1][1]))
-        body = []
-        for r in range(n_rows):
-            row_cells = tuple(_cell_of(*cells[start + width * r + k]) for k in range(width))
-            body.append(Row(row_cells, row_cells[0].start, row_cells[-1].end))
+        body = _row_groups([_flat_row(names, figures, labels) for names, figures in rows], texts)
         above = [_cell_of(*c).text for c in cells[max(0, h - CAPTION_LINES) : h]]
-        return Table(header, tuple(body), "\n".join(above), header.start, body[-1].end), start + width * n_rows
-    return None
-    values = 0
-    while first + values < len(cells) and figure[first + values] and short[first + values]:
-        values += 1
-    for labels in range(1, _MAX_LABELS + 1):
-        start = first - labels  # the first row's first label
-        width = labels + values
-        if start - i < width + 1 or not 1 <= values <= _MAX_VALUES:
-            continue
-        n_rows = 0
-        while start + width * (n_rows + 1) <= len(cells) and all(
-            short[start + width * n_rows + k] and (figure[start + width * n_rows + k] if k >= labels else words[start + width * n_rows + k])
-            for k in range(width)
-        ):
-            n_rows += 1
-        if n_rows < _MIN_ROWS:
-            continue
-        texts = [[_cell_of(*cells[start + width * r + k]).text for k in range(labels, width)] for r in range(n_rows)]
-        for groups in range(1, MAX_GROUPS + 1):
-            h = start - width - groups
-            if h < i:
-                break
-            headings = [_cell_of(*cells[h + k]) for k in range(width + groups)]
-            if not all(words[h + k] for k in range(width + groups)) or any(
-                _DIGIT.search(c.text) and not YEAR_CELL.match(c.text) for c in headings
-            ):
-                break  # a line with a figure (a title, a date) is no heading: more groups cannot help
-            if not _header_stands_alone(cells, short, figure, h):
-                continue
-            header_cells = grouped_header(headings, labels, texts)
-            if header_cells is None:
-                continue
-            header = Row(header_cells, headings[0].start, headings[-1].end)
-            body = []
-            for r in range(n_rows):
-                row_cells = tuple(_cell_of(*cells[start + width * r + k]) for k in range(width))
-                body.append(Row(row_cells, row_cells[0].start, row_cells[-1].end))
-            above = [_cell_of(*c).text for c in cells[max(0, h - CAPTION_LINES) : h]]
-            return Table(header, tuple(body), "\n".join(above), header.start, body[-1].end), start + width * n_rows
+        return Table(header, tuple(body), "\n".join(above), header.start, body[-1].end), end
     return None
 
 
+def _flat_header(
+    cells: list[tuple[int, str]], short: list[bool], figure: list[bool], i: int, start: int, width: int, labels: int, texts: list[list[str]]
+) -> tuple[tuple[Cell, ...], int] | None:
+    """The header over rows that start at line `start`, from the heading lines between `i` and it,
+    and the line it starts on. Readings, surest first: groups whose sub-headings repeat (with a
+    heading over the label column, or none); one heading a column (none over the label column, or
+    one); groups told apart by the totals. Each takes as many heading lines as it needs, nearest
+    the rows; none of them a figure other than a year, none short words left above them."""
+
+    def headings_from(extra: int) -> tuple[list[Cell], int] | None:
+        h = start - width - extra
+        if h < i:
+            return None
+        headings = [_cell_of(*cells[h + k]) for k in range(start - h)]
+        if any(_DIGIT.search(c.text) and not YEAR_CELL.match(c.text) for c in headings):
+            return None  # a line with a figure (a title, a date) is no heading
+        return (headings, h) if _header_stands_alone(cells, short, figure, h) else None
+
+    values = width - labels
+    readings: list[tuple[int, Callable[[list[Cell]], tuple[Cell, ...] | None]]] = []
+    for extra in range(2, 2 * MAX_GROUPS + 1):
+        readings.append((extra, lambda hs: repeated_header(hs, labels, values)))
+        if labels == 1:
+            readings.append((extra - 1, lambda hs: repeated_header([_unheaded(hs), *hs], labels, values)))
+    readings.append((-1, lambda hs: (_unheaded(hs), *hs) if labels == 1 else None))
+    readings.append((0, lambda hs: tuple(hs)))
+    for extra in range(1, 2 * MAX_GROUPS + 1):
+        readings.append((extra, lambda hs: totalled_header(hs, labels, texts)))
+        if labels == 1:
+            readings.append((extra - 1, lambda hs: totalled_header([_unheaded(hs), *hs], labels, texts)))
+    for extra, read in readings:
+        found = headings_from(extra)
+        if found is None:
+            continue
+        header = read(found[0])
+        if header is not None:
+            return header, found[1]
+    return None
+
+
+def _unheaded(headings: list[Cell]) -> Cell:
+    """An empty heading over a label column that has none, where the headings start."""
+    return Cell("", headings[0].start, headings[0].start)
+
+
+def _flat_rows(
+    cells: list[tuple[int, str]], short: list[bool], figure: list[bool], words: list[bool], start: int, values: int
+) -> tuple[list[tuple[list[Cell], list[Cell]]], int]:
+    """The rows one cell a line from `start`: one to `_MAX_LABELS` word cells, then `values` figures;
+    up to the first line that does not go on so (returned: the rows, and that line)."""
+    rows: list[tuple[list[Cell], list[Cell]]] = []
+    at = start
+    while at < len(cells):
+        k = at
+        while k < len(cells) and k - at < _MAX_LABELS and short[k] and words[k]:
+            k += 1
+        if k == at or k + values > len(cells) or not all(short[k + j] and figure[k + j] for j in range(values)):
+            break
+        if k + values < len(cells) and short[k + values] and figure[k + values]:
+            break  # more figures than the rows above have: another table
+        rows.append(([_cell_of(*cells[j]) for j in range(at, k)], [_cell_of(*cells[j]) for j in range(k, k + values)]))
+        at = k + values
+    return rows, at
+
+
+def _flat_row(names: list[Cell], figures: list[Cell], labels: int) -> Row:
+    """A row under a header of `labels` label columns: its last word cells under them (an empty cell
+    where it has fewer), the ones before them kept aside as its group's label."""
+    placed = names[-labels:]
+    pad = [Cell("", names[0].start, names[0].start)] * (labels - len(placed))
+    cells = (*pad, *placed, *figures)
+    return Row(cells, names[0].start, figures[-1].end, tuple(names[: len(names) - len(placed)]))
+
+
+def _row_groups(rows: list[Row], figures: list[list[str]]) -> list[Row]:
+    """Rows under the group label that one of them carries (合计 / 国内 / 国外 before a row's label): the
+    rows from it to the next. A block of rows that opens with a total (小计 = 职务 + 非职务) belongs to
+    the group whose label stands in the block, where the total adds up the block's rows — a page may
+    print the group's label beside a later row of its block than the first."""
+    opens = [k for k, r in enumerate(rows) if _TOTAL.search(" ".join(c.text for c in r.cells if not FIGURE.match(c.text)))]
+    out = list(rows)
+    group: tuple[Cell, ...] = ()
+    for k, r in enumerate(rows):
+        if r.extra:
+            group = r.extra
+        elif group:
+            out[k] = replace(r, extra=group)
+    for n, k in enumerate(opens):
+        end = opens[n + 1] if n + 1 < len(opens) else len(rows)
+        labelled = [rows[j].extra for j in range(k + 1, end) if rows[j].extra]
+        if rows[k].extra or len(labelled) != 1 or end - k < 3:
+            continue
+        sums = [_column_sum(figures, col, k + 1, end) for col in range(len(figures[k]))]
+        checked = [(total, _number(figures[k][col])) for col, total in enumerate(sums) if total is not None and _number(figures[k][col]) is not None]
+        if checked and sum(abs(a - b) <= max(1.0, 0.002 * abs(b)) for a, b in checked) >= 0.8 * len(checked):  # type: ignore[operator]
+            for j in range(k, end):
+                out[j] = replace(rows[j], extra=labelled[0])
+    return out
+
+
+def _number(text: str) -> float | None:
+    t = text.replace(",", "").replace(" ", "")
+    return float(t) if re.fullmatch(r"-?\d+(?:\.\d+)?", t) else None
+
+
+def _column_sum(figures: list[list[str]], col: int, lo: int, hi: int) -> float | None:
+    """The sum of a column's figures over rows lo..hi (None where one is no count: a share, a dash)."""
+    total = 0.0
+    for r in range(lo, hi):
+        value = _number(figures[r][col]) if col < len(figures[r]) else None
+        if value is None:
+            return None
+        total += value
+    return total

@@ -17,6 +17,9 @@ from ..cedict import latin_key, latin_names
 from ..divisions import short_name
 from ..languages import has_chinese
 from ..normalize import normalize
+from ..tokenize import tokenize
+from .english import stopwords
+from .gloss import english_words
 from .table_model import YEAR_CELL, Cell, Row, Table
 
 _UNIT_TOKENS = re.compile(r"[a-z0-9]+|[^\sa-z0-9]")
@@ -47,6 +50,29 @@ def _run(phrase: list[str], question: str, joiner: str) -> str:
     return best
 
 
+def _glossed_score(header: str, senses: frozenset[str]) -> float:
+    """How well a Chinese question names a heading in English: the heading's content words that
+    begin with a word of the CC-CEDICT senses of the question's words (发明 -> invention, 申请 ->
+    application: 'Invention Number of Applications'), with the same chance rule as a heading said in
+    its own script."""
+    words = [w for w in re.findall(r"[a-z]+", header) if w not in stopwords()]
+    if not words or not senses:
+        return 0.0
+    n = sum(1 for w in words if any(w.startswith(s) for s in senses))
+    if n == 0 or (n < 2 and len(words) > 1) or n * 2 < len(words):
+        return 0.0
+    return n + (0.5 if n == len(words) else 0.0)
+
+
+def _question_senses(question: str) -> frozenset[str]:
+    """The English words of the senses of a Chinese question's words (three letters or more)."""
+    out: set[str] = set()
+    for term in tokenize(question):
+        if len(term) >= 2 and has_chinese(term):
+            out.update(w for w in english_words(term) if len(w) >= 3)
+    return frozenset(out)
+
+
 def _column_score(header: str, question: str, topic: str) -> float:
     """How well the question names a column by its heading: the heading's characters (Chinese) or
     words (Latin) it repeats, each script of a bilingual heading (合计 Total) on its own, and each
@@ -58,16 +84,33 @@ def _column_score(header: str, question: str, topic: str) -> float:
     if YEAR_CELL.match(header):  # a year heads the column: 2023年 or 2023, said either way
         year = header[:4]
         return 0.0 if not _named(year, question) else (1.0 if year in topic else 2.0)
-    units = _units(header)
-    latin_part = [u for u in units if u.isascii() and u.isalnum()]
-    best = 0.0
-    if latin_part:
-        run = _run(latin_part, question, " ")
-        n = len(_units(run))
-        if n and not (n < 2 and len(latin_part) > 1) and n * 2 >= len(latin_part) and _named(run, question) and not (run in topic and n < len(latin_part)):
-            best = n / 2 if run in topic else float(n)
+    latin = _latin_score([u for u in _units(header) if u.isascii() and u.isalnum()], question, topic)
     chinese = sum(_chinese_part_score(part, question, topic) for part in _unpadded(header).split())
-    return max(best, chinese)
+    return max(latin, chinese)
+
+
+def _latin_score(words: list[str], question: str, topic: str) -> float:
+    """The score of a heading's Latin words: the runs of them the question repeats as whole words
+    (Design + Number of Applications of 'Design Number of Applications'), a run of function words
+    alone (of, the) counting for nothing; less than half of the words, or one word of several, is chance."""
+    runs: list[str] = []
+    i = 0
+    while i < len(words):
+        for j in range(len(words), i, -1):
+            piece = " ".join(words[i:j])
+            if _named(piece, question) and not all(w in stopwords() for w in words[i:j]):
+                runs.append(piece)
+                i = j
+                break
+        else:
+            i += 1
+    n = sum(len(r.split()) for r in runs)
+    if n == 0 or (n < 2 and len(words) > 1) or n * 2 < len(words):
+        return 0.0
+    if n < len(words) and all(r in topic for r in runs):
+        return 0.0  # part of a heading, in words the caption says anyway
+    whole = 0.5 if n == len(words) else 0.0  # all of it said outranks the same words of a longer one
+    return whole + sum(len(r.split()) / 2 if r in topic else float(len(r.split())) for r in runs)
 
 
 def _chinese_part_score(part: str, question: str, topic: str) -> float:
@@ -255,6 +298,13 @@ def match_cell(question: str, table: Table, title: str = "") -> CellMatch | None
         by = {j for j in labels if j < len(row.cells) and _row_score(normalize(row.cells[j].text), question, common)[0] > 0}
         values = [j for j in labels if j not in by]
     col_scores = [(_column_score(normalize(table.header.cells[j].text), question, topic), j) for j in values]
+    if not any(sc for sc, _ in col_scores) and has_chinese(question):
+        # a Chinese question, headings in English only: a heading is named by what the question's words mean
+        senses = _question_senses(question)
+        col_scores = [
+            (_glossed_score(normalize(table.header.cells[j].text), senses) if not has_chinese(table.header.cells[j].text) else 0.0, j)
+            for j in values
+        ]
     column = _unique_best(col_scores)
     if column is None and not wants_name:
         # columns named alike (发明 数量 / 发明 构成 %): a count asked for reads the one of counts, a

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 FIGURE = re.compile(
     r"^[-+−]?\d[\d,，.]*\s*(?:%|‰|[万亿千百]?[件个项家人次元户所倍]?)$|^[-+−]?\d{1,3}(?:[ \u00a0]\d{3})+$|^[-—–/]$|^$"
+    r"|^\d{1,3}(?:\.\d+)?/\d{1,3}(?:\.\d+)?$"  # a pair of shares (100/82.7: of its group, of the whole)
 )
 YEAR_CELL = re.compile(r"^(?:19|20)\d{2}年?$")
 CAPTIONISH = re.compile(r"[:：]|\d[.\-/]\d.*[-~—至]|^.{21,}$")  # a label: value, a period (2018.1-2018.12), a sentence
