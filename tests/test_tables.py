@@ -158,6 +158,29 @@ def test_english_headings_one_a_line_run_longer_than_chinese_ones() -> None:
     assert _cell("How many design applications did Tianjin file (number of applications)?", flat) == "1713"
 
 
+def test_a_chinese_question_names_english_rows_and_columns_by_what_its_words_mean() -> None:
+    english = "\n".join([
+        "Trademark Applications and Registrations, 2009",
+        "| Item | Domestic | Foreign | Total |",
+        "|---|---|---|---|",
+        "| Applications for registration | 741763 | 51966 | 793729 |",
+        "| Applications for renewal of registered trademarks | 42397 | 10615 | 53012 |",
+        "| Trademark assignment applications | 54081 | 7988 | 62069 |",
+    ])
+    # 注册 register(ed), 申请 application, 国外 foreign (CC-CEDICT senses)
+    assert _cell("2009年商标注册申请中,国外申请人的注册申请量是多少?", english) == "51966"
+    grants = "| Region | Invention Number of Applications | Design Number of Applications |\n|---|---|---|\n| Anhui | 20981 | 3039 |\n| Fujian | 6289 | 8166 |"
+    assert _cell("安徽的发明专利申请量是多少?", grants) == "20981"
+    assert _cell("宁波的发明专利申请量是多少?", grants) is None  # a place's senses name no row
+
+
+def test_spaced_rows_under_a_line_of_years_written_like_a_row() -> None:
+    spaced = "14-14 三种专利授权量\n \n项  目 1990 1995 2000\n申请授权量合计 1455 2413 6432\n  实用新型 1236 1884 4095\n  #非职务 916 1506 3125\n  职务 539 907 3307"
+    (table,) = tables_in(spaced)
+    assert [c.text for c in table.header.cells] == ["项  目", "1990", "1995", "2000"]
+    assert _cell("1995年非职务专利授权量是多少?", spaced) == "1506"  # # marks a footnote, not the label
+
+
 def test_a_question_may_put_a_word_inside_a_heading() -> None:
     monthly = "| 地区 | 当年授权量 | 当月授权量 |\n|---|---|---|\n| 甲市 | 25858 | 3307 |\n| 乙市 | 4241 | 570 |"
     assert _cell("甲市当月专利授权量是多少?", monthly) == "3307"

@@ -40,6 +40,7 @@ def _header_stands_alone(cells: list[tuple[int, str]], short: list[bool], figure
     return above <= CAPTION_LINES
 
 
+_ONE_HAN = re.compile(r"^[\u3400-\u9fff]$")
 _QUALIFIER = re.compile(r"^[\[(（【][^\])）】]*[\])）】]$")
 _SPACED_ROW = re.compile(r"^\s*(?P<label>\S(?:.*?\S)?)\s+(?P<figures>[-+−]?\d[\d,.]*%?(?:\s+(?:[-+−]?\d[\d,.]*%?|[-—–]))+)\s*$")
 _LATIN_LINE = re.compile(r"^[A-Za-z][A-Za-z .,'&()/-]*$")
@@ -107,6 +108,11 @@ def _one_line_header(lines: list[tuple[int, str]], first: int, values: int) -> R
         if words and _QUALIFIER.match(m.group(0)):  # '2024 [June]': a bracketed word qualifies the heading before it
             words[-1] = Cell(line[words[-1].start - start : m.end()], words[-1].start, start + m.end())
             continue
+        if words and _ONE_HAN.match(m.group(0)) and _ONE_HAN.match(words[-1].text[-1:]) and (
+            len(words[-1].text) == 1 or words[-1].text[-2:-1] == " "
+        ):  # '项  目': one word's characters padded apart, not two headings
+            words[-1] = Cell(line[words[-1].start - start : m.end()], words[-1].start, start + m.end())
+            continue
         words.append(Cell(m.group(0), start + m.start(), start + m.end()))
     if len(words) < 2 or any(
         CAPTIONISH.search(w.text) or (FIGURE.match(w.text) and not YEAR_CELL.match(w.text)) or len(w.text) > 20 for w in words
@@ -143,10 +149,13 @@ def spaced_tables_in(lines: list[tuple[int, str]]) -> list[Table]:
                 break
             rows.append(Row(cells, start, start + len(line)))
             j += 1
+        years_row = len(rows) >= 4 and all(YEAR_CELL.match(c.text) for c in rows[0].cells[1:])
+        if years_row:  # `项  目 1990 1995 2000` over the rows: the header, written like a row
+            rows = rows[1:]
         values = modal([len(r.cells) - 1 for r in rows])
         kept = [r for r in rows if len(r.cells) - 1 == values]
         headings = _heading_lines(lines, i)
-        one_line = _one_line_header(lines, i, values) if len(kept) >= 3 else None
+        one_line = _one_line_header(lines, i + 1 if years_row else i, values) if len(kept) >= 3 else None
         if one_line is not None:  # `序号 地区 申请件数 注册件数` over `1 广东 312455 251002`
             caption = [ln.strip() for at, ln in lines[max(0, i - 40) : i] if ln.strip() and at < one_line.start]
             tables.append(Table(one_line, tuple(kept), "\n".join(caption[-CAPTION_LINES:]), one_line.start, kept[-1].end))

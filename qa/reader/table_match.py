@@ -19,7 +19,7 @@ from ..languages import has_chinese
 from ..normalize import normalize
 from ..tokenize import tokenize
 from .english import stopwords
-from .gloss import english_words
+from .gloss import english_words, glossary
 from .table_model import YEAR_CELL, Cell, Row, Table
 
 _UNIT_TOKENS = re.compile(r"[a-z0-9]+|[^\sa-z0-9]")
@@ -51,26 +51,47 @@ def _run(phrase: list[str], question: str, joiner: str) -> str:
 
 
 def _glossed_score(header: str, senses: frozenset[str]) -> float:
-    """How well a Chinese question names a heading in English: the heading's content words that
-    begin with a word of the CC-CEDICT senses of the question's words (发明 -> invention, 申请 ->
-    application: 'Invention Number of Applications'), with the same chance rule as a heading said in
-    its own script."""
-    words = [w for w in re.findall(r"[a-z]+", header) if w not in stopwords()]
+    """How well a Chinese question names a heading or row label in English: the share of its content
+    words that begin with a word of the CC-CEDICT senses of the question's words (发明 -> invention, 申请
+    -> application: 'Invention Number of Applications'); less than half, or one word of three or
+    more, is chance."""
+    words = [w for w in re.findall(r"[a-z]+", header.lower()) if w not in stopwords()]
     if not words or not senses:
         return 0.0
-    n = sum(1 for w in words if any(w.startswith(s) for s in senses))
-    if n == 0 or (n < 2 and len(words) > 1) or n * 2 < len(words):
+    n = sum(1 for w in words if any(_said_as(w, s) for s in senses))
+    if n == 0 or (n < 2 and len(words) > 2) or n * 2 < len(words):
         return 0.0
-    return n + (0.5 if n == len(words) else 0.0)
+    return n / len(words) + 0.01 * n  # the share of it said first: all of a short label over most of a long one
 
 
 def _question_senses(question: str) -> frozenset[str]:
-    """The English words of the senses of a Chinese question's words (three letters or more)."""
+    """The English words of the senses of a Chinese question's words (three letters or more), leaving
+    out proper names (宁波: 'Ningbo prefecture level city in Zhejiang' names no Zhejiang row)."""
     out: set[str] = set()
     for term in tokenize(question):
-        if len(term) >= 2 and has_chinese(term):
-            out.update(w for w in english_words(term) if len(w) >= 3)
+        if len(term) < 2 or not has_chinese(term):
+            continue
+        try:
+            senses = glossary().senses(term)
+        except RuntimeError:  # no CC-CEDICT
+            return frozenset()
+        if senses and senses[0][:1].isupper():
+            continue
+        out.update(w for w in english_words(term) if len(w) >= 3)
     return frozenset(out)
+
+
+def _said_as(word: str, sense: str) -> bool:
+    """Whether an English word says a sense's word: it begins with it ('applications' / 'application'),
+    or they share all but the sense's last two letters and five at least ('registration' / 'register')."""
+    if word.startswith(sense):
+        return True
+    common = 0
+    for a, b in zip(word, sense):
+        if a != b:
+            break
+        common += 1
+    return common >= 5 and common >= len(sense) - 2
 
 
 def _column_score(header: str, question: str, topic: str) -> float:
@@ -145,13 +166,15 @@ def _unpadded(text: str) -> str:
     return _PADDED.sub(lambda m: m.group(0).replace(" ", ""), text)
 
 
+_MARK = re.compile(r"^[#*※△▲]+\s*")  # a footnote's mark before a label (#非职务)
 _UNIT_NOTE = re.compile(r"\s*[(（][%‰％件项个家人次元户所倍万亿千百]{0,3}[)）]?\s*$")
 
 
 def _label(text: str) -> str:
-    """A row label as a question names it: without padding spaces, nor the unit noted after it in
-    brackets (结案(件), 趋势(%): what every figure of the row counts in, not what names the row)."""
-    bare = _UNIT_NOTE.sub("", _unpadded(text))
+    """A row label as a question names it: without padding spaces, a footnote's mark before it (#), nor
+    the unit noted after it in brackets (结案(件), 趋势(%): what every figure of the row counts in, not
+    what names the row)."""
+    bare = _UNIT_NOTE.sub("", _MARK.sub("", _unpadded(text)))
     return bare if bare else _unpadded(text)
 
 
@@ -287,6 +310,15 @@ def match_cell(question: str, table: Table, title: str = "") -> CellMatch | None
             whole.append(any(w for _, w in scored))
         if any(score > 0 for score, _ in row_scores):
             break
+    senses: frozenset[str] | None = None  # what a Chinese question's words mean in English, when needed
+    if not any(score > 0 for score, _ in row_scores) and has_chinese(question):
+        # a Chinese question, rows labelled in English words ('Applications for registration'): a row is
+        # named by what the question's words mean
+        senses = _question_senses(question)
+        row_scores = [
+            (sum(_glossed_score(t, senses) for t in texts if not has_chinese(t)), k) for k, texts in enumerate(label_texts)
+        ]
+        whole = [False] * len(label_texts)
     best_row = _unique_best(row_scores)
     if best_row is None:
         return None
@@ -300,7 +332,7 @@ def match_cell(question: str, table: Table, title: str = "") -> CellMatch | None
     col_scores = [(_column_score(normalize(table.header.cells[j].text), question, topic), j) for j in values]
     if not any(sc for sc, _ in col_scores) and has_chinese(question):
         # a Chinese question, headings in English only: a heading is named by what the question's words mean
-        senses = _question_senses(question)
+        senses = _question_senses(question) if senses is None else senses
         col_scores = [
             (_glossed_score(normalize(table.header.cells[j].text), senses) if not has_chinese(table.header.cells[j].text) else 0.0, j)
             for j in values
