@@ -181,6 +181,19 @@ def test_spaced_rows_under_a_line_of_years_written_like_a_row() -> None:
     assert _cell("1995年非职务专利授权量是多少?", spaced) == "1506"  # # marks a footnote, not the label
 
 
+def test_the_statistics_words_a_question_uses_name_the_tables_own() -> None:
+    from qa.reader.statistics_terms import equivalents
+
+    assert "大专院校" in equivalents("湘潭市的高校拿到了多少件专利授权?")
+    assert equivalents("科研单位提交了多少件?") == []  # 单位 there is part of 科研单位, not the employer
+    assert equivalents("大专院校申请了多少件?") == []  # the table's own word implies nothing more
+    assert _cell("丙区个人获得的专利授权有多少件?", GROUPED) == "18"  # 个人 is the column; and
+    assert _cell("甲区高等院校获得了多少件授权?", GROUPED) == "30"  # 高等院校 names 高校
+    apps = "| 地区 | 大专院校 | 科研单位 | 工矿企业 |\n|---|---|---|---|\n| 甲市 | 548 | 120 | 4641 |\n| 乙市 | 427 | 80 | 3000 |"
+    assert _cell("甲市高校提交的专利申请有多少件?", apps) == "548"
+    assert _cell("乙市企业提交了多少件专利申请?", apps) == "3000"
+
+
 def test_a_question_may_put_a_word_inside_a_heading() -> None:
     monthly = "| 地区 | 当年授权量 | 当月授权量 |\n|---|---|---|\n| 甲市 | 25858 | 3307 |\n| 乙市 | 4241 | 570 |"
     assert _cell("甲市当月专利授权量是多少?", monthly) == "3307"

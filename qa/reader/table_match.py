@@ -20,6 +20,7 @@ from ..normalize import normalize
 from ..tokenize import tokenize
 from .english import stopwords
 from .gloss import english_words, glossary
+from .statistics_terms import equivalents
 from .table_model import YEAR_CELL, Cell, Row, Table
 
 _UNIT_TOKENS = re.compile(r"[a-z0-9]+|[^\sa-z0-9]")
@@ -292,6 +293,8 @@ def match_cell(question: str, table: Table, title: str = "") -> CellMatch | None
     table unambiguously or the cell is empty. A question for a figure reads the columns of
     figures; one for a name (哪家, 谁, which) the label columns the row was not found by."""
     topic = normalize(table.caption + "\n" + title)
+    implied = equivalents(question)  # what the question asks in the table's words too (高校: 大专院校)
+    question = question + ("\n" + " ".join(implied) if implied else "")
     labels = table.label_columns()
     width = len(table.header.cells)
     label_texts = [

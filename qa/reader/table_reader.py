@@ -31,6 +31,7 @@ from .constraints import honoured, question_constraints
 from .table_match import CellMatch, match_cell, row_names
 from .table_model import Table
 from .gloss import said_in_english
+from .statistics_terms import equivalents
 from .tables import tables_in
 
 FULL, PARTIAL = 0.9, 0.75
@@ -121,7 +122,8 @@ def about(question: str, context: str, index: LoadedIndex, named: str = "") -> f
     """How much of what the question asks, beyond the row and column it names, the table's text,
     the 600 characters above it and the document's title say: the share of the question's search
     terms they hold, each weighted by its BM25 idf in this corpus (a word most passages have, 专利, weighs little; a rare one, 马德里
-    or 职务, much; a compound counts as said where its words are: 发明专利 by 发明 and 专利); over an English table, a Chinese term counts as said where one of its
+    or 职务, much; a compound counts as said where its words are: 发明专利 by 发明 and 专利; a word of
+    the statistics' vocabulary where the table says it its own way: 高校 by 大专院校); over an English table, a Chinese term counts as said where one of its
     CC-CEDICT senses is (`gloss.said_in_english`: 申请 by 'applications'). Left out: terms of the row label and header matched (`named`), years and
     single characters (units), and terms no passage holds (they point to no other text). A table
     that says little of the question (a PCT table asked about Madrid trademark filings, both by
@@ -137,7 +139,10 @@ def about(question: str, context: str, index: LoadedIndex, named: str = "") -> f
             continue
         weight = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
         total += weight
-        told = term in context or _in_parts(term, parts - {term}) or (latin and said_in_english(term, context))
+        told = (
+            term in context or _in_parts(term, parts - {term}) or any(e in context for e in equivalents(term))
+            or (latin and said_in_english(term, context))
+        )
         said += weight if told else 0.0
     return 1.0 if total == 0 else said / total
 
