@@ -194,6 +194,36 @@ def test_the_statistics_words_a_question_uses_name_the_tables_own() -> None:
     assert _cell("乙市企业提交了多少件专利申请?", apps) == "3000"
 
 
+def test_bilingual_cells_one_a_line_with_labels_broken_over_lines() -> None:
+    # Chinese headings, then their English broken word by word (heading nothing), then rows whose
+    # labels are split over lines (北 / 京 Beijing; 内 / 蒙 / Inner Mongolia)
+    flat = "\n".join([
+        "国内专利申请受理数量(2008年7月)", "地区", "合计", "发明", "个人", "Regions", "Total", "Invention", "Individu-", "als",
+        "合", "计 Total", "70981", "18573", "34668",
+        "北", "京 Beijing", "3634", "2143", "902",
+        "内", "蒙", "Inner Mongolia", "272", "95", "125",
+    ])
+    (table,) = tables_in(flat)
+    assert [c.text for c in table.header.cells] == ["地区", "合计", "发明", "个人"]
+    assert [c.text for c in table.rows[2].cells] == ["内蒙 Inner Mongolia", "272", "95", "125"]
+    assert _cell("2008年7月北京个人专利申请受理量是多少?", flat) == "902"
+    # headings in two languages one a line, groups over sub-headings that open alike, group labels
+    # written before a block's first row
+    groups = "\n".join([
+        "当月合计", "Monthly Total", "当年累计", "Yearly Total", "受理量", "构成", "受理量", "构成", "同比增长",
+        "Number of Received", "Percentage %", "Number of Received", "Percentage %", "Growth Rate",
+        "国内Domestic", "小计", "Sub-total", "60750", "100.0%", "417606", "100.0%", "13.1%",
+        "职务", "Service", "49469", "81.4%", "338855", "81.1%", "12.5%",
+        "国外Foreign", "小计", "Sub-total", "11259", "100.0%", "82721", "100.0%", "3.9%",
+        "职务", "Service", "11019", "97.9%", "80967", "97.9%", "3.9%",
+    ])
+    (table,) = tables_in(groups)
+    assert [c.text for c in table.header.cells][-1] == "当年累计 Yearly Total 同比增长"
+    assert _cell("国外职务发明专利申请当年累计受理量是多少?", groups) == "80967"
+    assert _cell("国外职务发明专利申请当年累计同比增长多少?", groups) == "3.9%"
+    assert _cell("国内职务发明专利申请当月受理量的同比增长率是多少?", groups) is None  # no growth this month
+
+
 def test_a_question_may_put_a_word_inside_a_heading() -> None:
     monthly = "| 地区 | 当年授权量 | 当月授权量 |\n|---|---|---|\n| 甲市 | 25858 | 3307 |\n| 乙市 | 4241 | 570 |"
     assert _cell("甲市当月专利授权量是多少?", monthly) == "3307"

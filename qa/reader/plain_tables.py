@@ -11,6 +11,10 @@ from .grouped_header import MAX_GROUPS, TOTAL as _TOTAL, repeated_header, totall
 from .table_model import CAPTION_LINES, CAPTIONISH, FIGURE, MAX_CELL, STACK_SLACK, YEAR_CELL, Cell, Row, Table, heading_cells, modal
 
 _MAX_LABELS, _MAX_VALUES, _MIN_ROWS = 2, 16, 2
+_ROW_WORD_LINES = 3  # a row's word lines: its labels, broken over lines or in two languages
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+_LATIN_HEAD = re.compile(r"^[A-Za-z][A-Za-z0-9 .,'&()/%*-]*$")  # a heading or label in Latin script alone
 
 
 # a line that can be one cell: a short phrase, a figure, or a heading in Latin words (they run longer)
@@ -246,7 +250,7 @@ def _headed_flat_table(
     the fewest extra heading lines that read so. A row's word cell before its label is a group label
     (`_row_groups`). Returns the table and the line after it."""
     first = i  # the first row's first figure: a figure under the headings, a year among them is a heading
-    most = i + _MAX_LABELS + _MAX_VALUES + MAX_GROUPS * 2  # heading lines and the first row's labels
+    most = i + _ROW_WORD_LINES + 3 * _MAX_VALUES + 2 * MAX_GROUPS  # heading lines (in two languages) and a row's labels
     while first < len(cells) and short[first] and (words[first] or year[first]):
         first += 1
         if first > most:
@@ -258,20 +262,24 @@ def _headed_flat_table(
         values += 1
     if not 1 <= values <= _MAX_VALUES:
         return None
-    for labels in range(1, _MAX_LABELS + 1):  # label columns: the first row's word cells
-        start = first - labels  # the first row's first label
-        if start - i < values or not all(words[start + k] for k in range(labels)):
+    for label_lines in range(1, _ROW_WORD_LINES + 1):  # the first row's word lines
+        start = first - label_lines  # the first row's first label line
+        if start - i < values or not all(words[start + k] for k in range(label_lines)):
+            continue
+        if len(_joined_labels([_cell_of(*cells[start + k]) for k in range(label_lines)])) > _MAX_LABELS:
             continue
         rows, end = _flat_rows(cells, short, figure, words, start, values)
-        if len(rows) < _MIN_ROWS or any(len(names) < labels for names, _ in rows):
-            continue  # a row with fewer labels than the first: the first's were not all labels
+        if len(rows) < _MIN_ROWS:
+            continue
+        # label columns: as many as every row has; a row with more carries its group's label first
+        labels = min(len(names) for names, _ in rows)
         texts = [[c.text for c in figures] for _, figures in rows]
         width = labels + values
         found = _flat_header(cells, short, figure, i, start, width, labels, texts)
         if found is None:
             continue
         header_cells, h = found
-        header = Row(header_cells, cells[h][0], cells[start - 1][0] + len(cells[start - 1][1]))
+        header = Row(header_cells, cells[h][0], header_cells[-1].end)
         body = _row_groups([_flat_row(names, figures, labels) for names, figures in rows], texts)
         above = [_cell_of(*c).text for c in cells[max(0, h - CAPTION_LINES) : h]]
         return Table(header, tuple(body), "\n".join(above), header.start, body[-1].end), end
@@ -287,11 +295,14 @@ def _flat_header(
     one); groups told apart by the totals. Each takes as many heading lines as it needs, nearest
     the rows; none of them a figure other than a year, none short words left above them."""
 
+    zone = _heading_zone(cells, i, start)
+
     def headings_from(extra: int) -> tuple[list[Cell], int] | None:
-        h = start - width - extra
-        if h < i:
+        n = width + extra
+        if n > len(zone) or n < 1:
             return None
-        headings = [_cell_of(*cells[h + k]) for k in range(start - h)]
+        h = zone[-n][0]
+        headings = [c for _, c in zone[-n:]]
         if any(_DIGIT.search(c.text) and not YEAR_CELL.match(c.text) for c in headings):
             return None  # a line with a figure (a title, a date) is no heading
         return (headings, h) if _header_stands_alone(cells, short, figure, h) else None
@@ -318,6 +329,47 @@ def _flat_header(
     return None
 
 
+def _heading_zone(cells: list[tuple[int, str]], i: int, start: int) -> list[tuple[int, Cell]]:
+    """The heading lines from `i` to the rows at `start`, each with its line: a Latin line right after
+    a Chinese heading is that heading in English (当月合计 / Monthly Total: one heading); a run of Latin
+    lines right above the rows, under Chinese headings, is the headings' English broken over lines
+    (Regions / Total / … / Colleges) and heads nothing — the Chinese ones head the columns."""
+    raw = [(k, _cell_of(*cells[k])) for k in range(i, start)]
+    tail = len(raw)
+    while tail > 0 and _LATIN_HEAD.match(raw[tail - 1][1].text):
+        tail -= 1
+    if 0 < tail < len(raw):
+        raw = raw[:tail]
+    out: list[tuple[int, Cell]] = []
+    for k, c in raw:
+        if out and _LATIN_HEAD.match(c.text) and _HAN.search(out[-1][1].text) and not _LATIN_WORD.search(out[-1][1].text):
+            at, before = out[-1]
+            out[-1] = (at, Cell(f"{before.text} {c.text}", before.start, c.end))
+        else:
+            out.append((k, c))
+    return out
+
+
+def _joined_labels(names: list[Cell]) -> list[Cell]:
+    """A row's word lines as its labels: a label broken over lines is one (北 / 京 Beijing, 内 / 蒙 /
+    Inner Mongolia: single characters run together; an English line after a Chinese one is its
+    name in English); two Chinese words are a group label and the row's own."""
+    out: list[Cell] = []
+    for c in names:
+        if out and _ONE_HAN.match(out[-1].text[-1:]) and (len(out[-1].text) == 1 or _singles(out[-1])) and _HAN.match(c.text):
+            out[-1] = Cell(out[-1].text + c.text, out[-1].start, c.end)  # 北 + 京 Beijing
+        elif out and _LATIN_HEAD.match(c.text) and _HAN.search(out[-1].text) and not _LATIN_WORD.search(out[-1].text):
+            out[-1] = Cell(f"{out[-1].text} {c.text}", out[-1].start, c.end)  # 内蒙 + Inner Mongolia
+        else:
+            out.append(c)
+    return out
+
+
+def _singles(cell: Cell) -> bool:
+    """Whether a joined label is so far single characters run together (内 + 蒙)."""
+    return bool(re.fullmatch(r"[\u3400-\u9fff]{2,3}", cell.text)) and cell.end - cell.start > len(cell.text)
+
+
 def _unheaded(headings: list[Cell]) -> Cell:
     """An empty heading over a label column that has none, where the headings start."""
     return Cell("", headings[0].start, headings[0].start)
@@ -332,13 +384,16 @@ def _flat_rows(
     at = start
     while at < len(cells):
         k = at
-        while k < len(cells) and k - at < _MAX_LABELS and short[k] and words[k]:
+        while k < len(cells) and k - at < _ROW_WORD_LINES and short[k] and words[k]:
             k += 1
         if k == at or k + values > len(cells) or not all(short[k + j] and figure[k + j] for j in range(values)):
             break
         if k + values < len(cells) and short[k + values] and figure[k + values]:
             break  # more figures than the rows above have: another table
-        rows.append(([_cell_of(*cells[j]) for j in range(at, k)], [_cell_of(*cells[j]) for j in range(k, k + values)]))
+        names = _joined_labels([_cell_of(*cells[j]) for j in range(at, k)])
+        if len(names) > _MAX_LABELS:
+            break
+        rows.append((names, [_cell_of(*cells[j]) for j in range(k, k + values)]))
         at = k + values
     return rows, at
 

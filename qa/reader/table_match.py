@@ -28,6 +28,7 @@ _WHICH = re.compile(r"哪|谁|什么|which|who|what")
 _HOW_MUCH = re.compile(r"多少|几|比例|占比|how many|how much|what (?:share|percentage|number)")
 _SHARE = re.compile(r"比例|比重|占比|百分之|百分比|percentage|share of|what share|percent")
 _SHARE_CELL = re.compile(r"%|‰|％|百分")
+_GROWTH = re.compile(r"增长|增幅|增速|同比|growth", re.IGNORECASE)
 _TOTAL_ASKED = re.compile(r"加起来|加在一起|一共|总共|共计|合计|总计|总和|in total|altogether|combined|all (?:three|kinds)")
 _TOTAL_HEAD = re.compile(r"合计|总计|共计|(?<![a-z-])total")
 
@@ -356,6 +357,8 @@ def match_cell(question: str, table: Table, title: str = "") -> CellMatch | None
         column = values[0]  # one column to answer from: the question need not name it
     if column is None or column >= len(row.cells) or not row.cells[column].text or row.cells[column].text in "-—–/":
         return None
+    if _GROWTH.search(question) and not _GROWTH.search(normalize(table.header.cells[column].text)):
+        return None  # a growth asked for (同比增长率, 增幅), a column of another figure found
     if _SHARE.search(question) and not _SHARE_CELL.search(row.cells[column].text):
         # a share asked for (比例, 占比, %), a count found: statistical tables often give each row's
         # shares in the row right under it, labelled in the other language or not at all
