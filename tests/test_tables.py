@@ -152,6 +152,7 @@ def test_english_headings_one_a_line_run_longer_than_chinese_ones() -> None:
         "Region", "Invention", "Design", "Number of Applications", "Number of Applications deemed Withdrawn",
         "Number of Applications", "Number of Applications deemed Withdrawn",
         "Beijing", "29325", "27654", "4916", "4742", "Tianjin", "6970", "6552", "1713", "1616",
+        "Hebei", "4112", "3539", "3396", "3267",
     ])
     (table,) = tables_in(flat)
     assert [c.text for c in table.header.cells][1:3] == ["Invention Number of Applications", "Invention Number of Applications deemed Withdrawn"]
@@ -222,6 +223,12 @@ def test_bilingual_cells_one_a_line_with_labels_broken_over_lines() -> None:
     assert _cell("国外职务发明专利申请当年累计受理量是多少?", groups) == "80967"
     assert _cell("国外职务发明专利申请当年累计同比增长多少?", groups) == "3.9%"
     assert _cell("国内职务发明专利申请当月受理量的同比增长率是多少?", groups) is None  # no growth this month
+
+
+def test_figures_and_words_at_random_are_no_more_tables_than_before() -> None:
+    # two rows under words, or headings right under another run of figures, are read as no table
+    noise = "136\n实用新型\n584\n地区\n国外\n192\n国内\n577\n外观设计\n国内\n非职务\n小计\n外观设计\n715"
+    assert tables_in(noise) == []
 
 
 def test_a_question_may_put_a_word_inside_a_heading() -> None:

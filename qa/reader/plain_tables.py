@@ -279,6 +279,8 @@ def _headed_flat_table(
         if found is None:
             continue
         header_cells, h = found
+        if len(rows) < 3 and sum(1 for c in header_cells if YEAR_CELL.match(c.text)) * 2 < len(header_cells) - labels:
+            continue  # two rows under words: too little to tell a table from a list of figures
         header = Row(header_cells, cells[h][0], header_cells[-1].end)
         body = _row_groups([_flat_row(names, figures, labels) for names, figures in rows], texts)
         above = [_cell_of(*c).text for c in cells[max(0, h - CAPTION_LINES) : h]]
@@ -302,6 +304,8 @@ def _flat_header(
         if n > len(zone) or n < 1:
             return None
         h = zone[-n][0]
+        if h > 0 and figure[h - 1] and short[h - 1]:
+            return None  # right under another run of figures: the end of a table, not a header
         headings = [c for _, c in zone[-n:]]
         if any(_DIGIT.search(c.text) and not YEAR_CELL.match(c.text) for c in headings):
             return None  # a line with a figure (a title, a date) is no heading
