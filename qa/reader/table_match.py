@@ -206,7 +206,7 @@ def _row_score(label: str, question: str, common: frozenset[str], names: bool = 
     if named:  # a Chinese question, a table of English labels: Zhejiang is the 浙江 asked
         return max(len(n) for n in named) + 0.5, True
     covered, i, distinct = 0, 0, len(units)
-    for piece in sorted((p for p in common if p in label), key=len, reverse=True)[:1]:
+    for piece in sorted((p for p in common if p in label), key=lambda p: (-len(p), p))[:1]:
         distinct = max(1, len(units) - len(_units(piece)))  # the part of the label no other shares
     while i < len(units):
         for j in range(len(units), i, -1):
