@@ -24,6 +24,7 @@ from .table_model import Cell
 
 MAX_GROUPS = 4  # headings beyond one a column: group headings read as such
 TOTAL = re.compile(r"合计|总计|小计|共计|總計|合計|小計|共計|(?<![A-Za-z])(?:sub-?)?total(?![A-Za-z])", re.IGNORECASE)
+SUBTOTAL = re.compile(r"小计|小計|(?<![A-Za-z])sub-?total", re.IGNORECASE)  # a total of part of the rows or columns
 _NUMBER = re.compile(r"^[-+−]?\d+(?:\.\d+)?$")
 _AGREE = 0.8  # share of rows whose figures must add up for a total to check out
 _MIN_ROWS = 2  # rows with every figure of the check present
@@ -35,7 +36,7 @@ class _Leaf:
     group: int | None  # the index of its group among the reading's groups; None: a heading over both rows
 
 
-def _number(text: str) -> tuple[float, int] | None:
+def figure_value(text: str) -> tuple[float, int] | None:
     """A cell's figure and its decimals (`1,582` -> (1582.0, 0)); None for a share, a dash or words."""
     t = text.replace(",", "").replace("，", "").replace(" ", "").replace("\u00a0", "").replace("−", "-")
     if not _NUMBER.match(t):
@@ -50,7 +51,7 @@ def _adds_up(rows: list[list[str]], total: int, parts: list[int]) -> bool | None
         return None
     checked = agreed = 0
     for row in rows:
-        cells = [_number(row[j]) if j < len(row) else None for j in (total, *parts)]
+        cells = [figure_value(row[j]) if j < len(row) else None for j in (total, *parts)]
         if any(c is None for c in cells):
             continue
         value, decimals = cells[0]  # type: ignore[misc]

@@ -7,12 +7,13 @@ import re
 from dataclasses import replace
 from typing import Callable
 
-from .grouped_header import MAX_GROUPS, TOTAL as _TOTAL, repeated_header, totalled_header
+from .grouped_header import MAX_GROUPS, TOTAL as _TOTAL, figure_value, repeated_header, totalled_header
 from .table_model import CAPTION_LINES, CAPTIONISH, FIGURE, MAX_CELL, STACK_SLACK, YEAR_CELL, Cell, Row, Table, heading_cells, modal
 
 _MAX_LABELS, _MAX_VALUES, _MIN_ROWS = 2, 16, 2
 _ROW_WORD_LINES = 3  # a row's word lines: its labels, broken over lines or in two languages
 _HAN = re.compile(r"[\u3400-\u9fff]")
+_HAN_RUN = re.compile(r"[\u3400-\u9fff]{2,3}")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 _LATIN_HEAD = re.compile(r"^[A-Za-z][A-Za-z0-9 .,'&()/%*-]*$")  # a heading or label in Latin script alone
 
@@ -201,9 +202,7 @@ def flat_tables_in(lines: list[tuple[int, str]]) -> list[Table]:
             values = width - labels
             if not 1 <= values <= _MAX_VALUES or i + width * (_MIN_ROWS + 1) > len(cells):
                 continue
-            if not all(words[i + k] for k in range(width + labels)) or any(
-                _DIGIT.search(texts[i + k]) and not year[i + k] for k in range(width)
-            ):
+            if not all(words[i + k] for k in range(width + labels)) or any(_holds_figure(texts[i + k]) for k in range(width)):
                 continue  # a line with a figure other than a year (a title, a date) is no heading
             rows = 0
             at = i + width
@@ -239,6 +238,11 @@ def flat_tables_in(lines: list[tuple[int, str]]) -> list[Table]:
 _DIGIT = re.compile(r"\d")
 
 
+def _holds_figure(text: str) -> bool:
+    """A line with a figure other than a year (a title, a date): no heading."""
+    return bool(_DIGIT.search(text)) and not YEAR_CELL.match(text)
+
+
 def _headed_flat_table(
     cells: list[tuple[int, str]], short: list[bool], figure: list[bool], words: list[bool], year: list[bool], i: int
 ) -> tuple[Table, int] | None:
@@ -265,8 +269,6 @@ def _headed_flat_table(
     for label_lines in range(1, _ROW_WORD_LINES + 1):  # the first row's word lines
         start = first - label_lines  # the first row's first label line
         if start - i < values or not all(words[start + k] for k in range(label_lines)):
-            continue
-        if len(_joined_labels([_cell_of(*cells[start + k]) for k in range(label_lines)])) > _MAX_LABELS:
             continue
         rows, end = _flat_rows(cells, short, figure, words, start, values)
         if len(rows) < _MIN_ROWS:
@@ -307,8 +309,8 @@ def _flat_header(
         if h > 0 and figure[h - 1] and short[h - 1]:
             return None  # right under another run of figures: the end of a table, not a header
         headings = [c for _, c in zone[-n:]]
-        if any(_DIGIT.search(c.text) and not YEAR_CELL.match(c.text) for c in headings):
-            return None  # a line with a figure (a title, a date) is no heading
+        if any(_holds_figure(c.text) for c in headings):
+            return None
         return (headings, h) if _header_stands_alone(cells, short, figure, h) else None
 
     values = width - labels
@@ -346,7 +348,7 @@ def _heading_zone(cells: list[tuple[int, str]], i: int, start: int) -> list[tupl
         raw = raw[:tail]
     out: list[tuple[int, Cell]] = []
     for k, c in raw:
-        if out and _LATIN_HEAD.match(c.text) and _HAN.search(out[-1][1].text) and not _LATIN_WORD.search(out[-1][1].text):
+        if out and _in_english(out[-1][1], c):
             at, before = out[-1]
             out[-1] = (at, Cell(f"{before.text} {c.text}", before.start, c.end))
         else:
@@ -354,24 +356,28 @@ def _heading_zone(cells: list[tuple[int, str]], i: int, start: int) -> list[tupl
     return out
 
 
+def _in_english(chinese: Cell, line: Cell) -> bool:
+    """Whether `line` is the Chinese heading or label before it in English (当月合计 / Monthly Total)."""
+    return bool(_LATIN_HEAD.match(line.text) and _HAN.search(chinese.text) and not _LATIN_WORD.search(chinese.text))
+
+
 def _joined_labels(names: list[Cell]) -> list[Cell]:
     """A row's word lines as its labels: a label broken over lines is one (北 / 京 Beijing, 内 / 蒙 /
     Inner Mongolia: single characters run together; an English line after a Chinese one is its
     name in English); two Chinese words are a group label and the row's own."""
     out: list[Cell] = []
+    singles = False  # the last label was joined and is Chinese characters alone (内 + 蒙), two or three
     for c in names:
-        if out and _ONE_HAN.match(out[-1].text[-1:]) and (len(out[-1].text) == 1 or _singles(out[-1])) and _HAN.match(c.text):
+        if out and (len(out[-1].text) == 1 or singles) and _ONE_HAN.match(out[-1].text[-1:]) and _HAN.match(c.text):
             out[-1] = Cell(out[-1].text + c.text, out[-1].start, c.end)  # 北 + 京 Beijing
-        elif out and _LATIN_HEAD.match(c.text) and _HAN.search(out[-1].text) and not _LATIN_WORD.search(out[-1].text):
+            singles = bool(_HAN_RUN.fullmatch(out[-1].text))
+        elif out and _in_english(out[-1], c):
             out[-1] = Cell(f"{out[-1].text} {c.text}", out[-1].start, c.end)  # 内蒙 + Inner Mongolia
+            singles = False
         else:
             out.append(c)
+            singles = False
     return out
-
-
-def _singles(cell: Cell) -> bool:
-    """Whether a joined label is so far single characters run together (内 + 蒙)."""
-    return bool(re.fullmatch(r"[\u3400-\u9fff]{2,3}", cell.text)) and cell.end - cell.start > len(cell.text)
 
 
 def _unheaded(headings: list[Cell]) -> Cell:
@@ -438,8 +444,8 @@ def _row_groups(rows: list[Row], figures: list[list[str]]) -> list[Row]:
 
 
 def _number(text: str) -> float | None:
-    t = text.replace(",", "").replace(" ", "")
-    return float(t) if re.fullmatch(r"-?\d+(?:\.\d+)?", t) else None
+    parsed = figure_value(text)
+    return parsed[0] if parsed else None
 
 
 def _column_sum(figures: list[list[str]], col: int, lo: int, hi: int) -> float | None:

@@ -19,6 +19,7 @@ from ..languages import has_chinese
 from ..normalize import normalize
 from ..tokenize import tokenize
 from .english import stopwords
+from .grouped_header import SUBTOTAL, TOTAL
 from .gloss import english_words, glossary
 from .statistics_terms import equivalents
 from .table_model import YEAR_CELL, Cell, Row, Table
@@ -30,7 +31,6 @@ _SHARE = re.compile(r"比例|比重|占比|百分之|百分比|percentage|share 
 _SHARE_CELL = re.compile(r"%|‰|％|百分")
 _GROWTH = re.compile(r"增长|增幅|增速|同比|growth", re.IGNORECASE)
 _TOTAL_ASKED = re.compile(r"加起来|加在一起|一共|总共|共计|合计|总计|总和|in total|altogether|combined|all (?:three|kinds)")
-_TOTAL_HEAD = re.compile(r"合计|总计|共计|(?<![a-z-])total")
 
 
 def _units(text: str) -> list[str]:
@@ -351,7 +351,8 @@ def match_cell(question: str, table: Table, title: str = "") -> CellMatch | None
     if column is None and not wants_name and _TOTAL_ASKED.search(question):
         # a total asked for (三类专利加起来, 一共, altogether) where no one column is named: the column
         # of totals, if the table has one
-        totals = [j for j in values if _TOTAL_HEAD.search(normalize(table.header.cells[j].text))]
+        heads = {j: normalize(table.header.cells[j].text) for j in values}
+        totals = [j for j in values if TOTAL.search(heads[j]) and not SUBTOTAL.search(heads[j])]
         column = totals[0] if len(totals) == 1 else None
     if column is None and len(values) == 1 and not any(s for s, _ in col_scores):
         column = values[0]  # one column to answer from: the question need not name it
