@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from qa.cli.main import cli
 from qa.evaluation import metrics
-from qa.evaluation.dataset import Conversation, EvalQuestion, load_conversations, load_questions
+from qa.evaluation.dataset import Conversation, EvalQuestion, load_conversations, load_questions, resolve_doc_ids
 from qa.evaluation.report import render_markdown, write_reports
 from qa.evaluation.runner import EvalSets, Runner
 from qa.pipeline import Pipeline
@@ -193,6 +193,40 @@ def test_eval_gate_passes_against_itself_and_fails_on_a_higher_baseline(pipeline
     assert "hybrid Recall@5" not in failed.output.split("regression", 1)[1]  # only the failing metric
     loose = _cli(settings, "eval", "--limit", "4", "--out", str(out), "--name", "x", "--gate", str(raised), "--tolerance", "0.1")
     assert loose.exit_code == 0, loose.output
+
+
+def test_a_set_may_name_a_document_by_its_file_name_without_the_extension() -> None:
+    known = ["sz-ip-work-conference-2024", "pct_regions.md", "grants.html", "grants.md", "report.v2"]
+    questions = [
+        _q("a", "x?", ("1",), "e", "sz-ip-work-conference-2024"),  # an id as the index spells it
+        _q("b", "x?", ("1",), "e", "pct_regions"),  # pct_regions.md
+        _q("c", "x?", ("1",), "e", "grants"),  # two files answer to it: not guessed
+        _q("d", "x?", ("1",), "e", "nowhere"),
+        _q("e", "x?", ()),  # unanswerable: no document
+        _q("f", "x?", ("1",), "e", "report"),  # report.v2 is no file extension
+    ]
+    resolved, unknown = resolve_doc_ids(questions, known)
+    assert [q.doc_id for q in resolved] == ["sz-ip-work-conference-2024", "pct_regions.md", "grants", "nowhere", "", "report"]
+    assert unknown == ["grants", "nowhere", "report"]
+    assert [q.id for q in resolved] == [q.id for q in questions] and resolved[1].evidence == "e"
+
+
+def test_a_held_out_set_reports_aggregates_and_no_question(pipeline: Pipeline, tmp_path: Path) -> None:
+    out = tmp_path / "reports"
+    result = _cli(pipeline.settings, "eval", "--limit", "6", "--out", str(out), "--name", "hidden", "--held-out")
+    assert result.exit_code == 0, result.output
+    data = json.loads((out / "hidden.json").read_text(encoding="utf-8"))
+    assert data["held_out"] is True and data["answers"]["questions"] == 6
+    assert data["questions"] == [] and data["turns"] == [] and data["failures"] == []
+    assert data["failing"] >= 0 and data["breakdown"]["variant"]  # aggregates stay
+    md = (out / "hidden.md").read_text(encoding="utf-8")
+    assert "not listed: this set is held out" in md and "| accuracy (all questions)" in md
+    for q in load_questions(EVAL_DIR / "questions.jsonl")[:6]:
+        assert q.question not in md and q.question not in result.output
+
+    shown = _cli(pipeline.settings, "eval", "--limit", "6", "--out", str(out), "--name", "shown")
+    data = json.loads((out / "shown.json").read_text(encoding="utf-8"))
+    assert data["held_out"] is False and len(data["questions"]) == 6 and "failing" not in data
 
 
 @pytest.mark.parametrize(

@@ -23,6 +23,13 @@ def test_relevance_uses_normalized_containment_and_the_doc_id() -> None:
     assert not metrics.is_relevant(text, "sz", "")  # an unanswerable question has no relevant passage
 
 
+def test_relevance_ignores_how_a_table_row_is_spaced_or_broken() -> None:
+    passage = "北京 |  Beijing |6527| 11463\n| 11438 |"
+    assert metrics.is_relevant(passage, "t", "北京 | Beijing | 6527 | 11463 | 11438 |")
+    assert metrics.is_relevant("北京\nBeijing\n6527", "t", "北京 Beijing 6527")
+    assert not metrics.is_relevant(passage, "t", "北京 | Beijing | 6528")
+
+
 def test_recall_and_mrr_at_k() -> None:
     rel = [False, False, True, False, True]
     assert metrics.recall_at_k(rel, 1) == 0.0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -45,6 +46,7 @@ def parse_retrievers(value: str) -> list[RetrieverName]:
 @click.option("--tolerance", type=click.FloatRange(min=0), default=0.02, show_default=True, help="How far below the baseline the gate allows.")
 @click.option("--docs", "extra_docs", multiple=True, type=click.Path(path_type=Path, file_okay=False, exists=True), help="Extra document folder to answer over besides the corpus (repeatable); indexed apart under index/.")
 @click.option("--reader", type=click.Choice([r.value for r in ReaderName]), help="Reader to answer with (QA_READER).")
+@click.option("--held-out", is_flag=True, help="The set is held out: the reports keep the aggregates and list no question, answer or failing case.")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON report on stdout.")
 @click.pass_context
 def eval_command(
@@ -60,6 +62,7 @@ def eval_command(
     tolerance: float,
     extra_docs: tuple[Path, ...],
     reader: str | None,
+    held_out: bool,
     as_json: bool,
 ) -> None:
     """Score retrieval (Recall, MRR, nDCG) and answers (EM, F1, abstention, citations) on the eval set."""
@@ -92,7 +95,7 @@ def eval_command(
         limit=limit,
     )
     with user_errors():
-        report = Runner(pipeline, names).run(sets)
+        report = replace(Runner(pipeline, names).run(sets), held_out=held_out)
         json_path, md_path = write_reports(report, out_dir, name)
     if as_json:
         click.echo(report_json(report), nl=False)

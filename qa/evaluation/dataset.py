@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable, Sequence
+
+from ..formats import SUFFIXES
 
 
 @dataclass(frozen=True)
@@ -100,3 +102,26 @@ def load_conversations(path: Path) -> list[Conversation]:
             )
         )
     return conversations
+
+
+def resolve_doc_ids(questions: Sequence[EvalQuestion], known: Iterable[str]) -> tuple[list[EvalQuestion], list[str]]:
+    """Questions with their doc_id as the index spells it, and the names no document answers to.
+    A set may name a document by its file name without the extension (`report` for report.md,
+    whose id keeps it): that name is taken where exactly one document's id is it plus a document
+    format's extension."""
+    known = set(known)
+    by_stem: dict[str, list[str]] = {}
+    for doc_id in known:
+        stem, dot, ext = doc_id.rpartition(".")
+        if dot and stem and f".{ext.lower()}" in SUFFIXES:
+            by_stem.setdefault(stem, []).append(doc_id)
+    resolved, unknown = [], []
+    for q in questions:
+        if not q.doc_id or q.doc_id in known:
+            resolved.append(q)
+        elif len(by_stem.get(q.doc_id, [])) == 1:
+            resolved.append(replace(q, doc_id=by_stem[q.doc_id][0]))
+        else:
+            resolved.append(q)
+            unknown.append(q.doc_id)
+    return resolved, unknown

@@ -27,13 +27,22 @@ _RUN_TOKEN = re.compile(r"[^\W_]+(?:[.,][^\W_]+)*|\S")
 # ------------------------------------------------------------------------------------ retrieval
 
 
+_SPACE = re.compile(r"\s+")
+
+
+def matching_form(text: str) -> str:
+    """The form evidence is looked for in: normalized, without whitespace (a table row's evidence
+    written "北京 | Beijing | 6527" is found in a passage that pads or breaks its cells otherwise)."""
+    return _SPACE.sub("", normalize(text))
+
+
 def is_relevant(passage_text: str, passage_doc_id: str, evidence: str, doc_id: str = "") -> bool:
-    """Binary relevance: the passage contains the evidence (normalized) and, if given, is from doc_id."""
+    """Binary relevance: the passage contains the evidence (in matching form) and, if given, is from doc_id."""
     if not evidence:
         return False
     if doc_id and passage_doc_id != doc_id:
         return False
-    return normalize(evidence) in normalize(passage_text)
+    return matching_form(evidence) in matching_form(passage_text)
 
 
 def recall_at_k(relevance: Sequence[bool], k: int) -> float:

@@ -66,7 +66,9 @@ def render_markdown(report: EvalReport, name: str) -> str:
         lines += _breakdown(title, report.breakdown.get(key, []), retrievers)
 
     lines += [f"## Failing cases ({len(report.failures)})", ""]
-    if report.failures:
+    if report.held_out:
+        lines.append("not listed: this set is held out, so its reports keep the aggregates above and never a question or an answer")
+    elif report.failures:
         body = [[f.id, _cell(f.question), _cell(f.expected), _cell(f.got), _cell(f.reason)] for f in report.failures]
         lines += _table(["id", "question", "expected", "got", "reason"], body)
     else:

@@ -150,8 +150,11 @@ class EvalReport:
     failures: list[Failure]
     questions: list[ItemResult]
     turns: list[ItemResult]
+    held_out: bool = False  # a held-out set: the reports keep the aggregates, never a question or an answer
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["format"] = "ipqa-eval/1"
+        if self.held_out:
+            data.update(failures=[], questions=[], turns=[], failing=len(self.failures))
         return data

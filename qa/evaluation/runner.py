@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Sequence
@@ -13,14 +13,13 @@ from typing import Sequence
 from tqdm import tqdm
 
 from .. import __version__
-from ..normalize import normalize
 from ..pipeline import Pipeline
 from ..retrieval import Passage
 from ..settings import RetrieverName
 from ..types import AskResult, Turn
 from . import metrics
 from .aggregate import build_report
-from .dataset import Conversation, EvalQuestion
+from .dataset import Conversation, EvalQuestion, resolve_doc_ids
 from .results import RETRIEVAL_DEPTH, EvalReport, ItemResult, RetrievalScore, RunConfig
 
 log = logging.getLogger(__name__)
@@ -64,10 +63,10 @@ class Runner:
         """How many chunks of the whole index are relevant (the ideal for nDCG)."""
         if self._norm_chunks is None:
             chunks = getattr(self.pipeline.index, "chunks", None)
-            self._norm_chunks = [(c.doc_id, normalize(c.text)) for c in chunks] if chunks is not None else []
+            self._norm_chunks = [(c.doc_id, metrics.matching_form(c.text)) for c in chunks] if chunks is not None else []
         if not self._norm_chunks:
             return None
-        evidence = normalize(q.evidence)
+        evidence = metrics.matching_form(q.evidence)
         return sum(1 for doc_id, text in self._norm_chunks if evidence in text and (not q.doc_id or doc_id == q.doc_id))
 
     def _score(self, q: EvalQuestion, retriever: RetrieverName) -> RetrievalScore:
@@ -132,6 +131,7 @@ class Runner:
 
     def run(self, sets: EvalSets) -> EvalReport:
         started = time.perf_counter()
+        sets = self._resolved(sets)
         started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
         answerable = [q for q in sets.questions if q.answerable]
         total = len(answerable) * len(self.retrievers) + len(sets.questions)
@@ -166,6 +166,20 @@ class Runner:
         report = build_report(config, self.retrievers, questions, turns, has_conversations=bool(sets.conversations))
         log.info("evaluated %d questions and %d turns in %.1fs", len(questions), len(turns), report.config.duration_s)
         return report
+
+    def _resolved(self, sets: EvalSets) -> EvalSets:
+        """The sets with each question's doc_id as the index names the document (a set may name
+        `report` for the file report.md); a name no document answers to is logged, not guessed."""
+        known = list(self.pipeline.documents)
+        questions, unknown = resolve_doc_ids(sets.questions, known)
+        conversations = []
+        for conversation in sets.conversations:
+            turns, missing = resolve_doc_ids(conversation.turns, known)
+            conversations.append(replace(conversation, turns=tuple(turns)))
+            unknown += missing
+        for name in sorted(set(unknown)):
+            log.warning("the eval set names document %r, which the index does not hold: its retrieval scores 0", name)
+        return replace(sets, questions=questions, conversations=conversations)
 
     def _config(self, sets: EvalSets, started_at: str, duration_s: float) -> RunConfig:
         settings = self.pipeline.settings
