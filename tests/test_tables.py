@@ -571,3 +571,36 @@ def test_headings_on_two_levels_and_rows_in_groups() -> None:
     assert _cell("国内发明专利的授权量是多少?", TWO_LEVEL) == "735"  # the group and the row's label add up
     assert _cell("国内外观设计授权量的构成百分比是多少?", TWO_LEVEL) == "75.0%"  # a share: the share column
     assert _cell("发明专利的授权量是多少?", TWO_LEVEL) is None  # 合计 or 国内: not said
+
+
+def test_a_header_on_two_lines_over_spaced_rows_is_read_by_its_totals_and_shares() -> None:
+    # a group heading heads its group's total before its sub-headings: told by the sums, row after row
+    yearbook = "\n".join([
+        "各类型专利申请和授权情况", "单位:项 (unit)",
+        "年份 专利申请数 专利授权数",
+        "发明 实用新型 外观设计 发明 实用新型 外观设计",
+        "Year Number of Patent Applications Number of Patents Granted",
+        "Inventions Utility Models Designs",
+        "2013 53701 9884 25769 18048 37511 2941 22152 12418",
+        "2014 58075 12529 25410 20136 37857 3426 21013 13418",
+        "2015 83146 17663 44339 21144 61621 5730 34086 21805",
+        "2016 130376 27041 78176 25159 67142 7170 42110 17862",
+    ])
+    (table,) = tables_in(yearbook)
+    assert [c.text for c in table.header.cells] == [
+        "年份", "专利申请数 合计", "专利申请数 发明", "专利申请数 实用新型", "专利申请数 外观设计",
+        "专利授权数 合计", "专利授权数 发明", "专利授权数 实用新型", "专利授权数 外观设计",
+    ]
+    assert _cell("2015年发明专利授权数是多少项?", yearbook) == "5730"
+    assert _cell("2014年专利申请数合计是多少项?", yearbook) == "58075"
+    # a share column checks the reading: 件数 / 割合 under the group beside 合計 (1,349 of 2,899 is 46.5%)
+    shares = "年度 合計 外国・香港・台湾\n件数 割合\n2012 2899 1,349 46.5%\n2013 2901 1,312 45.2%\n2014 4,887 2,237 45.8%"
+    (table,) = tables_in(shares)
+    assert [c.text for c in table.header.cells] == ["年度", "合計", "外国・香港・台湾 件数", "外国・香港・台湾 割合"]
+    assert _cell("2013年合計多少件?", shares) == "2901"
+    # where the figures do not bear a reading out, the rows are left unheaded rather than guessed
+    unsure = yearbook.replace("2015 83146", "2015 93146").replace("2014 58075", "2014 68075").replace("2013 53701", "2013 63701")
+    assert tables_in(unsure) == []
+    # rows led by years run in order: lines of figures opening with years at random are no table
+    assert tables_in("年份 甲 乙\n2013 5 6\n2011 7 8\n2014 9 1\n2012 3 4") == []
+    assert len(tables_in("年份 甲 乙\n2011 5 6\n2012 7 8\n2013 9 1")) == 1

@@ -11,6 +11,11 @@ tried — the first row's groups side by side at its end (or just before its tra
 columns), each over one or more of the second row's headings in order — and the one kept is the
 reading whose totals add up, where exactly one reading does. Each grouped column is headed by its
 group and sub-heading together (`职务 大专院校`), as `tables._two_level` heads repeated sub-headings.
+A share checks a reading too: a column of percentages that is, row after row, one of its group's
+counts over a total (`件数 / 割合` under `外国` beside `合計`: 1,349 of 2,899 is 46.5%). And a group
+heading may head a column of its own, its group's total, before its sub-headings (`专利申请数` over
+`发明 / 实用新型 / 外观设计`, four columns: the total and its three parts), where the headings are
+as many as the columns: that reading is kept only where those totals add up.
 Without a total to check, or with two readings that check out and head the columns differently,
 the table is left unread: a guessed header answers with the wrong column's figure."""
 
@@ -30,10 +35,15 @@ _AGREE = 0.8  # share of rows whose figures must add up for a total to check out
 _MIN_ROWS = 2  # rows with every figure of the check present
 
 
+_SHARE = re.compile(r"^[-+−]?\d+(?:\.\d+)?%$")
+_SHARE_SLACK = 0.05  # percentage points beyond half the last shown decimal (a share rounded from rounded counts)
+
+
 @dataclass(frozen=True)
 class _Leaf:
     cell: Cell
     group: int | None  # the index of its group among the reading's groups; None: a heading over both rows
+    total: bool = False  # a group heading over a column of its own: the group's total
 
 
 def figure_value(text: str) -> tuple[float, int] | None:
@@ -65,12 +75,54 @@ def _adds_up(rows: list[list[str]], total: int, parts: list[int]) -> bool | None
     return agreed / checked >= _AGREE
 
 
+def _share(text: str) -> tuple[float, int] | None:
+    """A percentage cell's value and its decimals (`46.5%` -> (46.5, 1)); None for anything else."""
+    t = text.strip().replace("−", "-")
+    if not _SHARE.match(t):
+        return None
+    return float(t[:-1]), len(t[:-1].split(".")[1]) if "." in t else 0
+
+
+def _is_share(rows: list[list[str]], j: int) -> bool:
+    cells = [row[j] for row in rows if j < len(row) and row[j].strip()]
+    return bool(cells) and sum(_share(c) is not None for c in cells) * 5 >= len(cells) * 4
+
+
+def _share_of(rows: list[list[str]], share: int, part: int, total: int) -> bool:
+    """Whether column `share` is column `part` over column `total`, as a percentage, in (nearly) every
+    row that holds the three (at least `_MIN_ROWS`)."""
+    checked = agreed = 0
+    for row in rows:
+        if max(share, part, total) >= len(row):
+            continue
+        s, p, t = _share(row[share]), figure_value(row[part]), figure_value(row[total])
+        if s is None or p is None or t is None or t[0] <= 0:
+            continue
+        checked += 1
+        agreed += abs(100.0 * p[0] / t[0] - s[0]) <= 0.5 * 10.0 ** -s[1] + _SHARE_SLACK
+    return checked >= _MIN_ROWS and agreed / checked >= _AGREE
+
+
+def _shares(values: list[_Leaf], totals: list[int], rows: list[list[str]]) -> int:
+    """How many share columns of a reading are one of their group's counts over a total of their
+    group or over both rows (never a reason to refuse a reading: a share may be of something else)."""
+    verified = 0
+    for j, leaf in enumerate(values):
+        if leaf.group is None or not _is_share(rows, j):
+            continue
+        parts = [k for k, other in enumerate(values) if other.group == leaf.group and k not in totals and not _is_share(rows, k)]
+        over = [k for k in totals if values[k].group in (leaf.group, None)]
+        verified += any(_share_of(rows, j, p, t) for p in parts for t in over)
+    return verified
+
+
 def _check(leaves: list[_Leaf], labels: int, rows: list[list[str]]) -> int | None:
     """How many totals of a reading add up (their group's other columns, or for a total over both
-    rows one group's columns or the other such headings'); None where one does not."""
+    rows one group's columns or the other such headings'), and how many shares check out
+    (`_shares`); None where a total does not add up."""
     values = leaves[labels:]
-    totals = [j for j, leaf in enumerate(values) if TOTAL.search(leaf.cell.text)]
-    verified = 0
+    totals = [j for j, leaf in enumerate(values) if leaf.total or TOTAL.search(leaf.cell.text)]
+    verified = _shares(values, totals, rows)
     for j in totals:
         group = values[j].group
         if group is not None:
@@ -84,6 +136,8 @@ def _check(leaves: list[_Leaf], labels: int, rows: list[list[str]]) -> int | Non
             verified += 1
         elif any(r is False for r in results) and not any(r is None for r in results):
             return None
+        elif values[j].total:
+            return None  # a group heading read as its total must be one
     return verified
 
 
@@ -95,13 +149,18 @@ def _compositions(n: int, k: int) -> list[tuple[int, ...]]:
     ]
 
 
-def _readings(headings: list[Cell], labels: int, groups: int) -> list[list[_Leaf]]:
+def _splits(lo: int, hi: int, known: int | None) -> range:
+    """Where a reading's second row may start: anywhere from `lo` to `hi`, or where it is known to."""
+    return range(lo, hi + 1) if known is None else range(known, known + 1) if lo <= known <= hi else range(0)
+
+
+def _readings(headings: list[Cell], labels: int, groups: int, split: int | None = None) -> list[list[_Leaf]]:
     """Every reading of `headings` as a first row (its first `labels` over the label columns, then
     headings over one column, then `groups` group headings side by side, then only totals) and a
-    second row of the groups' sub-headings."""
+    second row of the groups' sub-headings. `split`: where the second row starts, where known."""
     m = len(headings)
     out: list[list[_Leaf]] = []
-    for split in range(labels + groups, m - groups + 1):
+    for split in _splits(labels + groups, m - groups, split):
         first, second = headings[:split], headings[split:]
         for trailing in range(0, split - labels - groups + 1):
             if trailing and not all(TOTAL.search(c.text) for c in first[split - trailing :]):
@@ -117,6 +176,30 @@ def _readings(headings: list[Cell], labels: int, groups: int) -> list[list[_Leaf
                     at += span
                 leaves += [_Leaf(c, None) for c in first[split - trailing : split]]
                 out.append(leaves)
+    return out
+
+
+def _total_readings(headings: list[Cell], labels: int, groups: int, split: int | None = None) -> list[list[_Leaf]]:
+    """Every reading of `headings`, as many as the columns, as a first row (its first `labels` over
+    the label columns, headings over one column, then `groups` group headings) and a second row of
+    the groups' sub-headings, each group heading over a column of its own (its group's total,
+    headed `<group> 合计`) before its sub-headings. `split`: where the second row starts, where known."""
+    m = len(headings)
+    out: list[list[_Leaf]] = []
+    for split in _splits(labels + groups, m - groups, split):
+        first, second = headings[:split], headings[split:]
+        begin = split - groups
+        for spans in _compositions(len(second), groups):
+            leaves = [_Leaf(c, None) for c in first[:begin]]
+            at = 0
+            for g, span in enumerate(spans):
+                group = first[begin + g]
+                named = group if TOTAL.search(group.text) else Cell(f"{group.text} 合计", group.start, group.end)
+                leaves.append(_Leaf(named, g, total=True))  # 专利申请数 合计: the group's total, said so
+                for sub in second[at : at + span]:
+                    leaves.append(_Leaf(Cell(f"{group.text} {sub.text}", sub.start, sub.end), g))
+                at += span
+            out.append(leaves)
     return out
 
 
@@ -156,16 +239,23 @@ def repeated_header(headings: list[Cell], labels: int, values: int) -> tuple[Cel
     return _repeated_subs(headings, labels, groups) if 2 <= groups <= MAX_GROUPS else None
 
 
-def totalled_header(headings: list[Cell], labels: int, rows: list[list[str]]) -> tuple[Cell, ...] | None:
-    """The two-row header of the one reading whose totals add up (see the module)."""
+def totalled_header(
+    headings: list[Cell], labels: int, rows: list[list[str]], split: int | None = None
+) -> tuple[Cell, ...] | None:
+    """The two-row header of the one reading whose totals add up (see the module); `split`: the
+    first heading of the second row, where the layout tells (a header written as two lines)."""
     if not rows:
         return None
     values = max(len(r) for r in rows)
     groups = len(headings) - labels - values
-    if not 1 <= groups <= MAX_GROUPS:
+    if groups == 0:  # as many headings as columns: group headings may head their totals
+        readings = [leaves for g in range(1, MAX_GROUPS + 1) for leaves in _total_readings(headings, labels, g, split)]
+    elif 1 <= groups <= MAX_GROUPS:
+        readings = _readings(headings, labels, groups, split)
+    else:
         return None
     best: list[tuple[int, tuple[str, ...], list[_Leaf]]] = []
-    for leaves in _readings(headings, labels, groups):
+    for leaves in readings:
         verified = _check(leaves, labels, rows)
         if verified:
             best.append((verified, tuple(leaf.cell.text for leaf in leaves), leaves))

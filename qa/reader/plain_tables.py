@@ -56,7 +56,9 @@ def _spaced_row(start: int, line: str) -> tuple[Cell, ...] | None:
     """A line `北京 68586 447 1083` (or `Inner Mongolia 100.0% 0.7%`): its label (words) and its
     figures, two or more, separated by spaces; None for any other line."""
     m = _SPACED_ROW.match(line)
-    if m is None or FIGURE.match(m.group("label")) or len(m.group("label")) > MAX_CELL:
+    if m is None or len(m.group("label")) > MAX_CELL:
+        return None
+    if FIGURE.match(m.group("label")) and not YEAR_CELL.match(m.group("label")):  # `2015 83146 17663`: a year's row
         return None
     label_start = m.start("label")
     serial = _SERIAL.match(m.group("label"))
@@ -97,17 +99,9 @@ def _heading_lines(lines: list[tuple[int, str]], first: int) -> list[Cell]:
     return found
 
 
-def _one_line_header(lines: list[tuple[int, str]], first: int, values: int) -> Row | None:
-    """The header of spaced rows written on one line above them, its headings separated by spaces
-    as the rows' cells are: one a column (`地区 申请件数 注册件数`), or with one more over a row
-    number (`序号 地区 …`) or one fewer where the label column has none. None for any other line
-    (a sentence, a caption, a line with figures other than years)."""
-    k = first - 1
-    while k >= 0 and not lines[k][1].strip():
-        k -= 1
-    if k < 0:
-        return None
-    start, line = lines[k]
+def _heading_words(start: int, line: str) -> list[Cell] | None:
+    """The headings of a header line, separated by spaces as spaced rows' cells are; None for a line
+    that is no header line (a caption, a sentence, a figure other than a year)."""
     words: list[Cell] = []
     for m in re.finditer(r"\S+", line):
         if words and _QUALIFIER.match(m.group(0)):  # '2024 [June]': a bracketed word qualifies the heading before it
@@ -119,9 +113,57 @@ def _one_line_header(lines: list[tuple[int, str]], first: int, values: int) -> R
             words[-1] = Cell(line[words[-1].start - start : m.end()], words[-1].start, start + m.end())
             continue
         words.append(Cell(m.group(0), start + m.start(), start + m.end()))
-    if len(words) < 2 or any(
+    if not words or any(
         CAPTIONISH.search(w.text) or (FIGURE.match(w.text) and not YEAR_CELL.match(w.text)) or len(w.text) > 20 for w in words
     ):
+        return None
+    return words
+
+
+_HEADER_LINES = 3  # lines of a header over spaced rows, English lines under Chinese ones not counted
+
+
+def _two_row_header(lines: list[tuple[int, str]], first: int, values: int, texts: list[list[str]]) -> Row | None:
+    """The header of spaced rows written on two or three lines above them, headings separated by
+    spaces (`年度 合計 外国・香港・マカオ・台湾` over `件数 割合`; `年份 专利申请数 专利授权数` over
+    `发明 实用新型 外观设计 发明 实用新型 外观设计`), read as a two-row header by the table's totals
+    and shares (`totalled_header`). Lines in Latin script alone among or under them are the headings
+    in English and head nothing. None where no reading checks out."""
+    found: list[list[Cell]] = []
+    k = first - 1
+    while k >= 0 and len(found) < _HEADER_LINES:
+        start, line = lines[k]
+        k -= 1
+        text = line.strip()
+        if not text or (_LATIN_HEAD.match(text) and len(text) <= MAX_CELL):
+            continue  # a blank line, or the headings in English
+        words = _heading_words(start, line)
+        if words is None:
+            break
+        found.insert(0, words)
+    for n in range(2, len(found) + 1):
+        headings = [w for words in found[-n:] for w in words]
+        second = len(headings) - len(found[-1])  # the last line is the second row
+        for cells, split in ((headings, second), ([_unheaded(headings), *headings], second + 1)):
+            header = totalled_header(cells, 1, texts, split)
+            if header is not None:
+                return Row(header, headings[0].start, headings[-1].end)
+    return None
+
+
+def _one_line_header(lines: list[tuple[int, str]], first: int, values: int) -> Row | None:
+    """The header of spaced rows written on one line above them, its headings separated by spaces
+    as the rows' cells are: one a column (`地区 申请件数 注册件数`), or with one more over a row
+    number (`序号 地区 …`) or one fewer where the label column has none. None for any other line
+    (a sentence, a caption, a line with figures other than years)."""
+    k = first - 1
+    while k >= 0 and not lines[k][1].strip():
+        k -= 1
+    if k < 0:
+        return None
+    start, line = lines[k]
+    words = _heading_words(start, line)
+    if words is None or len(words) < 2:
         return None
     if len(words) == values + 2:
         words = words[1:]  # 序号 heads the row numbers, which are no column
@@ -130,6 +172,19 @@ def _one_line_header(lines: list[tuple[int, str]], first: int, values: int) -> R
     elif len(words) != values + 1:
         return None
     return Row(tuple(words), start, start + len(line))
+
+
+def _in_year_order(rows: list[Row], label: str) -> bool:
+    """Whether a row labelled `label` may follow `rows`: rows labelled by years (`2015 83146 17663`)
+    run in order, one year after another up or down, as a table's years do (lines of figures
+    that open with a year in no order are no table)."""
+    years = [int(r.cells[0].text[:4]) for r in rows if YEAR_CELL.match(r.cells[0].text)]
+    if not YEAR_CELL.match(label) or not years:
+        return True
+    year = int(label[:4])
+    if len(years) == 1:
+        return year != years[0]
+    return (year - years[-1]) * (years[-1] - years[-2]) > 0
 
 
 def spaced_tables_in(lines: list[tuple[int, str]]) -> list[Table]:
@@ -150,7 +205,7 @@ def spaced_tables_in(lines: list[tuple[int, str]]) -> list[Table]:
         while j < len(lines):
             start, line = lines[j]
             cells = _spaced_row(start, line) if line.strip() else None
-            if cells is None:
+            if cells is None or not _in_year_order(rows, cells[0].text):
                 break
             rows.append(Row(cells, start, start + len(line)))
             j += 1
@@ -160,11 +215,15 @@ def spaced_tables_in(lines: list[tuple[int, str]]) -> list[Table]:
         values = modal([len(r.cells) - 1 for r in rows])
         kept = [r for r in rows if len(r.cells) - 1 == values]
         headings = _heading_lines(lines, i)
-        one_line = _one_line_header(lines, i + 1 if years_row else i, values) if len(kept) >= 3 else None
-        if one_line is not None:  # `序号 地区 申请件数 注册件数` over `1 广东 312455 251002`
-            caption = [ln.strip() for at, ln in lines[max(0, i - 40) : i] if ln.strip() and at < one_line.start]
-            tables.append(Table(one_line, tuple(kept), "\n".join(caption[-CAPTION_LINES:]), one_line.start, kept[-1].end))
-        elif len(kept) >= 3 and values <= len(headings) <= values + STACK_SLACK:
+        texts = [[c.text for c in r.cells[1:]] for r in kept]
+        two_rows = _two_row_header(lines, i, values, texts) if len(kept) >= 3 and not years_row else None
+        one_line = _one_line_header(lines, i + 1 if years_row else i, values) if len(kept) >= 3 and two_rows is None else None
+        if two_rows is not None or one_line is not None:  # `序号 地区 申请件数 注册件数` over `1 广东 312455 251002`
+            header = two_rows or one_line
+            caption = [ln.strip() for at, ln in lines[max(0, i - 40) : i] if ln.strip() and at < header.start]
+            tables.append(Table(header, tuple(kept), "\n".join(caption[-CAPTION_LINES:]), header.start, kept[-1].end))
+        elif len(kept) >= 3 and values <= len(headings) <= values + STACK_SLACK and not YEAR_CELL.match(kept[0].cells[0].text):
+            # (rows of years are headed by a header line or two above them, read whole, not by lines taken one a heading)
             header_cells = heading_cells(headings, values)
             header = Row(header_cells, (header_cells[0] if header_cells[0].text else headings[0]).start, headings[-1].end)
             above = [c.text for c in headings[: len(headings) - values - 1]]
