@@ -12,7 +12,7 @@ import json
 import logging
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Callable
 
@@ -173,6 +173,10 @@ def build_document(
     meta = extract_metadata(extracted.raw, text)
     if extracted.kind != "txt":  # files other than plain captures: look further for a headline and date
         meta = _refine(meta, text)
+    elif meta.published is None:  # a plain capture: a line near the top that is its date and little else
+        published = head_date(text, dateline_only=True)
+        if published:
+            meta = replace(meta, published=published, origin=meta.origin | {"published": "text"})
     sidecar = read_sidecar(path, problems)
     title, title_origin = _pick("title", sidecar, extracted.title, meta.title, meta.origin.get("title", "none"))
     published, published_origin = _pick(

@@ -64,8 +64,10 @@ def library_versions() -> dict[str, str]:
 TOKENIZER_VERSION = "1"  # bump when tokenization code changes, so older indexes read as stale
 # bump when reading documents changes what a document is (its text, title or date), so older indexes
 # read as stale: 2 = a site's navigation trail above a capture's headline is no title; 3 = a line
-# without a letter (a table's figure, one a line: 0 / 0) is never dropped as a repeat or as furniture
-INGEST_VERSION = 3
+# without a letter (a table's figure, one a line: 0 / 0) is never dropped as a repeat or as furniture;
+# 4 = dates written in English (July 17, 2025; Updated 14-Jan-2019), a plain capture's dateline near
+# its top, and no day read from the digits of a following year (1985.4-2013.12)
+INGEST_VERSION = 4
 
 
 def tokenizer_fingerprint() -> str:

@@ -237,3 +237,28 @@ def test_a_sites_navigation_trail_above_the_headline_is_no_title(tmp_path: Path)
     (tmp_path / "here.txt").write_text("当前位置:首页>新闻动态\n" + ARTICLE, encoding="utf-8")
     docs = load_corpus(tmp_path).by_id()
     assert docs["trail"].title == docs["here"].title == "深圳召开知识产权工作会议"
+
+
+def test_dates_written_in_english_or_as_a_dateline_are_publication_dates(tmp_path: Path) -> None:
+    from qa.metadata import extract_published, head_date, parse_date
+
+    assert parse_date("July 17, 2025") == parse_date("17 July 2025") == parse_date("Jul. 17 2025") == "2025-07-17"
+    assert parse_date("Updated 17:00, 14-Jan-2019") == "2019-01-14"
+    assert parse_date("Feb 30, 2024") is None and parse_date("May 2025") is None
+    assert parse_date("1985.4-2013.12") is None  # a period: no day read from the next year's digits
+    assert extract_published("Xinhua) 14:40, July 17, 2025\nAs of June this year") == "2025-07-17"
+    assert extract_published("[来源][admin][发表时间] 2023/05/12阅读次数:1618次") == "2023-05-12"
+    assert extract_published("On January 10, 2019, the office held a press conference") is None  # no label, no clock
+    assert head_date("报道\n截至2023年12月31日\n正文", dateline_only=True) is None  # a period's end
+    assert head_date("泉州网  泉州晚报\n2025年04月22日\n正文", dateline_only=True) == "2025-04-22"
+    # a plain capture: an English label and date before the headline are neither title nor lost
+    (tmp_path / "en.txt").write_text(
+        "date 2025-07-17 China vigorously pursues transformation, industrialization of patents\n\n"
+        "As of June this year, the number of valid domestic invention patents had reached 5.01 million.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "zh.txt").write_text("泉州网  泉州晚报\n2025年04月22日\n过去一年全市专利授权3.79万件\n本周是全国知识产权宣传周。\n", encoding="utf-8")
+    docs = load_corpus(tmp_path).by_id()
+    assert docs["en"].published == "2025-07-17"
+    assert docs["en"].title == "China vigorously pursues transformation, industrialization of patents"
+    assert docs["zh"].published == "2025-04-22"

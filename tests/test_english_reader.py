@@ -12,7 +12,7 @@ PAGE = (
     "BEIJING, July 17 (Xinhua) -- China has promoted the industrialization of patents, with the industrialization "
     "rate of enterprise invention patents up from 44.9 percent in 2020 to 53.3 percent in 2024, the official said.\n"
     "As of June this year, the number of valid domestic invention patents had reached 5.01 million, an increase "
-    "of 13.2 percent year on year.\n"
+    "of 13.2 percent year on year, while high-value invention patents per 10,000 people reached 14.\n"
     "There were 524,000 domestic enterprises that held valid invention patents in June 2025.\n"
     "The press conference was held on July 17, 2025 in Beijing."
 )
@@ -45,6 +45,17 @@ def test_the_figure_of_the_year_asked_in_the_sentence_that_says_the_question() -
     # the sentence that says the question's words in its order, not the one that says them scattered
     assert _read("How many valid domestic invention patents did China have as of June 2025?")[0] == "5.01 million"
     assert _read("When was the press conference held?")[0] == "July 17, 2025"
+    # the base of a rate ('per 10,000 people') is no figure of its own
+
+
+def test_a_sentence_without_a_year_is_read_in_the_year_the_page_opens_on() -> None:
+    opening = Document(
+        "cgtn", "Opinion", "2019-01-14", None, "c.txt", "0" * 64,
+        "Opinion: What can we get from the press conference?\nOn January 10, 2019, the office introduced the "
+        "statistics of its work in 2018.\nPatent filings numbered about 1.5 million applications.",
+    )
+    assert _read("How many patent filings were there in 2018?", [opening])[0] == "1.5 million"
+    assert _read("How many patent filings were there in 2017?", [opening])[0] is None
 
 
 def test_no_sentence_saying_enough_of_the_question_is_no_answer() -> None:

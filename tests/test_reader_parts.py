@@ -168,6 +168,10 @@ def test_evidence_must_name_the_place_and_year() -> None:
     assert honoured(c, "东营专利授权量5000件", "", "2023-05-01") is None
     assert honoured(c, "去年东营专利授权量5000件", "", "2024-02-01") is None
     assert honoured(c, "东营专利授权量5000件", "", "2024-02-01") == "year"
+    # ... or the year the document opens on, where it names the year asked
+    assert honoured(c, "东营专利授权量5000件", "", "2024-02-01", "2023年东营市知识产权工作回顾") is None
+    assert honoured(c, "东营专利授权量5000件", "", "2024-02-01", "2022年东营市知识产权工作回顾") == "year"
+    assert honoured(c, "2022年东营专利授权量5000件", "", "2024-02-01", "2023年东营市知识产权工作回顾") == "year"
 
 
 def test_a_wider_place_asked_beside_a_narrower_one_is_implied_by_it() -> None:

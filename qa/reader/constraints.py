@@ -113,10 +113,15 @@ def missing_places(c: Constraints, texts: list[str]) -> list[str]:
     return [p for p in c.places if not any(p in t or _implied(p, c, t) for t in texts)]
 
 
-def honoured(c: Constraints, paragraph: str, title: str, published: str | None) -> str | None:
+LEAD = 600  # characters of a document's opening that say what year all of it is about
+
+
+def honoured(c: Constraints, paragraph: str, title: str, published: str | None, lead: str = "") -> str | None:
     """None when the evidence's paragraph (which holds its sentence) or its document's title
     honours the question's places and years and names what its volume counts, else what it misses
-    ('place', 'year' or 'metric'). Texts are normalized."""
+    ('place', 'year' or 'metric'). A paragraph that names no year is read in the year of the
+    document's opening (`lead`: 'the statistics of their work in 2018'), where that names the year
+    asked, else in its publication year. Texts are normalized."""
     context = paragraph + "\n" + title
     for place in c.places:
         if place not in context and not _implied(place, c, context):
@@ -129,6 +134,8 @@ def honoured(c: Constraints, paragraph: str, title: str, published: str | None) 
             return None
         if said:
             return "year"  # the evidence is about another year
+        if {int(y) for y in _YEAR.findall(lead)} & set(c.years):
+            return None  # no year around the evidence, the year asked where the document opens
         # no year around the evidence: the publication year, or the year before it (去年)
         pub = int(published[:4]) if published and published[:4].isdigit() else None
         if pub is None:

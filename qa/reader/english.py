@@ -15,6 +15,7 @@ from ..languages import has_chinese, mostly_chinese
 from ..retrieval import Passage
 from ..types import AskResult
 from .base import abstention, citation_for
+from .constraints import LEAD
 
 _QUANTITY = re.compile(r"\bhow (?:many|much)\b|\bwhat (?:was|is|were|are) the (?:[\w-]+ ){0,5}?(?:number|rate|share|percentage|proportion|total|amount|value|volume|count)\b", re.I)
 _RATE = re.compile(r"\b(?:rate|share|percentage|proportion|percent)\b", re.I)
@@ -29,6 +30,7 @@ _FIGURE = re.compile(
     r"|(?<![\w.,])\d+(?:\.\d+)?(?:\s?(?:percent|per cent|%|million|billion|trillion|thousand))?",
     re.I,
 )
+_PER = re.compile(r"\b(?:per|every|each)\s+$", re.I)
 _NAME = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+(?:-[a-z]+)?\b")
 _SENTENCE = re.compile(r"[^\n]+?(?:(?<![A-Z])(?<!\d)[.!?](?=\s|$)|$)", re.M)
 MIN_SHARE = 0.5  # of the question's words a sentence must say to be read at all
@@ -106,6 +108,8 @@ def _spans(sentence: str, kind: str) -> list[tuple[int, int]]:
             continue
         if _YEAR.fullmatch(text) or re.fullmatch(r"\d{1,2}", text):
             continue  # a year, a day or a small ordinal is no figure
+        if _PER.search(sentence, 0, m.start()):
+            continue  # 'per 10,000 people': the base of a rate, not a figure of its own
         percent = bool(re.search(r"percent|%", text, re.I))
         if (kind == "rate") != percent:
             continue
@@ -156,7 +160,7 @@ class EnglishReader:
                     continue
                 sentence = m.group(0)
                 share = _said(asked_words, sentence)
-                if share < MIN_SHARE or not self._year_said(sentence, years, doc.published):
+                if share < MIN_SHARE or not self._year_said(sentence, years, doc.published, doc.text[:LEAD]):
                     continue
                 anchors = [w.start() for w in _WORD.finditer(sentence) if _stem(w.group(0)) in asked]
                 said = [(y.start(), y.group(0)) for y in _YEAR.finditer(sentence)]
@@ -168,12 +172,14 @@ class EnglishReader:
         return best
 
     @staticmethod
-    def _year_said(sentence: str, years: set[str], published: str | None) -> bool:
+    def _year_said(sentence: str, years: set[str], published: str | None, lead: str = "") -> bool:
         if not years:
             return True
         said = set(_YEAR.findall(sentence))
         if said & years:
             return True
+        if not said and set(_YEAR.findall(lead)) & years:
+            return True  # a sentence without a year, in a page that opens on the year asked
         # 'as of June this year', or no year at all: the year it was published in
         return bool(published) and published[:4] in years and (not said or "this year" in sentence.lower())
 

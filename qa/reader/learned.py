@@ -27,7 +27,7 @@ from ..lru import LRU
 from ..retrieval import Passage
 from ..types import AskResult
 from .base import abstention, citation_for, evidence_around, sentence_bounds
-from .constraints import Constraints, honoured, question_constraints, unnamed_places
+from .constraints import LEAD, Constraints, honoured, question_constraints, unnamed_places
 from .decision import Support
 from .span_model import SpanModel
 from .windows import SpanScore, Window, best_spans, make_windows, question_ids
@@ -295,7 +295,7 @@ class LearnedReader:
         if not c:
             return None
         paragraph, title = evidence_around(index, found.doc_id, found.start)
-        why = honoured(c, paragraph, title, index.documents[found.doc_id].published)
+        why = honoured(c, paragraph, title, index.documents[found.doc_id].published, index.doc_norms[found.doc_id][:LEAD])
         if why is None and c.places:
             # a report on several places (its title names them all): the answer's sentence, up to the
             # answer, must not be about another one ('永川区2022年新增授权2027件' for 荣昌)
