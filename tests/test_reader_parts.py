@@ -18,7 +18,7 @@ from qa.reader.combined import CombinedReader
 from qa.reader.decision import FEATURES
 from qa.reader.constraints import honoured, missing_places, question_constraints
 from qa.e5onnx.e5file import BLOCK_BYTES, E5File, WordEmbeddings, dequantize_q4
-from qa.reader.learned import LearnedReader, snap_date, snap_quantity, trim
+from qa.reader.learned import LearnedReader, snap_date, snap_ordinal, snap_person, snap_quantity, trim
 from qa.reader.span_model import ModelInfo
 from qa.reader.squad import MrcAnswer, MrcExample, load_squad
 from qa.e5onnx.tokenizer import METASPACE, E5Tokenizer
@@ -620,6 +620,16 @@ def test_a_when_span_is_the_whole_date() -> None:
     assert _snapped(snap_date, "会议在哪一年召开?", text, "2024年2月5日") == "2024年"
     assert _snapped(snap_date, "会议何时召开?", text, "深圳") == "深圳"  # no date: left alone
     assert _snapped(snap_date, "专利授权量是多少?", text, "2023年") == "2023年"  # not a when-question
+
+
+def test_a_rank_span_keeps_its_di_and_a_name_drops_how_it_is_addressed() -> None:
+    text = "西安在全球科技集群中排第7位。时任战略规划司司长葛树先生介绍,王小明同志出席。"
+    assert _snapped(snap_ordinal, "西安在科技集群中排第几位?", text, "7位") == "第7位"
+    assert _snapped(snap_ordinal, "西安的排名是多少?", text, "第7位") == "第7位"
+    assert _snapped(snap_ordinal, "西安有几个集群?", text, "7位") == "7位"  # no rank asked
+    assert _snapped(snap_person, "战略规划司司长是谁?", text, "葛树先生") == "葛树"
+    assert _snapped(snap_person, "谁出席了?", text, "王小明同志") == "王小明"
+    assert _snapped(snap_person, "介绍人的称呼是什么?", text, "葛树先生") == "葛树先生"  # no person asked
 
 
 def test_combiner_fit_mrc_questions_are_ones_the_model_was_not_trained_on(tmp_path: Path) -> None:

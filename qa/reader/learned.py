@@ -97,6 +97,29 @@ def snap_date(question: str, text: str, start: int, end: int) -> tuple[int, int]
     return m.start(), m.end()
 
 
+_ORDINAL_ASKED = re.compile(r"第几|第多少|排第|排名|名次|位次")
+_ORDINAL_FIGURE = re.compile(r"[\d一二三四五六七八九十百]")
+_WHO = re.compile(r"谁|哪位|何人|姓名|叫什么")
+_ADDRESS = re.compile(r"(?:先生|女士|同志)$")  # how a person is addressed, no part of the name
+
+
+def snap_ordinal(question: str, text: str, start: int, end: int) -> tuple[int, int]:
+    """A rank asked (第几位, 排名) and a span that opens on its figure just after 第 ('7位' of
+    '第7位'): the span takes the 第."""
+    if _ORDINAL_ASKED.search(question) and start > 0 and text[start - 1] == "第" and _ORDINAL_FIGURE.match(text[start : start + 1]):
+        return start - 1, end
+    return start, end
+
+
+def snap_person(question: str, text: str, start: int, end: int) -> tuple[int, int]:
+    """A person asked (谁) and a span that ends on how the person is addressed ('葛树先生'): the name."""
+    if _WHO.search(question):
+        m = _ADDRESS.search(text, start, end)
+        if m and m.start() - start >= 2:
+            return start, m.start()
+    return start, end
+
+
 def span_margins(win: Window, logits: np.ndarray, start: int, end: int, max_tokens: int) -> tuple[float, float] | None:
     """Scores over the window's no-answer score of the text span [start, end) of its passage: of the
     span itself, and of the best span that agrees with it — inside it, or around it (at most
@@ -243,6 +266,8 @@ class LearnedReader:
             start, end = trim(doc.text, base + sp.start, base + sp.end)
             start, end = snap_quantity(question, doc.text, start, end)
             start, end = snap_date(question, doc.text, start, end)
+            start, end = snap_ordinal(question, doc.text, start, end)
+            start, end = snap_person(question, doc.text, start, end)
             if end <= start:
                 continue
             found.append(Found(p.doc_id, start, end, sp, self.probability(sp.score - sp.null), p))
