@@ -54,6 +54,14 @@ def figure_value(text: str) -> tuple[float, int] | None:
     return float(t), len(t.split(".")[1]) if "." in t else 0
 
 
+def sums_to(total: tuple[float, int], terms: list[tuple[float, int]]) -> bool:
+    """Whether figures (value, decimals) add up to a total as printed: within half a unit of the last
+    decimal shown for each term (each was rounded), or 0.2 % of the total."""
+    places = max(total[1], *(d for _, d in terms)) if terms else total[1]
+    tolerance = max(0.5 * max(1, len(terms)) * 10.0**-places, 0.002 * abs(total[0]))
+    return abs(sum(v for v, _ in terms) - total[0]) <= tolerance
+
+
 def _adds_up(rows: list[list[str]], total: int, parts: list[int]) -> bool | None:
     """Whether column `total` is the sum of columns `parts` in (nearly) every row (True / False), or
     None where fewer than `_MIN_ROWS` rows hold all those figures."""
@@ -64,12 +72,8 @@ def _adds_up(rows: list[list[str]], total: int, parts: list[int]) -> bool | None
         cells = [figure_value(row[j]) if j < len(row) else None for j in (total, *parts)]
         if any(c is None for c in cells):
             continue
-        value, decimals = cells[0]  # type: ignore[misc]
-        terms = cells[1:]
-        places = max(decimals, *(d for _, d in terms))  # type: ignore[misc]
-        tolerance = max(0.5 * len(terms) * 10.0**-places, 0.002 * abs(value))
         checked += 1
-        agreed += abs(sum(v for v, _ in terms) - value) <= tolerance  # type: ignore[misc]
+        agreed += sums_to(cells[0], cells[1:])  # type: ignore[arg-type]
     if checked < _MIN_ROWS:
         return None
     return agreed / checked >= _AGREE

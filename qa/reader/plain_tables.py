@@ -7,7 +7,7 @@ import re
 from dataclasses import replace
 from typing import Callable
 
-from .grouped_header import MAX_GROUPS, TOTAL as _TOTAL, figure_value, repeated_header, totalled_header
+from .grouped_header import MAX_GROUPS, TOTAL as _TOTAL, figure_value, repeated_header, sums_to, totalled_header
 from .table_model import CAPTION_LINES, CAPTIONISH, FIGURE, MAX_CELL, STACK_SLACK, YEAR_CELL, Cell, Row, Table, heading_cells, modal
 
 _MAX_LABELS, _MAX_VALUES, _MIN_ROWS = 2, 16, 2
@@ -123,7 +123,7 @@ def _heading_words(start: int, line: str) -> list[Cell] | None:
 _HEADER_LINES = 3  # lines of a header over spaced rows, English lines under Chinese ones not counted
 
 
-def _two_row_header(lines: list[tuple[int, str]], first: int, values: int, texts: list[list[str]]) -> Row | None:
+def _two_row_header(lines: list[tuple[int, str]], first: int, texts: list[list[str]]) -> Row | None:
     """The header of spaced rows written on two or three lines above them, headings separated by
     spaces (`年度 合計 外国・香港・マカオ・台湾` over `件数 割合`; `年份 专利申请数 专利授权数` over
     `发明 实用新型 外观设计 发明 实用新型 外观设计`), read as a two-row header by the table's totals
@@ -216,7 +216,7 @@ def spaced_tables_in(lines: list[tuple[int, str]]) -> list[Table]:
         kept = [r for r in rows if len(r.cells) - 1 == values]
         headings = _heading_lines(lines, i)
         texts = [[c.text for c in r.cells[1:]] for r in kept]
-        two_rows = _two_row_header(lines, i, values, texts) if len(kept) >= 3 and not years_row else None
+        two_rows = _two_row_header(lines, i, texts) if len(kept) >= 3 and not years_row else None
         one_line = _one_line_header(lines, i + 1 if years_row else i, values) if len(kept) >= 3 and two_rows is None else None
         if two_rows is not None or one_line is not None:  # `序号 地区 申请件数 注册件数` over `1 广东 312455 251002`
             header = two_rows or one_line
@@ -494,25 +494,17 @@ def _row_groups(rows: list[Row], figures: list[list[str]]) -> list[Row]:
         labelled = [rows[j].extra for j in range(k + 1, end) if rows[j].extra]
         if rows[k].extra or len(labelled) != 1 or end - k < 3:
             continue
-        sums = [_column_sum(figures, col, k + 1, end) for col in range(len(figures[k]))]
-        checked = [(total, _number(figures[k][col])) for col, total in enumerate(sums) if total is not None and _number(figures[k][col]) is not None]
-        if checked and sum(abs(a - b) <= max(1.0, 0.002 * abs(b)) for a, b in checked) >= 0.8 * len(checked):  # type: ignore[operator]
+        checked = [agreed for col in range(len(figures[k])) if (agreed := _column_adds_up(figures, col, k, end)) is not None]
+        if checked and sum(checked) >= 0.8 * len(checked):
             for j in range(k, end):
                 out[j] = replace(rows[j], extra=labelled[0])
     return out
 
 
-def _number(text: str) -> float | None:
-    parsed = figure_value(text)
-    return parsed[0] if parsed else None
-
-
-def _column_sum(figures: list[list[str]], col: int, lo: int, hi: int) -> float | None:
-    """The sum of a column's figures over rows lo..hi (None where one is no count: a share, a dash)."""
-    total = 0.0
-    for r in range(lo, hi):
-        value = _number(figures[r][col]) if col < len(figures[r]) else None
-        if value is None:
-            return None
-        total += value
-    return total
+def _column_adds_up(figures: list[list[str]], col: int, k: int, end: int) -> bool | None:
+    """Whether row k's figure in a column is the sum of the figures of rows k+1..end-1 under it (as
+    the totals of headings are checked, `sums_to`); None where one is no count (a share, a dash)."""
+    cells = [figure_value(figures[r][col]) if col < len(figures[r]) else None for r in range(k, end)]
+    if any(c is None for c in cells):
+        return None
+    return sums_to(cells[0], cells[1:])  # type: ignore[arg-type]
