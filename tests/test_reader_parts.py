@@ -761,6 +761,16 @@ def test_combined_reader_does_not_let_the_model_judge_a_figure_of_a_respectively
     r = CombinedReader(Fixed(rule), learned, override=0.9, alone=0.5, trust=1.01, veto=0.3,  # type: ignore[arg-type]
                        doubt=Doubt((0.0, 1.0, 0.0), 0.0)).read("问题", "浙江新增发明专利授权量是多少?", [], None)  # type: ignore[arg-type]
     assert r.answer == "6.5万件" and learned.asked == [] and at > 0
+    # nor does a sure model answer override it: the model reads no list's alignment
+    sure = Supporting(_result("24.77万件", 0.95, start=30), Support(0.01, 0.02))
+    r = CombinedReader(Fixed(rule), sure, override=0.5, alone=0.5, trust=1.01, veto=0.3,  # type: ignore[arg-type]
+                       doubt=Doubt((0.0, 1.0, 0.0), 0.0)).read("问题", "浙江新增发明专利授权量是多少?", [], None)  # type: ignore[arg-type]
+    assert r.answer == "6.5万件"
+    other = AskResult("q", "q", "24.77万件", False, None, 0.7, quote, None,
+                      [Citation("d", "d-1", "t", None, 100, 100 + len(quote), quote)], [], reader="rules")
+    r = CombinedReader(Fixed(other), Supporting(_result("6.5万件", 0.95, start=30), Support(0.01, 0.02)), override=0.5,  # type: ignore[arg-type]
+                       alone=0.5, trust=1.01, veto=0.0, doubt=None).read("问题", "四地新增发明专利授权量一共多少?", [], None)  # type: ignore[arg-type]
+    assert r.answer == "6.5万件"  # a figure that is no subject's in the list: the model may still override it
 
 
 def test_combiner_fit_learns_to_drop_rule_answers_the_model_finds_unlikely() -> None:

@@ -145,9 +145,11 @@ class CombinedReader:
             learned = self.learned.read(question, resolved, passages, index, first_only=answered)
         doubt = self.doubt  # built from reader.json once a question
         support = None
-        if learned is not None and answered and doubt is not None:  # as the fit saw it: read wherever the model ran
+        respective = False  # the rule answer is its subject's figure in a 分别-list: no model overrides it
+        if learned is not None and answered:
             span = answer_span(rules)
-            if span is not None and not _respective(rules, span, resolved):
+            respective = span is not None and _respective(rules, span, resolved)
+            if span is not None and not respective and doubt is not None:  # as the fit saw it: read wherever the model ran
                 support = self.learned.support(resolved, *span, passages, index)
         rules = rules or learned
         assert rules is not None  # an English question always runs the model
@@ -158,6 +160,8 @@ class CombinedReader:
             support,
         )
         which, _ = choose(reading, self.override, self.alone, self.veto, doubt)
+        if respective and which == "learned":
+            which = "rules"  # the model reads no list's alignment: it is no judge of the figure the list gives
         if which == "none" and answered:  # the rule answer was dropped, and the model has none sure enough
             p = doubt.right(rules.confidence, support) if doubt and support else 0.0
             return abstention(
