@@ -155,12 +155,13 @@ class EnglishReader:
         pages = [d for d in dict.fromkeys(p.doc_id for p in passages if not has_chinese(p.text)) if d in index.documents]
         for doc_id in pages[:PAGES]:
             doc = index.documents[doc_id]
+            opening = set(_YEAR.findall(doc.text[:LEAD]))  # the years the page opens on
             for m in _SENTENCE.finditer(doc.text):
                 if not m.group(0).strip() or has_chinese(m.group(0)):
                     continue
                 sentence = m.group(0)
                 share = _said(asked_words, sentence)
-                if share < MIN_SHARE or not self._year_said(sentence, years, doc.published, doc.text[:LEAD]):
+                if share < MIN_SHARE or not self._year_said(sentence, years, doc.published, opening):
                     continue
                 anchors = [w.start() for w in _WORD.finditer(sentence) if _stem(w.group(0)) in asked]
                 said = [(y.start(), y.group(0)) for y in _YEAR.finditer(sentence)]
@@ -172,13 +173,13 @@ class EnglishReader:
         return best
 
     @staticmethod
-    def _year_said(sentence: str, years: set[str], published: str | None, lead: str = "") -> bool:
+    def _year_said(sentence: str, years: set[str], published: str | None, opening: frozenset[str] | set[str] = frozenset()) -> bool:
         if not years:
             return True
         said = set(_YEAR.findall(sentence))
         if said & years:
             return True
-        if not said and set(_YEAR.findall(lead)) & years:
+        if not said and opening & years:
             return True  # a sentence without a year, in a page that opens on the year asked
         # 'as of June this year', or no year at all: the year it was published in
         return bool(published) and published[:4] in years and (not said or "this year" in sentence.lower())

@@ -82,9 +82,7 @@ def _adds_up(rows: list[list[str]], total: int, parts: list[int]) -> bool | None
 def _share(text: str) -> tuple[float, int] | None:
     """A percentage cell's value and its decimals (`46.5%` -> (46.5, 1)); None for anything else."""
     t = text.strip().replace("−", "-")
-    if not _SHARE.match(t):
-        return None
-    return float(t[:-1]), len(t[:-1].split(".")[1]) if "." in t else 0
+    return figure_value(t[:-1]) if _SHARE.match(t) else None
 
 
 def _is_share(rows: list[list[str]], j: int) -> bool:
@@ -110,11 +108,12 @@ def _share_of(rows: list[list[str]], share: int, part: int, total: int) -> bool:
 def _shares(values: list[_Leaf], totals: list[int], rows: list[list[str]]) -> int:
     """How many share columns of a reading are one of their group's counts over a total of their
     group or over both rows (never a reason to refuse a reading: a share may be of something else)."""
+    shares = {k for k in range(len(values)) if _is_share(rows, k)}
     verified = 0
     for j, leaf in enumerate(values):
-        if leaf.group is None or not _is_share(rows, j):
+        if leaf.group is None or j not in shares:
             continue
-        parts = [k for k, other in enumerate(values) if other.group == leaf.group and k not in totals and not _is_share(rows, k)]
+        parts = [k for k, other in enumerate(values) if other.group == leaf.group and k not in totals and k not in shares]
         over = [k for k in totals if values[k].group in (leaf.group, None)]
         verified += any(_share_of(rows, j, p, t) for p in parts for t in over)
     return verified
@@ -158,15 +157,19 @@ def _splits(lo: int, hi: int, known: int | None) -> range:
     return range(lo, hi + 1) if known is None else range(known, known + 1) if lo <= known <= hi else range(0)
 
 
-def _readings(headings: list[Cell], labels: int, groups: int, split: int | None = None) -> list[list[_Leaf]]:
+def _readings(
+    headings: list[Cell], labels: int, groups: int, split: int | None = None, group_totals: bool = False
+) -> list[list[_Leaf]]:
     """Every reading of `headings` as a first row (its first `labels` over the label columns, then
     headings over one column, then `groups` group headings side by side, then only totals) and a
-    second row of the groups' sub-headings. `split`: where the second row starts, where known."""
+    second row of the groups' sub-headings. `split`: where the second row starts, where known.
+    `group_totals` (headings as many as the columns): each group heading heads a column of its own,
+    its group's total (headed `<group> 合计`), before its sub-headings, and no totals trail."""
     m = len(headings)
     out: list[list[_Leaf]] = []
     for split in _splits(labels + groups, m - groups, split):
         first, second = headings[:split], headings[split:]
-        for trailing in range(0, split - labels - groups + 1):
+        for trailing in range(0, 1 if group_totals else split - labels - groups + 1):
             if trailing and not all(TOTAL.search(c.text) for c in first[split - trailing :]):
                 break
             begin = split - trailing - groups
@@ -175,35 +178,14 @@ def _readings(headings: list[Cell], labels: int, groups: int, split: int | None 
                 at = 0
                 for g, span in enumerate(spans):
                     group = first[begin + g]
+                    if group_totals:  # 专利申请数 合计: the group's total, said so
+                        named = group if TOTAL.search(group.text) else Cell(f"{group.text} 合计", group.start, group.end)
+                        leaves.append(_Leaf(named, g, total=True))
                     for sub in second[at : at + span]:
                         leaves.append(_Leaf(Cell(f"{group.text} {sub.text}", sub.start, sub.end), g))
                     at += span
                 leaves += [_Leaf(c, None) for c in first[split - trailing : split]]
                 out.append(leaves)
-    return out
-
-
-def _total_readings(headings: list[Cell], labels: int, groups: int, split: int | None = None) -> list[list[_Leaf]]:
-    """Every reading of `headings`, as many as the columns, as a first row (its first `labels` over
-    the label columns, headings over one column, then `groups` group headings) and a second row of
-    the groups' sub-headings, each group heading over a column of its own (its group's total,
-    headed `<group> 合计`) before its sub-headings. `split`: where the second row starts, where known."""
-    m = len(headings)
-    out: list[list[_Leaf]] = []
-    for split in _splits(labels + groups, m - groups, split):
-        first, second = headings[:split], headings[split:]
-        begin = split - groups
-        for spans in _compositions(len(second), groups):
-            leaves = [_Leaf(c, None) for c in first[:begin]]
-            at = 0
-            for g, span in enumerate(spans):
-                group = first[begin + g]
-                named = group if TOTAL.search(group.text) else Cell(f"{group.text} 合计", group.start, group.end)
-                leaves.append(_Leaf(named, g, total=True))  # 专利申请数 合计: the group's total, said so
-                for sub in second[at : at + span]:
-                    leaves.append(_Leaf(Cell(f"{group.text} {sub.text}", sub.start, sub.end), g))
-                at += span
-            out.append(leaves)
     return out
 
 
@@ -253,7 +235,7 @@ def totalled_header(
     values = max(len(r) for r in rows)
     groups = len(headings) - labels - values
     if groups == 0:  # as many headings as columns: group headings may head their totals
-        readings = [leaves for g in range(1, MAX_GROUPS + 1) for leaves in _total_readings(headings, labels, g, split)]
+        readings = [leaves for g in range(1, MAX_GROUPS + 1) for leaves in _readings(headings, labels, g, split, group_totals=True)]
     elif 1 <= groups <= MAX_GROUPS:
         readings = _readings(headings, labels, groups, split)
     else:

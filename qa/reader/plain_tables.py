@@ -178,13 +178,20 @@ def _in_year_order(rows: list[Row], label: str) -> bool:
     """Whether a row labelled `label` may follow `rows`: rows labelled by years (`2015 83146 17663`)
     run in order, one year after another up or down, as a table's years do (lines of figures
     that open with a year in no order are no table)."""
-    years = [int(r.cells[0].text[:4]) for r in rows if YEAR_CELL.match(r.cells[0].text)]
-    if not YEAR_CELL.match(label) or not years:
+    if not YEAR_CELL.match(label):
         return True
+    last: list[int] = []  # the years of the last two rows led by one, latest first
+    for r in reversed(rows):
+        if YEAR_CELL.match(r.cells[0].text):
+            last.append(int(r.cells[0].text[:4]))
+            if len(last) == 2:
+                break
     year = int(label[:4])
-    if len(years) == 1:
-        return year != years[0]
-    return (year - years[-1]) * (years[-1] - years[-2]) > 0
+    if not last:
+        return True
+    if len(last) == 1:
+        return year != last[0]
+    return (year - last[0]) * (last[0] - last[1]) > 0
 
 
 def spaced_tables_in(lines: list[tuple[int, str]]) -> list[Table]:
