@@ -225,6 +225,7 @@ def test_a_held_out_set_reports_aggregates_and_no_question(pipeline: Pipeline, t
         assert q.question not in md and q.question not in result.output
 
     shown = _cli(pipeline.settings, "eval", "--limit", "6", "--out", str(out), "--name", "shown")
+    assert shown.exit_code == 0, shown.output
     data = json.loads((out / "shown.json").read_text(encoding="utf-8"))
     assert data["held_out"] is False and len(data["questions"]) == 6 and "failing" not in data
 
