@@ -22,3 +22,17 @@ def test_a_model_trained_without_the_gloss_says_nothing_of_it() -> None:
     text = "\n".join(_training(_meta()))
     assert "English gloss" not in text
     assert "a.json (10 questions)" in text and "2 minutes" in text
+
+
+def test_each_question_type_table_names_its_mode_and_reader(tmp_path) -> None:
+    import json
+
+    from qa.evaluation.reader_report import _mrc
+
+    by_type = {"time": {"questions": 2, "em": 50.0, "f1": 60.0, "abstained": 0.0}}
+    runs = [{"file": "x.json", "mode": "open", "reader": reader, "model": "", "questions": 2, "em": 1.0, "f1": 2.0,
+             "abstention_rate": 0.0, "median_ms": 3.0, "by_type": by_type} for reader in ("learned", "combined")]
+    (tmp_path / "mrc-x.json").write_text(json.dumps(runs), encoding="utf-8")
+    text = "\n".join(_mrc(tmp_path, tmp_path))
+    assert "By question type, open mode, learned reader:" in text
+    assert "By question type, open mode, combined reader:" in text

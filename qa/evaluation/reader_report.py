@@ -135,7 +135,7 @@ def _mrc(reports_dir: Path, model_dir: Path) -> list[str]:
             )
         lines.append("")
         for r in mrc_reports:
-            lines += [f"By question type, {r['mode']} mode:", "", "| type | questions | EM | F1 | abstained |", "|---|---|---|---|---|"]
+            lines += [f"By question type, {r['mode']} mode, {r['reader']} reader:", "", "| type | questions | EM | F1 | abstained |", "|---|---|---|---|---|"]
             lines += [f"| {k} | {g['questions']} | {g['em']} | {g['f1']} | {g['abstained']:.1%} |" for k, g in r["by_type"].items()]
             lines.append("")
     return lines
