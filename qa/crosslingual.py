@@ -174,6 +174,15 @@ def asks_one(english: str) -> bool:
     return _asked(english)[0] in ("多少", "谁", "是谁", "连续多少年", "占比多少")
 
 
+_COUNT = re.compile(r"\bhow many\b(?! (?:percent|per cent|percentage points?|times|fold)\b)|\bwhat (?:is|was|were|are) the (?:number|total)\b")
+
+
+def asks_count(english: str) -> bool:
+    """Whether an English question asks how many of something there are ('how many applications'):
+    a share or a rate ('53.3 percent') is no answer to it."""
+    return bool(_COUNT.search(english.lower()))
+
+
 def _lookup(tokens: list[str], i: int, lex: Lexicon, evidence: str, unseen_terms: bool = False) -> tuple[int, str] | None:
     """The longest phrase starting at token i that the lexicon knows and the evidence has a Chinese
     word for: (its length in tokens, that word). `unseen_terms`: a phrase of the terminology file

@@ -179,6 +179,16 @@ def test_an_english_question_for_one_thing() -> None:
     assert not asks_one("Which cities were named demonstration zones?")
 
 
+def test_a_count_asked_in_english_is_told_from_a_share_asked() -> None:
+    from qa.crosslingual import asks_count
+
+    assert asks_count("How many PCT applications did Chinese applicants file in 2024?")
+    assert asks_count("What was the number of invention patents granted?")
+    assert not asks_count("How many percent did filings grow?")
+    assert not asks_count("What share of the national total is that?")
+    assert not asks_count("How much did spending rise?")
+
+
 @pytest.mark.parametrize(
     "question",
     ["", "😀" * 50, "How many " * 2000, "混合 scripts 與繁體 and English 123 ％", "???", "2023", "'s 's -- ,,,"],

@@ -290,6 +290,17 @@ def test_learned_reader_does_not_answer_an_amount_with_a_growth_rate(tok: E5Toke
     assert r.answer == "12.1%"
 
 
+ENGLISH = _doc("pct-2024", "PCT filings\nIn 2024 Chinese applicants filed 70,160 PCT applications, 53.3 percent of them from companies.")
+
+
+def test_learned_reader_does_not_answer_an_english_count_with_a_share(tok: E5Tokenizer) -> None:
+    index = FakeIndex([ENGLISH])  # (the stand-in model matches token pieces joined without their spaces)
+    r = _reader(tok, "53.3percent").read("q", "How many PCT applications did Chinese applicants file in 2024?", _passages(ENGLISH), index)  # type: ignore[arg-type]
+    assert r.abstained
+    r = _reader(tok, "53.3percent").read("q", "What share of the PCT applications came from companies in 2024?", _passages(ENGLISH), index)  # type: ignore[arg-type]
+    assert r.answer == "53.3 percent"
+
+
 LISTS = _doc(
     "quanzhou-2025",
     "泉州市知识产权新闻发布会\n2025年,泉州马德里商标国际注册量1982件、地理标志商标159件。会议由李波、王璞主持。",

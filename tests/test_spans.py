@@ -130,7 +130,8 @@ def test_one_predicate_says_what_is_a_share() -> None:
     from qa.answering.numbers import is_share
 
     assert all(is_share(x) for x in ("15.2%", "3倍", "1/5", "三分之一", "百分之十", "8.3‰"))
-    assert not any(is_share(x) for x in ("23.51万件", "1/5的案例", "2023年", "96项"))
+    assert all(is_share(x) for x in ("53.3 percent", "10 per cent", "2.5 times", "3 percentage points"))
+    assert not any(is_share(x) for x in ("23.51万件", "1/5的案例", "2023年", "96项", "1.5 million", "times"))
 
 
 def test_people_after_titles_and_known_names() -> None:

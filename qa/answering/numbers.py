@@ -24,11 +24,13 @@ TIME_UNITS = ("年", "个月", "月", "周", "天", "日", "小时", "分钟", "
 
 # units of a share or a rate rather than an amount (a fraction is one too)
 SHARE_UNITS = ("%", "‰", "倍")
-_SHARE = re.compile(rf"(?:[%‰％倍]|分之{NUM}|\d/\d{{1,3}})$|^百分之")
+_SHARE = re.compile(
+    rf"(?:[%‰％倍]|分之{NUM}|\d/\d{{1,3}}|\d\s?(?:percent|per cent|percentage points?|times|fold))$|^百分之", re.I
+)
 
 
 def is_share(figure: str) -> bool:
-    """True for a share, a rate or a multiple ('15.2%', '3倍', '1/5', '三分之一', '百分之十'): no answer
+    """True for a share, a rate or a multiple ('15.2%', '3倍', '1/5', '三分之一', '百分之十', '53.3 percent'): no answer
     to an amount asked ('专利授权量是多少'), whichever reader found it."""
     return bool(_SHARE.search(figure.strip()))
 

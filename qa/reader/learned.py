@@ -19,7 +19,7 @@ from ..answering.numbers import QUANTITY, STREAK, is_share
 from ..answering.places import another_place
 from ..answering.question import Kind, Question, analyze, asks_amount
 from ..answering.respectively import is_respective_figure
-from ..crosslingual import asks_one
+from ..crosslingual import asks_count, asks_one
 from ..e5onnx.tokenizer import Encoding
 from ..index_store import LoadedIndex
 from ..languages import mostly_chinese
@@ -348,8 +348,9 @@ class LearnedReader:
         if not found:
             return abstention(question, resolved, passages, "找到的段落里没有这个问题的答案。", self.name)
         q = analyze(resolved)
-        amount = bool(_HOW_MANY.search(resolved)) and asks_amount(q)
-        one = q.kind in (Kind.quantity, Kind.person) if mostly_chinese(resolved) else asks_one(resolved)
+        chinese = mostly_chinese(resolved)
+        amount = bool(_HOW_MANY.search(resolved)) and asks_amount(q) if chinese else asks_count(resolved)
+        one = q.kind in (Kind.quantity, Kind.person) if chinese else asks_one(resolved)
         best, clash = None, None
         for f in found:
             if one and _SEVERAL.search(index.documents[f.doc_id].text[f.start : f.end]):
