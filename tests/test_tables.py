@@ -59,9 +59,62 @@ def test_a_table_flattened_to_one_cell_a_line_is_read_back_when_its_layout_is_un
 
 
 def test_a_flattened_table_whose_header_spans_more_lines_than_columns_is_not_guessed() -> None:
-    # 实用新型 and 外观设计 each cut over two lines: five header lines for three columns
+    # 实用新型 and 外观设计 each cut over two lines: five header lines for three columns, whose pieces
+    # together are words of the dictionary: one heading a column
     flat = "单位:件\n地区\n发明\n实用\n新型\n外观\n设计\n上城区\n1478\n3524\n1401\n西湖区\n6602\n5387\n1697\n滨江区\n7699\n7060\n3558"
-    assert tables_in(flat) == []
+    (table,) = tables_in(flat)
+    assert [c.text for c in table.header.cells] == ["地区", "发明", "实用新型", "外观设计"]
+    assert _cell("西湖区外观设计专利授权多少件?", flat) == "1697"
+    # pieces that make no word are not joined: which heading names which figure would be a guess
+    assert tables_in(flat.replace("新型", "甲乙").replace("设计", "丙丁")) == []
+
+
+# a two-row header flattened one cell a line with its headings broken word by word (科研 / 院所,
+# 机关 / 团体), the label column's heading broken too (地区 / 名称), a total spanning both rows last;
+# rows of one city's districts under the city's name
+BROKEN = "\n".join([
+    "单位:件", "地区", "名称", "专利类型", "申请人类型", "合计", "发明", "实用", "新型", "科研", "院所", "企业", "机关", "团体", "个人",
+    "甲市", "本级", "30", "50", "8", "60", "2", "10", "80",
+    "一区", "12", "20", "1", "25", "0", "6", "32",
+    "二区", "7", "9", "0", "12", "1", "3", "16",
+    "三区", "5", "4", "2", "6", "0", "1", "9",
+])
+
+
+def test_headings_broken_word_by_word_are_joined_and_read_by_the_totals() -> None:
+    (table,) = tables_in(BROKEN)
+    assert [c.text for c in table.header.cells] == [
+        "地区 名称", "专利类型 发明", "专利类型 实用新型", "申请人类型 科研院所", "申请人类型 企业", "申请人类型 机关团体",
+        "申请人类型 个人", "合计",
+    ]
+    assert [c.text for c in table.rows[1].extra] == ["甲市"]  # the city's name heads its districts' rows
+    assert _cell("二区企业获得授权多少件?", BROKEN) == "12"
+    assert _cell("一区实用新型专利授权量是多少?", BROKEN) == "20"
+    # totals that add up under no reading: left unread
+    assert tables_in(BROKEN.replace("\n32\n", "\n37\n").replace("\n16\n", "\n19\n").replace("\n80\n", "\n88\n")) == []
+
+
+def test_spaced_rows_under_headings_broken_with_letter_codes_and_two_groups_on_one_line() -> None:
+    # a yearbook's header: letter codes under each heading, English glosses, and two group headings
+    # (a period and a year) on one line with the English of the first between them
+    yearbook = "\n".join([
+        "各地区职务授权量", "2001.1- 2013.12", "地区", "Regions", "累计 Accumulated Number 2013",
+        "合计", "Total", "大专", "院校", "A*", "企业", "B", "机关", "团体", "C",
+        "合计", "Total", "大专", "院校", "A", "企业", "B", "机关", "团体", "C",
+        "甲省 1000 100 850 50 120 20 95 5",
+        "Jia 100.0% 10.0% 85.0% 5.0% 100.0% 16.7% 79.2% 4.2%",
+        "乙省 400 40 330 30 60 6 50 4",
+        "Yi 100.0% 10.0% 82.5% 7.5% 100.0% 10.0% 83.3% 6.7%",
+        "丙省 250 25 200 25 31 1 29 1",
+        "Bing 100.0% 10.0% 80.0% 10.0% 100.0% 3.2% 93.5% 3.2%",
+    ])
+    (table,) = tables_in(yearbook)
+    assert [c.text for c in table.header.cells] == [
+        "地区 Regions", "累计 Accumulated Number 合计 Total", "累计 Accumulated Number 大专院校", "累计 Accumulated Number 企业",
+        "累计 Accumulated Number 机关团体", "2013 合计 Total", "2013 大专院校", "2013 企业", "2013 机关团体",
+    ]
+    assert _cell("2013年乙省大专院校获得多少件?", yearbook) == "6"  # the year heading its group counts
+    assert _cell("甲省企业累计获得多少件?", yearbook) == "850"
 
 
 # a two-row header flattened one heading a line: 地区, 合计, 发明 and 外观设计 span both rows; 单位 and
@@ -604,3 +657,20 @@ def test_a_header_on_two_lines_over_spaced_rows_is_read_by_its_totals_and_shares
     # rows led by years run in order: lines of figures opening with years at random are no table
     assert tables_in("年份 甲 乙\n2013 5 6\n2011 7 8\n2014 9 1\n2012 3 4") == []
     assert len(tables_in("年份 甲 乙\n2011 5 6\n2012 7 8\n2013 9 1")) == 1
+
+
+def test_heading_pieces_join_into_dictionary_words_only() -> None:
+    from qa.reader.broken_headings import joined_headings
+    from qa.reader.table_model import Cell
+
+    lines = ["合计 Total", "大专", "院校", "A*", "企业 C", "机关", "团体 D", "发明", "企业", "总累计 Accumulated Number 2013", "项 目"]
+    cells, at = [], 0
+    for line in lines:
+        cells.append(Cell(line, at, at + len(line)))
+        at += len(line) + 1
+    got, joins = joined_headings(cells)
+    assert [c.text for c in got] == [
+        "合计 Total", "大专院校", "企业", "机关团体", "发明", "企业", "总累计 Accumulated Number", "2013", "项目",
+    ]
+    assert joins == 3  # 发明 / 企业 side by side are two headings: 发明企业 is no word
+    assert "\n".join(lines)[got[1].start : got[1].end] == "大专\n院校"  # a joined heading spans its pieces

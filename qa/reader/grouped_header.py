@@ -136,7 +136,7 @@ def _check(leaves: list[_Leaf], labels: int, rows: list[list[str]]) -> int | Non
             options.append([k for k, leaf in enumerate(values) if leaf.group is None and k != j and k not in totals])
         results = [_adds_up(rows, j, parts) for parts in options if parts]
         if any(r is True for r in results):
-            verified += 1
+            verified += sum(r is True for r in results)  # a total over both rows that each group adds up to
         elif any(r is False for r in results) and not any(r is None for r in results):
             return None
         elif values[j].total:

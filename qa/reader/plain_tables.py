@@ -7,6 +7,7 @@ import re
 from dataclasses import replace
 from typing import Callable
 
+from .broken_headings import broken_header
 from .grouped_header import MAX_GROUPS, TOTAL as _TOTAL, figure_value, repeated_header, sums_to, totalled_header
 from .table_model import CAPTION_LINES, CAPTIONISH, FIGURE, MAX_CELL, STACK_SLACK, YEAR_CELL, Cell, Row, Table, heading_cells, modal
 
@@ -15,6 +16,7 @@ _ROW_WORD_LINES = 3  # a row's word lines: its labels, broken over lines or in t
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _HAN_RUN = re.compile(r"[\u3400-\u9fff]{2,3}")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+_LATIN_WORDS = re.compile(r"[A-Za-z][A-Za-z.,'&()/-]*(?: +[A-Za-z][A-Za-z.,'&()/-]*)*")
 _LATIN_HEAD = re.compile(r"^[A-Za-z][A-Za-z0-9 .,'&()/%*-]*$")  # a heading or label in Latin script alone
 
 
@@ -70,25 +72,31 @@ def _spaced_row(start: int, line: str) -> tuple[Cell, ...] | None:
     return tuple(cells)
 
 
+# heading lines over spaced rows: one a column and a few more, or headings broken word by word
+# (two or three pieces a heading, some with their English or a letter code) and group headings
+_MAX_HEADING_LINES = 3 * _MAX_VALUES + 2 * MAX_GROUPS
+
+
 def _heading_lines(lines: list[tuple[int, str]], first: int) -> list[Cell]:
     """The heading lines right above line `first` (blank lines skipped), one heading a line, a
     Latin line joined to the Chinese heading above it (合计 / Total); stops at a caption-like line
     (a label: value, a period, a sentence) or a line with figures other than a year."""
     found: list[Cell] = []
     k = first - 1
-    while k >= 0 and len(found) < _MAX_VALUES + STACK_SLACK + 2:
+    while k >= 0 and len(found) < _MAX_HEADING_LINES:
         start, line = lines[k]
         text = line.strip()
         if not text:
             k -= 1
             continue
         english = _LATIN_LINE.match(text) is not None and len(text) <= 60  # English headings run longer
+        glossed = _HAN.search(text) and _LATIN_WORD.search(text)  # `总累计 Accumulated Number 2013`: read without the English
         if (
-            (CAPTIONISH.search(text) and not english)
+            (CAPTIONISH.search(_LATIN_WORDS.sub("", text).strip() if glossed else text) and not english)
             or (FIGURE.match(text) and not YEAR_CELL.match(text))
-            or (re.search(r"\d{3,}", text) and not YEAR_CELL.match(text.split()[0]))
+            or (re.search(r"\d{3,}", text) and not all(YEAR_CELL.match(w) for w in text.split() if re.search(r"\d", w)))
         ):
-            break
+            break  # (years among a line's headings are headings: `总累计 Accumulated Number 2013`)
         lead = len(line) - len(line.lstrip())
         cell = Cell(text, start + lead, start + lead + len(text))
         if found and _LATIN_LINE.match(found[0].text) and not _LATIN_LINE.match(text) and found[0].start - cell.end <= 2:
@@ -227,6 +235,12 @@ def spaced_tables_in(lines: list[tuple[int, str]]) -> list[Table]:
         one_line = _one_line_header(lines, i + 1 if years_row else i, values) if len(kept) >= 3 and two_rows is None else None
         if two_rows is not None or one_line is not None:  # `序号 地区 申请件数 注册件数` over `1 广东 312455 251002`
             header = two_rows or one_line
+            caption = [ln.strip() for at, ln in lines[max(0, i - 40) : i] if ln.strip() and at < header.start]
+            tables.append(Table(header, tuple(kept), "\n".join(caption[-CAPTION_LINES:]), header.start, kept[-1].end))
+        elif len(kept) >= 3 and len(headings) > values + STACK_SLACK and not years_row and (
+            broken := broken_header(headings, 1, texts)
+        ) is not None:  # headings broken word by word over lines (大专 / 院校 / A*)
+            header = Row(broken, headings[0].start, headings[-1].end)
             caption = [ln.strip() for at, ln in lines[max(0, i - 40) : i] if ln.strip() and at < header.start]
             tables.append(Table(header, tuple(kept), "\n".join(caption[-CAPTION_LINES:]), header.start, kept[-1].end))
         elif len(kept) >= 3 and values <= len(headings) <= values + STACK_SLACK and not YEAR_CELL.match(kept[0].cells[0].text):
@@ -398,6 +412,15 @@ def _flat_header(
         header = read(found[0])
         if header is not None:
             return header, found[1]
+    # headings broken over lines (实用 / 新型): every heading line of the zone that stands alone
+    for n in range(len(zone), width, -1):
+        h = zone[-n][0]
+        headings = [c for _, c in zone[-n:]]
+        if any(_holds_figure(c.text) for c in headings) or (h > 0 and figure[h - 1] and short[h - 1]):
+            continue
+        if _header_stands_alone(cells, short, figure, h):
+            header = broken_header(headings, labels, texts)
+            return (header, h) if header is not None else None
     return None
 
 

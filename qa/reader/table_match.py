@@ -99,17 +99,25 @@ def _said_as(word: str, sense: str) -> bool:
 def _column_score(header: str, question: str, topic: str) -> float:
     """How well the question names a column by its heading: the heading's characters (Chinese) or
     words (Latin) it repeats, each script of a bilingual heading (合计 Total) on its own, and each
-    word-separated part of a Chinese heading (a group and its sub-heading: 职务 大专院校) on its own.
+    word-separated part of a Chinese heading (a group and its sub-heading: 职务 大专院校; a year) on its own.
     Chinese is counted in runs of two characters or more, so a question may put a word inside a
     heading (当月专利授权量 names 当月授权量); a part of which the runs cover less than half, or
     one character of a longer one, is chance. Counted half where the caption or title says it too,
     and not at all where that is only part of the heading."""
     if YEAR_CELL.match(header):  # a year heads the column: 2023年 or 2023, said either way
-        year = header[:4]
-        return 0.0 if not _named(year, question) else (1.0 if year in topic else 2.0)
+        return _year_score(header, question, topic)
     latin = _latin_score([u for u in _units(header) if u.isascii() and u.isalnum()], question, topic)
-    chinese = sum(_chinese_part_score(part, question, topic) for part in _unpadded(header).split())
+    # a year heading a group of columns (2013 大专院校 beside 累计 大专院校) counts with the group's words
+    chinese = sum(
+        _year_score(part, question, topic) if YEAR_CELL.match(part) else _chinese_part_score(part, question, topic)
+        for part in _unpadded(header).split()
+    )
     return max(latin, chinese)
+
+
+def _year_score(heading: str, question: str, topic: str) -> float:
+    year = heading[:4]
+    return 0.0 if not _named(year, question) else (1.0 if year in topic else 2.0)
 
 
 def _latin_score(words: list[str], question: str, topic: str) -> float:
