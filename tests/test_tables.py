@@ -674,3 +674,72 @@ def test_heading_pieces_join_into_dictionary_words_only() -> None:
     ]
     assert joins == 3  # 发明 / 企业 side by side are two headings: 发明企业 is no word
     assert "\n".join(lines)[got[1].start : got[1].end] == "大专\n院校"  # a joined heading spans its pieces
+
+
+# a court's caseload by year, each figure's row followed by its row of growth rates
+CASELOAD = "\n".join([
+    "年度数据:", "2019", "2020", "2021", "2022",
+    "新收案(件)", "200", "600", "1200", "900",
+    "趋势(%", "/", "200%", "100%", "-25%",
+    "结案(件)", "100", "400", "1000", "800",
+    "趋势(%", "/", "300%", "150%", "-20%",
+])
+
+
+def test_a_growth_asked_of_a_named_figure_is_read_from_the_growth_row_under_it() -> None:
+    assert _cell("2021年结案数的增幅是多少?", CASELOAD) == "150%"
+    assert _cell("2020年新收案同比增长多少?", CASELOAD) == "200%"
+    assert _cell("2022年结案多少件?", CASELOAD) == "800"
+    # the courts' words for cases received and closed name the rows as well
+    assert _cell("2021年新受理多少件?", CASELOAD) == "1200"
+    assert _cell("2020年审结了多少件?", CASELOAD) == "400"
+    # growth asked of no figure the table names: the one growth row there is, or none where two are
+    assert _cell("2021年的增幅是多少?", CASELOAD) is None
+
+
+# rows in groups labelled in two languages run together, each group opening with its subtotal, whose
+# composition is written as its share of the group and of the whole (100/80.0)
+BILINGUAL_GROUPS = """发明专利申请受理状况表
+| 来源 | 类别 | 当月合计 受理量 | 当年累计 受理量 | 总累计 受理量 | 总累计 构成 |
+|---|---|---|---|---|---|
+| 合计Total | 小计 Sub-total | 500 | 4000 | 90000 | 100.0% |
+| 合计Total | 职务 Service | 400 | 3000 | 70000 | 77.8% |
+| 合计Total | 非职务 Non-service | 100 | 1000 | 20000 | 22.2% |
+| 国内Domestic | 小计 Sub-total | 420 | 3300 | 72000 | 100/80.0 |
+| 国内Domestic | 职务 Service | 330 | 2400 | 54000 | 75.0% |
+| 国内Domestic | 非职务 Non-service | 90 | 900 | 18000 | 25.0% |
+| 国外Foreign | 小计 Sub-total | 80 | 700 | 18000 | 100/20.0 |
+| 国外Foreign | 职务 Service | 70 | 600 | 16000 | 88.9% |
+| 国外Foreign | 非职务 Non-service | 10 | 100 | 2000 | 11.1% |"""
+
+
+def test_labels_in_two_languages_and_a_group_named_without_its_rows() -> None:
+    # a label in two languages is named by its words in the question's language
+    assert _cell("国内职务发明当月受理量是多少?", BILINGUAL_GROUPS) == "330"
+    assert _cell("国内小计当年累计受理了多少件?", BILINGUAL_GROUPS) == "3300"
+    # the group named and none of its rows: the group's subtotal; a count asked, not its composition
+    assert _cell("历年累计受理的境外发明专利申请一共有多少?", BILINGUAL_GROUPS) == "18000"
+    # a heading said whole (总累计, by its usual synonym 历年累计) outranks most of another's words (年累计)
+    assert _cell("国外非职务历年累计受理量是多少?", BILINGUAL_GROUPS) == "2000"
+    # 国内外: home and abroad together, the total's rows; a share asked beside a count named: the share
+    assert _cell("国内外职务发明历年累计受理量的构成(占比)是多少?", BILINGUAL_GROUPS) == "77.8%"
+    assert _cell("国内外职务发明当年累计受理了多少件?", BILINGUAL_GROUPS) == "3000"
+
+
+def test_a_total_asked_reads_the_total_column_the_others_qualify() -> None:
+    table = "\n".join([
+        "| Region | Invention Number of Applications | Design Number of Applications | Total Number of Applications | Total Number of Applications deemed Withdrawn |",
+        "|---|---|---|---|---|",
+        "| Beijing | 300 | 50 | 350 | 20 |",
+        "| Zhejiang | 200 | 500 | 700 | 40 |",
+        "| Hebei | 70 | 30 | 100 | 5 |",
+    ])
+    assert _cell("浙江两种专利申请加起来一共多少件?", table) == "700"
+    shares = "\n".join([
+        "| 分组 | 合计 申请量 | 合计 构成 | 发明 申请量 | 发明 构成 | 外观设计 申请量 | 外观设计 构成 |",
+        "|---|---|---|---|---|---|---|",
+        "| 职务 | 400 | 80.0% | 300 | 85.7% | 100 | 66.7% |",
+        "| 非职务 | 100 | 20.0% | 50 | 14.3% | 50 | 33.3% |",
+        "| 小计 | 500 | 100.0% | 350 | 100.0% | 150 | 100.0% |",
+    ])
+    assert _cell("个人申请的发明和外观设计专利加起来一共多少件?", shares) == "100"  # the total's count, not its share

@@ -28,8 +28,10 @@ _UNIT_TOKENS = re.compile(r"[a-z0-9]+|[^\sa-z0-9]")
 _WHICH = re.compile(r"哪|谁|什么|which|who|what")
 _HOW_MUCH = re.compile(r"多少|几|比例|占比|how many|how much|what (?:share|percentage|number)")
 _SHARE = re.compile(r"比例|比重|占比|百分之|百分比|percentage|share of|what share|percent")
-_SHARE_CELL = re.compile(r"%|‰|％|百分")
-_GROWTH = re.compile(r"增长|增幅|增速|同比|growth", re.IGNORECASE)
+_SHARE_CELL = re.compile(r"%|‰|％|百分|^\d+(?:\.\d+)?/\d+(?:\.\d+)?$")  # 100/84.4: a subtotal's share of its group and of all
+_GROWTH = re.compile(r"增长|增幅|增速|同比|趋势|growth", re.IGNORECASE)
+_BOTH_ORIGINS = re.compile(r"(?:国内|境内|海内)外(?!观)")  # (国内外观设计: 国内 and 外观设计)
+_SUM_ASKED = re.compile(r"加起来|加在一起|合起来|总和|combined|added together")  # figures of several columns summed
 _TOTAL_ASKED = re.compile(r"加起来|加在一起|一共|总共|共计|合计|总计|总和|in total|altogether|combined|all (?:three|kinds)")
 
 
@@ -164,7 +166,8 @@ def _chinese_part_score(part: str, question: str, topic: str) -> float:
         return 0.0
     if n < len(units) and all(r in topic for r in runs):
         return 0.0  # part of a heading, in words the caption says anyway (单位 of 科研单位, 单位:件)
-    return sum(len(r) / 2 if r in topic else float(len(r)) for r in runs)
+    whole = 0.5 if n == len(units) and len(runs) == 1 else 0.0  # said whole (总累计) outranks most of another (年累计 of 当年累计)
+    return whole + sum(len(r) / 2 if r in topic else float(len(r)) for r in runs)
 
 
 _PADDED = re.compile(r"(?<![^\s])[\u3400-\u9fff](?: [\u3400-\u9fff])+(?![^\s])")
@@ -201,6 +204,7 @@ def _row_score(label: str, question: str, common: frozenset[str], names: bool = 
     repeats (华为 of 华为技术有限公司, 合计 of 合计Total), leaving out runs that many of the table's
     labels share (有限公司, 公司): those name no row. Runs that cover less than half of what sets
     the label apart (国际 of 国际商业机器公司) name no row either."""
+    label = _in_language_of(label, question)
     if not label:
         return 0.0, False
     units = _units(label)
@@ -227,6 +231,32 @@ def _row_score(label: str, question: str, common: frozenset[str], names: bool = 
         else:
             i += 1
     return (float(covered), False) if covered * 2 >= distinct else (0.0, False)  # half of what sets it apart
+
+
+_LATIN_RUN = re.compile(r"[a-z](?:[a-z\-'’.&/ ]*[a-z])?")
+_HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
+
+
+def _in_language_of(label: str, question: str) -> str:
+    """A label in two languages (小计 sub-total, 国内domestic: normalized) as a question in one of them
+    names it: its words in the question's language (the other half would count as words left unsaid)."""
+    if not (has_chinese(label) and _LATIN_RUN.search(label)):
+        return label
+    kept = " ".join((_LATIN_RUN if has_chinese(question) else _HAN_RUN).sub(" ", label).split())
+    return kept or label
+
+
+def _group_total(scores: list[tuple[float, int]], label_texts: list[list[str]]) -> int | None:
+    """Where the rows named best tie because the question names their group and none of them (国外 of
+    国外 / 小计, 国外 / 职务, 国外 / 非职务): the one of them that is the group's total, if one is. A row's
+    group is its labels before its last (a group label kept aside, or a first label column)."""
+    top = max((s for s, _ in scores), default=0.0)
+    tied = [k for s, k in scores if s == top and s > 0]
+    groups = {tuple(label_texts[k][:-1]) for k in tied}
+    if len(tied) < 2 or len(groups) != 1 or not any(next(iter(groups))):
+        return None
+    totals = [k for k in tied if label_texts[k] and TOTAL.search(label_texts[k][-1])]
+    return totals[0] if len(totals) == 1 else None
 
 
 def chinese_names(label: str) -> tuple[str, ...]:
@@ -276,6 +306,32 @@ def _share_row_of(below: Row, row: Row, labels: frozenset[int]) -> bool:
     )
 
 
+def _several_named(col_scores: list[tuple[float, int]], row: Row, table: Table, floor: float) -> bool:
+    """Whether the question names two or more columns of counts other than totals beyond what it says
+    of the total's heading (发明 申请量 and 外观设计 申请量 beyond the 申请 of 合计 申请量)."""
+    named = [
+        j for sc, j in col_scores
+        if sc > floor and j < len(row.cells) and not _SHARE_CELL.search(row.cells[j].text) and not TOTAL.search(table.header.cells[j].text)
+    ]
+    return len(named) >= 2
+
+
+def _total_column(values: list[int], row: Row, table: Table, question: str, col_scores: list[tuple[float, int]]) -> int | None:
+    """The table's column of totals (not subtotals): of a total's count and share, the one the question
+    asks; of 'Total Number of Applications' and '… deemed Withdrawn', the heading the others qualify;
+    of several, the one the question names best. None where no one is."""
+    heads = {j: normalize(table.header.cells[j].text) for j in values}
+    totals = [j for j in values if TOTAL.search(heads[j]) and not SUBTOTAL.search(heads[j])]
+    counted = [j for j in totals if j < len(row.cells) and not _SHARE_CELL.search(row.cells[j].text)]
+    if len(counted) == 1 and not _SHARE.search(question):
+        totals = counted
+    if len(totals) > 1:
+        plain = [j for j in totals if all(k == j or heads[k].startswith(heads[j]) for k in totals)]
+        best = _unique_best([(sc, j) for sc, j in col_scores if j in totals])
+        totals = plain if len(plain) == 1 else [best] if best is not None else totals
+    return totals[0] if len(totals) == 1 else None
+
+
 def _unique_best(scores: list[tuple[float, int]]) -> int | None:
     """The index of the one best positive score; None when none is positive or two share it."""
     ranked = sorted((s for s in scores if s[0] > 0), reverse=True)
@@ -311,12 +367,13 @@ def match_cell(question: str, table: Table, title: str = "") -> CellMatch | None
         for row in table.rows
     ]
     common = _common_pieces([t for texts in label_texts for t in texts])
+    by_rows = _BOTH_ORIGINS.sub("合计", question)  # 国内外: home and abroad together, the total's row, not 国内's
     for names in (False, True):
         # a row named in the question's script first; only where none is, a Latin label by its Chinese
         # name (a bilingual table's 天津 row, not the Tianjin row of shares under it)
         row_scores, whole = [], []
         for k, texts in enumerate(label_texts):
-            scored = [_row_score(t, question, common, names) for t in texts] or [(0.0, False)]
+            scored = [_row_score(t, by_rows, common, names) for t in texts] or [(0.0, False)]
             # a row's labels add up: 国内 + 授权量 names the 授权量 row of the 国内 group, not the 合计 one
             row_scores.append((sum(s for s, _ in scored), k))
             whole.append(any(w for _, w in scored))
@@ -331,7 +388,16 @@ def match_cell(question: str, table: Table, title: str = "") -> CellMatch | None
             (sum(_glossed_score(t, senses) for t in texts if not has_chinese(t)), k) for k, texts in enumerate(label_texts)
         ]
         whole = [False] * len(label_texts)
+    growth_rows = [any(_GROWTH.search(t) for t in texts) for texts in label_texts]
+    said: dict[int, float] = {}  # the row scores before growth rows gave way to the row of the figure named
+    if _GROWTH.search(question) and any(score > 0 and not growth_rows[k] for score, k in row_scores):
+        # a growth asked of a figure the question names (结案数的趋势): its row, whose growth is read
+        # from the row of growth rates under it (趋势(%), 同比增长) below
+        said = dict((k, score) for score, k in row_scores)
+        row_scores = [(0.0 if growth_rows[k] else score, k) for score, k in row_scores]
     best_row = _unique_best(row_scores)
+    if best_row is None:
+        best_row = _group_total(row_scores, label_texts)
     if best_row is None:
         return None
     row = table.rows[best_row]
@@ -356,18 +422,33 @@ def match_cell(question: str, table: Table, title: str = "") -> CellMatch | None
         share = _SHARE.search(question) is not None
         kind = {j for j in values if j < len(row.cells) and bool(_SHARE_CELL.search(row.cells[j].text)) == share}
         column = _unique_best([(sc, j) for sc, j in col_scores if j in kind])
-    if column is None and not wants_name and _TOTAL_ASKED.search(question):
-        # a total asked for (三类专利加起来, 一共, altogether) where no one column is named: the column
-        # of totals, if the table has one
-        heads = {j: normalize(table.header.cells[j].text) for j in values}
-        totals = [j for j in values if TOTAL.search(heads[j]) and not SUBTOTAL.search(heads[j])]
-        column = totals[0] if len(totals) == 1 else None
+    if not wants_name and _TOTAL_ASKED.search(question):
+        # a total asked for (三类专利加起来, 一共, altogether) where no one column is named, or several
+        # (发明和外观设计加起来): the column of totals, if the table has one
+        total = _total_column(values, row, table, question, col_scores)
+        if column is None or (
+            total is not None and _SUM_ASKED.search(question) and _several_named(col_scores, row, table, dict((j, sc) for sc, j in col_scores)[total])
+        ):
+            column = total
     if column is None and len(values) == 1 and not any(s for s, _ in col_scores):
         column = values[0]  # one column to answer from: the question need not name it
+    if column is not None and column < len(row.cells) and _SHARE.search(question) and not _SHARE_CELL.search(row.cells[column].text):
+        # a share asked for (受理量构成(占比)), a count found: a column of shares the question names too
+        shares = _unique_best([(sc, j) for sc, j in col_scores if j < len(row.cells) and _SHARE_CELL.search(row.cells[j].text)])
+        column = shares if shares is not None else column
     if column is None or column >= len(row.cells) or not row.cells[column].text or row.cells[column].text in "-—–/":
         return None
-    if _GROWTH.search(question) and not _GROWTH.search(normalize(table.header.cells[column].text)):
-        return None  # a growth asked for (同比增长率, 增幅), a column of another figure found
+    growth_said = 0.0
+    if _GROWTH.search(question) and not _GROWTH.search(normalize(table.header.cells[column].text)) and not growth_rows[best_row]:
+        # a growth asked for (同比增长率, 增幅), a column and row of another figure found: the row of
+        # growth rates right under it, if it has one
+        below = best_row + 1
+        if below >= len(table.rows) or not growth_rows[below] or column >= len(table.rows[below].cells):
+            return None
+        row = table.rows[below]
+        if not row.cells[column].text or row.cells[column].text in "-—–/":
+            return None
+        growth_said = said.get(below, 0.0)  # the growth row named as well: surer than a table where it alone is
     if _SHARE.search(question) and not _SHARE_CELL.search(row.cells[column].text):
         # a share asked for (比例, 占比, %), a count found: statistical tables often give each row's
         # shares in the row right under it, labelled in the other language or not at all
@@ -375,7 +456,7 @@ def match_cell(question: str, table: Table, title: str = "") -> CellMatch | None
         if below is None or column >= len(below.cells) or not _SHARE_CELL.search(below.cells[column].text) or not _share_row_of(below, row, labels):
             return None
         row = below
-    row_score = row_scores[best_row][0]
+    row_score = row_scores[best_row][0] + (growth_said if row is not table.rows[best_row] else 0.0)
     col_score = dict((j, s) for s, j in col_scores).get(column, 0.0)
     header = normalize(table.header.cells[column].text)
     full = whole[best_row] and header in question
