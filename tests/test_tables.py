@@ -743,3 +743,45 @@ def test_a_total_asked_reads_the_total_column_the_others_qualify() -> None:
         "| 小计 | 500 | 100.0% | 350 | 100.0% | 150 | 100.0% |",
     ])
     assert _cell("个人申请的发明和外观设计专利加起来一共多少件?", shares) == "100"  # the total's count, not its share
+
+
+TWO_ROW_HTML = """<html><head><title>各地区职务发明专利授权状况</title></head><body><h1>各地区职务发明专利授权状况</h1>
+<p>下表为各地区职务发明专利授权情况,数据来源于统计年报。</p>
+<table><tr><th rowspan=2>地区</th><th colspan=3>总累计</th><th colspan=3>2007</th></tr>
+<tr><th>合计</th><th>职务</th><th>非职务</th><th>合计</th><th>职务</th><th>非职务</th></tr>
+<tr><td>甲省</td><td>1000</td><td>600</td><td>400</td><td>100</td><td>70</td><td>30</td></tr>
+<tr><td>乙省</td><td>500</td><td>300</td><td>200</td><td>50</td><td>20</td><td>30</td></tr>
+<tr><td>丙省</td><td>300</td><td>100</td><td>200</td><td>30</td><td>10</td><td>20</td></tr></table></body></html>"""
+
+
+def test_a_header_of_two_pipe_rows_with_merged_cells_left_empty() -> None:
+    # an HTML table whose headings span rows and columns: its pipe rows leave the merged cells empty
+    text = extract_html(TWO_ROW_HTML.encode("utf-8")).raw
+    (table,) = tables_in(text)
+    assert [c.text for c in table.header.cells] == [
+        "地区", "总累计 合计", "总累计 职务", "总累计 非职务", "2007 合计", "2007 职务", "2007 非职务",
+    ]
+    assert [c.text for c in table.rows[2].cells] == ["丙省", "300", "100", "200", "30", "10", "20"]  # no figure cut
+    assert all(text[c.start : c.end] == c.text for c in table.rows[0].cells)
+    assert _cell("2007年乙省非职务发明专利授权多少件?", text) == "30"
+    assert _cell("甲省职务发明专利总累计授权多少件?", text) == "600"
+    # the same rows without the rule between them, and a caption written as a row is no header row
+    plain = "\n".join(line for line in text.splitlines() if not line.startswith("|---"))
+    assert [c.text for c in tables_in(plain)[0].header.cells][1] == "总累计 合计"
+    assert tables_in("| 单位:件 | (Unit: piece) | |\n| 地区 | 2022 | 2023 |\n| 甲省 | 1 | 2 |\n| 乙省 | 3 | 4 |")[0].header.cells[0].text == "地区"
+
+
+def test_pipe_headings_one_a_line_with_their_english_on_the_line_under_each() -> None:
+    heads = ["地区", "Regions", "总累计", "Accumulated", "2007", "合计", "Total", "职务", "Service", "非职务", "Non-service",
+             "合计", "Total", "职务", "Service", "非职务", "Non-service"]
+    rows = ["| 甲省 | 1000 | 600 | 400 | 100 | 70 | 30 |", "| Jia | 100.0% | 60.0% | 40.0% | 100.0% | 70.0% | 30.0% |",
+            "| 乙省 | 500 | 300 | 200 | 50 | 20 | 30 |", "| Yi | 100.0% | 60.0% | 40.0% | 100.0% | 40.0% | 60.0% |",
+            "| 丙省 | 300 | 100 | 200 | 30 | 10 | 20 |", "| Bing | 100.0% | 33.3% | 66.7% | 100.0% | 33.3% | 66.7% |"]
+    text = "\n".join(["各地区职务发明专利授权状况", *(f"| {h} |" for h in heads), *rows])
+    (table,) = tables_in(text)
+    assert [c.text for c in table.header.cells] == [
+        "地区 Regions", "总累计 Accumulated 合计 Total", "总累计 Accumulated 职务 Service", "总累计 Accumulated 非职务 Non-service",
+        "2007 合计 Total", "2007 职务 Service", "2007 非职务 Non-service",
+    ]
+    assert all(not r.extra for r in table.rows)  # the last heading's English is no group label of the rows
+    assert _cell("2007年乙省非职务发明专利授权多少件?", text) == "30"

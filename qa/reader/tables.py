@@ -14,7 +14,7 @@ import re
 from dataclasses import replace
 
 from .grouped_header import MAX_GROUPS, grouped_header
-from .plain_tables import flat_tables_in, spaced_tables_in
+from .plain_tables import flat_tables_in, in_english, spaced_tables_in
 from .table_model import (
     CAPTION_LINES, CAPTIONISH, FIGURE, MAX_CELL, STACK_SLACK, YEAR_CELL, Cell, Row, Table, heading_cells, modal, overlaps,
     text_lines,
@@ -186,7 +186,10 @@ def _table_of(block: list[_Line], lines: list[tuple[int, str]], first: int) -> T
             if rows[n + 1] == k + 1 and _heading(cells) and _has_figure(block[k + 1][2] or ()):
                 head = k
                 break
-    if head is not None:
+    two_rows = _two_row_pipe_header(block, head) if head is not None else None
+    if two_rows is not None:  # a header row over a second one, merged cells left empty
+        header, h_start, h_end, top, head = two_rows
+    elif head is not None:
         header = tuple(c for c in block[head][2] or () if c.text)  # a heading left empty heads nothing
         h_start, h_end, top = block[head][0], block[head][0] + len(block[head][1]), head
     else:
@@ -210,6 +213,53 @@ def _table_of(block: list[_Line], lines: list[tuple[int, str]], first: int) -> T
     above = [ln.strip() for _, ln in lines[max(0, first - 6) : first] if ln.strip()][-CAPTION_LINES:]
     above += [" ".join(c.text for c in cells if c.text) for _, _, cells in block[:top] if _filled(cells)]
     return Table(Row(header, h_start, h_end), tuple(body), "\n".join(above), h_start, body[-1].end)
+
+
+def _heading_row(cells: tuple[Cell, ...] | None) -> bool:
+    """A pipe row that can be one row of a header: two or more headings, no figure but years."""
+    return cells is not None and _filled(cells) >= 2 and _heading(cells)
+
+
+def _two_row_pipe_header(block: list[_Line], head: int) -> tuple[tuple[Cell, ...], int, int, int, int] | None:
+    """A header of two pipe rows whose merged cells were written empty, as HTML tables become pipe
+    rows: a heading over several columns followed by empty cells (`| 地区 | 总累计 | | | 2007 | | |`)
+    and one over both rows with an empty cell under it (`| | 合计 | 职务 | 非职务 | 合计 | …`); the
+    second row right under the first, or under the `|---|` rule that follows it. Each column is headed
+    by its group and sub-heading together (`总累计 职务`), a column of one heading by it alone. Returns
+    (header cells, start and end offsets, the block line where the header starts, where it ends);
+    None where the rows are not two such header rows over rows as wide as they are."""
+    upper_at, lower_at = head - 1, head
+    if head + 2 < len(block) and block[head + 1][2] is None and _heading_row(block[head + 2][2]):
+        upper_at, lower_at = head, head + 2  # the rule under the first row, the second row after it
+    if upper_at < 0 or not _heading_row(block[upper_at][2]) or not _heading_row(block[lower_at][2]):
+        return None
+    if CAPTIONISH.search(_text(block[upper_at][2] or ())):
+        return None  # `单位:件 | (Unit: piece)`: a caption written as a row
+    data = [cells for _, _, cells in block[lower_at + 1 :] if cells and _has_figure(cells)]
+    if not data:
+        return None
+    width = modal([len(cells) for cells in data])
+    upper, lower = list(block[upper_at][2] or ()), list(block[lower_at][2] or ())
+    if len(upper) > width or len(lower) > width or len(lower) < width - 1:
+        return None
+    end_of = block[upper_at][0] + len(block[upper_at][1])
+    upper += [Cell("", end_of, end_of)] * (width - len(upper))  # empty cells at a row's end are dropped
+    lower_end = block[lower_at][0] + len(block[lower_at][1])
+    lower += [Cell("", lower_end, lower_end)] * (width - len(lower))
+    merged = any(not u.text for u in upper) or any(u.text and not v.text for u, v in zip(upper, lower))
+    if not merged:
+        return None
+    cells: list[Cell] = []
+    group: Cell | None = None
+    for u, v in zip(upper, lower):
+        if u.text:
+            group = u
+        if v.text and group is not None and group.text:
+            cells.append(Cell(f"{group.text} {v.text}", v.start, v.end))
+        else:
+            cells.append(v if v.text else u)
+    start = block[upper_at][0]
+    return tuple(cells), start, lower_end, upper_at, lower_at
 
 
 def _row_groups(block: list[_Line], head: int, below: list[int]) -> dict[int, Cell]:
@@ -242,12 +292,14 @@ def _only_cell(line: _Line) -> Cell:
     return next(c for c in line[2] or () if c.text)
 
 
-def _two_level(block: list[_Line], stack: list[int], values: int) -> tuple[tuple[Cell, ...], int, int, int, int] | None:
+def _two_level(
+    block: list[_Line], stack: list[int], values: int, cells: list[Cell]
+) -> tuple[tuple[Cell, ...], int, int, int, int] | None:
     """Headings on two levels, one a line: as many group headings (发明, 实用新型 …) as the sub-headings
     under them repeat (数量, 构成, 数量, 构成 …), the sub-headings right above the figures — or above
     one more line, the label of the first group of rows (合计 Total), which then heads those rows.
-    Each column is headed by its group and sub-heading together (`发明 Invention 数量 Number`)."""
-    cells = [_only_cell(block[j]) for j in stack]
+    Each column is headed by its group and sub-heading together (`发明 Invention 数量 Number`).
+    `cells`: the headings of the lines of `stack`."""
     for drop in (0, 1):
         n = len(cells) - drop
         sub = cells[n - values : n]
@@ -266,18 +318,18 @@ def _two_level(block: list[_Line], stack: list[int], values: int) -> tuple[tuple
             label = cells[label_at] if label_at >= 0 else Cell("", groups[0].start, groups[0].start)
             first = stack[label_at] if label_at >= 0 else stack[n - values - len(groups)]
             last = stack[n - 1]
-            return (label, *heads), block[first][0], block[last][0] + len(block[last][1]), first, last
+            return (label, *heads), block[first][0], max(block[last][0] + len(block[last][1]), cells[n - 1].end), first, last
     return None
 
 
 def _grouped(
-    block: list[_Line], stack: list[int], figures: list[list[Cell]], data: int
+    block: list[_Line], stack: list[int], figures: list[list[Cell]], data: int, cells: list[Cell]
 ) -> tuple[tuple[Cell, ...], int, int, int, int] | None:
     """Headings of a two-row header, one a line, that the table's totals tell apart
-    (`grouped_header`): the fewest heading lines nearest the figures that read so."""
+    (`grouped_header`): the fewest heading lines nearest the figures that read so. `cells`: the
+    headings of the lines of `stack`."""
     values = max(len(f) for f in figures)
     rows = [[c.text for c in f] for f in figures if len(f) == values]
-    cells = [_only_cell(block[j]) for j in stack]
     for groups in range(1, MAX_GROUPS + 1):
         n = 1 + values + groups  # a label heading, the figures' headings and the group headings
         if n > len(cells):
@@ -285,7 +337,7 @@ def _grouped(
         header = grouped_header(cells[-n:], 1, rows)
         if header is not None:
             first = stack[-n]
-            return header, block[first][0], block[stack[-1]][0] + len(block[stack[-1]][1]), first, data - 1
+            return header, block[first][0], max(block[stack[-1]][0] + len(block[stack[-1]][1]), cells[-1].end), first, data - 1
     return None
 
 
@@ -312,15 +364,29 @@ def _stacked_header(block: list[_Line], rows: list[int]) -> tuple[tuple[Cell, ..
         k -= 1
     spans = [(block[j][2] or (), block[j][0], block[j][0] + len(block[j][1])) for j in rows if j >= data]
     values = max(len(_split_row(c)[1]) for c, _, _ in spans[:5])
+    headings: list[Cell] = []
+    lines: list[int] = []
+    for j in stack:  # a heading's English on the line under it (合计 / Total) is the same heading
+        c = _only_cell(block[j])
+        if headings and in_english(headings[-1], c):
+            headings[-1] = Cell(f"{headings[-1].text} {c.text}", headings[-1].start, c.end)
+        else:
+            headings.append(c)
+            lines.append(j)
+    stack = lines
     if not stack or len(stack) < values:
         return None
     if len(stack) > values + STACK_SLACK:
-        return _two_level(block, stack, values) or _grouped(block, stack, [_split_row(c)[1] for c, _, _ in spans], data)
+        figures = [_split_row(c)[1] for c, _, _ in spans]
+        found = _two_level(block, stack, values, headings) or _grouped(block, stack, figures, data, headings)
+        if found is not None and found[4] == stack[-1]:
+            found = (*found[:4], data - 1)  # the last heading's English line under it is the header's too
+        return found
     first = stack[-values - 1] if len(stack) > values else stack[-values]
-    cells = heading_cells([_only_cell(block[j]) for j in stack], values)
+    cells = heading_cells(headings, values)
     if not cells[0].text:  # no label heading: the empty one sits where the headings start
         cells = (Cell("", block[first][0], block[first][0]), *cells[1:])
-    end = block[stack[-1]][0] + len(block[stack[-1]][1])
+    end = max(block[stack[-1]][0] + len(block[stack[-1]][1]), headings[-1].end)
     return cells, block[first][0], end, first, data - 1
 
 
