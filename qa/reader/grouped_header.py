@@ -105,10 +105,10 @@ def _share_of(rows: list[list[str]], share: int, part: int, total: int) -> bool:
     return checked >= _MIN_ROWS and agreed / checked >= _AGREE
 
 
-def _shares(values: list[_Leaf], totals: list[int], rows: list[list[str]]) -> int:
-    """How many share columns of a reading are one of their group's counts over a total of their
-    group or over both rows (never a reason to refuse a reading: a share may be of something else)."""
-    shares = {k for k in range(len(values)) if _is_share(rows, k)}
+def _shares(values: list[_Leaf], totals: list[int], rows: list[list[str]], shares: set[int]) -> int:
+    """How many share columns of a reading (`shares`: the table's columns of percentages) are one of
+    their group's counts over a total of their group or over both rows (never a reason to refuse a
+    reading: a share may be of something else)."""
     verified = 0
     for j, leaf in enumerate(values):
         if leaf.group is None or j not in shares:
@@ -119,13 +119,30 @@ def _shares(values: list[_Leaf], totals: list[int], rows: list[list[str]]) -> in
     return verified
 
 
-def _check(leaves: list[_Leaf], labels: int, rows: list[list[str]]) -> int | None:
+class _Figures:
+    """A table's rows of figures, with what every reading of its header asks of them worked out once:
+    which columns are shares, and whether a column is the sum of others."""
+
+    def __init__(self, rows: list[list[str]]) -> None:
+        self.rows = rows
+        width = max((len(r) for r in rows), default=0)
+        self.shares = {k for k in range(width) if _is_share(rows, k)}
+        self._sums: dict[tuple[int, tuple[int, ...]], bool | None] = {}
+
+    def adds_up(self, total: int, parts: list[int]) -> bool | None:
+        key = (total, tuple(parts))
+        if key not in self._sums:
+            self._sums[key] = _adds_up(self.rows, total, parts)
+        return self._sums[key]
+
+
+def _check(leaves: list[_Leaf], labels: int, figures: _Figures) -> int | None:
     """How many totals of a reading add up (their group's other columns, or for a total over both
     rows one group's columns or the other such headings'), and how many shares check out
     (`_shares`); None where a total does not add up."""
     values = leaves[labels:]
     totals = [j for j, leaf in enumerate(values) if leaf.total or TOTAL.search(leaf.cell.text)]
-    verified = _shares(values, totals, rows)
+    verified = _shares(values, totals, figures.rows, figures.shares)
     for j in totals:
         group = values[j].group
         if group is not None:
@@ -134,7 +151,7 @@ def _check(leaves: list[_Leaf], labels: int, rows: list[list[str]]) -> int | Non
             groups = sorted({leaf.group for leaf in values if leaf.group is not None})
             options = [[k for k, leaf in enumerate(values) if leaf.group == g and k not in totals] for g in groups]
             options.append([k for k, leaf in enumerate(values) if leaf.group is None and k != j and k not in totals])
-        results = [_adds_up(rows, j, parts) for parts in options if parts]
+        results = [figures.adds_up(j, parts) for parts in options if parts]
         if any(r is True for r in results):
             verified += sum(r is True for r in results)  # a total over both rows that each group adds up to
         elif any(r is False for r in results) and not any(r is None for r in results):
@@ -241,8 +258,9 @@ def totalled_header(
     else:
         return None
     best: list[tuple[int, tuple[str, ...], list[_Leaf]]] = []
+    figures = _Figures(rows)
     for leaves in readings:
-        verified = _check(leaves, labels, rows)
+        verified = _check(leaves, labels, figures)
         if verified:
             best.append((verified, tuple(leaf.cell.text for leaf in leaves), leaves))
     if not best:
