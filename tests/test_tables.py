@@ -785,3 +785,19 @@ def test_pipe_headings_one_a_line_with_their_english_on_the_line_under_each() ->
     ]
     assert all(not r.extra for r in table.rows)  # the last heading's English is no group label of the rows
     assert _cell("2007年乙省非职务发明专利授权多少件?", text) == "30"
+
+
+def test_a_header_row_with_empty_cells_over_label_columns_heads_each_column_in_place() -> None:
+    # an HTML table's empty corner cells over two label columns: the figures keep their own headings
+    text = "\n".join([
+        "发明专利申请受理状况表",
+        "| | | 当月 受理量 | 当年累计 受理量 | 总累计 受理量 |",
+        "|---|---|---|---|---|",
+        "| 国内 | 职务 | 330 | 2400 | 54000 |",
+        "| 国内 | 非职务 | 90 | 900 | 18000 |",
+        "| 国外 | 职务 | 70 | 600 | 16000 |",
+    ])
+    (table,) = tables_in(text)
+    assert [c.text for c in table.header.cells] == ["", "", "当月 受理量", "当年累计 受理量", "总累计 受理量"]
+    assert [c.text for c in table.rows[2].cells] == ["国外", "职务", "70", "600", "16000"]
+    assert _cell("国外职务发明总累计受理量是多少?", text) == "16000"

@@ -118,6 +118,7 @@ def _column_score(header: str, question: str, topic: str) -> float:
 
 
 def _year_score(heading: str, question: str, topic: str) -> float:
+    """A year heading (2023年, 2023) named by the question: counted half where the caption says it too."""
     year = heading[:4]
     return 0.0 if not _named(year, question) else (1.0 if year in topic else 2.0)
 

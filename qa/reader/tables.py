@@ -190,7 +190,7 @@ def _table_of(block: list[_Line], lines: list[tuple[int, str]], first: int) -> T
     if two_rows is not None:  # a header row over a second one, merged cells left empty
         header, h_start, h_end, top, head = two_rows
     elif head is not None:
-        header = tuple(c for c in block[head][2] or () if c.text)  # a heading left empty heads nothing
+        header = _one_row_header(block, head)
         h_start, h_end, top = block[head][0], block[head][0] + len(block[head][1]), head
     else:
         stacked = _stacked_header(block, rows)
@@ -213,6 +213,18 @@ def _table_of(block: list[_Line], lines: list[tuple[int, str]], first: int) -> T
     above = [ln.strip() for _, ln in lines[max(0, first - 6) : first] if ln.strip()][-CAPTION_LINES:]
     above += [" ".join(c.text for c in cells if c.text) for _, _, cells in block[:top] if _filled(cells)]
     return Table(Row(header, h_start, h_end), tuple(body), "\n".join(above), h_start, body[-1].end)
+
+
+def _one_row_header(block: list[_Line], head: int) -> tuple[Cell, ...]:
+    """The header row's headings. A heading left empty heads nothing and is dropped — the rows are then
+    aligned to the headings from the right (`_align`) — except where the header has as many cells as the
+    rows below it: then each cell, empty or not, heads its own column (`| | | 当月 | 累计 |` over rows of
+    a group label, a label and two figures)."""
+    cells = block[head][2] or ()
+    widths = [len(c) for _, _, c in block[head + 1 :] if c and _has_figure(c)]
+    if widths and len(cells) == modal(widths) and any(not c.text for c in cells) and cells[-1].text:
+        return tuple(cells)
+    return tuple(c for c in cells if c.text)
 
 
 def _heading_row(cells: tuple[Cell, ...] | None) -> bool:
