@@ -801,3 +801,12 @@ def test_a_header_row_with_empty_cells_over_label_columns_heads_each_column_in_p
     assert [c.text for c in table.header.cells] == ["", "", "当月 受理量", "当年累计 受理量", "总累计 受理量"]
     assert [c.text for c in table.rows[2].cells] == ["国外", "职务", "70", "600", "16000"]
     assert _cell("国外职务发明总累计受理量是多少?", text) == "16000"
+
+
+def test_years_heading_only_the_figures_of_rows_with_two_labels() -> None:
+    # no cell over the label columns at all: the years head the figures, the labels stand unheaded
+    text = "各类发明专利申请量\n| 2022 | 2023 |\n|---|---|\n| 国内 | 职务 | 330 | 2400 |\n| 国内 | 非职务 | 90 | 900 |\n| 国外 | 职务 | 70 | 600 |"
+    (table,) = tables_in(text)
+    assert [c.text for c in table.header.cells] == ["", "", "2022", "2023"]
+    assert [c.text for c in table.rows[2].cells] == ["国外", "职务", "70", "600"]
+    assert _cell("2023年国外职务发明专利申请量是多少?", text) == "600"

@@ -203,6 +203,15 @@ def _table_of(block: list[_Line], lines: list[tuple[int, str]], first: int) -> T
     if not below:
         return None
     spans = [(block[k][2] or (), block[k][0], block[k][0] + len(block[k][1])) for k in below]
+    parts = [_split_row(cells) for cells, _, _ in spans]
+    if (
+        all(YEAR_CELL.match(c.text) for c in header)
+        and modal([len(f) for _, f in parts]) == len(header)
+        and (labels := modal([len(n) for n, _ in parts])) >= 1
+    ):
+        # years, as many as the rows have figures: none over the label columns (`| 2022 | 2023 |` over
+        # `| 国内 | 职务 | 330 | 2400 |`), which are headed by nothing
+        header = (*(Cell("", h_start, h_start) for _ in range(labels)), *header)
     if all(len(cells) == len(header) for cells, _, _ in spans):
         body = [Row(cells, start, end) for cells, start, end in spans]  # a clean grid: place by place
     else:
