@@ -8,7 +8,7 @@ Number 2013`). Adjacent pieces are one heading where together they are a word of
 column's letter code (A*, B, C) heads nothing; a line of words is split where a Chinese word or a
 year begins after another heading's words (Latin words stay with the Chinese heading they gloss).
 The pieces before the column headings may all be the label columns' headings (`地区 / 市县 / 名称`
-over `杭州 市本级`): a reading merges the first few into the last label heading. The joined headings
+over `甲市 市本级`): a reading merges the first few into the last label heading. The joined headings
 are kept where pieces were joined and they are one a column, else where the table's own figures tell a two-row reading
 (`grouped_header.totalled_header`, `repeated_header`): more headings than columns are kept only where
 their totals add up."""

@@ -233,14 +233,11 @@ def spaced_tables_in(lines: list[tuple[int, str]]) -> list[Table]:
         texts = [[c.text for c in r.cells[1:]] for r in kept]
         two_rows = _two_row_header(lines, i, texts) if len(kept) >= 3 and not years_row else None
         one_line = _one_line_header(lines, i + 1 if years_row else i, values) if len(kept) >= 3 and two_rows is None else None
-        if two_rows is not None or one_line is not None:  # `序号 地区 申请件数 注册件数` over `1 广东 312455 251002`
-            header = two_rows or one_line
-            caption = [ln.strip() for at, ln in lines[max(0, i - 40) : i] if ln.strip() and at < header.start]
-            tables.append(Table(header, tuple(kept), "\n".join(caption[-CAPTION_LINES:]), header.start, kept[-1].end))
-        elif len(kept) >= 3 and len(headings) > values + STACK_SLACK and not years_row and (
-            broken := broken_header(headings, 1, texts)
-        ) is not None:  # headings broken word by word over lines (大专 / 院校 / A*)
-            header = Row(broken, headings[0].start, headings[-1].end)
+        header = two_rows or one_line  # `序号 地区 申请件数 注册件数` over `1 广东 312455 251002`
+        if header is None and len(kept) >= 3 and len(headings) > values + STACK_SLACK and not years_row:
+            broken = broken_header(headings, 1, texts)  # headings broken word by word over lines (大专 / 院校 / A*)
+            header = Row(broken, headings[0].start, headings[-1].end) if broken is not None else None
+        if header is not None:
             caption = [ln.strip() for at, ln in lines[max(0, i - 40) : i] if ln.strip() and at < header.start]
             tables.append(Table(header, tuple(kept), "\n".join(caption[-CAPTION_LINES:]), header.start, kept[-1].end))
         elif len(kept) >= 3 and values <= len(headings) <= values + STACK_SLACK and not YEAR_CELL.match(kept[0].cells[0].text):

@@ -203,15 +203,13 @@ def _table_of(block: list[_Line], lines: list[tuple[int, str]], first: int) -> T
     if not below:
         return None
     spans = [(block[k][2] or (), block[k][0], block[k][0] + len(block[k][1])) for k in below]
-    parts = [_split_row(cells) for cells, _, _ in spans]
-    if (
-        all(YEAR_CELL.match(c.text) for c in header)
-        and modal([len(f) for _, f in parts]) == len(header)
-        and (labels := modal([len(n) for n, _ in parts])) >= 1
-    ):
-        # years, as many as the rows have figures: none over the label columns (`| 2022 | 2023 |` over
-        # `| 国内 | 职务 | 330 | 2400 |`), which are headed by nothing
-        header = (*(Cell("", h_start, h_start) for _ in range(labels)), *header)
+    if all(YEAR_CELL.match(c.text) for c in header):
+        parts = [_split_row(cells) for cells, _, _ in spans]
+        labels = modal([len(n) for n, _ in parts])
+        if modal([len(f) for _, f in parts]) == len(header) and labels >= 1:
+            # years, as many as the rows have figures: none over the label columns (`| 2022 | 2023 |`
+            # over `| 国内 | 职务 | 330 | 2400 |`), which are headed by nothing
+            header = (*(Cell("", h_start, h_start) for _ in range(labels)), *header)
     if all(len(cells) == len(header) for cells, _, _ in spans):
         body = [Row(cells, start, end) for cells, start, end in spans]  # a clean grid: place by place
     else:
@@ -230,10 +228,15 @@ def _one_row_header(block: list[_Line], head: int) -> tuple[Cell, ...]:
     rows below it: then each cell, empty or not, heads its own column (`| | | 当月 | 累计 |` over rows of
     a group label, a label and two figures)."""
     cells = block[head][2] or ()
-    widths = [len(c) for _, _, c in block[head + 1 :] if c and _has_figure(c)]
-    if widths and len(cells) == modal(widths) and any(not c.text for c in cells) and cells[-1].text:
+    if len(cells) == _width_below(block, head) and any(not c.text for c in cells) and cells[-1].text:
         return tuple(cells)
     return tuple(c for c in cells if c.text)
+
+
+def _width_below(block: list[_Line], k: int) -> int | None:
+    """How many cells the rows with figures below block line k have, most of them (None: no such row)."""
+    widths = [len(cells) for _, _, cells in block[k + 1 :] if cells and _has_figure(cells)]
+    return modal(widths) if widths else None
 
 
 def _heading_row(cells: tuple[Cell, ...] | None) -> bool:
@@ -256,10 +259,9 @@ def _two_row_pipe_header(block: list[_Line], head: int) -> tuple[tuple[Cell, ...
         return None
     if CAPTIONISH.search(_text(block[upper_at][2] or ())):
         return None  # `单位:件 | (Unit: piece)`: a caption written as a row
-    data = [cells for _, _, cells in block[lower_at + 1 :] if cells and _has_figure(cells)]
-    if not data:
+    width = _width_below(block, lower_at)
+    if width is None:
         return None
-    width = modal([len(cells) for cells in data])
     upper, lower = list(block[upper_at][2] or ()), list(block[lower_at][2] or ())
     if len(upper) > width or len(lower) > width or len(lower) < width - 1:
         return None
