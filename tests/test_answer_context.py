@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from qa.answering.context import build_doc_context, sentence_scope
 from qa.documents import Document
 from qa.normalize import normalize
@@ -266,3 +268,31 @@ def test_an_entity_asked_for_is_not_the_thing_the_question_says_it_of(tmp_path: 
     pipeline = _pipeline(tmp_path, "lab.txt", text, "rules")
     answer = pipeline.ask("无锡的知识产权金融创新实验室是跟哪个监管机构一起搭的?").answer
     assert answer is not None and answer.endswith("无锡监管分局")
+
+
+def test_kinds_of_a_court_caseload_are_told_apart() -> None:
+    from qa.answering.kinds import another_kind, kinds_asked, unsaid_kind
+
+    received = kinds_asked(normalize("2024年湖北法院新收知识产权案件多少件?"))
+    assert another_kind(received, normalize("2024年審結各類知識產權案件 15627 件")) == "审结"
+    assert another_kind(received, normalize("2024年新收知识产权案件16200件")) is None
+    assert unsaid_kind(received, normalize("本次发布十件典型案例。2024年审结案件15627件。")) == "新收"
+    assert unsaid_kind(received, normalize("全年新受理知识产权案件1.6万件。")) is None  # another name of the kind
+    # a question naming both kinds of a family, or none, pins no kind
+    assert kinds_asked(normalize("2024年新收和审结的案件各多少件?")) == ()
+    assert unsaid_kind(kinds_asked(normalize("2024年知识产权案件多少件?")), "审结15627件") is None
+
+
+COURT = (
+    "湖北高院发布2024年知识产权典型案例\n"
+    "本次发布十件知识产权典型案例,覆盖商业秘密、商标、著作权等案件类型。"
+    "2024年湖北法院审结各类知识产权案件15627件,同比增长8.2%。\n"
+)
+
+
+@pytest.mark.parametrize("reader", ["rules", "combined"])
+def test_a_kind_of_figure_the_document_never_gives_is_not_answered(reader: str, tmp_path: Path) -> None:
+    pipeline = _pipeline(tmp_path, "court.txt", COURT, reader)
+    assert pipeline.ask("2024年湖北法院审结知识产权案件多少件?").answer == "15627件"
+    # cases received (新收) are never given: neither the cases closed nor the ten typical cases answer
+    assert pipeline.ask("2024年湖北法院新收知识产权案件多少件?").abstained

@@ -6,7 +6,6 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from ..documents import page_at
 from ..index_store import LoadedIndex
@@ -16,6 +15,7 @@ from ..retrieval import Passage
 from ..tokenize import pos_tag, word_flag
 from ..types import AskResult, Citation
 from .context import DocContext, Scope, build_doc_context, sentence_scope
+from .kinds import another_kind, kinds_asked, unsaid_kind
 from .numbers import cn_to_int, periods
 from .people import named_people, refers_to, without_pieces
 from .places import another_place, find_places, lies_within
@@ -156,35 +156,11 @@ def _topic_before(ctx: DocContext, i: int) -> str:
     return ",".join(clauses)
 
 
-def _kind_families() -> list[list[tuple[str, ...]]]:
-    return [[tuple(k.split(",")) for k in family.split("|")] for family in words("kind_families")]
-
-
-_FAMILIES = _kind_families()
-
-
-@lru_cache(maxsize=512)
-def _kinds_asked(norm: str) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
-    """For each family the question names exactly one kind of: that kind's names, and the names of
-    the family's other kinds (worked out once a question, not once a candidate figure)."""
-    out = []
-    for family in _FAMILIES:
-        asked = [kind for kind in family if any(name in norm for name in kind)]
-        if len(asked) == 1:
-            out.append((asked[0], tuple(name for kind in family if kind is not asked[0] for name in kind)))
-    return tuple(out)
-
-
 def _another_kind(q: Question, clause: str, before: str = "") -> bool:
     """True when the figure's clause, or its sentence up to it (`before`: '集成电路布图设计方面:上半年,
     …发证5233件'), names another kind of a family the question names one kind of, and neither names
     that one ('荣昌区有效商标14659件,2022年新增1679件' for 新增专利授权; 发明专利申请案 for 新型专利申请)."""
-    for asked, others in _kinds_asked(q.norm):
-        if any(name in clause or name in before for name in asked):
-            continue
-        if any(name in clause or name in before for name in others):
-            return True
-    return False
+    return another_kind(kinds_asked(q.norm), clause, before) is not None
 
 
 def _names_a_place_inside(s: str, places: list[str], main_places: list[str]) -> bool:
@@ -363,11 +339,14 @@ class Answerer:
         national = not q.named_places and bool(_NATIONAL.search(q.norm))
         narrowing = _narrowing(q) if q.kind in NUMERIC_KINDS else []
         unsaid_by_doc: dict[str, Narrowing] = {}
+        kind_unsaid: dict[str, bool] = {}
         local_by_doc: dict[str, bool] = {}
         for doc_id, lo, hi, rank in self._ranges(passages):
             ctx = contexts[doc_id]
             if doc_id not in unsaid_by_doc:
                 unsaid_by_doc[doc_id] = _unsaid_in(narrowing, ctx.norm)
+                # a kind of figure asked that the document never names (新收 of a report that says 审结)
+                kind_unsaid[doc_id] = q.kind in NUMERIC_KINDS and unsaid_kind(kinds_asked(q.norm), ctx.norm) is not None
                 # a count of the whole country asked: a document whose title names a place reports that
                 # place's figures where its sentence has not spoken of the country by the figure
                 # ('全市专利授权量23.51万件,…居全国第一' under a Shenzhen title)
@@ -391,6 +370,8 @@ class Answerer:
                     q, s, scope, year_clash, coverage, context_cov, rank, focus_known, ctx.main_places, titles_by_verb,
                     unsaid_by_doc[doc_id],
                 )
+                if not reason and kind_unsaid[doc_id]:
+                    reason = "coverage"
                 if not reason and dated and not any(t in s + named for t in dated):
                     reason = "coverage"  # '36条是哪一天发布的': 4月25日 dates another release
                 spans = [] if reason else self._spans(s, q, ctx)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..answering.kinds import another_kind, kinds_asked, unsaid_kind
 from ..answering.numbers import QUANTITY, STREAK, is_share
 from ..answering.places import another_place
 from ..answering.question import Kind, Question, analyze, asks_amount
@@ -161,6 +162,21 @@ def _another_subjects_figure(f: Found, q: Question, index: LoadedIndex) -> bool:
     s_start, s_end = sentence_bounds(index.documents[f.doc_id].text, f.start, f.end)
     sentence = index.doc_norms[f.doc_id][s_start:s_end]
     return is_respective_figure(sentence, f.start - s_start, f.end - s_start, q.norm, q.places) is False
+
+
+_CLAUSE_END = re.compile(r"[,，;；。]")
+
+
+def _another_kinds_figure(f: Found, asked: tuple, index: LoadedIndex) -> str | None:
+    """The other kind of figure the span's clause, or its sentence up to it, names where neither names
+    the kind asked ('2024年审结各类知识产权案件15627件' for 新收; `answering.kinds`); None if it may be it."""
+    if not asked:
+        return None
+    s_start, s_end = sentence_bounds(index.documents[f.doc_id].text, f.start, f.end)
+    norm = index.doc_norms[f.doc_id]
+    before = norm[s_start : f.end]
+    after = _CLAUSE_END.search(norm, f.end, s_end)
+    return another_kind(asked, before, norm[f.end : after.start() if after else s_end])
 
 
 class LearnedReader:
@@ -351,7 +367,9 @@ class LearnedReader:
         chinese = mostly_chinese(resolved)
         amount = bool(_HOW_MANY.search(resolved)) and asks_amount(q) if chinese else asks_count(resolved)
         one = q.kind in (Kind.quantity, Kind.person) if chinese else asks_one(resolved)
-        best, clash = None, None
+        best, clash, kind_reason = None, None, ""
+        kinds = kinds_asked(q.norm)
+        figure = q.kind in (Kind.quantity, Kind.ratio, Kind.streak, Kind.ranking)  # (the rule reader's figure kinds)
         for f in found:
             if one and _SEVERAL.search(index.documents[f.doc_id].text[f.start : f.end]):
                 continue  # one figure or one person asked: '1982件、159件' or '陶凯元、…林广海' lists several
@@ -359,6 +377,15 @@ class LearnedReader:
                 continue  # '专利授权量是多少' asked: a growth rate or a share beside the figure is no answer
             if _another_subjects_figure(f, q, index):
                 continue  # '沪、苏、浙、皖…24.77万件(分别为4.43万件、…)': 浙江 asked, its own figure only
+            if figure and kinds:
+                unsaid = unsaid_kind(kinds, index.doc_norms[f.doc_id])
+                other = None if unsaid else _another_kinds_figure(f, kinds, index)
+                if unsaid or other:
+                    clash = clash or "kind"
+                    kind_reason = kind_reason or (
+                        f"找到的内容没有说到“{unsaid}”的数量。" if unsaid else f"找到的数字是{other}的,不是问到的这一类。"
+                    )
+                    continue  # 新收 asked: '审结…15627件' is the cases closed
             why = self.check(f, c, index)
             if why is None:
                 best = f
@@ -369,6 +396,7 @@ class LearnedReader:
                 "place": f"找到的内容说的不是{'、'.join(c.places)}的情况。",
                 "year": f"找到的内容说的不是{'、'.join(f'{y}年' for y in c.years)}的情况,没有这一年的数据。",
                 "metric": f"找到的内容没有说到“{c.metric}”的数量。",
+                "kind": kind_reason,
             }.get(clash or "", "找到的段落里没有这个问题的答案。")
             return abstention(question, resolved, passages, reason, self.name)
         if best.probability < self.min_confidence:

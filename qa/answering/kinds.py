@@ -1,0 +1,47 @@
+"""Kinds of one family of figures (专利 / 商标 / 著作权; 发明 / 新型 / 外观设计; cases received /
+cases closed): a figure is of one kind, and a figure whose text names another kind of a family the
+question names one kind of, and not that one, is the other kind's figure. The families are general
+vocabulary of IP statistics (`kind_families` in `resources/words.toml`), not any document's wording."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from .words import words
+
+Kind = tuple[str, ...]  # a kind's names: 实用新型, 新型
+
+
+@lru_cache(maxsize=1)
+def families() -> tuple[tuple[Kind, ...], ...]:
+    return tuple(tuple(tuple(k.split(",")) for k in family.split("|")) for family in words("kind_families"))
+
+
+@lru_cache(maxsize=512)
+def kinds_asked(norm: str) -> tuple[tuple[Kind, Kind], ...]:
+    """For each family the (normalized) question names exactly one kind of: that kind's names, and
+    the names of the family's other kinds."""
+    out = []
+    for family in families():
+        asked = [kind for kind in family if any(name in norm for name in kind)]
+        if len(asked) == 1:
+            out.append((asked[0], tuple(name for kind in family if kind is not asked[0] for name in kind)))
+    return tuple(out)
+
+
+def another_kind(asked: tuple[tuple[Kind, Kind], ...], *texts: str) -> str | None:
+    """The other kind a figure's texts (its clause, its sentence up to it) name where none of them
+    names the kind asked (`kinds_asked`); None where the figure may be the one asked."""
+    for kind, others in asked:
+        if any(name in t for name in kind for t in texts):
+            continue
+        for name in others:
+            if any(name in t for t in texts):
+                return name
+    return None
+
+
+def unsaid_kind(asked: tuple[tuple[Kind, Kind], ...], text: str) -> str | None:
+    """The first kind asked that the text (a whole document) never names: none of its figures is
+    that kind's (新收 asked of a court's report that only says 审结)."""
+    return next((kind[0] for kind, _ in asked if not any(name in text for name in kind)), None)
