@@ -50,6 +50,15 @@ class Metadata:
     origin: dict[str, str] = field(default_factory=dict)  # field name -> one of ORIGINS
 
 
+def find_date(text: str, iso: str) -> tuple[int, int] | None:
+    """Where the text first writes the date `iso` (2025-04-27 as 2025-04-27, 2025年4月27日, 2025/4/27,
+    April 27, 2025 or 27 April 2025), as (start, end); None where it does not."""
+    for match in re.finditer(_ANY_DATE, text, re.I):
+        if parse_date(match.group(0)) == iso:
+            return match.start(), match.end()
+    return None
+
+
 def parse_date(value: str) -> str | None:
     """An ISO date from "2024-04-25", "2024/4/25 14:57", "2024年4月25日", "July 17, 2025",
     "17 July 2025" or "14-Jan-2019" (the first date of the text); None when there is none."""

@@ -296,3 +296,21 @@ def test_a_kind_of_figure_the_document_never_gives_is_not_answered(reader: str, 
     assert pipeline.ask("2024年湖北法院审结知识产权案件多少件?").answer == "15627件"
     # cases received (新收) are never given: neither the cases closed nor the ten typical cases answer
     assert pipeline.ask("2024年湖北法院新收知识产权案件多少件?").abstained
+
+
+PAGE = (
+    "甲市中级法院发布2024年知识产权十大典型案例\n"
+    "甲市中级法院 2025-04-27\n"
+    "本次发布的十件典型案例覆盖商业秘密、商标、著作权等案件类型。\n"
+    "案例一 某科技公司诉某网络公司侵害商标权纠纷案,法院判决被告赔偿经济损失50万元。\n"
+)
+
+
+@pytest.mark.parametrize("reader", ["rules", "combined"])
+def test_the_date_a_page_was_posted_is_its_publication_date_as_the_page_writes_it(reader: str, tmp_path: Path) -> None:
+    pipeline = _pipeline(tmp_path, "cases.txt", PAGE, reader)
+    result = pipeline.ask("甲市中级法院2024年知识产权十大典型案例是哪天发布的?")
+    assert result.answer == "2025-04-27" and result.as_of == "2025-04-27"
+    assert pipeline.ask("On what date was the list of ten typical IP cases of 2024 posted?").answer == "2025-04-27"
+    # another page's date is not this page's: its title and opening do not say what the question asks about
+    assert pipeline.ask("商标审查审理指南修订稿是哪天发布的?").answer != "2025-04-27"

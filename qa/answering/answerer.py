@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from ..documents import page_at
 from ..index_store import LoadedIndex
+from ..metadata import find_date
 from ..lru import LRU
 from ..normalize import normalize
 from ..retrieval import Passage
@@ -64,6 +65,14 @@ def _metric_core(focus: str | None) -> str | None:
 _SIGNED = re.compile(r"落款|成文日期|成文时间|签发日期|签署日期|发文日期|印发日期")
 _DATE_LINE = re.compile(r"^[ \t]*((?:19|20)\d{2}年\d{1,2}月\d{1,2}日|(?:19|20)\d{2}-\d{1,2}-\d{1,2})[ \t]*$", re.M)
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
+# the date the page itself was posted, asked ('这份名单是哪天发布的', 'on what date was … posted')
+_POSTED = re.compile(
+    r"(?:发布|公布|发表|刊发|刊登|刊出|推送|上线)的?(?:日期|时间)"
+    r"|(?:哪天|哪一天|哪日|何时|什么时候|什么时间|几月几日|几号)(?:发布|公布|发表|刊发|刊登|刊出|推送|上线)"
+)
+_POSTED_EN = re.compile(r"\b(?:posted|published|released|put online)\b", re.I)
+_OPENING = 300  # characters of a page's opening that, with its title, say what the page is
+POSTED_COVERAGE = 0.5  # of the question's term weight the page's title and opening must say
 _LEFT_OUT = re.compile(r"[(（]?(?:不含|不包括|除)[^,，;；。)）]{0,20}(?:[)）]|以外|之外)?")
 _NATIONAL = re.compile(r"全国|我国|国内|中国")  # a question of the whole country
 # the country as the frame of a ranking or share ('居全国首位', '占全国的'), not the subject asked
@@ -283,6 +292,8 @@ class Answerer:
             candidates, closest = self._candidates(q, passages, contexts, weights, titles_by_verb=True, people=people)
         if not candidates and q.kind is Kind.date and _SIGNED.search(q.norm):
             candidates = self._signed_date(passages, contexts)
+        if not candidates and q.kind is Kind.date and (_POSTED.search(q.norm) or _POSTED_EN.search(question)):
+            candidates = self._posted_date(passages, contexts, weights)
         if not candidates:
             return abstain(self._reason(q, closest))
         best = max(candidates, key=lambda c: (c.score, -c.passage_rank, -c.start))
@@ -568,6 +579,27 @@ class Answerer:
                 rank = next(p.rank for p in passages if p.doc_id == doc_id)
                 span = Span(m.start(1) - m.start(), m.end(1) - m.start(), Kind.date, 1.0)
                 return [Candidate(ctx, m.start(), m.end(), span, 0.6, 0.0, rank)]
+        return []
+
+    @staticmethod
+    def _posted_date(passages: list[Passage], contexts: dict[str, DocContext], weights: TermWeights) -> list[Candidate]:
+        """The date a page was posted (its publication date), where that is asked and no sentence
+        answers: of the retrieved documents whose title and opening say most of the question (the
+        page asked about), the first one's publication date, where its text writes it (a dateline),
+        so that the answer is quoted from the page."""
+        for doc_id in dict.fromkeys(p.doc_id for p in passages):
+            ctx = contexts[doc_id]
+            published = ctx.doc.published
+            about = weights.coverage(normalize(ctx.doc.title) + "\n" + ctx.norm[:_OPENING])
+            if not published or about < POSTED_COVERAGE:
+                continue
+            written = find_date(ctx.norm, published)
+            if written is None:
+                continue
+            start, end = next(((a, b) for a, b in ctx.sentences if a <= written[0] < b), written)
+            rank = next(p.rank for p in passages if p.doc_id == doc_id)
+            span = Span(written[0] - start, written[1] - start, Kind.date, 1.0)
+            return [Candidate(ctx, start, end, span, 0.6, about, rank)]
         return []
 
     @staticmethod
