@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from ..chunking import sentence_spans
 from ..documents import Document
+from ..name_places import name_places
 from .numbers import ordinals, periods, years
 from .calendar import gregorian, roc_dated
 from .jurisdictions import governed_place
@@ -119,7 +120,8 @@ def build_doc_context(doc: Document, norm: str) -> DocContext:
         offset += len(line) + 1
     counts = Counter(place for place in find_places(norm) for _ in range(norm.count(place)))
     title_places = find_places(norm[: len(doc.title)]) if norm.startswith(doc.title[:4]) else []
-    main = list(dict.fromkeys(title_places + [p for p, _ in counts.most_common(1)]))
+    # the places its file name names are its title's (a yearbook table saved as fujian_yb2022_….txt)
+    main = list(dict.fromkeys(title_places + list(name_places(doc.doc_id)) + [p for p, _ in counts.most_common(1)]))
     governed = governed_place(norm)  # a page of 智慧局 is Taiwan's though it never says 台湾
     if governed and governed not in main:
         main.append(governed)

@@ -10,6 +10,7 @@ from ..answering.jurisdictions import with_governed_place
 from ..chunking import sentence_spans
 from ..documents import Document
 from ..index_store import LoadedIndex
+from ..name_places import with_name_places
 from ..normalize import normalize
 from ..retrieval import Passage
 from ..types import AskResult, Citation
@@ -52,9 +53,10 @@ def evidence_around(index: LoadedIndex, doc_id: str, position: int) -> tuple[str
 
 
 def document_subject(index: LoadedIndex, doc_id: str) -> str:
-    """What a document says of all its sentences, normalized: its title, and the place it speaks for
-    by its offices where it never names it (a page of Taiwan's 智慧局)."""
-    return with_governed_place(normalize(index.documents[doc_id].title), index.doc_norms[doc_id])
+    """What a document says of all its sentences, normalized: its title, the place it speaks for by
+    its offices where it never names it (a page of Taiwan's 智慧局), and the places its file name
+    names (a provincial yearbook's table saved as fujian_yb2022_….txt)."""
+    return with_name_places(with_governed_place(normalize(index.documents[doc_id].title), index.doc_norms[doc_id]), doc_id)
 
 
 def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:

@@ -22,6 +22,7 @@ from importlib import resources
 from ..answering.jurisdictions import with_governed_place
 from ..answering.places import find_places
 from ..divisions import divisions, lies_within, publication_words, short_name
+from ..name_places import with_name_places
 from ..normalize import normalize
 from ..tokenize import pos_tag
 
@@ -149,5 +150,6 @@ def honoured(c: Constraints, paragraph: str, title: str, published: str | None, 
 def unnamed_places(question: str, doc_norms: dict[str, str], doc_ids: list[str]) -> list[str]:
     """Places of the question that none of these documents (normalized texts) names."""
     # a page of Taiwan's 智慧局 speaks of 台湾 though it never names it
-    texts = [with_governed_place(doc_norms[d], doc_norms[d]) for d in dict.fromkeys(doc_ids) if d in doc_norms]
+    # (and a yearbook's table saved as fujian_yb2022_….txt speaks of 福建 by its file name)
+    texts = [with_name_places(with_governed_place(doc_norms[d], doc_norms[d]), d) for d in dict.fromkeys(doc_ids) if d in doc_norms]
     return missing_places(question_constraints(question), texts)

@@ -89,7 +89,7 @@ class TableReader:
                     continue
                 named = normalize(" ".join(c.text for c in (*m.row.extra, *m.row.cells[:1], m.table.header.cells[m.column])))
                 preamble = normalize(doc.text[max(0, table.start - PREAMBLE) : table.start])  # what the page says of it above
-                if about(resolved, preamble + "\n" + context + "\n" + normalize(doc.title), index, named) < ABOUT:
+                if about(resolved, preamble + "\n" + context + "\n" + document_subject(index, p.doc_id), index, named) < ABOUT:
                     continue
                 if best is None or m.score > best[1].score:
                     best = (p, m)
