@@ -101,3 +101,10 @@ def lies_within(inner: str, outer: str) -> bool:
     """True when a division named `inner` lies within one named `outer` (徐闻 in 湛江 and 广东)."""
     outer_codes = {d.code for d in by_name().get(outer, ())}
     return any(set(d.parents) & outer_codes for d in by_name().get(inner, ()))
+
+
+@lru_cache(maxsize=1)
+def known_places() -> frozenset[str]:
+    """Short and full names of provinces and prefecture-level cities (a county is recognised by
+    the tagger or its suffix: county short names are too often ordinary words)."""
+    return frozenset(n for d in divisions() if d.level != "county" for n in (d.short, d.name) if len(n) >= 2)

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .divisions import short_name
+from .cedict import latin_names
+from .divisions import known_places, short_name
 from .normalize import normalize
 
 _WORD = re.compile(r"[A-Za-z]+")
@@ -19,9 +20,6 @@ MIN_LETTERS = 4  # shorter words (yb, sz, ip) are abbreviations, not names
 
 
 def _places(key: str) -> set[str]:
-    from .cedict import latin_names
-    from .reader.constraints import known_places
-
     known = known_places()
     return {short_name(normalize(head)) for head in latin_names().get(key, ()) if normalize(head) in known}
 

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("base", ("qa", "qa.types", "qa.settings", "qa.lru", "qa.console", "qa.vectors", "qa.fusion", "qa.bm25", "qa.dense")),
     ("text", ("qa.normalize", "qa.tokenize", "qa.divisions", "qa.metadata", "qa.answering.numbers", "qa.answering.places",
-              "qa.cedict", "qa.crosslingual", "qa.english_anchors",
+              "qa.cedict", "qa.crosslingual", "qa.english_anchors", "qa.name_places",
               "qa.answering.words")),
     ("ingest", ("qa.formats", "qa.cleaning", "qa.cleaning_rules", "qa.documents", "qa.chunking")),
     ("models", ("qa.e5onnx", "qa.embedders")),

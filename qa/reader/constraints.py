@@ -21,7 +21,7 @@ from importlib import resources
 
 from ..answering.jurisdictions import with_governed_place
 from ..answering.places import find_places
-from ..divisions import divisions, lies_within, publication_words, short_name
+from ..divisions import known_places, lies_within, publication_words, short_name
 from ..name_places import with_name_places
 from ..normalize import normalize
 from ..tokenize import pos_tag
@@ -37,13 +37,6 @@ _SUFFIXED_WORD = re.compile(r"^[\u4e00-\u9fff]{2,6}(?:省|市|县|区|州)$")
 def _resource_words(name: str) -> list[str]:
     text = resources.files("qa").joinpath("resources", name).read_text(encoding="utf-8")
     return [w for line in text.splitlines() if not line.startswith("#") for w in line.replace(":", " ").split()]
-
-
-@lru_cache(maxsize=1)
-def known_places() -> frozenset[str]:
-    """Short and full names of provinces and prefecture-level cities (a county is recognised by
-    the tagger or its suffix: county short names are too often ordinary words)."""
-    return frozenset(n for d in divisions() if d.level != "county" for n in (d.short, d.name) if len(n) >= 2)
 
 
 @lru_cache(maxsize=1)
