@@ -47,3 +47,13 @@ def test_a_yearbook_table_is_the_place_its_file_name_names(name: str, answered: 
         assert result.answer == "61621"
     else:  # the text never says 福建, nor does the name: another province's table may be the one saved
         assert result.abstained and "福建" in (result.reason or "")
+
+
+def test_a_place_that_opens_a_company_name_is_no_place_asked() -> None:
+    from qa.reader.constraints import question_constraints
+
+    assert question_constraints("中外制药株式会社与温州海鹤药业有限公司案的判决书文号是什么?").places == ()
+    assert question_constraints("2023年温州专利授权量是多少?").places == ("温州",)
+    # the place is asked where it also stands alone, or a company of the place is asked about
+    assert question_constraints("温州海鹤药业有限公司在温州的专利有多少件?").places == ("温州",)
+    assert question_constraints("深圳公司数量是多少?").places == ("深圳",)

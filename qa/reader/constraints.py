@@ -92,8 +92,20 @@ def question_constraints(question: str) -> Constraints:
     for name in find_places(text):  # a county the tagger cut in two (双流 / 区) or left unmarked (成都双流)
         if name in text and name not in _GENERIC and not any(name in p or p in name for p in places):
             places.append(name)
+    places = [p for p in places if not _in_company_names(p, text)]
     years = tuple(dict.fromkeys(int(y) for y in _YEAR.findall(text)))
     return Constraints(tuple(places), years, metric_asked(text))
+
+
+# a company's name that opens with a place (温州海鹤药业有限公司): the place is part of the name
+_COMPANY = re.compile(r"(?:省|市|县|区)?(?:(?![与和及的])[\u4e00-\u9fff]){1,12}?(?:有限责任公司|股份有限公司|有限公司|公司|集团)")
+
+
+def _in_company_names(place: str, text: str) -> bool:
+    """True when every time the question names the place it opens a company's name: the question
+    asks about the company, not the place ('中外制药株式会社与温州海鹤药业有限公司案的文号')."""
+    at = [m.end() for m in re.finditer(re.escape(place), text)]
+    return bool(at) and all(_COMPANY.match(text, i) for i in at)
 
 
 def _implied(place: str, c: Constraints, text: str) -> bool:
