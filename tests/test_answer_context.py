@@ -117,6 +117,22 @@ def test_a_person_named_in_the_question_is_followed_through_the_text() -> None:
     assert not refers_to("梁家丽", normalize("該署於1990年才成立。"), normalize("該署於1990年才成立。"))
     weights = without_pieces({"梁家": 2.0, "丽是": 3.0, "加入": 1.0}, question, ["梁家丽"])
     assert set(weights) == {"梁家丽", "加入"} and weights["梁家丽"] > 3.0
+    # a word the tokenizer glued onto the name is a piece too (雷筱云任 of 雷筱云任什么职务)
+    glued = without_pieces({"雷筱云任": 2.0, "职务": 1.0}, normalize("雷筱云任什么职务?"), ["雷筱云"])
+    assert set(glued) == {"雷筱云", "职务"}
+
+
+def test_a_persons_posts_are_the_words_right_before_the_name_after_what_introduces_them() -> None:
+    from qa.answering.question import analyze
+    from qa.answering.spans import role_spans
+
+    s = normalize("共同出席今天发布会的还有战略规划司司长甲乙先生,知识产权运用促进司司长丙丁女士。")
+
+    def posts(name: str) -> list[str]:
+        return [s[sp.start : sp.end] for sp in role_spans(s, analyze(normalize(f"{name}担任什么职务?")), {name})]
+
+    assert posts("甲乙") == ["战略规划司司长"]  # not '共同出席今天发布会的还有…'
+    assert posts("丙丁") == ["知识产权运用促进司司长"]  # a verb inside a department's name is kept
 
 
 def test_a_sibling_in_the_place_of_a_word_asked_is_another_figure() -> None:

@@ -56,16 +56,16 @@ def refers_to(name: str, sentence: str, paragraph: str) -> bool:
 
 
 def without_pieces(terms: dict[str, float], question: str, names: list[str]) -> dict[str, float]:
-    """The question's weighted terms with the pieces the tokenizer cut a name into (梁家, 丽是)
-    replaced by the name itself, weighted above the rarest term (a person is the most specific thing
+    """The question's weighted terms with the pieces the tokenizer cut a name into (梁家, 丽是), or
+    glued a word onto (雷筱云任), replaced by the name itself, weighted above the rarest term (a person is the most specific thing
     a question names)."""
     spans = [(m.start(), m.end()) for n in names for m in re.finditer(re.escape(n), question)]
 
     def piece(term: str) -> bool:
         for m in re.finditer(re.escape(term), question):
             for a, b in spans:
-                if m.start() < b and a < m.end() and not (m.start() <= a and b <= m.end()):
-                    return True  # overlaps a name without holding it whole
+                if m.start() < b and a < m.end() and (m.start(), m.end()) != (a, b):
+                    return True  # overlaps a name without being it (丽是 of 梁家丽是, 雷筱云任 of 雷筱云任什么职务)
         return False
 
     kept = {t: w for t, w in terms.items() if not piece(t)}

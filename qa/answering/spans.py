@@ -167,9 +167,29 @@ def role_spans(s: str, q: Question, people: set[str]) -> list[Span]:
             start = m.start()
             while start > 0 and s[start - 1] not in _ROLE_BREAK:
                 start -= 1
+            start += _lead_in(s[start : m.start()])
             if m.start() - start >= 2 and _TITLE_WORD.search(s, start, m.start()):
                 out.append(Span(start + _employer(s[start : m.start()]), m.start(), Kind.role))
     return out
+
+
+# what no post holds: particles, prepositions, pronouns, conjunctions, and the verbs that say who is
+# there or who one is (a department's name may hold other verbs: 知识产权运用促进司)
+_NOT_IN_POSTS = ("u", "p", "r", "c")
+_INTRODUCING = ("是", "有", "还有", "为", "即")
+
+
+def _lead_in(before: str) -> int:
+    """The length of what leads up to the posts before a name, as the tagger reads it: everything up
+    to the last particle, preposition, pronoun, conjunction or introducing verb ('共同出席今天发布会的
+    还有' of …还有战略规划司司长葛树); the posts are what follows. 0 where there is none, or where no
+    post would be left after it."""
+    at, cut = 0, 0
+    for word, flag in pos_tag(before):
+        at += len(word)
+        if flag.startswith(_NOT_IN_POSTS) or word in _INTRODUCING:
+            cut = at
+    return cut if _TITLE_WORD.search(before, cut) else 0
 
 
 def _employer(posts: str) -> int:
