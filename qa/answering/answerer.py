@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 from ..documents import page_at
 from ..index_store import LoadedIndex
-from ..metadata import find_date
 from ..lru import LRU
+from ..metadata import find_date
 from ..normalize import normalize
 from ..retrieval import Passage
 from ..tokenize import pos_tag, word_flag
@@ -20,7 +20,7 @@ from .kinds import another_kind, kinds_asked, unsaid_kind
 from .numbers import cn_to_int, periods
 from .people import named_people, refers_to, without_pieces
 from .places import another_place, find_places, lies_within
-from .question import LEADER, Kind, Question, analyze, title_verbs
+from .question import LEADER, NUMERIC_KINDS, Kind, Question, analyze, title_verbs
 from .spans import MEANINGFUL, Span, find_spans
 from .terms import TermWeights
 from .words import words
@@ -46,7 +46,6 @@ TOP_PASSAGE_SLACK = 0.1  # less is asked of the sentences of the best passage (p
 RECENCY_WINDOW = 0.15  # answers this close to the best compete on recency when no year is asked
 RECENCY_COVERAGE = 0.05  # ... and whose sentences cover the question about as well
 DOC_WIDEN = 2  # documents whose every sentence is a candidate
-NUMERIC_KINDS = (Kind.quantity, Kind.ratio, Kind.streak, Kind.ranking)
 # a metric's name: the focus of a figure question that the figure's sentence must name
 _METRIC_NAME = re.compile(r"(?:量|数|率|额|值|规模|指数|比重|占比|面积|总量)$")
 
@@ -382,7 +381,7 @@ class Answerer:
                     unsaid_by_doc[doc_id],
                 )
                 if not reason and kind_unsaid[doc_id]:
-                    reason = "coverage"
+                    reason = "coverage"  # none of its figures is of the kind asked
                 if not reason and dated and not any(t in s + named for t in dated):
                     reason = "coverage"  # '36条是哪一天发布的': 4月25日 dates another release
                 spans = [] if reason else self._spans(s, q, ctx)

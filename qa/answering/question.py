@@ -29,6 +29,9 @@ class Kind(str, Enum):
     docnum = "docnum"  # 文号是什么 / 案号: a document number (国知发保字〔2022〕27号, (2022)最高法知民终905号)
 
 
+NUMERIC_KINDS = (Kind.quantity, Kind.ratio, Kind.streak, Kind.ranking)  # a figure is asked
+
+
 # title words a person is introduced with (longest first matters for matching)
 PERSON_TITLES = words("person_titles")
 

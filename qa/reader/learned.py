@@ -18,7 +18,7 @@ import numpy as np
 from ..answering.kinds import another_kind, kinds_asked, unsaid_kind
 from ..answering.numbers import QUANTITY, STREAK, is_share
 from ..answering.places import another_place
-from ..answering.question import Kind, Question, analyze, asks_amount
+from ..answering.question import NUMERIC_KINDS, Kind, Question, analyze, asks_amount
 from ..answering.respectively import is_respective_figure
 from ..crosslingual import asks_count, asks_one
 from ..e5onnx.tokenizer import Encoding
@@ -369,7 +369,7 @@ class LearnedReader:
         one = q.kind in (Kind.quantity, Kind.person) if chinese else asks_one(resolved)
         best, clash, kind_reason = None, None, ""
         kinds = kinds_asked(q.norm)
-        figure = q.kind in (Kind.quantity, Kind.ratio, Kind.streak, Kind.ranking)  # (the rule reader's figure kinds)
+        figure = q.kind in NUMERIC_KINDS
         for f in found:
             if one and _SEVERAL.search(index.documents[f.doc_id].text[f.start : f.end]):
                 continue  # one figure or one person asked: '1982件、159件' or '陶凯元、…林广海' lists several
