@@ -330,3 +330,22 @@ def test_the_date_a_page_was_posted_is_its_publication_date_as_the_page_writes_i
     assert pipeline.ask("On what date was the list of ten typical IP cases of 2024 posted?").answer == "2025-04-27"
     # another page's date is not this page's: its title and opening do not say what the question asks about
     assert pipeline.ask("商标审查审理指南修订稿是哪天发布的?").answer != "2025-04-27"
+
+
+CASES = (
+    "甲省高院发布知识产权典型案例\n"
+    "案例一\n"
+    "案例索引:甲省乙市中级人民法院(2023)甲01知民初481号\n"
+    "案情摘要\n"
+    "某公司经核准取得“通达”注册商标,被告在网站使用相同标识,法院判决停止侵权。\n"
+    "案例二\n"
+    "案例索引:甲省高级人民法院(2024)甲知民终77号\n"
+    "案情摘要\n"
+    "原告与被告就植物新品种权许可合同发生纠纷,法院判决被告支付许可费。\n"
+)
+
+
+def test_a_case_number_given_before_its_case_is_found_by_what_the_case_is_about(tmp_path: Path) -> None:
+    pipeline = _pipeline(tmp_path, "cases.txt", CASES, "rules")
+    assert pipeline.ask("“通达”商标案的案号是什么?").answer == "(2023)甲01知民初481号"
+    assert pipeline.ask("植物新品种权许可合同纠纷案的案号是什么?").answer == "(2024)甲知民终77号"

@@ -17,7 +17,7 @@ from ..tokenize import pos_tag, word_flag
 from ..types import AskResult, Citation
 from .context import DocContext, Scope, build_doc_context, sentence_scope
 from .kinds import another_kind, kinds_asked, unsaid_kind
-from .numbers import cn_to_int, periods
+from .numbers import CASE_NUMBER, cn_to_int, periods
 from .people import named_people, refers_to, without_pieces
 from .places import another_place, find_places, lies_within
 from .question import LEADER, NUMERIC_KINDS, Kind, Question, analyze, title_verbs
@@ -162,6 +162,18 @@ def _topic_before(ctx: DocContext, i: int) -> str:
             break
         clauses.append(clause)
     return ",".join(clauses)
+
+
+CASE_SECTION = 600  # characters after a case number that may still describe its case
+
+
+def _case_section(ctx: DocContext, end: int) -> str:
+    """The text after a sentence holding a case number, up to the next case number: a list of cases
+    may give each one's number first and its parties and facts after it ('案例索引:…(2023)鄂01知民初481号
+    / 裁判要旨 / 案情摘要 …'), so a question naming the case by its parties is about that number."""
+    after = ctx.norm[end : end + CASE_SECTION]
+    following = CASE_NUMBER.search(after)
+    return after[: following.start()] if following else after
 
 
 def _another_kind(q: Question, clause: str, before: str = "") -> bool:
@@ -373,6 +385,8 @@ class Answerer:
                 # a person the question names counts as said where the sentence refers to them (梁女士, 她)
                 named = "".join(p for p in people or () if refers_to(p, s, scope.text))
                 named += _topic_before(ctx, i)
+                if q.kind is Kind.docnum and CASE_NUMBER.search(s):
+                    named += _case_section(ctx, end)
                 coverage = self._coverage(s + named, weights)
                 context_cov = self._coverage(scope.text + ctx.doc.title + named, weights)
                 year_clash = self._year_clash(q, ctx, scope)
