@@ -9,16 +9,16 @@ from functools import lru_cache
 
 from .words import words
 
-Kind = tuple[str, ...]  # a kind's names: 实用新型, 新型
+KindNames = tuple[str, ...]  # a kind's names: 实用新型, 新型
 
 
 @lru_cache(maxsize=1)
-def families() -> tuple[tuple[Kind, ...], ...]:
+def families() -> tuple[tuple[KindNames, ...], ...]:
     return tuple(tuple(tuple(k.split(",")) for k in family.split("|")) for family in words("kind_families"))
 
 
 @lru_cache(maxsize=512)
-def kinds_asked(norm: str) -> tuple[tuple[Kind, Kind], ...]:
+def kinds_asked(norm: str) -> tuple[tuple[KindNames, KindNames], ...]:
     """For each family the (normalized) question names exactly one kind of: that kind's names, and
     the names of the family's other kinds."""
     out = []
@@ -29,7 +29,7 @@ def kinds_asked(norm: str) -> tuple[tuple[Kind, Kind], ...]:
     return tuple(out)
 
 
-def another_kind(asked: tuple[tuple[Kind, Kind], ...], *texts: str) -> str | None:
+def another_kind(asked: tuple[tuple[KindNames, KindNames], ...], *texts: str) -> str | None:
     """The other kind a figure's texts (its clause, its sentence up to it) name where none of them
     names the kind asked (`kinds_asked`); None where the figure may be the one asked."""
     for kind, others in asked:
@@ -41,7 +41,7 @@ def another_kind(asked: tuple[tuple[Kind, Kind], ...], *texts: str) -> str | Non
     return None
 
 
-def unsaid_kind(asked: tuple[tuple[Kind, Kind], ...], text: str) -> str | None:
+def unsaid_kind(asked: tuple[tuple[KindNames, KindNames], ...], text: str) -> str | None:
     """The first kind asked that the text (a whole document) never names: none of its figures is
     that kind's (新收 asked of a court's report that only says 审结)."""
     return next((kind[0] for kind, _ in asked if not any(name in text for name in kind)), None)

@@ -6,14 +6,13 @@ from __future__ import annotations
 from typing import Protocol
 
 from ..answering.calendar import gregorian, roc_dated
-from ..answering.jurisdictions import with_governed_place
 from ..chunking import sentence_spans
 from ..documents import Document
 from ..index_store import LoadedIndex
-from ..name_places import with_name_places
 from ..normalize import normalize
 from ..retrieval import Passage
 from ..types import AskResult, Citation
+from .constraints import speaks_for
 
 
 class Reader(Protocol):
@@ -56,7 +55,7 @@ def document_subject(index: LoadedIndex, doc_id: str) -> str:
     """What a document says of all its sentences, normalized: its title, the place it speaks for by
     its offices where it never names it (a page of Taiwan's 智慧局), and the places its file name
     names (a provincial yearbook's table saved as fujian_yb2022_….txt)."""
-    return with_name_places(with_governed_place(normalize(index.documents[doc_id].title), index.doc_norms[doc_id]), doc_id)
+    return speaks_for(normalize(index.documents[doc_id].title), index.doc_norms[doc_id], doc_id)
 
 
 def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:

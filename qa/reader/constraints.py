@@ -152,9 +152,14 @@ def honoured(c: Constraints, paragraph: str, title: str, published: str | None, 
     return None
 
 
+def speaks_for(text: str, norm_doc: str, doc_id: str) -> str:
+    """`text` (normalized: a title, the document itself) with the places its document speaks for
+    without naming them: by its offices (a page of Taiwan's 智慧局 never says 台湾) and by its file
+    name (a yearbook's table saved as fujian_yb2022_….txt never says 福建)."""
+    return with_name_places(with_governed_place(text, norm_doc), doc_id)
+
+
 def unnamed_places(question: str, doc_norms: dict[str, str], doc_ids: list[str]) -> list[str]:
     """Places of the question that none of these documents (normalized texts) names."""
-    # a page of Taiwan's 智慧局 speaks of 台湾 though it never names it
-    # (and a yearbook's table saved as fujian_yb2022_….txt speaks of 福建 by its file name)
-    texts = [with_name_places(with_governed_place(doc_norms[d], doc_norms[d]), d) for d in dict.fromkeys(doc_ids) if d in doc_norms]
+    texts = [speaks_for(doc_norms[d], doc_norms[d], d) for d in dict.fromkeys(doc_ids) if d in doc_norms]
     return missing_places(question_constraints(question), texts)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..answering.kinds import another_kind, kinds_asked, unsaid_kind
+from ..answering.kinds import KindNames, another_kind, kinds_asked, unsaid_kind
 from ..answering.numbers import QUANTITY, STREAK, is_share
 from ..answering.places import another_place
 from ..answering.question import NUMERIC_KINDS, Kind, Question, analyze, asks_amount
@@ -167,11 +167,9 @@ def _another_subjects_figure(f: Found, q: Question, index: LoadedIndex) -> bool:
 _CLAUSE_END = re.compile(r"[,，;；。]")
 
 
-def _another_kinds_figure(f: Found, asked: tuple, index: LoadedIndex) -> str | None:
+def _another_kinds_figure(f: Found, asked: tuple[tuple[KindNames, KindNames], ...], index: LoadedIndex) -> str | None:
     """The other kind of figure the span's clause, or its sentence up to it, names where neither names
-    the kind asked ('2024年审结各类知识产权案件15627件' for 新收; `answering.kinds`); None if it may be it."""
-    if not asked:
-        return None
+    the kind asked (`kinds_asked`: '2024年审结各类知识产权案件15627件' for 新收); None if it may be it."""
     s_start, s_end = sentence_bounds(index.documents[f.doc_id].text, f.start, f.end)
     norm = index.doc_norms[f.doc_id]
     before = norm[s_start : f.end]

@@ -432,9 +432,15 @@ def _heading_zone(cells: list[tuple[int, str]], i: int, start: int) -> list[tupl
         tail -= 1
     if 0 < tail < len(raw):
         raw = raw[:tail]
+    return glossed(raw)
+
+
+def glossed(headings: list[tuple[int, Cell]]) -> list[tuple[int, Cell]]:
+    """Headings one a line, each with its line: a heading's English on the line under it (合计 / Total)
+    joined to it as one heading, at the heading's line."""
     out: list[tuple[int, Cell]] = []
-    for k, c in raw:
-        if out and in_english(out[-1][1], c):
+    for k, c in headings:
+        if out and _in_english(out[-1][1], c):
             at, before = out[-1]
             out[-1] = (at, Cell(f"{before.text} {c.text}", before.start, c.end))
         else:
@@ -442,7 +448,7 @@ def _heading_zone(cells: list[tuple[int, str]], i: int, start: int) -> list[tupl
     return out
 
 
-def in_english(chinese: Cell, line: Cell) -> bool:
+def _in_english(chinese: Cell, line: Cell) -> bool:
     """Whether `line` is the Chinese heading or label before it in English (当月合计 / Monthly Total)."""
     return bool(_LATIN_HEAD.match(line.text) and _HAN.search(chinese.text) and not _LATIN_WORD.search(chinese.text))
 
@@ -457,7 +463,7 @@ def _joined_labels(names: list[Cell]) -> list[Cell]:
         if out and (len(out[-1].text) == 1 or singles) and _ONE_HAN.match(out[-1].text[-1:]) and _HAN.match(c.text):
             out[-1] = Cell(out[-1].text + c.text, out[-1].start, c.end)  # 北 + 京 Beijing
             singles = bool(_HAN_RUN.fullmatch(out[-1].text))
-        elif out and in_english(out[-1], c):
+        elif out and _in_english(out[-1], c):
             out[-1] = Cell(f"{out[-1].text} {c.text}", out[-1].start, c.end)  # 内蒙 + Inner Mongolia
             singles = False
         else:

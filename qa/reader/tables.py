@@ -14,7 +14,7 @@ import re
 from dataclasses import replace
 
 from .grouped_header import MAX_GROUPS, grouped_header
-from .plain_tables import flat_tables_in, in_english, spaced_tables_in
+from .plain_tables import flat_tables_in, glossed, spaced_tables_in
 from .table_model import (
     CAPTION_LINES, CAPTIONISH, FIGURE, MAX_CELL, STACK_SLACK, YEAR_CELL, Cell, Row, Table, heading_cells, modal, overlaps,
     text_lines,
@@ -387,16 +387,8 @@ def _stacked_header(block: list[_Line], rows: list[int]) -> tuple[tuple[Cell, ..
         k -= 1
     spans = [(block[j][2] or (), block[j][0], block[j][0] + len(block[j][1])) for j in rows if j >= data]
     values = max(len(_split_row(c)[1]) for c, _, _ in spans[:5])
-    headings: list[Cell] = []
-    lines: list[int] = []
-    for j in stack:  # a heading's English on the line under it (合计 / Total) is the same heading
-        c = _only_cell(block[j])
-        if headings and in_english(headings[-1], c):
-            headings[-1] = Cell(f"{headings[-1].text} {c.text}", headings[-1].start, c.end)
-        else:
-            headings.append(c)
-            lines.append(j)
-    stack = lines
+    zone = glossed([(j, _only_cell(block[j])) for j in stack])  # 合计 / Total: one heading, at its line
+    stack, headings = [j for j, _ in zone], [c for _, c in zone]
     if not stack or len(stack) < values:
         return None
     if len(stack) > values + STACK_SLACK:
