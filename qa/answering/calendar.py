@@ -10,7 +10,8 @@ from functools import lru_cache
 from .jurisdictions import governed_place
 
 _ROC_MARK = re.compile(r"民国\s*\d{2,3}\s*年")
-_ROC_YEAR = re.compile(r"(?<![\d.])(1[0-4]\d)年")  # 100–149: 2011–2060, written with three digits
+# 100–149: 2011–2060, written with three digits, a PDF's space before 年 or not (108 年)
+_ROC_YEAR = re.compile(r"(?<![\d.])(1[0-4]\d)( ?)年")
 
 
 @lru_cache(maxsize=512)
@@ -22,7 +23,14 @@ def roc_dated(norm_doc: str) -> bool:
 
 def gregorian(norm_text: str, roc: bool) -> str:
     """`norm_text` with its three-digit ROC years written as Gregorian years of the same length
-    ('106年' -> '2017') where its document dates by the ROC calendar (`roc`), else unchanged."""
+    ('106年' -> '2017', '106 年' -> '2017年') where its document dates by the ROC calendar (`roc`),
+    else unchanged."""
     if not roc:
         return norm_text
-    return _ROC_YEAR.sub(lambda m: str(int(m.group(1)) + 1911), norm_text)
+    return _ROC_YEAR.sub(lambda m: str(int(m.group(1)) + 1911) + ("年" if m.group(2) else ""), norm_text)
+
+
+def gregorian_question(norm_question: str) -> str:
+    """A question with its three-digit ROC years as Gregorian years ('108年2月' -> '2019年2月'): what it
+    asks of a document dated by the ROC calendar (offsets into a question matter to no one)."""
+    return _ROC_YEAR.sub(lambda m: f"{int(m.group(1)) + 1911}年", norm_question)

@@ -14,6 +14,7 @@ backwards for English questions (`english.py`)."""
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -156,6 +157,7 @@ def english_share(text: str) -> float:
 
 
 _SENSE_WORD = re.compile(r"[a-z][a-z\-]{2,}")
+_MONTH = re.compile(r"^(\d{1,2})月$")
 _NOT_CONTENT = frozenset("sth sb one the and for with from into of to a an etc abbr".split())
 
 
@@ -163,6 +165,9 @@ _NOT_CONTENT = frozenset("sth sb one the and for with from into of to a an etc a
 def english_words(term: str) -> frozenset[str]:
     """The content words of a Chinese word's CC-CEDICT senses, lower case ('公开' -> open, overt, public,
     make, release); none for a word the dictionary lacks, or without the dictionary."""
+    month = _MONTH.match(term)
+    if month and 1 <= int(month.group(1)) <= 12:  # 8月: August (CC-CEDICT lists 八月 only)
+        return frozenset({calendar.month_name[int(month.group(1))].lower()})
     try:
         senses = glossary().senses(term)
     except RuntimeError:  # no CC-CEDICT

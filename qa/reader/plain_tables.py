@@ -252,6 +252,33 @@ def spaced_tables_in(lines: list[tuple[int, str]]) -> list[Table]:
     return tables
 
 
+_PIECE = re.compile(r"\S+")
+_INLINE_PIECES, _INLINE_FIGURES = 20, 0.3  # a line of 20 pieces or more, three in ten of them figures
+_COUNTED = re.compile(r"^\d{1,3}$")  # a month's or a year's number before its unit (1 月, 108 年)
+_DATE_UNIT = re.compile(r"^[年月日]$")
+
+
+def inline_cells(text: str, lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The lines of a text, with each line that holds a table flattened onto it (a PDF's table
+    extracted as one line: `新申請案 發明公開案 … 1 月 6,112 4,377 …`) cut into its space-separated
+    pieces, one a line, for `flat_tables_in`; a number and the date unit after it (1 月) are one
+    piece. A line is cut where it has 20 pieces or more and three in ten are figures: prose has few
+    spaces (Chinese) or few figures (English)."""
+    out: list[tuple[int, str]] = []
+    for start, line in lines:
+        pieces = [(start + m.start(), m.group(0)) for m in _PIECE.finditer(line)]
+        if len(pieces) < _INLINE_PIECES or sum(1 for _, p in pieces if FIGURE.match(p)) < _INLINE_FIGURES * len(pieces):
+            out.append((start, line))
+            continue
+        for at, piece in pieces:
+            if out and _DATE_UNIT.match(piece) and _COUNTED.match(out[-1][1]) and out[-1][0] >= start:
+                before = out.pop()[0]
+                out.append((before, text[before : at + len(piece)]))
+            else:
+                out.append((at, piece))
+    return out
+
+
 def flat_tables_in(lines: list[tuple[int, str]]) -> list[Table]:
     """Tables whose cells were written one a line (blank lines between them or not), as pages
     captured as text often hold them, where nothing but the layout is needed to read them back:
@@ -281,13 +308,8 @@ def flat_tables_in(lines: list[tuple[int, str]]) -> list[Table]:
                 continue
             if not all(words[i + k] for k in range(width + labels)) or any(_holds_figure(texts[i + k]) for k in range(width)):
                 continue  # a line with a figure other than a year (a title, a date) is no heading
-            rows = 0
-            at = i + width
-            while at + width <= len(cells) and all(
-                short[at + k] and (figure[at + k] if k >= labels else not figure[at + k]) for k in range(width)
-            ):
-                rows += 1
-                at += width
+            starts, _ = _grid_rows(short, figure, i + width, labels, values)
+            rows = len(starts)
             if rows >= _MIN_ROWS and (best is None or rows * width > best[0] * (best[1] + best[2])):
                 best = (rows, labels, values, i)
         if best is None or not _header_stands_alone(cells, short, figure, best[3]):
@@ -302,14 +324,47 @@ def flat_tables_in(lines: list[tuple[int, str]]) -> list[Table]:
         width = labels + values
         header_cells = tuple(_cell_of(*cells[h + k]) for k in range(width))
         header = Row(header_cells, header_cells[0].start, header_cells[-1].end)
+        starts, end = _grid_rows(short, figure, h + width, labels, values)
         body = []
-        for r in range(rows):
-            row_cells = tuple(_cell_of(*cells[h + width * (r + 1) + k]) for k in range(width))
+        for at in starts:
+            row_cells = tuple(_cell_of(*cells[at + k]) for k in range(width))
             body.append(Row(row_cells, row_cells[0].start, row_cells[-1].end))
         above = [_cell_of(*c).text for c in cells[max(0, h - CAPTION_LINES) : h]]
         tables.append(Table(header, tuple(body), "\n".join(above), header.start, body[-1].end))
-        i = h + width * (rows + 1)
+        i = end
     return tables
+
+
+def _grid_rows(short: list[bool], figure: list[bool], at: int, labels: int, values: int) -> tuple[list[int], int]:
+    """Where the rows of `labels` word lines then `values` figure lines start, from `at` on, and where
+    they end. A row with fewer figures between two full ones (a cell the page left empty) is passed
+    over, not read (several such rows too): which of its columns is empty cannot be told, and the
+    rows after it are still the table's."""
+    n, width = len(short), labels + values
+
+    def full(k: int) -> bool:
+        return k + width <= n and all(short[k + j] and (figure[k + j] if j >= labels else not figure[k + j]) for j in range(width))
+
+    def cut_short(k: int) -> int | None:  # where a row of fewer figures than `values` ends
+        if not all(j < n and short[j] and not figure[j] for j in range(k, k + labels)):
+            return None
+        m = k + labels
+        while m < n and m - k - labels < values and short[m] and figure[m]:
+            m += 1
+        return m if 1 <= m - k - labels < values else None
+
+    starts: list[int] = []
+    while True:
+        if full(at):
+            starts.append(at)
+            at += width
+            continue
+        k = cut_short(at) if starts else None
+        while k is not None and not full(k):
+            k = cut_short(k)
+        if k is None:
+            return starts, at
+        at = k
 
 
 _DIGIT = re.compile(r"\d")

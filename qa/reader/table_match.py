@@ -194,8 +194,25 @@ def _label(text: str) -> str:
 
 def _named(piece: str, question: str) -> bool:
     if piece.isascii():  # a Latin word or figure counts whole: Jilin is not in Jilinxi, 2001 not in 20011
-        return re.search(rf"(?<![a-z0-9]){re.escape(piece)}(?![a-z0-9])", question) is not None
+        return re.search(rf"(?<![a-z0-9]){_latin_pattern(piece)}(?![a-z0-9])", question) is not None
     return piece in question
+
+
+def _in_order(words: list[str], question: str) -> bool:
+    """Whether the question says these Latin words in this order, at most two words between each two."""
+    gap = r"(?:[^a-z0-9]+[a-z0-9]+){0,2}[^a-z0-9]+"
+    pattern = gap.join(_latin_pattern(w) for w in words)
+    return re.search(rf"(?<![a-z0-9]){pattern}(?![a-z0-9])", question) is not None
+
+
+def _latin_pattern(piece: str) -> str:
+    """A pattern of Latin words in either number: 'registrations approved' says 'Registration approved'
+    and 'applications' 'application' (a heading's plural is a question's singular as often as not)."""
+    words = []
+    for word in piece.split(" "):
+        stem = word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+        words.append(re.escape(stem) + ("s?" if stem != word or (len(word) > 2 and word.isalpha()) else ""))
+    return " ".join(words)
 
 
 def _row_score(label: str, question: str, common: frozenset[str], names: bool = False) -> tuple[float, bool]:
@@ -221,16 +238,26 @@ def _row_score(label: str, question: str, common: frozenset[str], names: bool = 
     covered, i, distinct = 0, 0, len(units)
     for piece in sorted((p for p in common if p in label), key=lambda p: (-len(p), p))[:1]:
         distinct = max(1, len(units) - len(_units(piece)))  # the part of the label no other shares
+    stop = stopwords()
     while i < len(units):
         for j in range(len(units), i, -1):
             latin = all(u.isascii() for u in units[i:j])
             piece = " ".join(units[i:j]) if latin else "".join(units[i:j])
-            if (j - i >= 2 or latin) and _named(piece, question) and piece not in common:
+            if (
+                (j - i >= 2 or latin) and _named(piece, question) and piece not in common
+                and not (latin and all(u in stop for u in units[i:j]))  # 'for' of 'Applications for registration'
+            ):
                 covered += j - i
                 i = j
                 break
         else:
             i += 1
+    content = [u for u in units if u not in stop]
+    if label.isascii() and covered >= 2 and covered == len(content) and _in_order(content, question):
+        # every word of a Latin label said in its order, a word or two apart and in either number
+        # ('trademark registrations were approved' of 'Registrations approved'): the whole label,
+        # outranking part of another ('applications' … 'registration' of 'Applications for registration')
+        return covered + 0.5, True
     return (float(covered), False) if covered * 2 >= distinct else (0.0, False)  # half of what sets it apart
 
 

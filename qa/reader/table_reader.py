@@ -16,7 +16,7 @@ import math
 import re
 from dataclasses import replace
 
-from ..answering.calendar import gregorian, roc_dated
+from ..answering.calendar import gregorian, gregorian_question, roc_dated
 from ..cedict import english_names
 from ..english_anchors import said
 from ..index_store import LoadedIndex
@@ -66,6 +66,10 @@ class TableReader:
         put other passages first are not in it)."""
         question = normalize(resolved)
         c = question_constraints(resolved)
+        # asked of a document dated by the ROC calendar, a question's 108年 is 2019 too; a question
+        # that dates so reads a table's 108 年 as 2019 even where its document never says 民國
+        in_roc = gregorian_question(question)
+        roc_asked = question_constraints(in_roc)
         best: tuple[Passage, CellMatch] | None = None
         seen: set[tuple[str, int]] = set()
         for p in passages[: self.passages]:
@@ -81,11 +85,13 @@ class TableReader:
                 m = match_cell(question, table, doc.title)
                 if m is None:
                     continue
-                context = gregorian(normalize(table.caption + "\n" + doc.text[table.start : table.end]), roc_dated(index.doc_norms[p.doc_id]))
+                roc = in_roc != question or roc_dated(index.doc_norms[p.doc_id])
+                context = gregorian(normalize(table.caption + "\n" + doc.text[table.start : table.end]), roc)
                 context += "\n" + row_names(m.row, table.label_columns())  # Zhejiang is the 浙江 asked
                 context += "\n" + "\n".join(places_in_english(c.places, context))  # a heading or caption's Hong Kong
                 # places and years; what a volume counts is the column's heading, matched above
-                if c and honoured(replace(c, metric=None), context, document_subject(index, p.doc_id), doc.published) is not None:
+                asked = roc_asked if roc else c
+                if asked and honoured(replace(asked, metric=None), context, document_subject(index, p.doc_id), doc.published) is not None:
                     continue
                 named = normalize(" ".join(c.text for c in (*m.row.extra, *m.row.cells[:1], m.table.header.cells[m.column])))
                 preamble = normalize(doc.text[max(0, table.start - PREAMBLE) : table.start])  # what the page says of it above
@@ -124,7 +130,8 @@ def about(question: str, context: str, index: LoadedIndex, named: str = "") -> f
     terms they hold, each weighted by its BM25 idf in this corpus (a word most passages have, 专利, weighs little; a rare one, 马德里
     or 职务, much; a compound counts as said where its words are: 发明专利 by 发明 and 专利; a word of
     the statistics' vocabulary where the table says it its own way: 高校 by 大专院校); over an English table, a Chinese term counts as said where one of its
-    CC-CEDICT senses is (`gloss.said_in_english`: 申请 by 'applications'). Left out: terms of the row label and header matched (`named`), years and
+    CC-CEDICT senses is (`gloss.said_in_english`: 申请 by 'applications', 8月 by 'August'), and so do
+    a compound of words said that way (专利申请) and a word of one (外观 of 外观设计, 'Design'). Left out: terms of the row label and header matched (`named`), years and
     single characters (units), and terms no passage holds (they point to no other text). A table
     that says little of the question (a PCT table asked about Madrid trademark filings, both by
     province and year) is not read."""
@@ -132,17 +139,20 @@ def about(question: str, context: str, index: LoadedIndex, named: str = "") -> f
     total = said = 0.0
     latin = not mostly_chinese(context)  # an English table: a Chinese question's words are said in English
     terms = list(dict.fromkeys(tokenize(question)))
-    parts = {t for t in terms if len(t) >= 2 and (t in context or t in named)}
+    direct = {
+        t: t in context or any(e in context for e in equivalents(t)) or (latin and said_in_english(t, context))
+        for t in terms
+    }
+    parts = {t for t in terms if len(t) >= 2 and (direct[t] or t in named)}
     for term in terms:
         df = index.bm25.doc_freq(term)
         if df == 0 or len(term) < 2 or term in named or _YEARISH.match(term):
             continue
         weight = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
         total += weight
-        told = (
-            term in context or _in_parts(term, parts - {term}) or any(e in context for e in equivalents(term))
-            or (latin and said_in_english(term, context))
-        )
+        # a compound whose words are said (专利申请: 'Patents', 'Applications'), or a word of a compound said
+        # (外观 of 外观设计, said 'Design'): the tokenizer cuts a question both ways
+        told = direct[term] or _in_parts(term, parts - {term}) or any(term in p for p in parts if len(p) > len(term))
         said += weight if told else 0.0
     return 1.0 if total == 0 else said / total
 

@@ -14,7 +14,7 @@ import re
 from dataclasses import replace
 
 from .grouped_header import MAX_GROUPS, grouped_header
-from .plain_tables import flat_tables_in, glossed, spaced_tables_in
+from .plain_tables import flat_tables_in, glossed, inline_cells, spaced_tables_in
 from .table_model import (
     CAPTION_LINES, CAPTIONISH, FIGURE, MAX_CELL, STACK_SLACK, YEAR_CELL, Cell, Row, Table, heading_cells, modal, overlaps,
     text_lines,
@@ -26,12 +26,31 @@ _SENTENCE = re.compile(r"[。！？；，]|[.!?;,] ")
 
 def tables_in(text: str) -> list[Table]:
     """The tables of a document's text: pipe (tab, comma) tables, rows of figures after a label
-    separated by spaces (`spaced_tables_in`), and tables flattened to one cell a line where the
-    layout is unambiguous (`flat_tables_in`)."""
+    separated by spaces (`spaced_tables_in`), and tables flattened to one cell a line, or onto one
+    line (`inline_cells`), where the layout is unambiguous (`flat_tables_in`)."""
     lines = text_lines(text)
     found = _pipe_tables(lines)
     found += [t for t in spaced_tables_in(lines) if not overlaps(t, found)]
-    return found + flat_tables_in(lines)
+    cut = inline_cells(text, lines)
+    flat = flat_tables_in(cut)
+    return found + ([_inline_caption(t, text) for t in flat] if len(cut) > len(lines) else flat)
+
+
+_CAPTION_CHARS = 60
+_SENTENCE_END = re.compile(r"[。！？]")
+
+
+def _inline_caption(table: Table, text: str) -> Table:
+    """A table flattened onto a line of text (`inline_cells`) is captioned by the words before its
+    header on that line (its title and unit: '108 年專利案件申請及處理數量統計表 單位:件'), up to the
+    end of the sentence before them, 60 characters at most."""
+    if "\n" in text[table.start : table.end]:
+        return table  # a table one cell a line
+    line_start = text.rfind("\n", 0, table.start) + 1
+    before = text[max(line_start, table.start - _CAPTION_CHARS) : table.start]
+    ends = list(_SENTENCE_END.finditer(before))
+    caption = (before[ends[-1].end() :] if ends else before).strip()
+    return replace(table, caption=caption) if caption else table
 
 
 _CSV_FIELD = re.compile(r'"(?:[^"]|"")*"|[^,]*')
