@@ -888,6 +888,8 @@ def test_a_chinese_question_over_an_english_table_says_months_and_compounds_in_e
     # 8月 is 'August'; 外观 is a word of 外观设计, which 'Design' says; 专利申请 is 'patents' and 'applications'
     assert about("2015年1至8月四川的外观设计专利申请是多少?", context, index, named="sichuan design number of applications") == 1.0
     assert about("2015年1至9月四川的外观设计专利申请是多少?", context, index, named="sichuan design") < 1.0
+    # 申请量 (the count of applications) is said where 申请 is
+    assert about("2015年1至8月四川的外观设计专利申请量是多少?", context, index, named="sichuan design") == 1.0
 
 
 def test_a_question_dated_by_the_roc_calendar_is_read_against_a_table_dated_so(tmp_path: Path) -> None:

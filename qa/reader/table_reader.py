@@ -37,6 +37,7 @@ from .tables import tables_in
 FULL, PARTIAL = 0.9, 0.75
 _YEARISH = re.compile(r"^\d+年?$")
 PREAMBLE = 600  # characters above a table that describe it (its numbered title, unit, period)
+_MEASURE = "量数"  # a count's suffix: 申请量, 申请数 count what 申请 names
 ABOUT = 0.5  # the share of the question's idf weight a table must hold to be read (see `about`)
 
 
@@ -131,7 +132,8 @@ def about(question: str, context: str, index: LoadedIndex, named: str = "") -> f
     or 职务, much; a compound counts as said where its words are: 发明专利 by 发明 and 专利; a word of
     the statistics' vocabulary where the table says it its own way: 高校 by 大专院校); over an English table, a Chinese term counts as said where one of its
     CC-CEDICT senses is (`gloss.said_in_english`: 申请 by 'applications', 8月 by 'August'), and so do
-    a compound of words said that way (专利申请) and a word of one (外观 of 外观设计, 'Design'). Left out: terms of the row label and header matched (`named`), years and
+    a compound of words said that way (专利申请), a word of one (外观 of 外观设计, 'Design') and a
+    count of a word said (申请量 where 申请 is). Left out: terms of the row label and header matched (`named`), years and
     single characters (units), and terms no passage holds (they point to no other text). A table
     that says little of the question (a PCT table asked about Madrid trademark filings, both by
     province and year) is not read."""
@@ -153,6 +155,8 @@ def about(question: str, context: str, index: LoadedIndex, named: str = "") -> f
         # a compound whose words are said (专利申请: 'Patents', 'Applications'), or a word of a compound said
         # (外观 of 外观设计, said 'Design'): the tokenizer cuts a question both ways
         told = direct[term] or _in_parts(term, parts - {term}) or any(term in p for p in parts if len(p) > len(term))
+        stem = term[:-1] if len(term) > 2 and term[-1] in _MEASURE else ""
+        told = told or (bool(stem) and _in_parts(stem, parts - {term}))  # 申请量: the count of 申请 said
         said += weight if told else 0.0
     return 1.0 if total == 0 else said / total
 
