@@ -907,3 +907,20 @@ def test_a_question_dated_by_the_roc_calendar_is_read_against_a_table_dated_so(t
     assert citation_problem(result.answer, result.citations, pipeline.documents) is None
     # 107年 is 2018: the table's caption says 108 年 (2019), so no cell of it answers
     assert pipeline.ask("107年2月的專利新申請案有多少件?").answer != "4,314"
+
+
+def test_group_labels_written_on_the_first_row_of_their_group_only_head_the_rows_under_them() -> None:
+    pipes = "\n".join([
+        "各类专利申请", "| 类型 | 来源 | 2021 | 2022 |", "|---|---|---|---|",
+        "| 发明 | 国内 | 100 | 110 |", "|  | 国外 | 20 | 25 |",
+        "| 实用新型 | 国内 | 300 | 310 |", "|  | 国外 | 5 | 6 |",
+        "| 合计 |  | 425 | 451 |",
+    ])
+    (table,) = tables_in(pipes)
+    assert [[c.text for c in r.cells[:2]] for r in table.rows] == [
+        ["发明", "国内"], ["发明", "国外"], ["实用新型", "国内"], ["实用新型", "国外"], ["合计", ""],
+    ]
+    assert _cell("2022年国外实用新型有多少?", pipes) == "6"  # not 310, the 国内 row the group label opens
+    assert _cell("2021年发明国外有多少?", pipes) == "20"
+    csv = "Patent grants by type and origin\nType,Origin,2021,2022\nInvention,Domestic,100,110\n,Foreign,20,25\nUtility model,Domestic,300,310\n,Foreign,5,6\n"
+    assert _cell("How many utility model patents from foreign origin in 2022?", csv) == "6"

@@ -33,7 +33,31 @@ def tables_in(text: str) -> list[Table]:
     found += [t for t in spaced_tables_in(lines) if not overlaps(t, found)]
     cut = inline_cells(text, lines)
     flat = flat_tables_in(cut)
-    return found + ([_inline_caption(t, text) for t in flat] if len(cut) > len(lines) else flat)
+    found += [_inline_caption(t, text) for t in flat] if len(cut) > len(lines) else flat
+    return [_filled_down(t) for t in found]
+
+
+def _filled_down(table: Table) -> Table:
+    """A table whose group labels are written on the first row of their group only (| 发明 | 国内 |
+    … then |  | 国外 | …): each row under them takes the group label of the row above, in every
+    label column but the last, where the row has a label further right. A row of its own (合计,
+    labelled in the first column) is left as it is."""
+    labels = sorted(table.label_columns())
+    if len(labels) < 2:
+        return table
+    rows, changed = list(table.rows), False
+    for k in range(1, len(rows)):
+        cells = list(rows[k].cells)
+        for j in labels[:-1]:
+            above = rows[k - 1].cells
+            if (
+                j < len(cells) and not cells[j].text and j < len(above) and above[j].text
+                and any(i < len(cells) and cells[i].text for i in labels if i > j)
+            ):
+                cells[j] = above[j]
+                changed = True
+        rows[k] = replace(rows[k], cells=tuple(cells))
+    return replace(table, rows=tuple(rows)) if changed else table
 
 
 _CAPTION_CHARS = 60
