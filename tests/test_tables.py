@@ -950,3 +950,19 @@ def test_an_english_question_over_a_table_headed_in_chinese_is_read_in_the_table
     assert pipeline.ask("How many patents did industrial and mining enterprises in Hubei receive in 2013?").answer == "1200"
     # a row the table does not have is no cell of it
     assert pipeline.ask("In 2013, how many patents were granted to scientific research institutions in Sichuan?").reader != "table"
+
+
+def test_a_word_the_question_says_of_the_column_does_not_also_name_a_row() -> None:
+    flat = "\n".join([
+        "Table 1 Statistics on Applications for Inventions from Home and Abroad", "April 2017", " ",
+        "Monthly Total", "Yearly Total", "Number of Applications", "Percentage %", "Number of Applications", "Percentage %", " ",
+        "Sub-total", "79476", "100.0%", "365975", "100.0%",
+        "Total", "Service", "69414", "87.3%", "323629", "88.4%",
+        " ", "Non-service", "10062", "12.7%", "42346", "11.6%",
+        " ", "Sub-total", "69059", "100/86.9", "319955", "100/87.4",
+        "Domestic", "Service", "59234", "85.8%", "278644", "87.1%",
+        " ", "Non-service", "9825", "14.2%", "41311", "12.9%",
+    ])
+    # 'monthly total' names the column; the 'Total' group's Service row ties with the Domestic one on
+    # 'total' alone until the column's words are set aside
+    assert _cell("In April 2017 (monthly total), how many domestic service invention applications were received?", flat) == "59234"

@@ -368,6 +368,40 @@ def _unique_best(scores: list[tuple[float, int]]) -> int | None:
     return ranked[0][1]
 
 
+def _row_scores(label_texts: list[list[str]], question: str, common: frozenset[str]) -> tuple[list[tuple[float, int]], list[bool]]:
+    """Each row's score (its labels' scores added up: 国内 + 授权量 names the 授权量 row of the 国内
+    group, not the 合计 one) and whether the question names a label of it whole. A row named in the
+    question's script first; only where none is, a Latin label by its Chinese name (a bilingual
+    table's 天津 row, not the Tianjin row of shares under it)."""
+    row_scores: list[tuple[float, int]] = []
+    whole: list[bool] = []
+    for names in (False, True):
+        row_scores, whole = [], []
+        for k, texts in enumerate(label_texts):
+            scored = [_row_score(t, question, common, names) for t in texts] or [(0.0, False)]
+            row_scores.append((sum(sc for sc, _ in scored), k))
+            whole.append(any(w for _, w in scored))
+        if any(score > 0 for score, _ in row_scores):
+            break
+    return row_scores, whole
+
+
+def _without_heading(question: str, table: Table, values: list[int], topic: str) -> str | None:
+    """The question without the words of the one column it names best (its Latin words, and the
+    parts of a Chinese heading it repeats); None where it names no one column."""
+    column = _unique_best([(_column_score(normalize(table.header.cells[j].text), question, topic), j) for j in values])
+    if column is None:
+        return None
+    heading = _unpadded(normalize(table.header.cells[column].text))
+    rest = question
+    for word in {u for u in _units(heading) if u.isascii() and u.isalpha()}:
+        rest = re.sub(rf"(?<![a-z0-9]){_latin_pattern(word)}(?![a-z0-9])", " ", rest)
+    for part in heading.split():
+        if not part.isascii() and len(part) >= 2:
+            rest = rest.replace(part, " ")
+    return rest
+
+
 @dataclass(frozen=True)
 class CellMatch:
     table: Table
@@ -396,17 +430,7 @@ def match_cell(question: str, table: Table, title: str = "") -> CellMatch | None
     ]
     common = _common_pieces([t for texts in label_texts for t in texts])
     by_rows = _BOTH_ORIGINS.sub("合计", question)  # 国内外: home and abroad together, the total's row, not 国内's
-    for names in (False, True):
-        # a row named in the question's script first; only where none is, a Latin label by its Chinese
-        # name (a bilingual table's 天津 row, not the Tianjin row of shares under it)
-        row_scores, whole = [], []
-        for k, texts in enumerate(label_texts):
-            scored = [_row_score(t, by_rows, common, names) for t in texts] or [(0.0, False)]
-            # a row's labels add up: 国内 + 授权量 names the 授权量 row of the 国内 group, not the 合计 one
-            row_scores.append((sum(s for s, _ in scored), k))
-            whole.append(any(w for _, w in scored))
-        if any(score > 0 for score, _ in row_scores):
-            break
+    row_scores, whole = _row_scores(label_texts, by_rows, common)
     senses: frozenset[str] | None = None  # what a Chinese question's words mean in English, when needed
     if not any(score > 0 for score, _ in row_scores) and has_chinese(question):
         # a Chinese question, rows labelled in English words ('Applications for registration'): a row is
@@ -426,10 +450,20 @@ def match_cell(question: str, table: Table, title: str = "") -> CellMatch | None
     best_row = _unique_best(row_scores)
     if best_row is None:
         best_row = _group_total(row_scores, label_texts)
+    values = [j for j in range(width) if j not in labels]
+    if best_row is None and not said and any(score > 0 for score, _ in row_scores):
+        # rows tied on a word the question says of the column ('monthly total' of 'Monthly Total Number
+        # of Applications' names no 'Total' row): a word said once names one thing, so the rows are
+        # scored again without the words of the one column named
+        rest = _without_heading(by_rows, table, values, topic)
+        if rest is not None:
+            again, again_whole = _row_scores(label_texts, rest, common)
+            best_row = _unique_best(again)
+            if best_row is not None:
+                row_scores, whole = again, again_whole
     if best_row is None:
         return None
     row = table.rows[best_row]
-    values = [j for j in range(width) if j not in labels]
     wants_name = bool(_WHICH.search(question)) and not _HOW_MUCH.search(question)
     if wants_name:
         # asked for a name (排名第8的企业是哪家?): a label column the row was not found by
