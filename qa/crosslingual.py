@@ -205,6 +205,28 @@ def _lookup(tokens: list[str], i: int, lex: Lexicon, evidence: str, unseen_terms
     return None
 
 
+def said_in_chinese(english: str, chinese: str) -> tuple[int, int]:
+    """How many content words of an English label a (normalized) Chinese text says, and how many it
+    has: a phrase of them is said where the text uses one of its Chinese words, the terminology's
+    or CC-CEDICT's ('utility model' by 实用新型, 'foreign' by 国外) — the label read in the text's words."""
+    lex = lexicon()
+    tokens = _TOKEN.findall(english.lower())
+    content = [t for t in tokens if t not in _FUNCTION_WORDS and not t[0].isdigit()]
+    said, i = 0, 0
+    while i < len(tokens):
+        if tokens[i] in _FUNCTION_WORDS or tokens[i][0].isdigit():
+            i += 1
+            continue
+        taken = _lookup(tokens, i, lex, chinese)
+        if taken is None or not taken[1]:
+            i += 1
+            continue
+        n = taken[0]
+        said += sum(1 for t in tokens[i : i + n] if t not in _FUNCTION_WORDS and not t[0].isdigit())
+        i += n
+    return said, len(content)
+
+
 @lru_cache(maxsize=1)
 def _measure_words() -> frozenset[str]:
     """The units a count is asked in (批, 件, 家: one character, yet no ambiguous sense)."""

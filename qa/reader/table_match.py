@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from ..cedict import latin_key, latin_names
+from ..crosslingual import said_in_chinese
 from ..divisions import short_name
 from ..languages import has_chinese
 from ..normalize import normalize
@@ -66,6 +67,15 @@ def _glossed_score(header: str, senses: frozenset[str]) -> float:
     if n == 0 or (n < 2 and len(words) > 2) or n * 2 < len(words):
         return 0.0
     return n / len(words) + 0.01 * n  # the share of it said first: all of a short label over most of a long one
+
+
+def _termed_score(label: str, question: str) -> float:
+    """How well a Chinese question names an English heading or label by the Chinese words of its
+    phrases (`crosslingual.said_in_chinese`: 'Utility model' by 实用新型), scored as `_glossed_score`."""
+    n, words = said_in_chinese(label, question)
+    if n == 0 or (n < 2 and words > 2) or n * 2 < words:
+        return 0.0
+    return n / words + 0.01 * n
 
 
 def _question_senses(question: str) -> frozenset[str]:
@@ -437,7 +447,8 @@ def match_cell(question: str, table: Table, title: str = "") -> CellMatch | None
         # named by what the question's words mean
         senses = _question_senses(question)
         row_scores = [
-            (sum(_glossed_score(t, senses) for t in texts if not has_chinese(t)), k) for k, texts in enumerate(label_texts)
+            (sum(max(_glossed_score(t, senses), _termed_score(t, question)) for t in texts if not has_chinese(t)), k)
+            for k, texts in enumerate(label_texts)
         ]
         whole = [False] * len(label_texts)
     growth_rows = [any(_GROWTH.search(t) for t in texts) for texts in label_texts]
@@ -474,8 +485,11 @@ def match_cell(question: str, table: Table, title: str = "") -> CellMatch | None
         # a Chinese question, headings in English only: a heading is named by what the question's words mean
         senses = _question_senses(question) if senses is None else senses
         col_scores = [
-            (_glossed_score(normalize(table.header.cells[j].text), senses) if not has_chinese(table.header.cells[j].text) else 0.0, j)
+            (
+                max(_glossed_score(heading, senses), _termed_score(heading, question)) if not has_chinese(heading) else 0.0, j
+            )
             for j in values
+            for heading in (normalize(table.header.cells[j].text),)
         ]
     column = _unique_best(col_scores)
     if column is None and not wants_name:
