@@ -975,3 +975,15 @@ def test_a_chinese_question_names_english_labels_by_the_fields_chinese_for_them(
     # question's words alone say neither
     assert _cell("2022年国外实用新型有多少?", csv) == "6"
     assert _cell("2021年国内发明专利有多少?", csv) == "100"
+
+
+def test_a_row_named_by_an_abbreviation_of_its_label() -> None:
+    fields = "\n".join([
+        "2018年主要国家和地区发明人在各技术领域的专利发明数量", "| 序号 | 技术领域 | 美国 | 日本 | 韩国 |", "|---|---|---|---|---|",
+        "| 4 | 医学治疗和护理 | 5210 | 830 | 402 |", "| 5 | 药物和家庭日用化学品 | 7695 | 767 | 399 |",
+        "| 6 | 分离和混合加工作业 | 2050 | 910 | 330 |",
+    ])
+    # 日化品 shortens 日用化学品, 医疗护理 医学治疗和护理: the label's characters in order, its first and last
+    assert _cell("2018年韩国发明人在药物和日化品领域的专利发明有多少?", fields) == "399"
+    assert _cell("医疗护理领域日本有多少?", fields) == "830"
+    assert _cell("化学领域日本有多少?", fields) is None  # two characters inside a label: no abbreviation of it

@@ -268,7 +268,40 @@ def _row_score(label: str, question: str, common: frozenset[str], names: bool = 
         # ('trademark registrations were approved' of 'Registrations approved'): the whole label,
         # outranking part of another ('applications' … 'registration' of 'Applications for registration')
         return covered + 0.5, True
-    return (float(covered), False) if covered * 2 >= distinct else (0.0, False)  # half of what sets it apart
+    if covered * 2 >= distinct:
+        return float(covered), False  # half of what sets it apart
+    return float(_abbreviation(label, question)), False
+
+
+_HAN_LABEL = re.compile(r"^[\u3400-\u9fff]{4,}$")
+
+
+def _abbreviation(label: str, question: str) -> int:
+    """The length of the longest abbreviation of a Chinese label the question writes, or 0: three
+    characters or more, fewer than the label's, that open and close as it does and are its characters
+    in order (日化品 of 日用化学品: 药物和日化品 names 药物和家庭日用化学品), as Chinese shortens names."""
+    if not _HAN_LABEL.match(label):
+        return 0
+    best = 0
+    for i, ch in enumerate(question):
+        if ch != label[0]:
+            continue
+        for j in range(min(len(question), i + len(label) - 1), i + 2, -1):
+            if j - i <= best:
+                break
+            if question[j - 1] == label[-1] and _in_order_chars(question[i:j], label):
+                best = j - i
+                break
+    return best
+
+
+def _in_order_chars(short: str, label: str) -> bool:
+    at = 0
+    for ch in short:
+        at = label.find(ch, at) + 1
+        if at == 0:
+            return False
+    return True
 
 
 _LATIN_RUN = re.compile(r"[a-z](?:[a-z\-'’.&/ ]*[a-z])?")
