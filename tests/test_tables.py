@@ -987,3 +987,20 @@ def test_a_row_named_by_an_abbreviation_of_its_label() -> None:
     assert _cell("2018年韩国发明人在药物和日化品领域的专利发明有多少?", fields) == "399"
     assert _cell("医疗护理领域日本有多少?", fields) == "830"
     assert _cell("化学领域日本有多少?", fields) is None  # two characters inside a label: no abbreviation of it
+
+
+
+def test_columns_named_alike_set_their_shared_words_aside_for_the_rows_and_number_of_asks_a_figure() -> None:
+    pipes = "\n".join([
+        "Distribution of Applications for Inventions Received from Home and Abroad, Aug 2014",
+        "| 分组 | 类别 | 当年累计 Yearly Total 受理量 | 当年累计 Yearly Total 构成 | 总累计 Total 受理量 | 总累计 Total 构成 |",
+        "|---|---|---|---|---|---|",
+        "| 合计Total | 职务 Service | 419822 | 83.9% | 3908853 | 81.0% |",
+        "|  | 非职务 Non-service | 80505 | 16.1% | 919293 | 19.0% |",
+        "| 国外Foreign | 职务 Service | 80967 | 97.9% | 1285946 | 97.0% |",
+        "|  | 非职务 Non-service | 1754 | 2.1% | 40386 | 3.0% |",
+    ])
+    # 'total' names the count and the share under 总累计 Total alike, and the 'Total' group's rows too;
+    # set aside, 'foreign service' names one row; 'what was the … number of' asks a figure, not a name
+    question = "As of August 2014, what was the cumulative total number of invention applications received from foreign service applicants?"
+    assert _cell(question, pipes) == "1285946"

@@ -27,7 +27,7 @@ from .table_model import YEAR_CELL, Cell, Row, Table
 
 _UNIT_TOKENS = re.compile(r"[a-z0-9]+|[^\sa-z0-9]")
 _WHICH = re.compile(r"哪|谁|什么|which|who|what")
-_HOW_MUCH = re.compile(r"多少|几|比例|占比|how many|how much|what (?:share|percentage|number)")
+_HOW_MUCH = re.compile(r"多少|几|比例|占比|how many|how much|what (?:share|percentage|number)|\bnumber of\b|\bamount of\b")  # a figure asked
 _SHARE = re.compile(r"比例|比重|占比|百分之|百分比|percentage|share of|what share|percent")
 _SHARE_CELL = re.compile(r"%|‰|％|百分|^\d+(?:\.\d+)?/\d+(?:\.\d+)?$")  # 100/84.4: a subtotal's share of its group and of all
 _GROWTH = re.compile(r"增长|增幅|增速|同比|趋势|growth", re.IGNORECASE)
@@ -430,18 +430,21 @@ def _row_scores(label_texts: list[list[str]], question: str, common: frozenset[s
 
 
 def _without_heading(question: str, table: Table, values: list[int], topic: str) -> str | None:
-    """The question without the words of the one column it names best (its Latin words, and the
-    parts of a Chinese heading it repeats); None where it names no one column."""
-    column = _unique_best([(_column_score(normalize(table.header.cells[j].text), question, topic), j) for j in values])
-    if column is None:
+    """The question without the words of the column it names best (its Latin words, and the parts of
+    a Chinese heading it repeats) — of columns it names equally well (a count and its share under
+    '总累计 Total'), the words they share; None where it names no column."""
+    scores = [(_column_score(normalize(table.header.cells[j].text), question, topic), j) for j in values]
+    top = max((sc for sc, _ in scores), default=0.0)
+    if top <= 0:
         return None
-    heading = _unpadded(normalize(table.header.cells[column].text))
+    headings = [_unpadded(normalize(table.header.cells[j].text)) for sc, j in scores if sc == top]
+    words = set.intersection(*({u for u in _units(h) if u.isascii() and u.isalpha()} for h in headings))
+    parts = set.intersection(*({p for p in h.split() if not p.isascii() and len(p) >= 2} for h in headings))
     rest = question
-    for word in {u for u in _units(heading) if u.isascii() and u.isalpha()}:
+    for word in words:
         rest = re.sub(rf"(?<![a-z0-9]){_latin_pattern(word)}(?![a-z0-9])", " ", rest)
-    for part in heading.split():
-        if not part.isascii() and len(part) >= 2:
-            rest = rest.replace(part, " ")
+    for part in parts:
+        rest = rest.replace(part, " ")
     return rest
 
 
