@@ -211,20 +211,21 @@ def said_in_chinese(english: str, chinese: str) -> tuple[int, int]:
     or CC-CEDICT's ('utility model' by 实用新型, 'foreign' by 国外) — the label read in the text's words."""
     lex = lexicon()
     tokens = _TOKEN.findall(english.lower())
-    content = [t for t in tokens if t not in _FUNCTION_WORDS and not t[0].isdigit()]
     said, i = 0, 0
     while i < len(tokens):
-        if tokens[i] in _FUNCTION_WORDS or tokens[i][0].isdigit():
-            i += 1
-            continue
-        taken = _lookup(tokens, i, lex, chinese)
+        taken = _lookup(tokens, i, lex, chinese) if _is_content(tokens[i]) else None
         if taken is None or not taken[1]:
             i += 1
             continue
         n = taken[0]
-        said += sum(1 for t in tokens[i : i + n] if t not in _FUNCTION_WORDS and not t[0].isdigit())
+        said += sum(1 for t in tokens[i : i + n] if _is_content(t))
         i += n
-    return said, len(content)
+    return said, sum(1 for t in tokens if _is_content(t))
+
+
+def _is_content(token: str) -> bool:
+    """A word with content of its own: no grammar word, no figure."""
+    return token not in _FUNCTION_WORDS and not token[0].isdigit()
 
 
 @lru_cache(maxsize=1)

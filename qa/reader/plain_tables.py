@@ -298,7 +298,7 @@ def flat_tables_in(lines: list[tuple[int, str]]) -> list[Table]:
     tables: list[Table] = []
     i = 0
     while i < len(cells):
-        best: tuple[int, int, int, int] | None = None  # rows, labels, values, header start
+        best: tuple[int, int, list[int], int] | None = None  # labels, values, where its rows start and end
         for labels in range(1, _MAX_LABELS + 1):
             # the header's word lines and the first row's labels run up to the first figure: that
             # fixes the width for this many labels
@@ -308,11 +308,10 @@ def flat_tables_in(lines: list[tuple[int, str]]) -> list[Table]:
                 continue
             if not all(words[i + k] for k in range(width + labels)) or any(_holds_figure(texts[i + k]) for k in range(width)):
                 continue  # a line with a figure other than a year (a title, a date) is no heading
-            starts, _ = _grid_rows(short, figure, i + width, labels, values)
-            rows = len(starts)
-            if rows >= _MIN_ROWS and (best is None or rows * width > best[0] * (best[1] + best[2])):
-                best = (rows, labels, values, i)
-        if best is None or not _header_stands_alone(cells, short, figure, best[3]):
+            starts, end = _grid_rows(short, figure, i + width, labels, values)
+            if len(starts) >= _MIN_ROWS and (best is None or len(starts) * width > len(best[2]) * (best[0] + best[1])):
+                best = (labels, values, starts, end)
+        if best is None or not _header_stands_alone(cells, short, figure, i):
             grouped = _headed_flat_table(cells, short, figure, words, year, i)
             if grouped is None:
                 i += 1
@@ -320,11 +319,10 @@ def flat_tables_in(lines: list[tuple[int, str]]) -> list[Table]:
             table, i = grouped
             tables.append(table)
             continue
-        rows, labels, values, h = best
-        width = labels + values
+        labels, values, starts, end = best
+        width, h = labels + values, i
         header_cells = tuple(_cell_of(*cells[h + k]) for k in range(width))
         header = Row(header_cells, header_cells[0].start, header_cells[-1].end)
-        starts, end = _grid_rows(short, figure, h + width, labels, values)
         body = []
         for at in starts:
             row_cells = tuple(_cell_of(*cells[at + k]) for k in range(width))

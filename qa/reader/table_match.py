@@ -63,19 +63,22 @@ def _glossed_score(header: str, senses: frozenset[str]) -> float:
     words = [w for w in re.findall(r"[a-z]+", header.lower()) if w not in stopwords()]
     if not words or not senses:
         return 0.0
-    n = sum(1 for w in words if any(_said_as(w, s) for s in senses))
-    if n == 0 or (n < 2 and len(words) > 2) or n * 2 < len(words):
+    return _said_share(sum(1 for w in words if any(_said_as(w, s) for s in senses)), len(words))
+
+
+def _said_share(n: int, words: int) -> float:
+    """The score of a label of which `n` content words of `words` are said in the other language:
+    none, one of three or more, or less than half is chance; else the share said first (all of a
+    short label over most of a long one), then how many."""
+    if n == 0 or (n < 2 and words > 2) or n * 2 < words:
         return 0.0
-    return n / len(words) + 0.01 * n  # the share of it said first: all of a short label over most of a long one
+    return n / words + 0.01 * n
 
 
 def _termed_score(label: str, question: str) -> float:
     """How well a Chinese question names an English heading or label by the Chinese words of its
     phrases (`crosslingual.said_in_chinese`: 'Utility model' by 实用新型), scored as `_glossed_score`."""
-    n, words = said_in_chinese(label, question)
-    if n == 0 or (n < 2 and words > 2) or n * 2 < words:
-        return 0.0
-    return n / words + 0.01 * n
+    return _said_share(*said_in_chinese(label, question))
 
 
 def _question_senses(question: str) -> frozenset[str]:
@@ -348,8 +351,16 @@ def chinese_names(label: str) -> tuple[str, ...]:
 def row_names(row: Row, labels: frozenset[int] | set[int]) -> str:
     """What a row's Latin labels are called in Chinese (Zhejiang -> 浙江), one a line: the place a
     Chinese question asks about is said by the row it matched, in the other script."""
-    texts = [c.text for c in row.extra] + [row.cells[j].text for j in sorted(labels) if j < len(row.cells)]
+    texts = [c.text for c in row.label_cells(labels)]
     return "\n".join(n for t in texts if t.isascii() for n in chinese_names(normalize(t)))
+
+
+def chinese_words(table: Table) -> str:
+    """The Chinese a table writes in its caption, headings and labels (a bilingual table's English
+    left out): the words an English question is rendered in."""
+    labels = table.label_columns()
+    texts = [table.caption, *(c.text for c in table.header.cells), *(c.text for r in table.rows for c in r.label_cells(labels))]
+    return " ".join(_HAN_RUN.findall(" ".join(texts)))
 
 
 def _common_pieces(labels: list[str]) -> frozenset[str]:
@@ -471,7 +482,7 @@ def match_cell(question: str, table: Table, title: str = "") -> CellMatch | None
     labels = table.label_columns()
     width = len(table.header.cells)
     label_texts = [
-        [_label(normalize(c.text)) for c in row.extra] + [_label(normalize(row.cells[j].text)) for j in labels if j < len(row.cells)]
+        [_label(normalize(c.text)) for c in row.label_cells(labels)]
         for row in table.rows
     ]
     common = _common_pieces([t for texts in label_texts for t in texts])

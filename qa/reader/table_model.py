@@ -31,6 +31,10 @@ class Row:
     end: int
     extra: tuple[Cell, ...] = ()  # cells left of the header's first column: more labels (北京 | Beijing | …)
 
+    def label_cells(self, columns: frozenset[int] | set[int]) -> tuple[Cell, ...]:
+        """The row's labels: those kept aside (`extra`), then its cells under the label `columns`."""
+        return (*self.extra, *(self.cells[j] for j in sorted(columns) if j < len(self.cells)))
+
 
 @dataclass(frozen=True)
 class Table:

@@ -29,7 +29,7 @@ from ..tokenize import tokenize
 from ..types import AskResult, Citation
 from .base import Reader, abstention, document_subject
 from .constraints import honoured, question_constraints
-from .table_match import CellMatch, match_cell, row_names
+from .table_match import CellMatch, chinese_words, match_cell, row_names
 from .table_model import Table
 from .gloss import said_in_english
 from .statistics_terms import equivalents
@@ -90,7 +90,7 @@ class TableReader:
                 if m is None and english:
                     # an English question, a table headed in Chinese: the question in the words the
                     # table uses ('scientific research institutions' -> 科研单位), as the rule reader reads it
-                    rendered = chinese_question(resolved, [_chinese_words(table)], [doc.title])
+                    rendered = chinese_question(resolved, [chinese_words(table)], [doc.title])
                     m = match_cell(normalize(rendered), table, doc.title) if rendered else None
                     read_as = rendered or resolved
                 if m is None:
@@ -168,18 +168,6 @@ def about(question: str, context: str, index: LoadedIndex, named: str = "") -> f
         told = told or (bool(stem) and _in_parts(stem, parts - {term}))  # 申请量: the count of 申请 said
         said += weight if told else 0.0
     return 1.0 if total == 0 else said / total
-
-
-_HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
-
-
-def _chinese_words(table: Table) -> str:
-    """The Chinese a table writes in its caption, headings and labels (a bilingual table's English
-    left out): the words an English question is rendered in."""
-    labels = table.label_columns()
-    texts = [table.caption, *(c.text for c in table.header.cells)]
-    texts += [c.text for r in table.rows for j, c in enumerate((*r.extra, *r.cells)) if j < len(r.extra) or j - len(r.extra) in labels]
-    return " ".join(_HAN_RUN.findall(" ".join(texts)))
 
 
 def _in_parts(term: str, parts: set[str]) -> bool:
