@@ -49,4 +49,6 @@ if os.path.exists(os.path.join(ROOT, "dev3", "questions.jsonl")):
     e += check(os.path.join(ROOT, "dev3"), "f", "fc")
 if os.path.exists(os.path.join(ROOT, "dev4", "questions.jsonl")):
     e += check(os.path.join(ROOT, "dev4"), "h", "hc")
+if os.path.exists(os.path.join(ROOT, "dev5", "questions.jsonl")):
+    e += check(os.path.join(ROOT, "dev5"), "k", "kc")
 sys.exit(1 if e else 0)
