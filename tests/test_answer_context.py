@@ -62,8 +62,25 @@ def test_the_date_a_notice_is_signed_with_is_its_last_date_line() -> None:
     passage = Passage(1, "notice-1", "notice", doc.title, text, 1.0, 1, 1, 0, len(text), 0)
     (signed,) = Answerer._signed_date([passage], {"notice": ctx})
     assert text[signed.answer_start : signed.answer_end] == "2023年4月24日"  # not the 2022年11月 inside a sentence
+    signed_cn = text.replace("2023年4月24日", "二○二三年四月二十四日")
+    doc_cn = Document("notice", "关于确定示范区的通知", None, None, "notice.txt", "0" * 64, signed_cn)
+    (cn,) = Answerer._signed_date([passage], {"notice": build_doc_context(doc_cn, normalize(signed_cn))})
+    assert signed_cn[cn.answer_start : cn.answer_end] == "二○二三年四月二十四日"  # signed in Chinese numerals
     bare = Document("x", "x", None, None, "x.txt", "0" * 64, "没有落款的文字。")
     assert Answerer._signed_date([replace_doc(passage, "x")], {"x": build_doc_context(bare, normalize(bare.text))}) == []
+
+
+def test_the_number_a_notice_is_issued_with_is_the_line_under_its_title() -> None:
+    from qa.answering.answerer import Answerer
+    from qa.types import Passage
+
+    text = "最高人民法院关于印发典型案例的通知\n(法〔2010〕172号)\n各高级人民法院:\n(2008)民三终字第8号案入选。"
+    doc = Document("spc", "最高人民法院关于印发典型案例的通知", None, None, "spc.txt", "0" * 64, text)
+    passage = Passage(1, "spc-1", "spc", doc.title, text, 1.0, 1, 1, 0, len(text), 0)
+    (number,) = Answerer._numbered([passage], {"spc": build_doc_context(doc, normalize(text))})
+    assert text[number.answer_start : number.answer_end] == "法〔2010〕172号"
+    bare = Document("x", "x", None, None, "x.txt", "0" * 64, "没有文号的通知。\n(2008)民三终字第8号")
+    assert Answerer._numbered([replace_doc(passage, "x")], {"x": build_doc_context(bare, normalize(bare.text))}) == []
 
 
 def replace_doc(passage, doc_id: str):  # noqa: ANN001, ANN201

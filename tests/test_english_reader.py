@@ -37,6 +37,10 @@ def test_the_kind_asked_decides_what_is_read() -> None:
     assert asked_kind("What was the industrialization rate of patents?") == "rate"
     assert asked_kind("When was the list posted?") == "date" and asked_kind("Who spoke?") == "person"
     assert asked_kind("Why did patents grow?") is None
+    # which/what of a post asks a person
+    assert asked_kind("Which CNIPA official gave the figures?") == "person"
+    assert asked_kind("What Hong Kong minister spoke on the bill?") == "person"
+    assert asked_kind("Which patent office granted the most?") is None
 
 
 def test_the_figure_of_the_year_asked_in_the_sentence_that_says_the_question() -> None:
@@ -64,3 +68,23 @@ def test_no_sentence_saying_enough_of_the_question_is_no_answer() -> None:
     chinese = Document("zh", "专利", "2025-01-01", None, "zh.txt", "0" * 64, "2024年企业发明专利产业化率为53.3%。")
     answer, _ = _read("What was the industrialization rate of enterprise invention patents in 2024?", [chinese])
     assert answer == "53.3 percent"  # Chinese pages are left to the other readings
+
+
+HU = Document(
+    "hu", "China's innovation capabilities soar", "2025-01-15", None, "h.txt", "0" * 64,
+    "China's innovation capabilities soar\nBEIJING, Jan. 15 (Xinhua) -- China's innovation capabilities have surged, "
+    "with 14 high-value invention patents per 10,000 people, an official said on Wednesday.\n"
+    "By the end of 2024, China had approximately 4.76 million valid domestic invention patents, according to "
+    "Hu Wenhui, deputy commissioner of the China National Intellectual Property Administration.",
+)
+
+
+def test_the_value_of_a_rate_is_a_figure_though_small() -> None:
+    # '14 … per 10,000 people': a small number before the base of a rate is its value
+    assert _read("How many high-value invention patents per 10,000 people does China have?", [HU])[0] == "14"
+
+
+def test_a_person_asked_by_post_of_an_organisation_named_by_its_acronym() -> None:
+    # CNIPA is the initials of the page's China National Intellectual Property Administration; the post
+    # asked ('official') is the answer's, not a word the sentence must say
+    assert _read("Which CNIPA official gave the end-2024 figures on valid invention patents?", [HU])[0] == "Hu Wenhui"

@@ -208,3 +208,13 @@ def test_a_span_never_cuts_a_word_of_latin_script() -> None:
     assert not _cuts_a_word(s, s.index("percentage"), s.index("percentage") + len("percentage"))
     assert not _cuts_a_word(s, s.index("财政司司长"), s.index("财政司司长") + 5)  # Chinese has no such boundary
     assert not _cuts_a_word("iphone15发布", 0, 6)
+
+
+def test_which_one_leads_asks_a_name_however_its_figure_is_measured() -> None:
+    from qa.answering.question import Kind, analyze
+
+    assert analyze("外国申请人中,哪个国家占比最高?").kind is Kind.entity  # not the share
+    assert analyze("哪个城市专利授权量最多?").kind is Kind.entity
+    assert analyze("占比最高的是多少?").kind is Kind.ratio  # the figure of the one that leads
+    assert analyze("哪一年的专利授权量最多?").kind is Kind.date
+    assert analyze("专利密集型产业在国内生产总值中占了多大份额?").kind is Kind.ratio  # a share, not an amount

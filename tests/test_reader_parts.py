@@ -156,6 +156,9 @@ def test_places_and_years_come_from_the_question_not_from_lists() -> None:
     # a word the tagger guesses is a place but holds a pointing word is none (案例中那起 -> 中那)
     assert question_constraints("湖北高院典型案例中那起商标案的案号是什么?").places == ("湖北",)
     assert question_constraints("2023年那曲市专利授权量?").places == ("那曲",)  # a division named so is one
+    # a level of division is no place asked (哪个地级市: which of the cities), nor an autonomous region's kind
+    assert question_constraints("2023年河北哪个地级市的登记量最高?").places == ("河北",)
+    assert question_constraints("内蒙古自治区2023年专利授权量?").places == ("内蒙古",)
 
 
 def test_evidence_must_name_the_place_and_year() -> None:
@@ -272,6 +275,21 @@ def test_learned_reader_abstains_on_a_place_or_year_the_evidence_lacks(tok: E5To
     assert r.abstained and "深圳" in (r.reason or "")
     r = _reader(tok, "5268件").read("q", "2019年东营专利授权量是多少?", _passages(DOC), index)  # type: ignore[arg-type]
     assert r.abstained and "2019" in (r.reason or "")
+
+
+TARGETS = _doc(
+    "hainan-targets",
+    "海南知识产权强省建设实施意见\n到2025年,每万人口高价值发明专利拥有量3.2件,知识产权保护社会满意度达到82分。"
+    "到2035年,知识产权强省基本建成。",
+)
+
+
+def test_learned_reader_abstains_where_the_answers_sentence_names_another_year(tok: E5Tokenizer) -> None:
+    index = FakeIndex([TARGETS])  # the paragraph names 2035 too, but the sentence of the figure is about 2025
+    r = _reader(tok, "3.2件").read("q", "海南到2035年每万人口高价值发明专利拥有量要达到多少件?", _passages(TARGETS, 200), index)  # type: ignore[arg-type]
+    assert r.abstained and "2035" in (r.reason or "")
+    r = _reader(tok, "3.2件").read("q", "海南到2025年每万人口高价值发明专利拥有量要达到多少件?", _passages(TARGETS, 200), index)  # type: ignore[arg-type]
+    assert r.answer == "3.2件"
 
 
 def test_learned_reader_abstains_below_its_confidence(tok: E5Tokenizer) -> None:

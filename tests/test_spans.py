@@ -158,6 +158,37 @@ def test_dates_at_the_precision_asked() -> None:
     assert spans("哪天发布的?", "版本号 2024.02.27.1") == []  # a version number, not a date
 
 
+def test_a_name_asked_is_no_bare_figure() -> None:
+    sentence = "2024年前七月外国申请人占61.8%,其中以日本占25%居首,其次为美国占13.4%"
+    assert best("外国申请人中,哪个国家占比最高?", sentence) == "日本"  # not '占61.8%', nor '日本占'
+    # the particle the question's words end on is the sentence's too: the gap starts after it
+    assert best("全省登记量最大的作品类别是什么?", "全省登记量最大的作品类别是摄影作品,达到187395件") == "摄影作品"
+
+
+def test_the_one_a_clause_ends_on_as_most_leads() -> None:
+    sentence = "从增长速度看,新材料制造业增长最快,增速为12.8%;其次是信息通信技术制造业,增速为11.5%"
+    assert best("哪个产业增长最快?", sentence) == "新材料制造业"
+    assert best("规模最大的是哪个产业?", "从内部结构看,新装备制造业规模最大,增加值为41643亿元") == "新装备制造业"
+    # a sentence that says of none that it leads names no leader (最高人民法院 is a name, not a ranking)
+    assert spans("哪个产业增长最快?", "2022年专利密集型产业增加值为153176亿元,比上年增长7.1%") == []
+    assert spans("哪家法院受理案件最多?", "最高人民法院发布了十大案件") == []
+
+
+def test_a_documents_number_or_a_cases_number_as_asked() -> None:
+    sentence = "根据法〔2010〕172号通知,(2008)民三终字第8号案入选"
+    assert spans("通知的文号是什么?", sentence) == ["法〔2010〕172号"]
+    assert spans("该案的案号是什么?", sentence) == ["(2008)民三终字第8号"]
+
+
+def test_dates_written_in_chinese_numerals() -> None:
+    # official documents are signed, and speeches date events, in Chinese numerals (zero as ○, 〇 or 零)
+    assert best("什么时候提交立法会审议的?", "我們於二○二二年六月提交《條例草案》予立法會審議") == "二○二二年六月"
+    assert best("落款日期是哪天?", "最高人民法院 二○一○年四月十四日") == "二○一○年四月十四日"
+    assert best("哪天印发的?", "该院于二〇二三年十二月三十一日印发") == "二〇二三年十二月三十一日"
+    assert best("哪一年成立的?", "协会成立于一九九八年,现有会员") == "一九九八年"
+    assert spans("哪天发布的?", "共有二十三件案件入选") == []  # numbers in Chinese numerals are no dates
+
+
 def test_lists_are_cut_to_their_items() -> None:
     sentence = "局长蔡英权为福田、南山、宝安、龙岗、光明5个区颁发2024年国家知识产权强县建设试点示范县特色项目任务书"
     assert best("哪5个区获颁任务书?", sentence) == "福田、南山、宝安、龙岗、光明"

@@ -17,11 +17,11 @@ from ..tokenize import pos_tag, word_flag
 from ..types import AskResult, Citation
 from .context import DocContext, Scope, build_doc_context, sentence_scope
 from .kinds import another_kind, kinds_asked, unsaid_kind
-from .numbers import CASE_NUMBER, cn_to_int, periods
+from .numbers import CASE_NUMBER, CN_DAY, CN_MONTH, CN_YEAR, cn_to_int, periods
 from .people import named_people, refers_to, without_pieces
 from .places import another_place, find_places, lies_within
 from .question import LEADER, NUMERIC_KINDS, Kind, Question, analyze, title_verbs
-from .spans import MEANINGFUL, Span, find_spans
+from .spans import DOCUMENT_NUMBER_ASKED, MEANINGFUL, Span, find_spans
 from .terms import TermWeights
 from .words import words
 
@@ -62,7 +62,12 @@ def _metric_core(focus: str | None) -> str | None:
 
 # a question for the date a document is signed or written with, and a line that is nothing but a date
 _SIGNED = re.compile(r"落款|成文日期|成文时间|签发日期|签署日期|发文日期|印发日期")
-_DATE_LINE = re.compile(r"^[ \t]*((?:19|20)\d{2}年\d{1,2}月\d{1,2}日|(?:19|20)\d{2}-\d{1,2}-\d{1,2})[ \t]*$", re.M)
+_DATE_LINE = re.compile(
+    rf"^[ \t]*((?:19|20)\d{{2}}年\d{{1,2}}月\d{{1,2}}日|(?:19|20)\d{{2}}-\d{{1,2}}-\d{{1,2}}|{CN_YEAR}{CN_MONTH}{CN_DAY})[ \t]*$", re.M
+)
+# a line that is only a document's number, bracketed or not: '(法〔2010〕172号)', '国知发保字〔2023〕12号'
+_DOCNUM_LINE = re.compile(r"^[ \t]*[(（]?([\u4e00-\u9fff]{1,10}[〔\[［][12]\d{3}[〕\]］]第?\d+号)[)）]?[ \t]*$", re.M)
+_NUMBER_REACH = 400  # characters of a document's opening its number is set in, under the title
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 # the date the page itself was posted, asked ('这份名单是哪天发布的', 'on what date was … posted')
 _POSTED = re.compile(
@@ -303,6 +308,8 @@ class Answerer:
             candidates, closest = self._candidates(q, passages, contexts, weights, titles_by_verb=True, people=people)
         if not candidates and q.kind is Kind.date and _SIGNED.search(q.norm):
             candidates = self._signed_date(passages, contexts)
+        if not candidates and q.kind is Kind.docnum and DOCUMENT_NUMBER_ASKED.search(q.norm):
+            candidates = self._numbered(passages, contexts)
         if not candidates and q.kind is Kind.date and (_POSTED.search(q.norm) or _POSTED_EN.search(question)):
             candidates = self._posted_date(passages, contexts, weights)
         if not candidates:
@@ -591,6 +598,20 @@ class Answerer:
                 m = lines[-1]
                 rank = next(p.rank for p in passages if p.doc_id == doc_id)
                 span = Span(m.start(1) - m.start(), m.end(1) - m.start(), Kind.date, 1.0)
+                return [Candidate(ctx, m.start(), m.end(), span, 0.6, 0.0, rank)]
+        return []
+
+    @staticmethod
+    def _numbered(passages: list[Passage], contexts: dict[str, DocContext]) -> list[Candidate]:
+        """A document's own number (文号 asked): a line that is only a number of the kind documents are
+        issued with ('(法〔2010〕172号)'), among the first lines of the first retrieved document that
+        has one, as a notice sets it under its title (no sentence around it covers the question)."""
+        for doc_id in dict.fromkeys(p.doc_id for p in passages):
+            ctx = contexts[doc_id]
+            m = _DOCNUM_LINE.search(ctx.norm, 0, _NUMBER_REACH)
+            if m:
+                rank = next(p.rank for p in passages if p.doc_id == doc_id)
+                span = Span(m.start(1) - m.start(), m.end(1) - m.start(), Kind.docnum, 1.0)
                 return [Candidate(ctx, m.start(), m.end(), span, 0.6, 0.0, rank)]
         return []
 

@@ -65,11 +65,16 @@ def cloze_spans(s: str, q: Question) -> list[Span]:
             if len(MEANINGFUL.findall(s[after:found])) >= 2:
                 return [Span(after, found, Kind.entity, 0.8)]
     if left_end is not None:
-        end = left_end
-        while end < len(s) and s[end] not in PUNCT and end - left_end < 30:
+        # the particles the question's words were stripped of ('作品类别是' -> '作品类别') are the
+        # sentence's too: the gap starts after them ('…作品类别是摄影作品,' -> '摄影作品')
+        begin = left_end
+        while begin < len(s) and s[begin] in "是为" and begin - left_end < 1:
+            begin += 1
+        end = begin
+        while end < len(s) and s[end] not in PUNCT and end - begin < 30:
             end += 1
-        if len(MEANINGFUL.findall(s[left_end:end])) >= 2:
-            return [Span(left_end, end, Kind.entity, 0.6)]
+        if len(MEANINGFUL.findall(s[begin:end])) >= 2:
+            return [Span(begin, end, Kind.entity, 0.6)]
     if right_start is not None and right_start > 0:
         start = right_start
         while start > 0 and s[start - 1] not in PUNCT and right_start - start < 20:

@@ -6,7 +6,7 @@ import re
 
 from .words import alternation, units
 
-CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CN_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 CN_NUM = "[零〇一二两三四五六七八九十百千]+"
 # digits may be grouped in thousands as Taiwan, Hong Kong and English pages write them (46,122)
@@ -43,6 +43,11 @@ RANKING = re.compile(
 )
 ORDINAL = re.compile(rf"第({NUM})(届|次|批|年|位|名)|(?<![\d零〇一二两三四五六七八九十百千这那本该每同上下])({NUM})(届)")
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:年度|年)?(?!\d)")
+# a date in Chinese numerals, as official documents are signed (二○一○年四月十四日: its zero written
+# 〇, ○ or 零); pieces of the date patterns of spans.py
+CN_YEAR = "(?:一九|二[〇○零])[〇○零一二三四五六七八九]{2}年"
+CN_MONTH = "(?:十[一二]?|[一二三四五六七八九])月"
+CN_DAY = "(?:三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])日"
 # captures lose the 年 between a year and its month: "20231-10月", "2023426日"
 DAMAGED_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=\d{1,2}(?:-\d{1,2})?月|\d{3,4}日)")
 

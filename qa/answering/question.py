@@ -50,8 +50,11 @@ _LIST = re.compile(r"哪些|哪几|哪[两二三四五六七八九十\d]+[个项
 _DATE = re.compile(r"哪天|哪一天|什么时候|何时|什么时间|几月几日|哪个月|哪一年|哪年|哪个年度|哪一年度|哪一届")
 _STREAK = re.compile(r"连续[\u4e00-\u9fff]{0,3}?(?:多少|几)(?:年|届|次)|连续第几|第几年")
 _RANKING = re.compile(r"第几|排名多少|排名[是为]多少|排多少|排在?第几|位居第几|排名[又还]?(?:如何|怎样|怎么样|情况)|名次")
-_RATIO = re.compile(r"几倍|多少倍|百分之几|百分比|比重|比率|多大比例|多少比例|比例是|占比|占全国的?多少|占多少|几分之几|增长多少|增长了多少|同比|增幅|增速|涨幅|涨了?多少|上涨了?多少|变化了?多少|降幅|减幅")
+_RATIO = re.compile(r"几倍|多少倍|百分之几|百分比|比重|比率|多大份额|份额[是为有]?多少|多少份额|多大比例|多少比例|比例是|占比|占全国的?多少|占多少|几分之几|增长多少|增长了多少|同比|增幅|增速|涨幅|涨了?多少|上涨了?多少|变化了?多少|降幅|减幅")
 _PERSON = re.compile(r"谁|哪位|什么人")
+# 'which one' asked of a kind of thing (哪个国家, 哪家企业, 哪一类): with 最高/最多 (LEADER), the name of
+# the one that leads is asked, however its figure is measured (占比最高, 增速最快)
+_WHICH_LEADS = re.compile(r"哪(?:一|个|家|种|类|所|座|项|部|个国家|国)")
 _ENUMERATED = re.compile(r"第([一二三四五六七八九十]|\d{1,2})(?:个)?(?:方面|项|点|条|件|起)")
 # '…,其中X有多少': the question asks for a part (X) of what it counted before
 _PART = re.compile(r"[,，]其中")
@@ -113,7 +116,7 @@ def _ranked(norm: str) -> int | None:
 
 _AMOUNT_HEADS = tuple(words("amount_heads"))
 # a question for the one that leads: first in a ranking, or the most of something
-LEADER = re.compile(r"排名?第[一1](?![\d十])|第[一1]名|第[一1]位|最多|最高|最大|居首|榜首|首位|之首|居冠|冠军|领先")
+LEADER = re.compile(r"排名?第[一1](?![\d十])|第[一1]名|第[一1]位|最多|最高|最大|最快|居首|榜首|首位|之首|居冠|冠军|领先")
 
 
 def asks_amount(q: Question) -> bool:
@@ -196,6 +199,8 @@ def _kind(norm: str) -> tuple[Kind, str | None, str | None]:
         return Kind.streak, None, None
     if _DATE.search(norm):
         return Kind.date, None, None
+    if _WHICH_LEADS.search(norm) and LEADER.search(norm):
+        return _named_kind(norm, thing)  # 哪个国家占比最高: the one that leads is asked, not its figure
     if _RANKING.search(norm):
         return Kind.ranking, None, None
     if _RATIO.search(norm):
@@ -209,6 +214,11 @@ def _kind(norm: str) -> tuple[Kind, str | None, str | None]:
         return Kind.quantity, unit.group(2), None
     if _HOW_MUCH.search(norm):
         return Kind.quantity, ("元" if _MONEY.search(norm) else None), None
+    return _named_kind(norm, thing)
+
+
+def _named_kind(norm: str, thing: tuple[Kind, str] | None) -> tuple[Kind, str | None, str | None]:
+    """Kind and head noun of a question that asks for something named (a title, a name, a thing)."""
     if thing:
         return thing[0], None, thing[1]
     if re.search(r"哪里|什么地方|哪个地方|在哪", norm):

@@ -12,10 +12,10 @@ from typing import Callable
 from .cloze import cloze_spans
 from .context import NAME_AFTER_TITLE, clean_name
 from .lists import list_spans
-from .numbers import CASE_NUMBER, DOC_YEAR, QUANTITY, RANKING, SHARE_UNITS, STREAK, TIME_UNITS, YEAR, cn_to_int
+from .numbers import CN_DAY, CN_MONTH, CN_YEAR, CASE_NUMBER, DOC_YEAR, QUANTITY, RANKING, SHARE_UNITS, STREAK, TIME_UNITS, YEAR, cn_to_int
 from .places import find_places
 from .respectively import respective_value
-from .question import DURATION, PARTY_WORDS, PERSON_TITLES, Kind, Question, asks_amount
+from .question import DURATION, LEADER, PARTY_WORDS, PERSON_TITLES, Kind, Question, asks_amount
 from .span_base import ASKS_KIND, LEAD_WORDS, MEANINGFUL, PUNCT, TITLE, Span, cut_words, strip_particles
 from .words import alternation, units, words
 from ..tokenize import pos_tag
@@ -25,10 +25,11 @@ __all__ = ["MEANINGFUL", "Span", "find_spans"]  # what the reader uses; the find
 DATE_FULL = re.compile(
     r"(?:19|20)\d{2}年\d{1,2}月\d{1,2}日"
     r"|(?<![\d.])(?:19|20)\d{2}([-/.])(?:0?[1-9]|1[0-2])\1(?:0?[1-9]|[12]\d|3[01])(?![\d.])"  # 2024-02-27, 2024/2/27
+    f"|{CN_YEAR}{CN_MONTH}{CN_DAY}"  # 二○一○年四月十四日, as official documents are signed
 )
-DATE_MONTH_DAY = re.compile(r"(?<![\d年])\d{1,2}月\d{1,2}日")
-DATE_YEAR_MONTH = re.compile(r"(?:19|20)\d{2}年\d{1,2}月(?![\d日])")
-DATE_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}年度?(?![\d度]*月)")
+DATE_MONTH_DAY = re.compile(rf"(?<![\d年])\d{{1,2}}月\d{{1,2}}日|(?<!年){CN_MONTH}{CN_DAY}")
+DATE_YEAR_MONTH = re.compile(rf"(?:19|20)\d{{2}}年\d{{1,2}}月(?![\d日])|{CN_YEAR}{CN_MONTH}(?![一二三四五六七八九十]*日)")
+DATE_YEAR = re.compile(rf"(?<!\d)(?:19|20)\d{{2}}年度?(?![\d度]*月)|{CN_YEAR}度?(?![一二三四五六七八九十度]*月)")
 QUOTED = re.compile(r"“[^“”]{1,60}”|「[^「」]{1,60}」|\"[^\"]{1,60}\"")
 LABEL_VALUE = re.compile(r"(?:地点|地址|会址)[:：]\s*([^,，;；。\s]{2,30})")
 # an organisation's name ends on one of these (words.toml), longest tried first; a place in brackets
@@ -121,9 +122,16 @@ _ISSUER = re.compile(r"[\u4e00-\u9fff]{1,8}$")
 _BEFORE_ISSUER = re.compile(r".*(?:印发|发布|出台|下发|根据|依据|按照|转发|的|和|与|及|是|为)")
 
 
+_CASE_NUMBER_ASKED = re.compile(r"案号|判决|裁定")  # 判决书文号: a case number
+DOCUMENT_NUMBER_ASKED = re.compile(r"文号|发文字号|文件号")
+
+
 def docnum_spans(s: str, q: Question) -> list[Span]:
-    out = [Span(m.start(), m.end(), Kind.docnum) for m in CASE_NUMBER.finditer(s)]
-    for m in DOC_YEAR.finditer(s):
+    """A case's number (案号 asked) or a document's (文号 asked), or either where the question names
+    neither (编号)."""
+    case, document = bool(_CASE_NUMBER_ASKED.search(q.norm)), bool(DOCUMENT_NUMBER_ASKED.search(q.norm))
+    out = [] if document and not case else [Span(m.start(), m.end(), Kind.docnum) for m in CASE_NUMBER.finditer(s)]
+    for m in DOC_YEAR.finditer(s) if not case or document else ():
         issuer = _ISSUER.search(s, max(0, m.start() - 8), m.start())
         if issuer is None:
             continue
@@ -436,8 +444,12 @@ def _balanced(text: str) -> bool:
 # a ranking's first, said of the one before it ('台积电以1,582件连续5年居冠', '华为…排名第1') or, after 以,
 # of the one it names with its figure ('以新竹市4,842件居首')
 _FIRST = r"第[一1](?![\d十])"  # 第一, 第1 (not 第12, 第十)
-_LEADS = re.compile(rf"居首位?|居冠|位居(?:{_FIRST}|首位|榜首)|(?:排名|排|位列|名列){_FIRST}|居榜首|拔得头筹")
-_BY = re.compile(r"以([\u4e00-\u9fff][^\d,，]*?)(?:[约近逾]?\d)|以(?=[约近逾]?\d)")
+# or the one a clause ends on as most ('新材料制造业增长最快,', '新装备制造业规模最大,'; not 最高人民法院)
+_LEADS = re.compile(
+    rf"居首位?|居冠|位居(?:{_FIRST}|首位|榜首)|(?:排名|排|位列|名列){_FIRST}|居榜首|拔得头筹"
+    r"|(?:增长|增速|增幅|规模|数量|总量|占比|比重)?最(?:快|多|高|大)(?=[,，;；。]|$)"
+)
+_BY = re.compile(r"以([\u4e00-\u9fff][^\d,，]*?)(?:占|达|为)?(?:[约近逾]?\d)|以(?=[约近逾]?\d)")  # 以日本占25%居首
 _LEAD_IN = re.compile(r"^(?:其中|此外|另外|同时|而|(?:19|20)\d{2}年(?:度)?|[\u4e00-\u9fff]{0,6}部分)+")
 
 
@@ -563,8 +575,20 @@ def ranked_spans(s: str, n: int) -> list[Span]:
     return [ranking[n - 1][2]] if 1 <= n <= len(ranking) and ranking[n - 1][2] is not None else []  # type: ignore[list-item]
 
 
+# a figure with no name in it, a verb of measure before it: '占61.8%', '达3.2万件', '25'
+_BARE_FIGURE = re.compile(r"[占达为约近逾共计]*")
+_NAMES_KINDS = (Kind.entity, Kind.named, Kind.person, Kind.title)
+
+
+def _bare_figure(text: str) -> bool:
+    rest = text[_BARE_FIGURE.match(text).end() :].strip()  # type: ignore[union-attr]
+    return bool(rest) and (QUANTITY.fullmatch(rest) is not None or re.fullmatch(r"[\d.,%‰]+", rest) is not None)
+
+
 def find_spans(s: str, q: Question, people: set[str]) -> list[Span]:
     found = [sp for sp in _typed_spans(s, q, people) if _balanced(s[sp.start : sp.end])]
+    if q.kind in _NAMES_KINDS:  # a name is asked: a bare figure names nothing (哪个国家占比最高 -> not 占61.8%)
+        found = [sp for sp in found if not _bare_figure(s[sp.start : sp.end])]
     if q.ranked and q.kind in (Kind.quantity, Kind.ratio):
         # the figure of the one ranked so ('第一名申请了多少件': 台积电以1,582件…居冠), where the sentence ranks
         # and no figure of a sentence that ranks nothing
@@ -578,6 +602,8 @@ def find_spans(s: str, q: Question, people: set[str]) -> list[Span]:
     if q.leader:
         leaders = leader_spans(s) or ranked_spans(s, 1)  # else a ranking by its list or by its ordinals: its first
         found += [sp for sp in leaders if _balanced(s[sp.start : sp.end])]
+        if not leaders and not LEADER.search(s) and q.kind in _NAMES_KINDS:
+            return []  # the one that leads is asked: a sentence that says of none that it leads names none
     if q.kind in (Kind.quantity, Kind.ratio) and "分别" in s:
         own = respective_value(s, q.norm, q.places)
         if own is not None:  # the question names one subject of a 分别-list: its figure, no other

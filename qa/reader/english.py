@@ -20,7 +20,10 @@ from .constraints import LEAD
 _QUANTITY = re.compile(r"\bhow (?:many|much)\b|\bwhat (?:was|is|were|are) the (?:[\w-]+ ){0,5}?(?:number|rate|share|percentage|proportion|total|amount|value|volume|count)\b", re.I)
 _RATE = re.compile(r"\b(?:rate|share|percentage|proportion|percent)\b", re.I)
 _DATE_ASKED = re.compile(r"\bwhen\b|\b(?:what|which) (?:date|day)\b", re.I)
-_PERSON_ASKED = re.compile(r"^\s*who\b", re.I)
+# who, or which/what of the people a page names by their posts ('Which CNIPA official said …')
+_PERSON_ASKED = re.compile(
+    r"^\s*(?:who\b|(?:which|what) (?:[\w-]+ ){0,3}?(?P<post>(?:official|spokes(?:person|man|woman)|minister|commissioner"
+    r"|director|chairman|chairwoman|chair|secretary|judge|president|head|expert|speaker|person)s?)\b)", re.I)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
@@ -31,6 +34,7 @@ _FIGURE = re.compile(
     re.I,
 )
 _PER = re.compile(r"\b(?:per|every|each)\s+$", re.I)
+_RATE_OF = re.compile(r"\s+(?:[\w-]+\s+){0,5}?(?:per|for every)\s+[\d,]+", re.I)  # a figure's base after it
 _NAME = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+(?:-[a-z]+)?\b")
 _SENTENCE = re.compile(r"[^\n]+?(?:(?<![A-Z])(?<!\d)[.!?](?=\s|$)|$)", re.M)
 MIN_SHARE = 0.5  # of the question's words a sentence must say to be read at all
@@ -44,7 +48,7 @@ def stopwords() -> frozenset[str]:
 
 
 def _stem(word: str) -> str:
-    word = word.lower().removesuffix("'s")
+    word = word.lower().removesuffix("'s").strip("-")
     for suffix in ("ization", "ations", "ation", "ings", "ing", "ies", "ed", "es", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             return word[: -len(suffix)]
@@ -60,6 +64,25 @@ def _content(text: str) -> set[str]:
     return set(_content_words(text))
 
 
+_CONNECTORS = frozenset({"of", "and", "for", "the", "on"})
+
+
+def _acronyms(text: str) -> list[str]:
+    """The initials of each run of two or more capitalized words ('China National Intellectual Property
+    Administration' -> cnipa, and of its parts: cn, nip …), connecting words skipped: a question may
+    name an organisation by its acronym where the page spells it out."""
+    out, run = [], []
+    for word in _WORD.findall(text) + [""]:
+        if word[:1].isupper():
+            run.append(word[0].lower())
+            continue
+        if word.lower() in _CONNECTORS and run:
+            continue
+        out += ["".join(run[i:j]) for i in range(len(run)) for j in range(i + 2, len(run) + 1)]
+        run = []
+    return out
+
+
 def _pairs(words: list[str]) -> set[tuple[str, str]]:
     return set(zip(words, words[1:]))
 
@@ -68,7 +91,7 @@ def _said(asked: list[str], sentence: str) -> float:
     """How much of the question a sentence says: its words (stemmed), and a third for its runs of two
     ('valid domestic invention patents' said as such, not 'enterprises that held valid invention patents')."""
     words = _content_words(sentence)
-    share = len(set(asked) & set(words)) / len(set(asked))
+    share = len(set(asked) & (set(words) | set(_acronyms(sentence)))) / len(set(asked))
     pairs = _pairs(asked)
     if not pairs:
         return share
@@ -106,8 +129,8 @@ def _spans(sentence: str, kind: str) -> list[tuple[int, int]]:
         text = m.group(0)
         if any(a <= m.start() < b for a, b in dates):
             continue
-        if _YEAR.fullmatch(text) or re.fullmatch(r"\d{1,2}", text):
-            continue  # a year, a day or a small ordinal is no figure
+        if _YEAR.fullmatch(text) or (re.fullmatch(r"\d{1,2}", text) and not _RATE_OF.match(sentence, m.end())):
+            continue  # a year, a day or a small ordinal is no figure; the value of a rate is ('14 … per 10,000 people')
         if _PER.search(sentence, 0, m.start()):
             continue  # 'per 10,000 people': the base of a rate, not a figure of its own
         percent = bool(re.search(r"percent|%", text, re.I))
@@ -145,6 +168,9 @@ class EnglishReader:
         return max(0.0, min(1.0, found.share * (0.6 + 0.4 * found.near)))
 
     def find(self, question: str, kind: str, passages: list[Passage], index: LoadedIndex) -> _Found | None:
+        person = _PERSON_ASKED.match(question) if kind == "person" else None
+        if person and person.group("post"):  # 'Which CNIPA official …': the post asked is the answer's, not the sentence's words
+            question = question[: person.start("post")] + question[person.end("post") :]
         asked_words = _content_words(_YEAR.sub(" ", question))
         asked = set(asked_words)
         years = set(_YEAR.findall(question))

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..answering.kinds import KindNames, another_kind, kinds_asked, unsaid_kind
-from ..answering.numbers import QUANTITY, STREAK, is_share
+from ..answering.numbers import QUANTITY, STREAK, is_share, years
 from ..answering.places import another_place
 from ..answering.question import NUMERIC_KINDS, Kind, Question, analyze, asks_amount
 from ..answering.respectively import is_respective_figure
@@ -335,14 +335,20 @@ class LearnedReader:
             return None
         paragraph, title = evidence_around(index, found.doc_id, found.start)
         why = honoured(c, paragraph, title, index.documents[found.doc_id].published, index.doc_norms[found.doc_id][:LEAD])
-        if why is None and c.places:
-            # a report on several places (its title names them all): the answer's sentence, up to the
-            # answer, must not be about another one ('永川区2022年新增授权2027件' for 荣昌)
-            start, end = sentence_bounds(index.documents[found.doc_id].text, found.start, found.end)
-            sentence = index.doc_norms[found.doc_id][start:end]
-            if not any(p in sentence for p in c.places) and another_place(sentence[: found.end - start], list(c.places)):
-                return "place"
-        return why
+        if why is not None or not (c.places or c.years):
+            return why
+        start, end = sentence_bounds(index.documents[found.doc_id].text, found.start, found.end)
+        sentence = index.doc_norms[found.doc_id][start:end]
+        # a report on several places (its title names them all): the answer's sentence, up to the
+        # answer, must not be about another one ('永川区2022年新增授权2027件' for 荣昌)
+        if c.places and not any(p in sentence for p in c.places) and another_place(sentence[: found.end - start], list(c.places)):
+            return "place"
+        # nor, where it names its own years, about other years than those asked ('到2025年…3.2件' for
+        # 2035, though its paragraph goes on to 2035): as the rule reader scopes a sentence
+        own = years(sentence)
+        if c.years and own and not set(own) & set(c.years):
+            return "year"
+        return None
 
     def read(
         self, question: str, resolved: str, passages: list[Passage], index: LoadedIndex, first_only: bool = False
