@@ -217,4 +217,5 @@ def test_which_one_leads_asks_a_name_however_its_figure_is_measured() -> None:
     assert analyze("哪个城市专利授权量最多?").kind is Kind.entity
     assert analyze("占比最高的是多少?").kind is Kind.ratio  # the figure of the one that leads
     assert analyze("哪一年的专利授权量最多?").kind is Kind.date
+    assert not analyze("最高检发布的典型案例中,第一件是什么案?").leader  # 最高检 names a body, not a leader
     assert analyze("专利密集型产业在国内生产总值中占了多大份额?").kind is Kind.ratio  # a share, not an amount

@@ -165,6 +165,11 @@ def test_a_name_asked_is_no_bare_figure() -> None:
     assert best("全省登记量最大的作品类别是什么?", "全省登记量最大的作品类别是摄影作品,达到187395件") == "摄影作品"
 
 
+def test_a_change_of_a_share_is_in_percentage_points() -> None:
+    assert "3.6个百分点" in spans("比2020年上升了多少?", "占比61.8%,比2020年上升3.6個百分點")  # not '3.6个'
+    assert "0.27个百分点" in spans("比上年提高了几个百分点?", "占GDP的比重为12.71%,比上年提高0.27个百分点")
+
+
 def test_the_one_a_clause_ends_on_as_most_leads() -> None:
     sentence = "从增长速度看,新材料制造业增长最快,增速为12.8%;其次是信息通信技术制造业,增速为11.5%"
     assert best("哪个产业增长最快?", sentence) == "新材料制造业"

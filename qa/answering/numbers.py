@@ -23,7 +23,7 @@ QUANTITY = re.compile(
 TIME_UNITS = ("年", "个月", "月", "周", "天", "日", "小时", "分钟", "个工作日", "工作日")
 
 # units of a share or a rate rather than an amount (a fraction is one too)
-SHARE_UNITS = ("%", "‰", "倍")
+SHARE_UNITS = ("%", "‰", "倍", "个百分点", "百分点")  # a change of a share is in percentage points
 _SHARE = re.compile(
     rf"(?:[%‰％倍]|分之{NUM}|\d/\d{{1,3}}|\d\s?(?:percent|per cent|percentage points?|times|fold))$|^百分之", re.I
 )

@@ -116,7 +116,7 @@ def _ranked(norm: str) -> int | None:
 
 _AMOUNT_HEADS = tuple(words("amount_heads"))
 # a question for the one that leads: first in a ranking, or the most of something
-LEADER = re.compile(r"排名?第[一1](?![\d十])|第[一1]名|第[一1]位|最多|最高|最大|最快|居首|榜首|首位|之首|居冠|冠军|领先")
+LEADER = re.compile(r"排名?第[一1](?![\d十])|第[一1]名|第[一1]位|最多|最高(?![人法检院])|最大|最快|居首|榜首|首位|之首|居冠|冠军|领先")
 
 
 def asks_amount(q: Question) -> bool:
@@ -208,6 +208,8 @@ def _kind(norm: str) -> tuple[Kind, str | None, str | None]:
     if _LIST.search(norm):
         return Kind.listing, None, None
     unit = _QUANTITY_UNIT.search(norm)
+    if unit and unit.group(2).endswith("百分点"):
+        return Kind.ratio, None, None  # 提高了几个百分点: a change of a share
     if _HOW_LONG.search(norm) and not unit:
         return Kind.quantity, DURATION, None
     if unit:

@@ -602,7 +602,7 @@ def find_spans(s: str, q: Question, people: set[str]) -> list[Span]:
     if q.leader:
         leaders = leader_spans(s) or ranked_spans(s, 1)  # else a ranking by its list or by its ordinals: its first
         found += [sp for sp in leaders if _balanced(s[sp.start : sp.end])]
-        if not leaders and not LEADER.search(s) and q.kind in _NAMES_KINDS:
+        if not leaders and not LEADER.search(s) and q.kind in _NAMES_KINDS and not (q.enumerated or q.ranked):
             return []  # the one that leads is asked: a sentence that says of none that it leads names none
     if q.kind in (Kind.quantity, Kind.ratio) and "分别" in s:
         own = respective_value(s, q.norm, q.places)
