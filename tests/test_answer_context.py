@@ -213,6 +213,17 @@ def test_a_year_a_figure_is_compared_with_is_not_its_year() -> None:
     assert years("2023年专利授权量比2022年增长5%") == [2023]
 
 
+
+def test_the_year_a_figure_follows_in_a_sentence_of_two_years() -> None:
+    from qa.answering.numbers import year_before
+
+    s = "统计处表示,2023年度新申请专利案件72,607件,年增0.8%,2024年度前七月40,415件,年增0.2%"
+    assert year_before(s, s.index("72,607")) == 2023 and year_before(s, s.index("40,415")) == 2024
+    s = "2024年专利授权量100件,比2023年增长5%"
+    assert year_before(s, s.index("5%")) == 2024  # the year compared with is not the figure's
+    assert year_before("专利授权量100件", 5) is None
+
+
 def test_a_headlines_pieces_set_apart_by_spaces_are_clauses_of_their_own() -> None:
     from qa.answering.answerer import Answerer
     from qa.answering.question import Kind

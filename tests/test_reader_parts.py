@@ -292,6 +292,17 @@ def test_learned_reader_abstains_where_the_answers_sentence_names_another_year(t
     assert r.answer == "3.2件"
 
 
+TWO_YEARS = _doc("tw-applications", "专利申请统计\n2023年度新申请专利案件72,607件,年增0.8%,2024年度前七月40,415件,年增0.2%。")
+
+
+def test_learned_reader_abstains_on_the_figure_of_the_other_year_of_its_sentence(tok: E5Tokenizer) -> None:
+    index = FakeIndex([TWO_YEARS])
+    r = _reader(tok, "72,607件").read("q", "2024年前七月新申请专利案件有多少件?", _passages(TWO_YEARS, 200), index)  # type: ignore[arg-type]
+    assert r.abstained and "2024" in (r.reason or "")
+    r = _reader(tok, "40,415件").read("q", "2024年前七月新申请专利案件有多少件?", _passages(TWO_YEARS, 200), index)  # type: ignore[arg-type]
+    assert r.answer == "40,415件"
+
+
 def test_learned_reader_abstains_below_its_confidence(tok: E5Tokenizer) -> None:
     index = FakeIndex([DOC])
     r = _reader(tok, "5268件", margin=-2.0).read("q", "东营专利授权量是多少?", _passages(DOC), index)  # type: ignore[arg-type]

@@ -17,7 +17,7 @@ from ..tokenize import pos_tag, word_flag
 from ..types import AskResult, Citation
 from .context import DocContext, Scope, build_doc_context, sentence_scope
 from .kinds import another_kind, kinds_asked, unsaid_kind
-from .numbers import CASE_NUMBER, CN_DAY, CN_MONTH, CN_YEAR, cn_to_int, periods
+from .numbers import CASE_NUMBER, CN_DAY, CN_MONTH, CN_YEAR, cn_to_int, periods, year_before, years
 from .people import named_people, refers_to, without_pieces
 from .places import another_place, find_places, lies_within
 from .question import LEADER, NUMERIC_KINDS, Kind, Question, analyze, title_verbs
@@ -413,6 +413,7 @@ class Answerer:
                 # a wider place named beside the one asked about says which level is meant (深圳在广东省
                 # 考核中…: the provincial assessment, not the national one named in the next clause)
                 levels = [p for p in q.level_places if p not in ctx.main_places and p in s]
+                several_years = bool(q.years) and q.kind in NUMERIC_KINDS and len(set(years(s))) > 1
                 base = self._sentence_score(q, s, scope, coverage, context_cov, rank, year_clash)
                 for span in spans:
                     clause_text = self._clause(
@@ -427,6 +428,9 @@ class Answerer:
                     if q.kind in NUMERIC_KINDS and "分别" not in s and _another_kind(q, clause_text, s[: span.end]):
                         closest = max(closest, (coverage, "coverage"))
                         continue
+                    if several_years and year_before(s, span.start) not in (None, *q.years):
+                        closest = max(closest, (coverage, "year"))
+                        continue  # '2023年度…72,607件,…,2024年度前七月40,415件': 2024 asked, the figure after 2023
                     about = clause_text if any(p in s for p in q.places) else s[: span.end]  # its clause, or all before it
                     if q.places and q.kind in NUMERIC_KINDS and another_place(about, q.places, q.named_places):
                         closest = max(closest, (coverage, "place"))

@@ -90,9 +90,14 @@ _COMPARED = re.compile(r"(?:较|比|相比|对比|同比)于?$")
 _COMPARED_WIDTH = 3  # its longest form, 相比于: only the characters right before a year are read
 
 
-def years(norm_text: str) -> list[int]:
-    """The years a text speaks of, in order: not those inside a document or case number, nor those a
-    figure is compared with (较2022年增长)."""
+def year_before(norm_text: str, at: int) -> int | None:
+    """The year a sentence last names before position `at` (a figure's), as `years` reads years; None
+    where it names none there."""
+    said = _year_positions(norm_text[:at])
+    return said[-1][1] if said else None
+
+
+def _year_positions(norm_text: str) -> list[tuple[int, int]]:
     numbers = [(m.start(), m.end()) for pattern in (DOC_YEAR, CASE_NUMBER) for m in pattern.finditer(norm_text)]
     found = [
         (m.start(), int(m.group(1))) for m in YEAR.finditer(norm_text)
@@ -100,7 +105,13 @@ def years(norm_text: str) -> list[int]:
         and not _COMPARED.search(norm_text, max(0, m.start() - _COMPARED_WIDTH), m.start())
     ]
     found += [(m.start(), int(m.group(1))) for m in DAMAGED_YEAR.finditer(norm_text)]
-    return [year for _, year in sorted(found)]
+    return sorted(found)
+
+
+def years(norm_text: str) -> list[int]:
+    """The years a text speaks of, in order: not those inside a document or case number, nor those a
+    figure is compared with (较2022年增长)."""
+    return [year for _, year in _year_positions(norm_text)]
 
 
 # a period within a year: 上半年, 前三季度, 1-10月 (also after a damaged year: '20231-10月'); a count up

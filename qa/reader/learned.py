@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..answering.kinds import KindNames, another_kind, kinds_asked, unsaid_kind
-from ..answering.numbers import QUANTITY, STREAK, is_share, years
+from ..answering.numbers import QUANTITY, STREAK, is_share, year_before, years
 from ..answering.places import another_place
 from ..answering.question import NUMERIC_KINDS, Kind, Question, analyze, asks_amount
 from ..answering.respectively import is_respective_figure
@@ -348,6 +348,8 @@ class LearnedReader:
         own = years(sentence)
         if c.years and own and not set(own) & set(c.years):
             return "year"
+        if c.years and len(set(own)) > 1 and year_before(sentence, found.start - start) not in (None, *c.years):
+            return "year"  # a sentence of two years: the answer follows the other one
         return None
 
     def read(
