@@ -222,6 +222,8 @@ def test_the_year_a_figure_follows_in_a_sentence_of_two_years() -> None:
     s = "2024年专利授权量100件,比2023年增长5%"
     assert year_before(s, s.index("5%")) == 2024  # the year compared with is not the figure's
     assert year_before("专利授权量100件", 5) is None
+    s = "2024年,累计监测纠纷案件1955件,为1968家涉案企业提供指导"
+    assert year_before(s, s.index("1968")) == 2024  # 1955件 is a count, not a year
 
 
 def test_a_headlines_pieces_set_apart_by_spaces_are_clauses_of_their_own() -> None:

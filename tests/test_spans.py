@@ -146,6 +146,8 @@ def test_people_after_titles_and_known_names() -> None:
     assert spans("谁是局长?", "局长欧阳明高表示") == ["欧阳明高"] and spans("谁是主任?", "主任司马南说") == ["司马南"]
     assert spans("谁主持?", "院长张文华主持会议") == ["张文华"]  # 文 is a surname too, but 主 follows
     assert spans("谁是司长?", "战略规划司司长葛树先生出席") == ["葛树"]  # an honorific after a name is no part of it
+    # 委员 of 委员会 is no title: the chairman's name follows 主席
+    assert spans("法案委员会的主席是谁?", "感谢法案委員會主席馬逢國議員及其他委员的努力") == ["马逢国"]
 
 
 def test_dates_at_the_precision_asked() -> None:
@@ -163,6 +165,12 @@ def test_a_name_asked_is_no_bare_figure() -> None:
     assert best("外国申请人中,哪个国家占比最高?", sentence) == "日本"  # not '占61.8%', nor '日本占'
     # the particle the question's words end on is the sentence's too: the gap starts after it
     assert best("全省登记量最大的作品类别是什么?", "全省登记量最大的作品类别是摄影作品,达到187395件") == "摄影作品"
+
+
+def test_a_place_is_where_something_is_done() -> None:
+    # 在 + a place + what is done there, the question's words in another order
+    assert spans("海南打算在哪里探索建立综合管理体制?", "探索在三亚崖州湾科技城建立“五合一”综合管理体制。") == ["三亚崖州湾科技城"]
+    assert spans("证券化产品在哪个交易所挂牌?", "专项计划在深圳证券交易所正式挂牌。") == ["深圳证券交易所"]
 
 
 def test_a_change_of_a_share_is_in_percentage_points() -> None:

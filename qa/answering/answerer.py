@@ -17,7 +17,7 @@ from ..tokenize import pos_tag, word_flag
 from ..types import AskResult, Citation
 from .context import DocContext, Scope, build_doc_context, sentence_scope
 from .kinds import another_kind, kinds_asked, unsaid_kind
-from .numbers import CASE_NUMBER, CN_DAY, CN_MONTH, CN_YEAR, cn_to_int, periods, year_before, years
+from .numbers import CASE_NUMBER, CN_DAY, CN_MONTH, CN_YEAR, cn_to_int, marked_years, periods, year_before
 from .people import named_people, refers_to, without_pieces
 from .places import another_place, find_places, lies_within
 from .question import LEADER, NUMERIC_KINDS, Kind, Question, analyze, title_verbs
@@ -413,7 +413,7 @@ class Answerer:
                 # a wider place named beside the one asked about says which level is meant (深圳在广东省
                 # 考核中…: the provincial assessment, not the national one named in the next clause)
                 levels = [p for p in q.level_places if p not in ctx.main_places and p in s]
-                several_years = bool(q.years) and q.kind in NUMERIC_KINDS and len(set(years(s))) > 1
+                several_years = bool(q.years) and q.kind in NUMERIC_KINDS and len(set(marked_years(s))) > 1
                 base = self._sentence_score(q, s, scope, coverage, context_cov, rank, year_clash)
                 for span in spans:
                     clause_text = self._clause(

@@ -22,7 +22,7 @@ from .words import words
 _TITLE_RE = "|".join(sorted(PERSON_TITLES, key=len, reverse=True))
 # a name right after a title (optionally one space): 局长蔡英权, 记者 何泳, 主持人:…副部长李波; two to four
 # characters are taken, and the character after them (`clean_name` decides where the name ends)
-NAME_AFTER_TITLE = re.compile(rf"(?:{_TITLE_RE})[ ]?([\u4e00-\u9fff]{{2,4}})(?=(.?))")
+NAME_AFTER_TITLE = re.compile(rf"(?:{_TITLE_RE})(?!会)[ ]?([\u4e00-\u9fff]{{2,4}})(?=(.?))")  # 委员会主席X: 委员 of 委员会 is no title
 # characters that end a name when they would be its third character
 _NAME_STOP = frozenset(words("name_stop"))
 SURNAMES = frozenset(words("surnames"))

@@ -91,18 +91,24 @@ _COMPARED_WIDTH = 3  # its longest form, 相比于: only the characters right be
 
 
 def year_before(norm_text: str, at: int) -> int | None:
-    """The year a sentence last names before position `at` (a figure's), as `years` reads years; None
-    where it names none there."""
-    said = _year_positions(norm_text[:at])
+    """The year a sentence last names before position `at` (a figure's), as `marked_years` reads
+    years; None where it names none there."""
+    said = _year_positions(norm_text[:at], marked=True)
     return said[-1][1] if said else None
 
 
-def _year_positions(norm_text: str) -> list[tuple[int, int]]:
+def marked_years(norm_text: str) -> list[int]:
+    """`years`, of those written with 年 only (1968家 is a count, not a year)."""
+    return [year for _, year in _year_positions(norm_text, marked=True)]
+
+
+def _year_positions(norm_text: str, marked: bool = False) -> list[tuple[int, int]]:
     numbers = [(m.start(), m.end()) for pattern in (DOC_YEAR, CASE_NUMBER) for m in pattern.finditer(norm_text)]
     found = [
         (m.start(), int(m.group(1))) for m in YEAR.finditer(norm_text)
         if not any(a <= m.start() < b for a, b in numbers)
         and not _COMPARED.search(norm_text, max(0, m.start() - _COMPARED_WIDTH), m.start())
+        and (not marked or m.group(0).endswith(("年", "年度")))
     ]
     found += [(m.start(), int(m.group(1))) for m in DAMAGED_YEAR.finditer(norm_text)]
     return sorted(found)

@@ -45,8 +45,11 @@ _BRACKETED = re.compile(r"[(（][^()（）]*[)）]")
 def _bare(name: str) -> bool:
     """A company's legal form with no name before it ('有限公司', '(苏州)有限公司')."""
     return bool(_LEGAL_FORM.search(name)) and len(_BRACKETED.sub("", _LEGAL_FORM.sub("", name))) < 2
-_LOCATION_END = re.compile(r"(室|厅|馆|中心|大厦|酒店|会场|广场|楼|园|城|岛|港|区|县|市|省|镇|村|大学)$")
-LOCATION = re.compile(r"在([^,，。;；在]{2,20}?)(?:召开|举行|举办|[,，])")
+_LOCATION_END = re.compile(r"(室|厅|馆|中心|大厦|酒店|会场|广场|楼|园|城|岛|港|区|县|市|省|镇|村|大学|所)$")
+# 在 + a place + what is done there ('在深圳证券交易所正式挂牌', '在三亚崖州湾科技城建立…')
+LOCATION = re.compile(
+    r"在([^,，。;；在]{2,20}?)(?:正式|顺利|成功|率先|首次)?(?:召开|举行|举办|建立|建设|设立|打造|成立|落户|挂牌|上市|开设|[,，])"
+)
 ORG_HEADS = words("org_heads")
 
 

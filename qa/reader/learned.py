@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..answering.kinds import KindNames, another_kind, kinds_asked, unsaid_kind
-from ..answering.numbers import QUANTITY, STREAK, is_share, year_before, years
+from ..answering.numbers import QUANTITY, STREAK, is_share, marked_years, year_before
 from ..answering.places import another_place
 from ..answering.question import NUMERIC_KINDS, Kind, Question, analyze, asks_amount
 from ..answering.respectively import is_respective_figure
@@ -345,7 +345,7 @@ class LearnedReader:
             return "place"
         # nor, where it names its own years, about other years than those asked ('到2025年…3.2件' for
         # 2035, though its paragraph goes on to 2035): as the rule reader scopes a sentence
-        own = years(sentence)
+        own = marked_years(sentence)  # (1968家 is a count, not a year)
         if c.years and own and not set(own) & set(c.years):
             return "year"
         if c.years and len(set(own)) > 1 and year_before(sentence, found.start - start) not in (None, *c.years):
