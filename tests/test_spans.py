@@ -100,6 +100,9 @@ def test_the_parties_of_a_case_named_by_them() -> None:
     assert spans("原告是谁?", "在张三诉李四著作权侵权案中,法院判决赔偿") == ["张三"]
     assert best("十大案件的第三件是什么案件?", case) == "威海宏福置业有限公司与威海市水务集团有限公司滥用市场支配地位纠纷案"
     assert spans("是什么案件?", "发布2022年中国法院十大知识产权案件和50件典型知识产权案例") == []  # no case named
+    assert spans("是什么案件?", "发布2009年中国法院十大专利案件和50件典型商标案例") == []
+    # a list titles its cases by the right they are about
+    assert spans("10大案件的第三件是什么案子?", "3、武汉晶源“烟气脱硫”方法专利案") == ["武汉晶源“烟气脱硫”方法专利案"]
     # a criminal case is named by its defendant and its cause; 什么案 asks for a case too
     assert spans("第6件是什么案?", "6. 叶某敏假冒注册商标案") == ["叶某敏假冒注册商标案"]
     assert case_spans(normalize("检察机关在办理侵犯商业秘密犯罪案件中,立足检察职能")) == []  # 案件 of a kind, no case

@@ -54,7 +54,7 @@ _RATIO = re.compile(r"几倍|多少倍|百分之几|百分比|比重|比率|多�
 _PERSON = re.compile(r"谁|哪位|什么人")
 # 'which one' asked of a kind of thing (哪个国家, 哪家企业, 哪一类): with 最高/最多 (LEADER), the name of
 # the one that leads is asked, however its figure is measured (占比最高, 增速最快)
-_WHICH_LEADS = re.compile(r"哪(?:一|个|家|种|类|所|座|项|部|个国家|国)")
+_WHICH_LEADS = re.compile(r"哪(?:一|个|家|种|类|所|座|项|部|国)")
 _ENUMERATED = re.compile(r"第([一二三四五六七八九十]|\d{1,2})(?:个)?(?:方面|项|点|条|件|起)")
 # '…,其中X有多少': the question asks for a part (X) of what it counted before
 _PART = re.compile(r"[,，]其中")

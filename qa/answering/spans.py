@@ -133,8 +133,9 @@ def docnum_spans(s: str, q: Question) -> list[Span]:
     """A case's number (案号 asked) or a document's (文号 asked), or either where the question names
     neither (编号)."""
     case, document = bool(_CASE_NUMBER_ASKED.search(q.norm)), bool(DOCUMENT_NUMBER_ASKED.search(q.norm))
-    out = [] if document and not case else [Span(m.start(), m.end(), Kind.docnum) for m in CASE_NUMBER.finditer(s)]
-    for m in DOC_YEAR.finditer(s) if not case or document else ():
+    cases_too, documents_too = case or not document, document or not case
+    out = [Span(m.start(), m.end(), Kind.docnum) for m in CASE_NUMBER.finditer(s)] if cases_too else []
+    for m in DOC_YEAR.finditer(s) if documents_too else ():
         issuer = _ISSUER.search(s, max(0, m.start() - 8), m.start())
         if issuer is None:
             continue
@@ -298,9 +299,15 @@ _CASE_CAUSE = re.compile(alternation(words("case_causes")))
 _SUES = re.compile(r"与|(?<![起申上投控告应败胜])诉(?![讼求])")
 
 
+# a case named by the right it is about, as lists title their cases ('武汉晶源“烟气脱硫”方法专利案')
+_RIGHT_CASE = re.compile(r"(?:专利|商标|版权)案$")
+
+
 def _names_a_case(text: str) -> bool:
-    """'网络平台店铺专利权侵权纠纷案件' names a case; '十大知识产权案件' names a kind of them."""
-    return text.rstrip("”」》").endswith(("案", "案件")) and bool(_CASE_CAUSE.search(text) or "纠纷" in text)
+    """'网络平台店铺专利权侵权纠纷案件' and '…方法专利案' name a case; '十大知识产权案件' and '十大专利案件'
+    name a kind of them."""
+    text = text.rstrip("”」》")
+    return text.endswith(("案", "案件")) and bool(_CASE_CAUSE.search(text) or "纠纷" in text or _RIGHT_CASE.search(text))
 
 
 @dataclass(frozen=True)
@@ -334,7 +341,7 @@ def case_spans(s: str) -> list[Span]:
     out = [Span(c.start, c.end, Kind.named, 1.0) for c in _cases(s)]
     by_parties = {sp.end for sp in out}
     for m in _CASE_NAME.finditer(s):
-        cause = _CASE_CAUSE.search(s, m.start(1) + 2, m.end(1))
+        cause = _CASE_CAUSE.search(s, m.start(1) + 2, m.end(1)) or _RIGHT_CASE.search(s, m.start(1) + 2, m.end(1))
         whole = not s[m.end(1) :].strip(" 。”」")  # the case is all the line or clause says, to its end
         if m.end(1) not in by_parties and cause is not None and whole and s[m.start(1)] not in "在对就":
             out.append(Span(m.start(1), m.end(1), Kind.named, 0.9))
@@ -578,13 +585,13 @@ def ranked_spans(s: str, n: int) -> list[Span]:
     return [ranking[n - 1][2]] if 1 <= n <= len(ranking) and ranking[n - 1][2] is not None else []  # type: ignore[list-item]
 
 
-# a figure with no name in it, a verb of measure before it: '占61.8%', '达3.2万件', '25'
-_BARE_FIGURE = re.compile(r"[占达为约近逾共计]*")
+# the verbs and qualifiers of measure a figure with no name in it may open with: '占61.8%', '达3.2万件'
+_MEASURE_LEAD = re.compile(r"[占达为约近逾共计]*")
 _NAMES_KINDS = (Kind.entity, Kind.named, Kind.person, Kind.title)
 
 
 def _bare_figure(text: str) -> bool:
-    rest = text[_BARE_FIGURE.match(text).end() :].strip()  # type: ignore[union-attr]
+    rest = text[_MEASURE_LEAD.match(text).end() :].strip()  # type: ignore[union-attr]
     return bool(rest) and (QUANTITY.fullmatch(rest) is not None or re.fullmatch(r"[\d.,%‰]+", rest) is not None)
 
 
