@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..documents import page_at
@@ -17,11 +18,11 @@ from ..tokenize import pos_tag, word_flag
 from ..types import AskResult, Citation
 from .context import DocContext, Scope, build_doc_context, sentence_scope
 from .kinds import another_kind, kinds_asked, unsaid_kind
-from .numbers import CASE_NUMBER, CN_DAY, CN_MONTH, CN_YEAR, cn_to_int, marked_years, periods, year_before
+from .numbers import CASE_NUMBER, CN_DAY, CN_MONTH, CN_YEAR, cn_to_int, follows_another_year, periods
 from .people import named_people, refers_to, without_pieces
 from .places import another_place, find_places, lies_within
-from .question import LEADER, NUMERIC_KINDS, Kind, Question, analyze, title_verbs
-from .spans import DOCUMENT_NUMBER_ASKED, MEANINGFUL, Span, find_spans
+from .question import DOCUMENT_NUMBER_ASKED, LEADER, NUMERIC_KINDS, Kind, Question, analyze, title_verbs
+from .spans import MEANINGFUL, Span, find_spans
 from .terms import TermWeights
 from .words import words
 
@@ -68,6 +69,13 @@ _DATE_LINE = re.compile(
 # a line that is only a document's number, bracketed or not: '(法〔2010〕172号)', '国知发保字〔2023〕12号'
 _DOCNUM_LINE = re.compile(r"^[ \t]*[(（]?([\u4e00-\u9fff]{1,10}[〔\[［][12]\d{3}[〕\]］]第?\d+号)[)）]?[ \t]*$", re.M)
 _NUMBER_REACH = 400  # characters of a document's opening its number is set in, under the title
+
+
+def _last_date_line(norm: str) -> re.Match[str] | None:
+    lines = list(_DATE_LINE.finditer(norm))
+    return lines[-1] if lines else None
+
+
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 # the date the page itself was posted, asked ('这份名单是哪天发布的', 'on what date was … posted')
 _POSTED = re.compile(
@@ -367,6 +375,7 @@ class Answerer:
             dated = sorted((t for t in weights if weights[t] > 0.05), key=weights.get, reverse=True)[:2]
         national = not q.named_places and bool(_NATIONAL.search(q.norm))
         narrowing = _narrowing(q) if q.kind in NUMERIC_KINDS else []
+        year_asked = bool(q.years) and q.kind in NUMERIC_KINDS  # a figure of a year asked
         unsaid_by_doc: dict[str, Narrowing] = {}
         kind_unsaid: dict[str, bool] = {}
         local_by_doc: dict[str, bool] = {}
@@ -413,7 +422,6 @@ class Answerer:
                 # a wider place named beside the one asked about says which level is meant (深圳在广东省
                 # 考核中…: the provincial assessment, not the national one named in the next clause)
                 levels = [p for p in q.level_places if p not in ctx.main_places and p in s]
-                several_years = bool(q.years) and q.kind in NUMERIC_KINDS and len(set(marked_years(s))) > 1
                 base = self._sentence_score(q, s, scope, coverage, context_cov, rank, year_clash)
                 for span in spans:
                     clause_text = self._clause(
@@ -428,7 +436,7 @@ class Answerer:
                     if q.kind in NUMERIC_KINDS and "分别" not in s and _another_kind(q, clause_text, s[: span.end]):
                         closest = max(closest, (coverage, "coverage"))
                         continue
-                    if several_years and year_before(s, span.start) not in (None, *q.years):
+                    if year_asked and follows_another_year(s, span.start, q.years):
                         closest = max(closest, (coverage, "year"))
                         continue  # '2023年度…72,607件,…,2024年度前七月40,415件': 2024 asked, the figure after 2023
                     about = clause_text if any(p in s for p in q.places) else s[: span.end]  # its clause, or all before it
@@ -592,32 +600,30 @@ class Answerer:
         return 1.0 / (1.0 + max(0, distance) / 6.0)
 
     @staticmethod
-    def _signed_date(passages: list[Passage], contexts: dict[str, DocContext]) -> list[Candidate]:
-        """The date a notice is signed with (落款 / 成文日期 asked): a line that is only a date, the last
-        one of the first retrieved document that has one (no sentence around it covers the question)."""
+    def _line_answer(
+        passages: list[Passage], contexts: dict[str, DocContext], kind: Kind, find: Callable[[str], re.Match[str] | None]
+    ) -> list[Candidate]:
+        """The line `find` picks (its group 1 the answer) in the first retrieved document where it picks
+        one: for what a notice sets on a line of its own, which no sentence around it covers."""
         for doc_id in dict.fromkeys(p.doc_id for p in passages):
             ctx = contexts[doc_id]
-            lines = list(_DATE_LINE.finditer(ctx.norm))
-            if lines:
-                m = lines[-1]
+            m = find(ctx.norm)
+            if m:
                 rank = next(p.rank for p in passages if p.doc_id == doc_id)
-                span = Span(m.start(1) - m.start(), m.end(1) - m.start(), Kind.date, 1.0)
+                span = Span(m.start(1) - m.start(), m.end(1) - m.start(), kind, 1.0)
                 return [Candidate(ctx, m.start(), m.end(), span, 0.6, 0.0, rank)]
         return []
 
     @staticmethod
+    def _signed_date(passages: list[Passage], contexts: dict[str, DocContext]) -> list[Candidate]:
+        """The date a notice is signed with (落款 / 成文日期 asked): its last line that is only a date."""
+        return Answerer._line_answer(passages, contexts, Kind.date, _last_date_line)
+
+    @staticmethod
     def _numbered(passages: list[Passage], contexts: dict[str, DocContext]) -> list[Candidate]:
         """A document's own number (文号 asked): a line that is only a number of the kind documents are
-        issued with ('(法〔2010〕172号)'), among the first lines of the first retrieved document that
-        has one, as a notice sets it under its title (no sentence around it covers the question)."""
-        for doc_id in dict.fromkeys(p.doc_id for p in passages):
-            ctx = contexts[doc_id]
-            m = _DOCNUM_LINE.search(ctx.norm, 0, _NUMBER_REACH)
-            if m:
-                rank = next(p.rank for p in passages if p.doc_id == doc_id)
-                span = Span(m.start(1) - m.start(), m.end(1) - m.start(), Kind.docnum, 1.0)
-                return [Candidate(ctx, m.start(), m.end(), span, 0.6, 0.0, rank)]
-        return []
+        issued with ('(法〔2010〕172号)'), among its first lines, as a notice sets it under its title."""
+        return Answerer._line_answer(passages, contexts, Kind.docnum, lambda norm: _DOCNUM_LINE.search(norm, 0, _NUMBER_REACH))
 
     @staticmethod
     def _posted_date(passages: list[Passage], contexts: dict[str, DocContext], weights: TermWeights) -> list[Candidate]:

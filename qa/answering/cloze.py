@@ -67,9 +67,7 @@ def cloze_spans(s: str, q: Question) -> list[Span]:
     if left_end is not None:
         # the particles the question's words were stripped of ('作品类别是' -> '作品类别') are the
         # sentence's too: the gap starts after them ('…作品类别是摄影作品,' -> '摄影作品')
-        begin = left_end
-        while begin < len(s) and s[begin] in "是为" and begin - left_end < 1:
-            begin += 1
+        begin = left_end + 1 if s[left_end : left_end + 1] in ("是", "为") else left_end
         end = begin
         while end < len(s) and s[end] not in PUNCT and end - begin < 30:
             end += 1

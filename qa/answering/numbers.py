@@ -97,6 +97,12 @@ def year_before(norm_text: str, at: int) -> int | None:
     return said[-1][1] if said else None
 
 
+def follows_another_year(norm_sentence: str, at: int, asked: tuple[int, ...] | list[int]) -> bool:
+    """True where a sentence names several years (written with 年) and the last one before a figure at
+    `at` is none of those `asked`: '2023年度…72,607件,…,2024年度前七月40,415件' — 72,607 is 2023's."""
+    return len(set(marked_years(norm_sentence))) > 1 and year_before(norm_sentence, at) not in (None, *asked)
+
+
 def marked_years(norm_text: str) -> list[int]:
     """`years`, of those written with 年 only (1968家 is a count, not a year)."""
     return [year for _, year in _year_positions(norm_text, marked=True)]

@@ -15,7 +15,7 @@ from .lists import list_spans
 from .numbers import CN_DAY, CN_MONTH, CN_YEAR, CASE_NUMBER, DOC_YEAR, QUANTITY, RANKING, SHARE_UNITS, STREAK, TIME_UNITS, YEAR, cn_to_int
 from .places import find_places
 from .respectively import respective_value
-from .question import DURATION, LEADER, PARTY_WORDS, PERSON_TITLES, Kind, Question, asks_amount
+from .question import CASE_NUMBER_ASKED, DOCUMENT_NUMBER_ASKED, DURATION, LEADER, PARTY_WORDS, PERSON_TITLES, Kind, Question, asks_amount
 from .span_base import ASKS_KIND, LEAD_WORDS, MEANINGFUL, PUNCT, TITLE, Span, cut_words, strip_particles
 from .words import alternation, units, words
 from ..tokenize import pos_tag
@@ -125,14 +125,10 @@ _ISSUER = re.compile(r"[\u4e00-\u9fff]{1,8}$")
 _BEFORE_ISSUER = re.compile(r".*(?:印发|发布|出台|下发|根据|依据|按照|转发|的|和|与|及|是|为)")
 
 
-_CASE_NUMBER_ASKED = re.compile(r"案号|判决|裁定")  # 判决书文号: a case number
-DOCUMENT_NUMBER_ASKED = re.compile(r"文号|发文字号|文件号")
-
-
 def docnum_spans(s: str, q: Question) -> list[Span]:
     """A case's number (案号 asked) or a document's (文号 asked), or either where the question names
     neither (编号)."""
-    case, document = bool(_CASE_NUMBER_ASKED.search(q.norm)), bool(DOCUMENT_NUMBER_ASKED.search(q.norm))
+    case, document = bool(CASE_NUMBER_ASKED.search(q.norm)), bool(DOCUMENT_NUMBER_ASKED.search(q.norm))
     cases_too, documents_too = case or not document, document or not case
     out = [Span(m.start(), m.end(), Kind.docnum) for m in CASE_NUMBER.finditer(s)] if cases_too else []
     for m in DOC_YEAR.finditer(s) if documents_too else ():

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..answering.kinds import KindNames, another_kind, kinds_asked, unsaid_kind
-from ..answering.numbers import QUANTITY, STREAK, is_share, marked_years, year_before
+from ..answering.numbers import QUANTITY, STREAK, follows_another_year, is_share, marked_years
 from ..answering.places import another_place
 from ..answering.question import NUMERIC_KINDS, Kind, Question, analyze, asks_amount
 from ..answering.respectively import is_respective_figure
@@ -348,7 +348,7 @@ class LearnedReader:
         own = marked_years(sentence)  # (1968家 is a count, not a year)
         if c.years and own and not set(own) & set(c.years):
             return "year"
-        if c.years and len(set(own)) > 1 and year_before(sentence, found.start - start) not in (None, *c.years):
+        if c.years and follows_another_year(sentence, found.start - start, c.years):
             return "year"  # a sentence of two years: the answer follows the other one
         return None
 
