@@ -379,3 +379,11 @@ def test_a_case_number_given_before_its_case_is_found_by_what_the_case_is_about(
     pipeline = _pipeline(tmp_path, "cases.txt", CASES, "rules")
     assert pipeline.ask("“通达”商标案的案号是什么?").answer == "(2023)甲01知民初481号"
     assert pipeline.ask("植物新品种权许可合同纠纷案的案号是什么?").answer == "(2024)甲知民终77号"
+
+
+def test_a_count_said_vaguely_and_exactly_is_no_sibling() -> None:
+    from qa.answering.answerer import _sibling_in_place
+    from qa.answering.question import analyze
+
+    q = analyze("河北作品著作权登记量连续多年大涨,平均每年涨幅是多少?")
+    assert _sibling_in_place(q, normalize("作品著作权登记数量已连续七年出现较大幅度增长,年均增长率为161.59%。")) is None

@@ -388,3 +388,75 @@ def test_a_person_asked_as_madam_or_sir_is_one_the_sentence_calls_so() -> None:
     sentence = "共同出席今天发布会的还有战略规划司司长葛树先生,知识产权运用促进司司长雷筱云女士,知识产权公共服务司司长王培章先生。"
     assert best("一同出席的女士是谁?", sentence) == "雷筱云"
     assert best("战略规划司司长是哪位先生?", sentence) == "葛树"
+
+
+def test_a_word_of_the_thing_asked_may_end_the_answer() -> None:
+    # '作品类别是什么': 作品 describes what is asked, so 摄影作品 answers; a word said of something else
+    # than what is asked still ends no answer ('金融实验室是跟哪个监管机构一起搭的')
+    from qa.answering.answerer import Answerer
+    from qa.answering.context import build_doc_context
+    from qa.documents import Document
+
+    text = "全省登记量最大的作品类别是摄影作品,达到187395件。"
+    doc = Document(doc_id="d", title="t", published=None, source=None, path="d.txt", sha256="0" * 64, text=text)
+    ctx = build_doc_context(doc, normalize(text))
+    s = normalize(text)
+    found = [s[sp.start : sp.end] for sp in Answerer._spans(s, analyze("2023年河北省登记量最大的作品类别是什么?"), ctx)]
+    assert "摄影作品" in found
+    text = "苏州市市场监督管理局与中国银保监会苏州监管分局创新共建苏州市知识产权金融实验室。"
+    doc = Document(doc_id="d", title="t", published=None, source=None, path="d.txt", sha256="0" * 64, text=text)
+    ctx = build_doc_context(doc, normalize(text))
+    s = normalize(text)
+    found = [s[sp.start : sp.end] for sp in Answerer._spans(s, analyze("苏州的金融实验室是跟哪个监管机构一起搭的?"), ctx)]
+    assert not any(f.endswith("实验室") for f in found)
+
+
+def test_the_leader_of_a_respectively_list_is_its_largest_figure() -> None:
+    sentence = "全省各地市登记量均有大幅度的提升,石家庄、沧州、唐山、邯郸的年登记量超过3万件,分别为70792件、67179件、53020件、35545件。"
+    assert "石家庄" in spans("2023年河北哪个地级市的作品著作权登记量最高?", sentence)
+    # a rate's lead is not read from a list of amounts, nor an amount's from a list of rates
+    assert "石家庄" not in spans("哪个城市增长最快?", sentence)
+    rates = "无锡、常州、苏州分别增长12.5%、30.1%、8%。"
+    assert "常州" in spans("哪个城市增长最快?", rates)
+    assert spans("哪个城市登记量最多?", "无锡、常州分别为100件、100件。") == []  # a tie names no leader
+
+
+def test_a_place_asked_by_its_level_is_answered_by_a_place() -> None:
+    sentence = "从登记类别情况看,全省登记量最大的作品类别是摄影作品,达到187395件。"
+    assert spans("2023年河北哪个地级市的作品著作权登记量最高?", sentence) == []
+    assert "摄影作品" in spans("2023年河北登记量最高的作品类别是什么?", sentence)
+
+
+def test_an_index_or_a_score_is_a_figure_of_no_unit() -> None:
+    sentence = "发明专利审查结案准确率达到94.2%,专利审查满意度指数达86.3,连续14年保持在满意区间"
+    assert best("专利审查满意度指数是多少?", sentence) == "86.3"
+    assert "86.3" in spans("专利审查的满意程度打了多少分?", sentence)
+    assert "86.3" not in spans("审查结案准确率是多少?", sentence)  # no index or score asked
+
+
+def test_a_day_asked_is_not_answered_by_a_year_alone() -> None:
+    assert spans("发布会是哪天举行的?", "2024年长三角知识产权新闻发布会在嘉善召开。") == []
+    assert spans("发布会是哪天举行的?", "4月19日,2024年长三角知识产权新闻发布会在嘉善召开。") == ["4月19日"]
+
+
+def test_a_province_asked_is_not_answered_by_a_city() -> None:
+    sentence = "漳州有效地理标志商标数量位列全国设区市首位。"
+    assert spans("有效注册商标数量全国排第一的是哪个省?", sentence) == []
+    assert "漳州" in spans("有效地理标志商标数量全国排第一的是哪个市?", sentence)
+    assert "广东" in spans("有效注册商标数量全国排第一的是哪个省?", "广东有效注册商标数量位列全国首位。")
+
+
+def test_a_figure_a_change_came_from_is_the_old_one() -> None:
+    sentence = "发明专利授权周期从平均16个月缩短到2个月。"
+    assert best("发明专利现在大概多久就能批下来?", sentence) == "2个月"
+    assert "16个月" in spans("发明专利授权周期原来要多久?", sentence)
+
+
+def test_a_figure_in_wan_and_the_rest_is_one_figure() -> None:
+    assert spans("2025年受理商标注册申请多少件?", "商標註冊申請量達到9萬7,411件,年增8%") == ["9万7,411件"]
+
+
+def test_a_change_asked_is_not_the_figure_a_total_came_to() -> None:
+    sentence = "2025年申請件數達9萬7,411件,年增8%。"
+    assert best("2025年商標申請件數年增多少?", sentence) == "8%"
+    assert best("2025年商標申請件數是多少?", sentence) == "9万7,411件"

@@ -23,6 +23,7 @@ from .people import named_people, refers_to, without_pieces
 from .places import another_place, find_places, lies_within
 from .question import DOCUMENT_NUMBER_ASKED, LEADER, NUMERIC_KINDS, Kind, Question, analyze, title_verbs
 from .spans import MEANINGFUL, Span, find_spans
+from .synonyms import aliases
 from .terms import TermWeights
 from .words import words
 
@@ -121,9 +122,11 @@ def _narrowing(q: Question) -> Narrowing:
     return out
 
 
-def _unsaid_in(narrowing: Narrowing, doc_norm: str) -> Narrowing:
-    """Those of the nouns that the whole document never says."""
-    return [(noun, narrowed) for noun, narrowed in narrowing if noun not in doc_norm]
+def _unsaid_in(
+    narrowing: Narrowing, doc_norm: str, says: Callable[[str, str], bool] = lambda term, text: term in text
+) -> Narrowing:
+    """Those of the nouns that the whole document never says (`says`: as asked or another way)."""
+    return [(noun, narrowed) for noun, narrowed in narrowing if not says(noun, doc_norm)]
 
 
 def _first_unsaid(unsaid: Narrowing, s: str) -> str | None:
@@ -149,8 +152,15 @@ def _sibling_in_place(q: Question, s: str) -> str | None:
                 if len(other) == len(term) and other != term and other[-1] == term[-1] and _HAN_RUN.fullmatch(other):
                     if word_flag(term) == "v" and word_flag(other) == "v":
                         continue
+                    if _VAGUE_COUNT.match(term) and _COUNTED.match(other):
+                        continue  # '连续多年' asked, '连续七年' said: a count said exactly, not another thing
                     return other
     return None
+
+
+# a count said vaguely (多年, 几家, 数项) and said exactly (七年, 3家)
+_VAGUE_COUNT = re.compile(r"[多几数]")
+_COUNTED = re.compile(r"[\d一二两三四五六七八九十百千万]")
 
 
 # a sentence that opens on a topic of its own ('智慧局部分,', '商标方面,') says the same of that topic as
@@ -268,18 +278,23 @@ class Answerer:
         return ctx
 
     @staticmethod
-    def _weights(q: Question, index: LoadedIndex) -> TermWeights:
+    def _weights(q: Question, index: LoadedIndex, asked: str = "") -> TermWeights:
         n = max(1, index.bm25.size)
         weights = {}
         # which one leads is asked in words a sentence says many ways (排名第一, 排名第1, 居首, 居冠): the
         # leader's span finder reads them, and coverage counts the rest of the question
         ranking = "".join(m.group(0) for m in LEADER.finditer(q.norm)) if q.leader else ""
+        said = aliases(q.norm, q.terms)  # other ways a sentence says a term (年均 for 平均每年)
         for term in q.terms:
             if ranking and term in ranking:
                 continue
-            df = index.bm25.doc_freq(term)
-            weights[term] = math.log((n + 1) / (df + 0.5)) + 0.1 if df else 0.05
-        return TermWeights(weights)
+            # a word the corpus never says as asked is weighed as it says it ('涨幅' asked, 增长率 said)
+            df = index.bm25.doc_freq(term) or max((index.bm25.doc_freq(a) for a in said.get(term, ())), default=0)
+            if df or term in asked:  # a word the asker wrote (`asked`) that no chunk says weighs as the rarest would
+                weights[term] = math.log((n + 1) / (df + 0.5)) + 0.1
+            else:
+                weights[term] = 0.05
+        return TermWeights(weights, said)
 
     @staticmethod
     def _coverage(text: str, weights: "TermWeights") -> float:
@@ -309,7 +324,7 @@ class Answerer:
         weights = self._weights(q, index)
         people = named_people(q.norm, contexts.values())  # 梁家丽, which the tokenizer cut into 梁家 / 丽是
         if people:
-            weights = TermWeights(without_pieces(weights, q.norm, people))
+            weights = TermWeights(without_pieces(weights, q.norm, people), weights.aliases)
         candidates, closest = self._candidates(q, passages, contexts, weights, people=people)
         if not candidates and closest == "title" and title_verbs(q.titles):
             # no sentence names the 主持人 as such: one that says who 主持 will do
@@ -319,7 +334,9 @@ class Answerer:
         if not candidates and q.kind is Kind.docnum and DOCUMENT_NUMBER_ASKED.search(q.norm):
             candidates = self._numbered(passages, contexts)
         if not candidates and q.kind is Kind.date and (_POSTED.search(q.norm) or _POSTED_EN.search(question)):
-            candidates = self._posted_date(passages, contexts, weights)
+            # the page asked about says the question's words, those the corpus never says most of all
+            # (not the words an English question was rendered in: they are guesses at the page's words)
+            candidates = self._posted_date(passages, contexts, self._weights(q, index, asked=normalize(question)))
         if not candidates:
             return abstain(self._reason(q, closest))
         best = max(candidates, key=lambda c: (c.score, -c.passage_rank, -c.start))
@@ -382,7 +399,7 @@ class Answerer:
         for doc_id, lo, hi, rank in self._ranges(passages):
             ctx = contexts[doc_id]
             if doc_id not in unsaid_by_doc:
-                unsaid_by_doc[doc_id] = _unsaid_in(narrowing, ctx.norm)
+                unsaid_by_doc[doc_id] = _unsaid_in(narrowing, ctx.norm, weights.says)
                 # a kind of figure asked that the document never names (新收 of a report that says 审结)
                 kind_unsaid[doc_id] = q.kind in NUMERIC_KINDS and unsaid_kind(kinds_asked(q.norm), ctx.norm) is not None
                 # a count of the whole country asked: a document whose title names a place reports that
@@ -408,7 +425,7 @@ class Answerer:
                 year_clash = self._year_clash(q, ctx, scope)
                 reason = self._rule_out(
                     q, s, scope, year_clash, coverage, context_cov, rank, focus_known, ctx.main_places, titles_by_verb,
-                    unsaid_by_doc[doc_id],
+                    unsaid_by_doc[doc_id], weights.says,
                 )
                 if not reason and kind_unsaid[doc_id]:
                     reason = "coverage"  # none of its figures is of the kind asked
@@ -448,7 +465,7 @@ class Answerer:
                         + 0.25 * self._coverage(clause_text, clause_weights)
                         + 0.2 * span.strength
                         + 0.07 * self._proximity(span, anchors)
-                        + (0.1 if focus_known and q.focus in clause_text else 0.0)
+                        + (0.1 if focus_known and weights.says(q.focus, clause_text) else 0.0)
                         + (0.1 if any(p in clause_text for p in levels) else 0.0)
                         - (0.15 if any(t in clause_text for t in q.excluded) else 0.0)
                     )
@@ -460,7 +477,10 @@ class Answerer:
         """The sentence's typed spans, less those the question itself says or excludes, and (asking
         for an entity) those that end on a word the question says of something else than what it
         asks for: '金融实验室是跟哪个监管机构一起搭的' is not answered by a 金融实验室."""
-        subject = [t for t in q.terms if len(t) >= 2 and t not in q.cloze_right] if q.kind is Kind.entity else []
+        # words of the asked thing's own phrase ('作品类别是什么': 作品 of 作品类别) say what the answer
+        # is, not something else: '摄影作品' answers it
+        asked = (lambda t: bool(q.focus) and t != q.focus and t + q.focus in q.norm)
+        subject = [t for t in q.terms if len(t) >= 2 and t not in q.cloze_right and not asked(t)] if q.kind is Kind.entity else []
         return [
             sp for sp in find_spans(s, q, ctx.people)
             if s[sp.start : sp.end] not in q.norm and not any(t in s[sp.start : sp.end] for t in q.excluded)
@@ -521,9 +541,10 @@ class Answerer:
         main_places: list[str],
         titles_by_verb: bool = False,
         unsaid: Narrowing | None = None,
+        says: Callable[[str, str], bool] = lambda term, text: term in text,
     ) -> str | None:
         """Why this sentence cannot answer, or None (`unsaid`: the question's narrowing nouns that its
-        document never says, `_unsaid_in`)."""
+        document never says, `_unsaid_in`; `says`: whether a text says a term, as asked or another way)."""
         titles = q.titles + title_verbs(q.titles) if titles_by_verb else q.titles
         if q.places and not all(p in scope.places or p in s for p in q.places):
             return "place"
@@ -545,17 +566,18 @@ class Answerer:
             return "title"
         # a figure must be stated next to its metric; other answers may lean on their context
         needed = coverage if q.kind in NUMERIC_KINDS else max(coverage, 0.5 * context_cov + 0.5 * coverage)
-        if q.kind in NUMERIC_KINDS and coverage < MIN_COVERAGE and focus_known and q.focus in s:
+        focus_said = bool(q.focus) and says(q.focus, s)
+        if q.kind in NUMERIC_KINDS and coverage < MIN_COVERAGE and focus_known and focus_said:
             needed = 0.5 * coverage + 0.5 * context_cov  # the metric is here, its subject just before
         if (
             q.kind in NUMERIC_KINDS
             and focus_known
             and _METRIC_NAME.search(q.focus or "")
-            and q.focus not in s
+            and not focus_said
             and coverage < FOCUSLESS_COVERAGE
         ):
             return "coverage"  # a figure of another metric (商标注册申请量 for PCT专利申请量)
-        if q.kind in NUMERIC_KINDS and (core := _metric_core(q.focus)) and core not in s:
+        if q.kind in NUMERIC_KINDS and not focus_said and (core := _metric_core(q.focus)) and core not in s:
             return "coverage"  # what the metric counts is not said here (专利申请量 asked, 专利授权 said)
         if needed < MIN_COVERAGE - (TOP_PASSAGE_SLACK if rank == 1 else 0.0):
             return "coverage"

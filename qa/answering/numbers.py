@@ -14,9 +14,10 @@ NUM = rf"(?:\d{{1,3}}(?:,\d{{3}})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?|{CN_NUM})"
 
 UNITS = alternation(units())  # qa/resources/units.tsv
 # a quantity: optional qualifier, number, optional magnitude, unit or percent; 余/多 may follow; some
-# sites set a space between a figure and its unit ('6353144 件')
+# sites set a space between a figure and its unit ('6353144 件'); a number may be said in 万 and the
+# rest as Taiwan pages write it ('9萬7,411件' is 97,411)
 QUANTITY = re.compile(
-    rf"(?P<pre>超过|超|约|近|逾|共|累计)?(?P<num>{NUM})(?P<mag>[万亿])?(?P<approx>余|多)?[ \u00a0]?(?P<unit>%|‰|{UNITS})"
+    rf"(?P<pre>超过|超|约|近|逾|共|累计)?(?P<num>(?:\d+[万亿](?=\d))?{NUM})(?P<mag>[万亿])?(?P<approx>余|多)?[ \u00a0]?(?P<unit>%|‰|{UNITS})"
     rf"|(?P<frac>{NUM}分之{NUM}|(?<![\d/.])\d{{1,3}}/\d{{1,3}}(?![\d/号]))"
 )
 # units of a span of time (a figure in one answers 多久 / 多少天; else it is a date or a year)
@@ -115,9 +116,18 @@ def _year_positions(norm_text: str, marked: bool = False) -> list[tuple[int, int
         if not any(a <= m.start() < b for a, b in numbers)
         and not _COMPARED.search(norm_text, max(0, m.start() - _COMPARED_WIDTH), m.start())
         and (not marked or m.group(0).endswith(("年", "年度")))
+        and not _counted(norm_text, m)
     ]
     found += [(m.start(), int(m.group(1))) for m in DAMAGED_YEAR.finditer(norm_text)]
     return sorted(found)
+
+
+def _counted(norm_text: str, year: re.Match[str]) -> bool:
+    """A year-like number that counts things: its unit follows ('授权2091件', '1968家'), not 年."""
+    if year.group(0).endswith("年") or year.group(0).endswith("年度"):
+        return False
+    figure = QUANTITY.match(norm_text, year.start())
+    return figure is not None and figure.group("unit") not in TIME_UNITS
 
 
 def years(norm_text: str) -> list[int]:

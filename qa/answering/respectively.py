@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .numbers import QUANTITY
+from .numbers import QUANTITY, SHARE_UNITS
 from .places import find_places
 
 _RESPECTIVELY = re.compile(r"分别(?:为|是|达到?|有|占|约为|约|增长|下降|居)?")
@@ -160,3 +160,47 @@ def is_respective_figure(sentence: str, start: int, end: int, question: str, pla
         return None
     own = respective_value(sentence, question, places)
     return None if own is None else own[0] <= start and end <= own[1]
+
+
+_MAGNITUDE = {None: 1.0, "万": 1e4, "亿": 1e8}
+
+
+def _amount(text: str) -> tuple[float, str] | None:
+    """A figure's value and unit ('7.06万件' -> (70600.0, '件')); None for no single plain figure."""
+    m = QUANTITY.fullmatch(text.strip())
+    if m is None or m.group("frac") or not re.fullmatch(r"[\d,.]+", m.group("num")):
+        return None
+    return float(m.group("num").replace(",", "")) * _MAGNITUDE[m.group("mag")], m.group("unit")
+
+
+def largest(s: str, shares: bool) -> list[tuple[int, int]]:
+    """The subject with the largest figure in each 分别-list of a (normalized) sentence whose figures
+    are all of one unit ('石家庄、沧州、唐山分别为70792件、67179件、53020件' -> 石家庄): the one that leads
+    where the sentence does not say which does. Its span, as the list names it. `shares`: the
+    lead asked is of a rate or share (增长最快, 占比最高), read from a list of percentages only; else
+    from a list of amounts only."""
+    out = []
+    for r in respectives(s):
+        amounts = [_amount(s[a:b]) for a, b in r.values]
+        if any(x is None for x in amounts) or len({x[1] for x in amounts}) != 1:  # type: ignore[index]
+            continue
+        if (amounts[0][1] in SHARE_UNITS) != shares:  # type: ignore[index]
+            continue
+        values = [x[0] for x in amounts]  # type: ignore[index]
+        top = max(values)
+        if values.count(top) != 1:
+            continue
+        i = values.index(top)
+        name = _heads(r.names)[i].strip()
+        if i == 0:  # the first subject as written may carry the words before the list: a place named
+            # last in it, else as written where it is about as long as the others ('石家庄、沧州、唐山')
+            first = r.names[0].strip()
+            places = find_places(first)
+            if places and first.endswith(places[-1]):
+                name = places[-1]
+            elif len(first) <= max(len(n) for n in r.names[1:-1] or r.names[1:]) + 2:
+                name = first
+        at = s.find(name)
+        if at >= 0 and 2 <= len(name) <= 20:
+            out.append((at, at + len(name)))
+    return out

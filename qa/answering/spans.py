@@ -13,8 +13,9 @@ from .cloze import cloze_spans
 from .context import NAME_AFTER_TITLE, clean_name
 from .lists import list_spans
 from .numbers import CN_DAY, CN_MONTH, CN_YEAR, CASE_NUMBER, DOC_YEAR, QUANTITY, RANKING, SHARE_UNITS, STREAK, TIME_UNITS, YEAR, cn_to_int
+from ..divisions import by_name
 from .places import find_places
-from .respectively import respective_value
+from .respectively import largest, respective_value
 from .question import CASE_NUMBER_ASKED, DOCUMENT_NUMBER_ASKED, DURATION, LEADER, PARTY_WORDS, PERSON_TITLES, Kind, Question, asks_amount
 from .span_base import ASKS_KIND, LEAD_WORDS, MEANINGFUL, PUNCT, TITLE, Span, cut_words, strip_particles
 from .words import alternation, units, words
@@ -110,7 +111,33 @@ def quantity_spans(s: str, q: Question) -> list[Span]:
             else:
                 strength = 0.3
         out.append(Span(start, m.end(), Kind.quantity, strength))
+    if q.unit is None and _SCORE_ASKED.search(q.norm):  # an index or a score is a figure of no unit
+        out += [Span(m.start(1), m.end(1), Kind.quantity, 1.0) for m in _SCORE.finditer(s)]
+    if q.cloze_left and _CHANGE_ASKED.search(q.cloze_left):  # '年增多少': a change, not the figure it came to
+        out = [Span(sp.start, sp.end, sp.kind, sp.strength * 0.4) if _STOCK_LEAD.search(s, max(0, sp.start - 3), sp.start) else sp
+               for sp in out]
+    if not _BEFORE_ASKED.search(q.norm):  # '从平均16个月缩短到2个月': what it is now is the figure it came to
+        olds = [(m.start(1), m.end(1)) for m in _FROM_TO.finditer(s)]
+        out = [Span(sp.start, sp.end, sp.kind, sp.strength * 0.5) if (sp.start, sp.end) in olds else sp for sp in out]
     return out
+
+
+# a change told from where a figure was to where it came ('从平均16个月缩短到2个月'): the first is the old one
+_FROM_TO = re.compile(
+    r"从(?:平均|原来的?|原先的?|过去的?)?((?:\d+(?:\.\d+)?)[万亿]?[^\d,，;；。]{0,4}?)"
+    r"(?:缩短|压缩|降低|下降|减少|提高|提升|增加|增长|扩大|上升|延长)(?:了)?(?:到|至)"
+)
+# a change is asked ('年增多少', '比上年增加了多少', '同比增长多少'), and a figure said as what a total came
+# to ('达9万7,411件', '为12885件'), no change
+_CHANGE_ASKED = re.compile(r"(?:增|增长|增加|增幅|减少|下降|减|降|提高|提升|上升|降低|多出|多了|少了)了?[,，]?$")
+_STOCK_LEAD = re.compile(r"(?:达到?|为|共计?|总计|累计|是)$")
+# the old figure of a change is asked ('原来要多久', '以前是多少')
+_BEFORE_ASKED = re.compile(r"原来|原先|以前|之前|此前|过去|起初|当初|缩短前|改革前")
+
+
+# an index's or a score's value, a figure with no unit ('满意度指数达86.3', '得分为92分' has its unit)
+_SCORE_ASKED = re.compile(r"多少分|几分|指数|得分|评分|分数|分值")
+_SCORE = re.compile(r"(?:指数|得分|评分|分数|分值)(?:达到|达|为|是|升至|提升至|提高到|提高至)?(\d+(?:\.\d+)?)(?![\d.%‰万亿])")
 
 
 # how a case ended: 最终胜诉, 败诉, 和解, 驳回起诉 …
@@ -247,6 +274,8 @@ def date_spans(s: str, q: Question) -> list[Span]:
             if _inside(taken, m.start(), m.end()):
                 continue
             taken.append((m.start(), m.end()))
+            if wants_day and level == 1:
+                continue  # 哪天 asked: a year alone names no day
             if wants_year:
                 strength = 1.0 if level == 1 else 0.4
             elif wants_day:
@@ -452,7 +481,7 @@ def _balanced(text: str) -> bool:
 _FIRST = r"第[一1](?![\d十])"  # 第一, 第1 (not 第12, 第十)
 # or the one a clause ends on as most ('新材料制造业增长最快,', '新装备制造业规模最大,'; not 最高人民法院)
 _LEADS = re.compile(
-    rf"居首位?|居冠|位居(?:{_FIRST}|首位|榜首)|(?:排名|排|位列|名列){_FIRST}|居榜首|拔得头筹"
+    rf"居首位?|居冠|(?:位居|位列|名列|排名|排在|排|居)[\u4e00-\u9fff]{{0,6}}?(?:{_FIRST}|首位|榜首)|拔得头筹"
     r"|(?:增长|增速|增幅|规模|数量|总量|占比|比重)?最(?:快|多|高|大)(?=[,，;；。]|$)"
 )
 _BY = re.compile(r"以([\u4e00-\u9fff][^\d,，]*?)(?:占|达|为)?(?:[约近逾]?\d)|以(?=[约近逾]?\d)")  # 以日本占25%居首
@@ -584,6 +613,34 @@ def ranked_spans(s: str, n: int) -> list[Span]:
 # the verbs and qualifiers of measure a figure with no name in it may open with: '占61.8%', '达3.2万件'
 _MEASURE_LEAD = re.compile(r"[占达为约近逾共计]*")
 _NAMES_KINDS = (Kind.entity, Kind.named, Kind.person, Kind.title)
+# a place is asked by the level of division it is ('哪个地级市', '哪一个省份', '哪些城市')
+_PLACE_ASKED = re.compile(
+    r"哪(?:个|一个|些|一)?(省份|省区|省市|省|地级市|县级市|城市|市州|地市|市|区县|县区|区|县|地区)"
+    r"(?=[的是在有中里最排位居占获率]|[,，?？]|$)"  # not 哪个区域, 哪个市场: no division asked
+)
+def _opening_place(s: str, sp: Span) -> Span:
+    """A span that opens with a place, cut to the place ('广东有效注册商标数量' -> 广东): the place is asked."""
+    text = s[sp.start : sp.end]
+    first = next((p for p in find_places(text) if text.startswith(p)), None)
+    if first is None:
+        return sp
+    end = sp.start + len(first)
+    if end < sp.end and s[end] in "省市区县":
+        end += 1  # 广东省: the place with its own suffix
+    return Span(sp.start, end, sp.kind, sp.strength)
+
+
+def _place_of_level(text: str, province: bool) -> bool:
+    """Whether the text names a place, a province where `province` is asked (one a province-level
+    division is, or one the gazetteer does not rank: 台湾's own regions are no cities of a province)."""
+    places = find_places(text)
+    if not province:
+        return bool(places)
+    return any(not by_name().get(p) or any(d.level == "province" for d in by_name()[p]) for p in places)
+
+
+# the lead asked is of a rate or a share, not of an amount ('增长最快', '占比最高', '增长率最高')
+_RATE_LEAD = re.compile(r"最快|增长|增速|增幅|涨幅|率|占比|比重|份额")
 
 
 def _bare_figure(text: str) -> bool:
@@ -606,10 +663,17 @@ def find_spans(s: str, q: Question, people: set[str]) -> list[Span]:
     elif q.ranked and q.ranked > 1 and q.kind in (Kind.entity, Kind.person, Kind.named):
         found += [sp for sp in ranked_spans(s, q.ranked) if _balanced(s[sp.start : sp.end])]
     if q.leader:
-        leaders = leader_spans(s) or ranked_spans(s, 1)  # else a ranking by its list or by its ordinals: its first
+        # else a ranking by its list or by its ordinals: its first; else the largest figure of a 分别-list
+        leaders = leader_spans(s) or ranked_spans(s, 1) or [
+            Span(a, b, Kind.entity, 0.8) for a, b in largest(s, bool(_RATE_LEAD.search(q.norm)))
+        ]
         found += [sp for sp in leaders if _balanced(s[sp.start : sp.end])]
         if not leaders and not LEADER.search(s) and q.kind in _NAMES_KINDS and not (q.enumerated or q.ranked):
             return []  # the one that leads is asked: a sentence that says of none that it leads names none
+    if q.kind is Kind.entity and (level := _PLACE_ASKED.search(q.norm)):
+        # 哪个地级市: a place, not 全省登记量; 哪个省: a province, not a city of one
+        province = level.group(1) in ("省", "省份", "省区")
+        found = [_opening_place(s, sp) for sp in found if _place_of_level(s[sp.start : sp.end], province)]
     if q.kind in (Kind.quantity, Kind.ratio) and "分别" in s:
         own = respective_value(s, q.norm, q.places)
         if own is not None:  # the question names one subject of a 分别-list: its figure, no other

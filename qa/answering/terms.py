@@ -11,14 +11,19 @@ class TermWeights(dict):
     知识, 产权, 工作站 …) do not count again beside it, so long compounds do not outweigh the rest of
     the question; a word missing whole gets half credit for its best piece that is present."""
 
-    def __init__(self, weights: dict[str, float]) -> None:
+    def __init__(self, weights: dict[str, float], aliases: dict[str, tuple[str, ...]] | None = None) -> None:
         super().__init__(weights)
+        self.aliases = aliases or {}  # other ways a text says a term (年均 for 平均每年: `synonyms`)
         self._maximal = [t for t in weights if not any(t != u and t in u for u in weights)]
         self._pieces = {t: [(p, weights[p]) for p in weights if p != t and p in t] for t in self._maximal}
         self._total = sum(weights[t] for t in self._maximal)
 
     def __or__(self, other: dict[str, float]) -> "TermWeights":  # type: ignore[override]
-        return TermWeights({**self, **other})
+        return TermWeights({**self, **other}, self.aliases)
+
+    def says(self, term: str, text: str) -> bool:
+        """Whether `text` says the term, as written or another way."""
+        return term in text or any(a in text for a in self.aliases.get(term, ()))
 
     def coverage(self, text: str) -> float:
         if self._total <= 0:
@@ -26,7 +31,7 @@ class TermWeights(dict):
         found = 0.0
         for term in self._maximal:
             weight = self[term]
-            if term in text:
+            if self.says(term, text):
                 found += weight
                 continue
             best = max((w for piece, w in self._pieces[term] if piece in text), default=0.0)

@@ -127,10 +127,13 @@ def honoured(c: Constraints, paragraph: str, title: str, published: str | None, 
     honours the question's places and years and names what its volume counts, else what it misses
     ('place', 'year' or 'metric'). A paragraph that names no year is read in the year of the
     document's opening (`lead`: 'the statistics of their work in 2018'), where that names the year
-    asked, else in its publication year. Texts are normalized."""
+    asked, else in its publication year; a region that no division is (海关, 长三角) is honoured by the
+    opening too. Texts are normalized."""
     context = paragraph + "\n" + title
     for place in c.places:
         if place not in context and not _implied(place, c, context):
+            if not find_places(place) and place in lead:
+                continue  # a region no division is (海关, 长三角) that the page opens on: it is about it throughout
             return "place"
     if c.metric and c.metric not in context:
         return "metric"  # 专利申请量 asked, a paragraph that says only 专利授权

@@ -14,7 +14,7 @@ from ..retrieval import Passage
 from ..normalize import normalize
 from ..types import AskResult, Citation
 from .base import abstention, evidence_around
-from .constraints import question_constraints, unnamed_places
+from .constraints import LEAD, question_constraints, unnamed_places
 
 
 log = logging.getLogger(__name__)
@@ -64,14 +64,15 @@ def chinese_reading(english: str, passages: list[Passage]) -> str | None:
 
 def _regions_unsaid(resolved: str, cited: Citation, index: LoadedIndex) -> list[str]:
     """Places of the question that no division is (a region the tagger knows: 长三角, 珠三角) and
-    that the cited evidence's paragraph and its document's title do not name, as the learned
+    that the cited evidence's paragraph, its document's title and its opening do not name, as the learned
     reader checks its own answers (`constraints.honoured`). The divisions asked are checked by the
     rule reader itself, with the document's main place as the scope of every sentence."""
     asked = [p for p in question_constraints(resolved).places if not find_places(p)]
     if not asked:
         return []
     paragraph, title = evidence_around(index, cited.doc_id, cited.start)
-    context = paragraph + "\n" + title
+    # (or its opening: a page whose lead is about 海关 or 长三角 is about it throughout, whatever its title)
+    context = paragraph + "\n" + title + "\n" + index.doc_norms[cited.doc_id][:LEAD]
     return [_as_written(p, normalize(resolved)) for p in asked if p not in context]
 
 

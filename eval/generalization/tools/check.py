@@ -51,4 +51,6 @@ if os.path.exists(os.path.join(ROOT, "dev4", "questions.jsonl")):
     e += check(os.path.join(ROOT, "dev4"), "h", "hc")
 if os.path.exists(os.path.join(ROOT, "dev5", "questions.jsonl")):
     e += check(os.path.join(ROOT, "dev5"), "k", "kc")
+if os.path.exists(os.path.join(ROOT, "dev6", "questions.jsonl")):
+    e += check(os.path.join(ROOT, "dev6"), "m", "mc")
 sys.exit(1 if e else 0)
