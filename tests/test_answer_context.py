@@ -387,3 +387,28 @@ def test_a_count_said_vaguely_and_exactly_is_no_sibling() -> None:
 
     q = analyze("河北作品著作权登记量连续多年大涨,平均每年涨幅是多少?")
     assert _sibling_in_place(q, normalize("作品著作权登记数量已连续七年出现较大幅度增长,年均增长率为161.59%。")) is None
+
+
+def test_a_figure_of_what_is_asked_joined_with_another_is_of_both() -> None:
+    from qa.answering.answerer import _joined_with_another
+    from qa.answering.question import analyze
+
+    whole = "中国国内高校和科研机构有效发明专利拥有量共达到102.3万件"
+    assert _joined_with_another(analyze("中国高校有效发明专利拥有量达到多少?"), whole)
+    assert _joined_with_another(analyze("国内科研机构有效发明专利拥有量是多少?"), whole)
+    assert not _joined_with_another(analyze("高校和科研机构有效发明专利拥有量是多少?"), whole)
+    assert not _joined_with_another(analyze("中国高校有效发明专利拥有量达到多少?"), "高校达79.4万件")
+    assert not _joined_with_another(
+        analyze("2019年辽宁三种专利一共授权了多少件?"), "全省发明专利、实用新型专利以及外观设计专利三种专利授权40037件"
+    )
+    # kinds of one thing listed, or all of them asked, are no other thing joined on
+    assert not _joined_with_another(analyze("2019年辽宁专利授权了多少件?"), "全省发明专利、实用新型专利以及外观设计专利授权40037件")
+
+
+def test_a_figure_of_the_place_that_holds_the_one_asked_is_not_its_figure() -> None:
+    from qa.answering.places import another_place
+
+    said = "2021年1至12月,宁夏全区专利授权量为12885件"
+    assert another_place(said, ["固原"], ["宁夏", "固原"])  # the whole's figure, not its part's
+    assert not another_place(said, ["宁夏"], ["宁夏"])
+    assert not another_place("固原市685件", ["固原"], ["宁夏", "固原"])

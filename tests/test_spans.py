@@ -460,3 +460,26 @@ def test_a_change_asked_is_not_the_figure_a_total_came_to() -> None:
     sentence = "2025年申請件數達9萬7,411件,年增8%。"
     assert best("2025年商標申請件數年增多少?", sentence) == "8%"
     assert best("2025年商標申請件數是多少?", sentence) == "9万7,411件"
+
+
+def test_a_share_asked_is_not_a_growth_rate_nor_the_other_way_round() -> None:
+    sentence = "2021年,南昌市专利授权量23800件,同比增长32.9%,占全省24.44%。"
+    assert best("2021年南昌专利授权量占全省的比例是多少?", sentence) == "24.44%"
+    assert best("2021年南昌专利授权量同比增长多少?", sentence) == "32.9%"
+
+
+def test_two_subjects_joined_by_he_before_fenbie_get_their_own_figures() -> None:
+    sentence = "粤港澳大湾区经国家知识产权局授权的有效发明专利和有效注册商标分别达到81.7万件和852.4万件,均占国内总量的约1/6"
+    assert spans("截至2025年6月粤港澳大湾区有效注册商标有多少件?", sentence) == ["852.4万件"]
+    assert spans("截至2025年6月粤港澳大湾区有效发明专利有多少件?", sentence) == ["81.7万件"]
+
+
+def test_a_deadline_at_a_years_end_is_one_date() -> None:
+    sentence = "2024年1月出台的工作方案提出,到2024年底前实现未转化有效专利盘点全覆盖。"
+    assert best("未转化的有效专利最晚什么时候要摸清?", sentence) == "2024年底前"
+    assert "2024年1月" in spans("工作方案是什么时候出台的?", sentence)
+
+
+def test_a_country_asked_is_answered_by_a_place_name() -> None:
+    sentence = "其中日本以1萬2,524件穩居外國人申請首位,美國以6,954件居次。"
+    assert spans("到台湾申请发明专利的外国人里,哪个国家的人最多?", sentence) == ["日本"]

@@ -206,6 +206,30 @@ def _another_kind(q: Question, clause: str, before: str = "") -> bool:
     return another_kind(kinds_asked(q.norm), clause, before) is not None
 
 
+_JOINED = re.compile(r"(?:和|及|与|以及)([\u4e00-\u9fff]{2,4})")
+_TOTAL_ASKED = re.compile(r"一共|总共|合计|共计|总计|加起来|总量|总数|[两三四五六七八九]种|各类|两者|二者")
+_JOINED_BEFORE = re.compile(r"([\u4e00-\u9fff]{2,4})(?:和|及|与|以及)$")
+
+
+def _joined_with_another(q: Question, clause: str) -> bool:
+    """A figure's clause names a thing the question asks about joined with another it does not name
+    ('高校和科研机构有效发明专利拥有量共达到102.3万件' for 高校's figure): the figure is of both together."""
+    if _TOTAL_ASKED.search(q.norm):
+        return False  # '三种专利一共': the figure of all together is asked
+    for term in q.terms:
+        if len(term) < 2:
+            continue
+        for m in re.finditer(re.escape(term), clause):
+            joined = _JOINED.match(clause, m.end())
+            # (not kinds of one thing listed: '实用新型专利以及外观设计专利' for 专利)
+            if joined and joined.group(1)[:2] not in q.norm and term not in clause[joined.end() : joined.end() + 6]:
+                return True
+            joined = _JOINED_BEFORE.search(clause, 0, m.start())
+            if joined and joined.group(1)[-2:] not in q.norm and term not in joined.group(1):
+                return True  # ('高校和科研机构' for 科研机构's figure)
+    return False
+
+
 def _names_a_place_inside(s: str, places: list[str], main_places: list[str]) -> bool:
     """True when the sentence is about a part of a place asked (深圳 for 广东) and not the place
     itself, in a document that is not about the place asked (a 亳州 report naming 蒙城 is still 亳州's)."""
@@ -457,7 +481,7 @@ class Answerer:
                         closest = max(closest, (coverage, "year"))
                         continue  # '2023年度…72,607件,…,2024年度前七月40,415件': 2024 asked, the figure after 2023
                     about = clause_text if any(p in s for p in q.places) else s[: span.end]  # its clause, or all before it
-                    if q.places and q.kind in NUMERIC_KINDS and another_place(about, q.places, q.named_places):
+                    if q.places and q.kind in NUMERIC_KINDS and another_place(about, q.places, q.named_places, q.level_places):
                         closest = max(closest, (coverage, "place"))
                         continue  # 荣昌 asked, '泸州市2022年新增授权3591件' said in a report on four places
                     score = (
@@ -468,6 +492,7 @@ class Answerer:
                         + (0.1 if focus_known and weights.says(q.focus, clause_text) else 0.0)
                         + (0.1 if any(p in clause_text for p in levels) else 0.0)
                         - (0.15 if any(t in clause_text for t in q.excluded) else 0.0)
+                        - (0.3 if q.kind in NUMERIC_KINDS and _joined_with_another(q, clause_text) else 0.0)
                     )
                     out.append(Candidate(ctx, start, end, span, score, coverage, rank))
         return out, closest[1]

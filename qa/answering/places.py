@@ -10,6 +10,7 @@ question's place constraint and to check it against the text around an answer.""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
 from .. import divisions as div
@@ -147,12 +148,21 @@ def _written_as(short: str) -> tuple[str, ...]:
     return tuple(name for name, reported in _names().items() if reported == short) or (short,)
 
 
-def another_place(text: str, asked: list[str], named: list[str] | None = None) -> bool:
+def another_place(text: str, asked: list[str], named: list[str] | None = None, levels: Sequence[str] = ()) -> bool:
     """Whether (normalized) text up to a figure speaks of a place other than those asked: it names
     none of `asked`, and its subject place (`subject_place`) neither holds nor lies in one the
-    question names (`named`, default `asked`): '泸州市2022年新增授权3591件' for a question about 荣昌."""
+    question names (`named`, default `asked`): '泸州市2022年新增授权3591件' for a question about 荣昌; a
+    subject that holds the place asked speaks of the whole ('宁夏全区…' for a question about 固原)."""
     if any(p in text for p in asked):
         return False
     subject = subject_place(text)
+    if subject is None:
+        return False
     named = named or asked
-    return subject is not None and not any(subject == p or lies_within(subject, p) or lies_within(p, subject) for p in named)
+    if (
+        subject not in levels  # ('深圳在广东省考核中': 广东 names the level of the assessment, `levels`)
+        and any(lies_within(p, subject) and p != subject for p in asked)
+        and not any(lies_within(subject, p) for p in asked)
+    ):
+        return True  # '宁夏全区专利授权量为12885件' for 固原: the whole's figure, not its part's
+    return not any(subject == p or lies_within(subject, p) or lies_within(p, subject) for p in named)

@@ -77,7 +77,7 @@ _WH_TOKEN = re.compile(r"几|哪|谁|多少|多[高大长快远]|什么|^那")
 # how long something takes: any unit of time answers (7个月, 15个工作日)
 _HOW_LONG = re.compile(r"多久|多长时间|多少时间|多长的时间|(?:周期|时间|时长|期限|用时|时限)[^,，。?？]{0,6}多[长少]")
 DURATION = "时长"  # the unit a question of how long asks in
-_MONEY = re.compile(r"多少钱|金额|规模|资金|费用|损失|融资额|投资额|罚没")
+_MONEY = re.compile(r"多少钱|[的些笔]钱|金额|规模|资金|费用|损失|融资额|投资额|罚没|收入|收益")
 
 
 @dataclass

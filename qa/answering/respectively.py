@@ -21,6 +21,8 @@ _LAST_JOIN = re.compile(r"和|及|与")
 _NOTE = re.compile(r"[(（][^()（）]{0,20}[)）]")
 _SENTENCE_END = re.compile(r"[。;；!?！？]")
 _MAX_COMMON = 8
+# two subjects joined once, up to what the list says of them ('有效发明专利和有效注册商标' before 分别)
+_PAIR = re.compile(r"([^和及与]+?)(?:和|及|与)([^和及与]+?)")
 
 
 def _has_figure(text: str) -> bool:
@@ -97,6 +99,16 @@ def respectives(s: str) -> list[Respective]:
                     if not any(_has_figure(n) for n in _heads(tuple(names))):
                         out.append(Respective(tuple(names), tuple(values)))
                     break  # '2803批、7435.64万件,分别占…的98.97%、99.68%': figures and their shares, no subjects
+        if not found_names and len(values) == 2:
+            # 'A和B分别达到x和y': two subjects joined by 和 / 及 / 与 in the clause before 分别
+            lo = max((s.rfind(c, 0, m.start()) for c in ",，;；。:："), default=-1) + 1
+            pair = _PAIR.fullmatch(s, lo, m.start())
+            if pair and not any(_has_figure(n) for n in pair.groups()):
+                second = pair.group(2)
+                first = pair.group(1).rsplit("的", 1)[-1]  # '…授权的有效发明专利': the subject after its last 的
+                first = first[-(len(second) + 2) :] if len(first) > len(second) + 4 else first
+                out.append(Respective((first, second), tuple(values)))
+                continue
         if found_names:
             continue
         # '海牙、马德里体系分别提交外观设计、商标国际注册申请1166件(…)、6196件': the figures come later in

@@ -124,7 +124,7 @@ def quantity_spans(s: str, q: Question) -> list[Span]:
 
 # a change told from where a figure was to where it came ('从平均16个月缩短到2个月'): the first is the old one
 _FROM_TO = re.compile(
-    r"从(?:平均|原来的?|原先的?|过去的?)?((?:\d+(?:\.\d+)?)[万亿]?[^\d,，;；。]{0,4}?)"
+    r"从[^\d,，;；。]{0,4}?((?:\d+(?:\.\d+)?)[万亿]?[^\d,，;；。]{0,4}?)"  # (从平均16个月, 从人民币33.9亿元)
     r"(?:缩短|压缩|降低|下降|减少|提高|提升|增加|增长|扩大|上升|延长)(?:了)?(?:到|至)"
 )
 # a change is asked ('年增多少', '比上年增加了多少', '同比增长多少'), and a figure said as what a total came
@@ -246,14 +246,25 @@ def _employer(posts: str) -> int:
 
 
 def ratio_spans(s: str, q: Question) -> list[Span]:
+    # a share asked ('占全省的比例') is not a growth rate ('同比增长32.9%'), nor the other way round
+    share = bool(_SHARE_ASKED.search(q.norm)) and not _GROWTH_ASKED.search(q.norm)
+    growth = bool(_GROWTH_ASKED.search(q.norm)) and not _SHARE_ASKED.search(q.norm)
     out = []
     for m in QUANTITY.finditer(s):
         if m.group("frac"):
             out.append(Span(m.start(), m.end(), Kind.ratio, 1.0))
         elif m.group("unit") in SHARE_UNITS:
             start = m.start("num") if m.group("pre") in (None, "共", "累计") else m.start()
-            out.append(Span(start, m.end(), Kind.ratio, 1.0))
+            before = s[max(0, start - 12) : start]
+            other = (share and _GROWTH_LEAD.search(before)) or (growth and _SHARE_LEAD.search(before))
+            out.append(Span(start, m.end(), Kind.ratio, 0.4 if other else 1.0))
     return out
+
+
+_SHARE_ASKED = re.compile(r"占|比例|比重|份额|占比")
+_GROWTH_ASKED = re.compile(r"增长|增速|增幅|涨幅|增加|下降|减少|提高|同比|年增|年减")
+_GROWTH_LEAD = re.compile(r"(?:增长|增|下降|减少|减|降低|提高|提升|上升|增幅|增速|涨幅)(?:了|为|达|达到)?[约近超逾]?$")
+_SHARE_LEAD = re.compile(r"占[^\d,，;；。]{0,10}?(?:比重|比例|份额)?(?:为|达|是)?[约近超逾]?$")
 
 
 def streak_spans(s: str, q: Question) -> list[Span]:
@@ -264,9 +275,15 @@ def ranking_spans(s: str, q: Question) -> list[Span]:
     return [Span(m.start(), m.end(), Kind.ranking) for m in RANKING.finditer(s)]
 
 
+# a year's end said after a year ('2024年底前', '2025年末'), and a question of a deadline
+_YEAR_END = re.compile(r"年?(?:底|末)(?:之?前)?")
+_DEADLINE_ASKED = re.compile(r"最晚|最迟|截止|期限|之前|以前|前要|前完成|什么时候要|何时要|到什么时候")
+
+
 def date_spans(s: str, q: Question) -> list[Span]:
     wants_year = bool(re.search(r"哪一?年|哪个年度|哪一年度", q.norm))
     wants_day = bool(re.search(r"哪天|哪一天|几月几日|日期", q.norm))
+    deadline = bool(_DEADLINE_ASKED.search(q.norm))
     out: list[Span] = []
     taken: list[tuple[int, int]] = []
     for pattern, level in ((DATE_FULL, 3), (DATE_YEAR_MONTH, 2), (DATE_MONTH_DAY, 2.5), (DATE_YEAR, 1)):
@@ -285,6 +302,10 @@ def date_spans(s: str, q: Question) -> list[Span]:
             end = m.end()
             if level == 1 and not wants_year and s[m.end() : m.end() + 1] == "度":
                 end += 1
+            if level == 1 and (by := _YEAR_END.match(s, m.end())):
+                end = by.end()  # '到2024年底前': a deadline at a year's end
+                if deadline:
+                    strength = 1.0
             out.append(Span(m.start(), end, Kind.date, strength))
     return out
 
@@ -639,6 +660,8 @@ def _place_of_level(text: str, province: bool) -> bool:
     return any(not by_name().get(p) or any(d.level == "province" for d in by_name()[p]) for p in places)
 
 
+# a country or a region abroad is asked ('哪个国家的人最多', '哪国')
+_COUNTRY_ASKED = re.compile(r"哪(?:个|一个|些)?国家|哪国")
 # the lead asked is of a rate or a share, not of an amount ('增长最快', '占比最高', '增长率最高')
 _RATE_LEAD = re.compile(r"最快|增长|增速|增幅|涨幅|率|占比|比重|份额")
 
@@ -674,6 +697,8 @@ def find_spans(s: str, q: Question, people: set[str]) -> list[Span]:
         # 哪个地级市: a place, not 全省登记量; 哪个省: a province, not a city of one
         province = level.group(1) in ("省", "省份", "省区")
         found = [_opening_place(s, sp) for sp in found if _place_of_level(s[sp.start : sp.end], province)]
+    elif q.kind is Kind.entity and _COUNTRY_ASKED.search(q.norm):  # 哪个国家: a country, not '申请首位'
+        found = [sp for sp in found if any(flag == "ns" for _, flag in pos_tag(s[sp.start : sp.end])) or find_places(s[sp.start : sp.end])]
     if q.kind in (Kind.quantity, Kind.ratio) and "分别" in s:
         own = respective_value(s, q.norm, q.places)
         if own is not None:  # the question names one subject of a 分别-list: its figure, no other

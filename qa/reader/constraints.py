@@ -21,6 +21,7 @@ from importlib import resources
 
 from ..answering.jurisdictions import with_governed_place
 from ..answering.places import find_places
+from ..answering.question import analyze
 from ..divisions import known_places, lies_within, publication_words, short_name
 from ..name_places import with_name_places
 from ..normalize import normalize
@@ -49,6 +50,7 @@ class Constraints:
     places: tuple[str, ...]  # normalized, suffix dropped
     years: tuple[int, ...]
     metric: str | None = None  # what a 'X量是多少' question counts: 申请 of 专利申请量
+    levels: tuple[str, ...] = ()  # wider places that say which level is meant ('深圳在广东省考核中': 广东)
 
     def __bool__(self) -> bool:
         return bool(self.places or self.years or self.metric)
@@ -94,7 +96,7 @@ def question_constraints(question: str) -> Constraints:
             places.append(name)
     places = [p for p in places if not _in_company_names(p, text)]
     years = tuple(dict.fromkeys(int(y) for y in _YEAR.findall(text)))
-    return Constraints(tuple(places), years, metric_asked(text))
+    return Constraints(tuple(places), years, metric_asked(text), tuple(analyze(question).level_places))
 
 
 # a company's name that opens with a place (温州海鹤药业有限公司): the place is part of the name

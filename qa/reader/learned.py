@@ -17,7 +17,7 @@ import numpy as np
 
 from ..answering.kinds import KindNames, another_kind, kinds_asked, unsaid_kind
 from ..answering.numbers import QUANTITY, STREAK, follows_another_year, is_share, marked_years
-from ..answering.places import another_place
+from ..answering.places import another_place, narrowest
 from ..answering.question import NUMERIC_KINDS, Kind, Question, analyze, asks_amount
 from ..answering.respectively import is_respective_figure
 from ..crosslingual import asks_count, asks_one
@@ -341,7 +341,9 @@ class LearnedReader:
         sentence = index.doc_norms[found.doc_id][start:end]
         # a report on several places (its title names them all): the answer's sentence, up to the
         # answer, must not be about another one ('永川区2022年新增授权2027件' for 荣昌)
-        if c.places and not any(p in sentence for p in c.places) and another_place(sentence[: found.end - start], list(c.places)):
+        # (nor about a place that holds the one asked: '宁夏全区…12885件' for 固原, which 宁夏 holds)
+        asked = narrowest(list(c.places))
+        if asked and not any(p in sentence for p in asked) and another_place(sentence[: found.end - start], asked, list(c.places), c.levels):
             return "place"
         # nor, where it names its own years, about other years than those asked ('到2025年…3.2件' for
         # 2035, though its paragraph goes on to 2035): as the rule reader scopes a sentence
