@@ -194,6 +194,11 @@ def test_a_figure_whose_clause_opens_with_a_verb_has_its_subject_in_the_clause_b
     assert Answerer._clause(s, span, split_list=True) == "2022年新增3706件"  # not a figure asked: its own clause
     assert _opens_with_verb("2022年新增") and not _opens_with_verb("其中发明专利") and not _opens_with_verb("全市")
     assert not _opens_with_verb("提供海外知识产权维权援助服务")  # a verb with no time first opens a clause of its own
+    # a share after a growth rate: both have their subject further back
+    t = "南昌市专利授权量23800件,同比增长32.9%,占全省24.44%"
+    at = t.index("24.44%")
+    share = Span(at, at + len("24.44%"), Kind.ratio, 1.0)
+    assert Answerer._clause(t, share, split_list=True, figure=True) == t
 
 
 def test_the_place_a_figure_is_about_is_the_subject_of_the_nearest_clause_that_opens_with_one() -> None:

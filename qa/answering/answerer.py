@@ -636,6 +636,10 @@ class Answerer:
         elif left > 0 and (_SUBJECTLESS.match(s, left) or (figure and _opens_with_verb(s[left : span.start]))):
             # '银奖7项,占全国12%', '江津区有效商标24754件,2022年新增3706件': the subject is in the clause before it
             left = start_of(left - 1)
+            for _ in range(2):  # '授权量23800件,同比增长32.9%,占全省24.44%': and before a subjectless one
+                if left == 0 or not _SUBJECTLESS.match(s, left):
+                    break
+                left = start_of(left - 1)
         return s[left:right]
 
     @staticmethod
