@@ -10,22 +10,16 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib import resources
 
 from ..normalize import normalize
+from .words import word_groups
 
 
 @lru_cache(maxsize=1)
 def groups() -> tuple[tuple[str, ...], ...]:
     """The groups, normalized as questions and texts are (GDP -> gdp)."""
-    text = resources.files("qa").joinpath("resources", "synonyms.tsv").read_text(encoding="utf-8")
-    out = []
-    for line in text.splitlines():
-        if line.strip() and not line.startswith("#"):
-            words = tuple(dict.fromkeys(normalize(w.strip()) for w in line.split("\t") if w.strip()))
-            if len(words) > 1:
-                out.append(words)
-    return tuple(out)
+    normalized = (tuple(dict.fromkeys(normalize(w) for w in g)) for g in word_groups("synonyms.tsv"))
+    return tuple(g for g in normalized if len(g) > 1)
 
 
 @lru_cache(maxsize=1)

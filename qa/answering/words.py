@@ -38,6 +38,16 @@ def units(use: str | None = None) -> tuple[str, ...]:
     return tuple(unit for unit, uses in _units() if use is None or use in uses)
 
 
+@lru_cache(maxsize=8)
+def word_groups(name: str) -> tuple[tuple[str, ...], ...]:
+    """The groups of a tab-separated resource, one a line ('#' lines are comments), each word once."""
+    out = []
+    for line in _resource(name).splitlines():
+        if line.strip() and not line.startswith("#"):
+            out.append(tuple(dict.fromkeys(w.strip() for w in line.split("\t") if w.strip())))
+    return tuple(out)
+
+
 def alternation(items: tuple[str, ...]) -> str:
     """A regex alternation of literal words, tried in the order given."""
     return "|".join(items)

@@ -8,18 +8,11 @@ other words."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-from importlib import resources
+from ..answering.words import word_groups
 
 
-@lru_cache(maxsize=1)
 def groups() -> tuple[tuple[str, ...], ...]:
-    text = resources.files("qa").joinpath("resources", "statistics_terms.tsv").read_text(encoding="utf-8")
-    out = []
-    for line in text.splitlines():
-        if line.strip() and not line.startswith("#"):
-            out.append(tuple(w.strip() for w in line.split("\t") if w.strip()))
-    return tuple(out)
+    return word_groups("statistics_terms.tsv")
 
 
 def _said_alone(word: str, text: str, longer: list[str]) -> bool:
