@@ -218,6 +218,14 @@ def test_a_year_a_figure_is_compared_with_is_not_its_year() -> None:
     assert years("2023年专利授权量比2022年增长5%") == [2023]
 
 
+def test_a_year_like_number_that_counts_things_is_no_year() -> None:
+    from qa.answering.numbers import years
+
+    assert years("2024年,发明专利授权2091件,实用新型专利授权1941件") == [2024]
+    assert years("共1968家企业,2023年度") == [2023]
+    assert years("2019年专利授权40037件") == [2019]
+
+
 
 def test_the_year_a_figure_follows_in_a_sentence_of_two_years() -> None:
     from qa.answering.numbers import year_before

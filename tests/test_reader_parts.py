@@ -167,6 +167,11 @@ def test_evidence_must_name_the_place_and_year() -> None:
     assert honoured(c, "2023年深圳市知识产权工作成效。专利授权量5000件", "", None) == "place"
     assert honoured(c, "2022年东营市。专利授权量5000件", "", None) == "year"
     assert honoured(c, "专利授权量5000件", "2023年东营市知识产权工作会议", None) is None  # the title names them
+    # a region that no division is may be named by the page's opening, whatever its title; a division not
+    customs = question_constraints("2023年海关按件数算扣得最多的是哪类货物?")
+    assert customs.places and honoured(customs, "以扣留数量统计,电子电器占据首位", "斑马体育", None, "2023年全国海关扣留侵权货物") is None
+    assert honoured(customs, "以扣留数量统计,电子电器占据首位", "斑马体育", None, "2023年全国扣留侵权货物") == "place"
+    assert honoured(c, "专利授权量5000件", "简报", None, "2023年东营市知识产权工作会议") == "place"
     # no year in the evidence: the publication year, or the year before it when it says 去年
     assert honoured(c, "东营专利授权量5000件", "", "2023-05-01") is None
     assert honoured(c, "去年东营专利授权量5000件", "", "2024-02-01") is None
