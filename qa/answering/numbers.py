@@ -124,7 +124,7 @@ def _year_positions(norm_text: str, marked: bool = False) -> list[tuple[int, int
 
 def _counted(norm_text: str, year: re.Match[str]) -> bool:
     """A year-like number that counts things: its unit follows ('授权2091件', '1968家'), not 年."""
-    if year.group(0).endswith("年") or year.group(0).endswith("年度"):
+    if year.group(0).endswith(("年", "年度")):
         return False
     figure = QUANTITY.match(norm_text, year.start())
     return figure is not None and figure.group("unit") not in TIME_UNITS

@@ -657,7 +657,8 @@ def _place_of_level(text: str, province: bool) -> bool:
     places = find_places(text)
     if not province:
         return bool(places)
-    return any(not by_name().get(p) or any(d.level == "province" for d in by_name()[p]) for p in places)
+    levels = [{d.level for d in by_name().get(p, ())} for p in places]
+    return any(not found or "province" in found for found in levels)
 
 
 # a country or a region abroad is asked ('哪个国家的人最多', '哪国')
