@@ -39,3 +39,31 @@ def test_coverage_counts_a_term_said_another_way() -> None:
     assert TermWeights({"平均": 1.0, "每年": 1.0, "涨幅": 2.0}).coverage(normalize("年均增长率为161.59%")) == 0.0
     assert (weights | {"河北": 1.0}).aliases == weights.aliases  # adding terms keeps the aliases
     assert weights.says("涨幅", "增长率") and not weights.says("涨幅", "增加")
+
+
+def test_a_term_said_as_asked_nearby_weighs_an_alias_half() -> None:
+    # 质押贷款 asked: where the passages at hand also say 贷款, a sentence of 质押融资 is the farther one
+    weights = TermWeights({"质押": 1.0, "贷款": 1.0}, {"贷款": ("融资",)}, written=frozenset({"贷款"}))
+    assert weights.coverage(normalize("为150余家企业办理了知识产权质押贷款")) == 1.0
+    assert weights.coverage(normalize("10家企业省级专利质押融资奖补80.5万元")) == 0.75
+    unwritten = TermWeights({"质押": 1.0, "贷款": 1.0}, {"贷款": ("融资",)})
+    assert unwritten.coverage(normalize("10家企业省级专利质押融资奖补80.5万元")) == 1.0
+    assert (weights | {"亳州": 1.0}).written == weights.written
+
+
+def test_an_unsaid_terms_weight_comes_from_an_alias_only_where_a_passage_says_it() -> None:
+    from qa.answering.answerer import Answerer
+
+    class _BM25:
+        size = 100
+
+        @staticmethod
+        def doc_freq(term: str) -> int:
+            return {"总数": 4, "商标": 30}.get(term, 0)
+
+    class _Index:
+        bm25 = _BM25()
+
+    q = analyze("亳州的有效注册商标总量在全省排第几?")  # 总量 is said nowhere; 总数 (its alias) somewhere
+    assert Answerer._weights(q, _Index(), retrieved="有效注册商标量107757件,全省排名第3位")["总量"] == 0.05
+    assert Answerer._weights(q, _Index(), retrieved="注册商标总数107757件")["总量"] > 1.0

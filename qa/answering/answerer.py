@@ -302,7 +302,7 @@ class Answerer:
         return ctx
 
     @staticmethod
-    def _weights(q: Question, index: LoadedIndex, asked: str = "") -> TermWeights:
+    def _weights(q: Question, index: LoadedIndex, asked: str = "", retrieved: str = "") -> TermWeights:
         n = max(1, index.bm25.size)
         weights = {}
         # which one leads is asked in words a sentence says many ways (排名第一, 排名第1, 居首, 居冠): the
@@ -312,13 +312,17 @@ class Answerer:
         for term in q.terms:
             if ranking and term in ranking:
                 continue
-            # a word the corpus never says as asked is weighed as it says it ('涨幅' asked, 增长率 said)
-            df = index.bm25.doc_freq(term) or max((index.bm25.doc_freq(a) for a in said.get(term, ())), default=0)
+            # a word the corpus never says as asked is weighed as a passage retrieved for it says it ('涨幅'
+            # asked, 增长率 said); one no passage says another way stays light (总量 of '商标量' is no other metric)
+            others = said.get(term, ())
+            df = index.bm25.doc_freq(term) or (
+                max((index.bm25.doc_freq(a) for a in others), default=0) if any(a in retrieved for a in others) else 0
+            )
             if df or term in asked:  # a word the asker wrote (`asked`) that no chunk says weighs as the rarest would
                 weights[term] = math.log((n + 1) / (df + 0.5)) + 0.1
             else:
                 weights[term] = 0.05
-        return TermWeights(weights, said)
+        return TermWeights(weights, said, frozenset(t for t in said if t in retrieved))
 
     @staticmethod
     def _coverage(text: str, weights: "TermWeights") -> float:
@@ -345,10 +349,11 @@ class Answerer:
         editions = {o for o in q.ordinals if o[1] in _EDITION_UNITS}
         if editions and not any(editions & c.all_ordinals for c in contexts.values()):
             return abstain("语料中没有问到的这一届(批)的内容。")
-        weights = self._weights(q, index)
+        retrieved = "".join(normalize(p.text) for p in passages)
+        weights = self._weights(q, index, retrieved=retrieved)
         people = named_people(q.norm, contexts.values())  # 梁家丽, which the tokenizer cut into 梁家 / 丽是
         if people:
-            weights = TermWeights(without_pieces(weights, q.norm, people), weights.aliases)
+            weights = TermWeights(without_pieces(weights, q.norm, people), weights.aliases, weights.written)
         candidates, closest = self._candidates(q, passages, contexts, weights, people=people)
         if not candidates and closest == "title" and title_verbs(q.titles):
             # no sentence names the 主持人 as such: one that says who 主持 will do
@@ -360,7 +365,7 @@ class Answerer:
         if not candidates and q.kind is Kind.date and (_POSTED.search(q.norm) or _POSTED_EN.search(question)):
             # the page asked about says the question's words, those the corpus never says most of all
             # (not the words an English question was rendered in: they are guesses at the page's words)
-            candidates = self._posted_date(passages, contexts, self._weights(q, index, asked=normalize(question)))
+            candidates = self._posted_date(passages, contexts, self._weights(q, index, asked=normalize(question), retrieved=retrieved))
         if not candidates:
             return abstain(self._reason(q, closest))
         best = max(candidates, key=lambda c: (c.score, -c.passage_rank, -c.start))

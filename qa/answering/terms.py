@@ -9,17 +9,26 @@ class TermWeights(dict):
 
     A word found whole counts once: the pieces jieba's search mode also emits (知识产权保护工作站 ->
     知识, 产权, 工作站 …) do not count again beside it, so long compounds do not outweigh the rest of
-    the question; a word missing whole gets half credit for its best piece that is present."""
+    the question; a word missing whole gets half credit for its best piece that is present. A term
+    said another way (`aliases`) counts whole, or half where the passages at hand also say it as
+    asked (`written`): there the sentence in the asker's word is the closer one (质押贷款 asked, one
+    sentence says 质押贷款 and another 质押融资)."""
 
-    def __init__(self, weights: dict[str, float], aliases: dict[str, tuple[str, ...]] | None = None) -> None:
+    def __init__(
+        self,
+        weights: dict[str, float],
+        aliases: dict[str, tuple[str, ...]] | None = None,
+        written: frozenset[str] = frozenset(),
+    ) -> None:
         super().__init__(weights)
         self.aliases = aliases or {}  # other ways a text says a term (年均 for 平均每年: `synonyms`)
+        self.written = written  # terms the passages at hand say as asked
         self._maximal = [t for t in weights if not any(t != u and t in u for u in weights)]
         self._pieces = {t: [(p, weights[p]) for p in weights if p != t and p in t] for t in self._maximal}
         self._total = sum(weights[t] for t in self._maximal)
 
     def __or__(self, other: dict[str, float]) -> "TermWeights":  # type: ignore[override]
-        return TermWeights({**self, **other}, self.aliases)
+        return TermWeights({**self, **other}, self.aliases, self.written)
 
     def says(self, term: str, text: str) -> bool:
         """Whether `text` says the term, as written or another way."""
@@ -31,8 +40,11 @@ class TermWeights(dict):
         found = 0.0
         for term in self._maximal:
             weight = self[term]
-            if self.says(term, text):
+            if term in text:
                 found += weight
+                continue
+            if self.says(term, text):
+                found += 0.5 * weight if term in self.written else weight
                 continue
             best = max((w for piece, w in self._pieces[term] if piece in text), default=0.0)
             found += 0.5 * min(best, weight)
