@@ -403,19 +403,19 @@ def test_a_count_said_vaguely_and_exactly_is_no_sibling() -> None:
 
 
 def test_a_figure_of_what_is_asked_joined_with_another_is_of_both() -> None:
-    from qa.answering.answerer import _joined_with_another
+    from qa.answering.joined import joined_with_another
     from qa.answering.question import analyze
 
     whole = "中国国内高校和科研机构有效发明专利拥有量共达到102.3万件"
-    assert _joined_with_another(analyze("中国高校有效发明专利拥有量达到多少?"), whole)
-    assert _joined_with_another(analyze("国内科研机构有效发明专利拥有量是多少?"), whole)
-    assert not _joined_with_another(analyze("高校和科研机构有效发明专利拥有量是多少?"), whole)
-    assert not _joined_with_another(analyze("中国高校有效发明专利拥有量达到多少?"), "高校达79.4万件")
-    assert not _joined_with_another(
+    assert joined_with_another(analyze("中国高校有效发明专利拥有量达到多少?"), whole)
+    assert joined_with_another(analyze("国内科研机构有效发明专利拥有量是多少?"), whole)
+    assert not joined_with_another(analyze("高校和科研机构有效发明专利拥有量是多少?"), whole)
+    assert not joined_with_another(analyze("中国高校有效发明专利拥有量达到多少?"), "高校达79.4万件")
+    assert not joined_with_another(
         analyze("2019年辽宁三种专利一共授权了多少件?"), "全省发明专利、实用新型专利以及外观设计专利三种专利授权40037件"
     )
     # kinds of one thing listed, or all of them asked, are no other thing joined on
-    assert not _joined_with_another(analyze("2019年辽宁专利授权了多少件?"), "全省发明专利、实用新型专利以及外观设计专利授权40037件")
+    assert not joined_with_another(analyze("2019年辽宁专利授权了多少件?"), "全省发明专利、实用新型专利以及外观设计专利授权40037件")
 
 
 def test_a_figure_of_the_place_that_holds_the_one_asked_is_not_its_figure() -> None:

@@ -829,3 +829,27 @@ def test_combiner_fit_learns_to_drop_rule_answers_the_model_finds_unlikely() -> 
         rows.append(Reading(["乙"], False, ("之一", 0.9), ("乙", 0.8), Support(0.02, 0.02)))
     fitted = fit({"dev": rows})
     assert fitted["veto"] > 0 and fitted["doubt"]["weights"][1] > 0 and fitted["accuracy"] == 1.0
+
+
+def test_a_model_span_of_two_things_together_is_known_as_such() -> None:
+    from types import SimpleNamespace
+
+    from qa.answering.question import analyze
+    from qa.normalize import normalize
+    from qa.reader.learned import joined_figure
+
+    text = "截至2025年底,临川高校和科研机构有效发明专利拥有量共达到10.3万件,其中,高校达7.9万件、科研机构达2.4万件。"
+    index = SimpleNamespace(documents={"d": SimpleNamespace(text=text)}, doc_norms={"d": normalize(text)})
+    both, own = text.index("10.3万件"), text.index("7.9万件")
+    q = analyze("截至2025年底临川高校有效发明专利拥有量是多少?")
+    assert joined_figure(q, "d", both, both + len("10.3万件"), index)  # both together: no figure of 高校
+    assert not joined_figure(q, "d", own, own + len("7.9万件"), index)
+    assert not joined_figure(analyze("截至2025年底临川高校和科研机构有效发明专利拥有量是多少?"), "d", both, both + 6, index)
+
+
+def test_a_place_inside_a_quoted_name_is_no_place_asked() -> None:
+    from qa.reader.constraints import question_constraints
+
+    assert question_constraints("涉及“镇湖刺绣”的那件典型案例属于什么类型的案件?").places == ()
+    # named outside the quotes as well, it is asked
+    assert question_constraints("“深圳标准”认证在深圳有多少家企业?").places == ("深圳",)

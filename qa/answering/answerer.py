@@ -17,6 +17,7 @@ from ..retrieval import Passage
 from ..tokenize import pos_tag, word_flag
 from ..types import AskResult, Citation
 from .context import DocContext, Scope, build_doc_context, sentence_scope
+from .joined import joined_with_another
 from .kinds import another_kind, kinds_asked, unsaid_kind
 from .numbers import CASE_NUMBER, CN_DAY, CN_MONTH, CN_YEAR, cn_to_int, follows_another_year, periods
 from .people import named_people, refers_to, without_pieces
@@ -204,30 +205,6 @@ def _another_kind(q: Question, clause: str, before: str = "") -> bool:
     …发证5233件'), names another kind of a family the question names one kind of, and neither names
     that one ('荣昌区有效商标14659件,2022年新增1679件' for 新增专利授权; 发明专利申请案 for 新型专利申请)."""
     return another_kind(kinds_asked(q.norm), clause, before) is not None
-
-
-_JOINED = re.compile(r"(?:和|及|与|以及)([\u4e00-\u9fff]{2,4})")
-_TOTAL_ASKED = re.compile(r"一共|总共|合计|共计|总计|加起来|总量|总数|[两三四五六七八九]种|各类|两者|二者")
-_JOINED_BEFORE = re.compile(r"([\u4e00-\u9fff]{2,4})(?:和|及|与|以及)$")
-
-
-def _joined_with_another(q: Question, clause: str) -> bool:
-    """A figure's clause names a thing the question asks about joined with another it does not name
-    ('高校和科研机构有效发明专利拥有量共达到102.3万件' for 高校's figure): the figure is of both together."""
-    if _TOTAL_ASKED.search(q.norm):
-        return False  # '三种专利一共': the figure of all together is asked
-    for term in q.terms:
-        if len(term) < 2:
-            continue
-        for m in re.finditer(re.escape(term), clause):
-            joined = _JOINED.match(clause, m.end())
-            # (not kinds of one thing listed: '实用新型专利以及外观设计专利' for 专利)
-            if joined and joined.group(1)[:2] not in q.norm and term not in clause[joined.end() : joined.end() + 6]:
-                return True
-            joined = _JOINED_BEFORE.search(clause, 0, m.start())
-            if joined and joined.group(1)[-2:] not in q.norm and term not in joined.group(1):
-                return True  # ('高校和科研机构' for 科研机构's figure)
-    return False
 
 
 def _names_a_place_inside(s: str, places: list[str], main_places: list[str]) -> bool:
@@ -497,7 +474,7 @@ class Answerer:
                         + (0.1 if focus_known and weights.says(q.focus, clause_text) else 0.0)
                         + (0.1 if any(p in clause_text for p in levels) else 0.0)
                         - (0.15 if any(t in clause_text for t in q.excluded) else 0.0)
-                        - (0.3 if q.kind in NUMERIC_KINDS and _joined_with_another(q, clause_text) else 0.0)
+                        - (0.3 if q.kind in NUMERIC_KINDS and joined_with_another(q, clause_text) else 0.0)
                     )
                     out.append(Candidate(ctx, start, end, span, score, coverage, rank))
         return out, closest[1]

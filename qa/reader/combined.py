@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
-from ..answering.question import analyze
+from ..answering.question import NUMERIC_KINDS, analyze
 from ..answering.respectively import is_respective_figure
 from ..index_store import LoadedIndex
 from ..languages import has_chinese, mostly_chinese
@@ -28,7 +28,7 @@ from ..types import AskResult
 from .base import Reader, abstention
 from .decision import Doubt, Reading, answer_span, choose, features, runs_model
 from .english import EnglishReader
-from .learned import LearnedReader
+from .learned import LearnedReader, joined_figure
 from .rules import RulesReader, chinese_reading
 
 def _respective(rules: AskResult, span: tuple[str, int, int], resolved: str) -> bool:
@@ -40,6 +40,15 @@ def _respective(rules: AskResult, span: tuple[str, int, int], resolved: str) -> 
     q = analyze(resolved)
     at, end = span[1] - cited.start, span[2] - cited.start
     return is_respective_figure(normalize(cited.quote), at, end, q.norm, q.places) is True
+
+
+def _joined(learned: AskResult, resolved: str, index: LoadedIndex) -> bool:
+    """True when the learned answer is a figure of a thing asked joined with another (`joined_figure`)."""
+    span = answer_span(learned)
+    if span is None or not mostly_chinese(resolved):
+        return False
+    q = analyze(resolved)
+    return q.kind in NUMERIC_KINDS and joined_figure(q, *span, index)
 
 
 class CombinedReader:
@@ -162,6 +171,8 @@ class CombinedReader:
         which, _ = choose(reading, self.override, self.alone, self.veto, doubt)
         if respective and which == "learned":
             which = "rules"  # the model reads no list's alignment: it is no judge of the figure the list gives
+        if which == "learned" and answered and learned is not None and _joined(learned, resolved, index):
+            which = "rules"  # the model's figure is of the thing asked and another together ('高校和科研机构…')
         if which == "none" and answered:  # the rule answer was dropped, and the model has none sure enough
             p = doubt.right(rules.confidence, support) if doubt and support else 0.0
             return abstention(

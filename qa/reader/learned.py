@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..answering.joined import joined_with_another
 from ..answering.kinds import KindNames, another_kind, kinds_asked, unsaid_kind
 from ..answering.numbers import QUANTITY, STREAK, follows_another_year, is_share, marked_years
 from ..answering.places import another_place, narrowest
@@ -175,6 +176,20 @@ def _another_kinds_figure(f: Found, asked: tuple[tuple[KindNames, KindNames], ..
     before = norm[s_start : f.end]
     after = _CLAUSE_END.search(norm, f.end, s_end)
     return another_kind(asked, before, norm[f.end : after.start() if after else s_end])
+
+
+_CLAUSE_START = re.compile(r"[,，;；:：]")
+
+
+def joined_figure(q: Question, doc_id: str, start: int, end: int, index: LoadedIndex) -> bool:
+    """True when the clause of a span of a document, up to the span, names a thing asked joined with
+    another the question does not name (`joined.joined_with_another`: '高校和科研机构…共达到102.3万件' for
+    高校): the figure of both together."""
+    s_start, _ = sentence_bounds(index.documents[doc_id].text, start, end)
+    norm = index.doc_norms[doc_id]
+    before = norm[s_start:start]
+    cut = max((m.end() for m in _CLAUSE_START.finditer(before)), default=0)
+    return joined_with_another(q, before[cut:] + norm[start:end])
 
 
 class LearnedReader:
@@ -376,6 +391,7 @@ class LearnedReader:
         amount = bool(_HOW_MANY.search(resolved)) and asks_amount(q) if chinese else asks_count(resolved)
         one = q.kind in (Kind.quantity, Kind.person) if chinese else asks_one(resolved)
         best, clash, kind_reason = None, None, ""
+        joined: Found | None = None
         kinds = kinds_asked(q.norm)
         figure = q.kind in NUMERIC_KINDS
         for f in found:
@@ -395,10 +411,14 @@ class LearnedReader:
                     )
                     continue  # 新收 asked: '审结…15627件' is the cases closed
             why = self.check(f, c, index)
+            if why is None and figure and chinese and joined_figure(q, f.doc_id, f.start, f.end, index):
+                joined = joined or f  # both things' figure: the thing's own, if any span gives it, first
+                continue
             if why is None:
                 best = f
                 break
             clash = clash or why
+        best = best or joined
         if best is None:
             reason = {
                 "place": f"找到的内容说的不是{'、'.join(c.places)}的情况。",
