@@ -162,3 +162,40 @@ def test_an_english_follow_up_year_after_a_chinese_question() -> None:
     assert resolve_followup("What about 2022?", history) == "2022年深圳专利授权量是多少?"
     # a year added where the last question had none
     assert _english("In 2022?", "How many patents has Shenzhen granted?") == "How many patents has Shenzhen granted in 2022?"
+
+
+def test_a_question_opening_on_its_comparison_leans_on_the_last_one() -> None:
+    # made-up conversation: '比…增长了多少' has no subject of its own
+    history = chat(("临川现在有多少件地理标志证明商标?", "120件"))
+    resolved = resolve_followup("比“十三五”末增长了多少?", history)
+    assert resolved.startswith("临川") and "地理标志证明商标" in resolved and resolved.endswith("比“十三五”末增长了多少?")
+
+
+def test_where_or_by_whom_asked_leaves_the_subject_as_topic() -> None:
+    history = chat(("2025年度临川市版权登记分析报告是在什么场合发布的?", "启动仪式上"))
+    resolved = resolve_followup("报告里个人作品登记了多少件?", history)
+    assert resolved.startswith("2025年度临川市版权登记分析报告,") and "场合" not in resolved and "发布" not in resolved
+
+
+def test_a_sibling_in_the_last_question_is_swapped_before_the_anchors_word() -> None:
+    history = chat(
+        ("2025年度临川市作品登记分析报告是在什么场合发布的?", "启动仪式上"),
+        ("报告里个人作品登记了多少件?", "2834件"),
+    )
+    resolved = resolve_followup("那职务作品呢?", history)
+    assert "职务作品登记了多少件" in resolved and "个人作品" not in resolved and "场合" not in resolved
+
+
+def test_a_rank_asked_is_no_part_of_the_topic() -> None:
+    history = chat(("临川2025年有效注册商标在全国排第几?", "第七"))
+    assert resolve_followup("同比增长多少?", history) == "临川2025年有效注册商标,同比增长多少?"
+    # a share of the total asked after a part was counted: the part's share
+    history += chat(("种植业的地理标志商标有多少件?", "390件"))
+    resolved = resolve_followup("占全省总量多少?", history)
+    assert "种植业的地理标志商标" in resolved and resolved.endswith("占全省总量多少?")
+
+
+def test_a_phrase_naming_a_figure_of_its_own_is_asked_plainly() -> None:
+    history = chat(("临川现在有多少件地理标志证明商标?", "120件"), ("比“十三五”末增长了多少?", "28.3%"))
+    resolved = resolve_followup("腐乳示范区2025年的综合产值呢?", history)
+    assert resolved.endswith("腐乳示范区2025年的综合产值是多少?") and "比例" not in resolved

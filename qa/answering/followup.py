@@ -34,6 +34,7 @@ _PERIOD = re.compile(r"(上半年|下半年|全年|前三季度|第[一二三四
 # a five-year plan's years ('“十三五”末期'): a time like a year
 _PLAN = re.compile(r"“?十[一二三四五六七八九]五”?(?:末期|期间|时期|初期|末|初|期末)?")
 _NEUTRAL_WH = "是多少"
+_AMOUNT_HEADS = words("amount_heads") + ("值",)  # a phrase that names a figure (产值, 注册量, 金额)
 _DATE_WH = re.compile(r"是?(?:哪一?[天年]|什么时候)")
 # how a follow-up that names only a new subject asks, by what the question it follows asked
 _ASKING_BY_KIND = {Kind.streak: "连续几年", Kind.ranking: "排第几", Kind.ratio: "的比例是多少", Kind.person: "是谁",
@@ -86,6 +87,11 @@ def _strip_context(text: str, like: str | None = None) -> str:
     return "".join(keep).lstrip("的,， ")
 
 
+_RANK_FRAME = re.compile(r"(?:[在于](?:全国|全省|全市|全区|全球|国内|省内|市内|同类城市)?)?(?:排名|排行|排|位列|位居|居|列)(?:第|前)?$")
+_PREPOSITIONS = ("在", "由", "于", "从", "通过", "是在", "是由")
+_ADVERBIAL = re.compile(r"(?:是|都)?(?:在|由|于|从|通过)$")  # (a preposition as a word of its own: not 现在)
+
+
 def _topic(prev: str) -> str:
     """What the previous question was about, without what it asked: when it ended by asking
     ('2023年深圳建设了多少家工作站' / '…发布会的主持人是谁'), the asking phrase and the word it asked
@@ -96,7 +102,15 @@ def _topic(prev: str) -> str:
     if not match:
         return prev
     before, after = prev[: match.start()], prev[match.end() :]
+    adverbial = _ADVERBIAL.search(before)
+    if adverbial and before[: adverbial.start()].strip() and get_jieba().lcut(before)[-1] in _PREPOSITIONS:
+        # '…分析报告是在什么场合发布的' / '…由哪家机构牵头': where or by whom it was done is asked; the
+        # subject before it stays, the deed goes with the asking
+        before, after = before[: adverbial.start()], ""
     before = re.sub(r"(?:是|为|有|的|约|約|大约|大約|近|共|总共|總共|一共|累计|累計)+$", "", before)  # '…署約有多少名職員'
+    rank = _RANK_FRAME.search(normalize(before))  # '…有效注册商标在全国排第几': the rank asked goes, what was ranked stays
+    if rank and len(normalize(before)) == len(before):
+        before = before[: rank.start()]
     if _DATE_WH.fullmatch(match.group(0)) and re.fullmatch(r"[\u4e00-\u9fff]{1,4}?[的了]?", _clean(after)):
         after = ""  # '…大会是哪天召开的': the event dated goes with the asking, the meeting stays
     if not _clean(after):
@@ -134,8 +148,12 @@ def _subject_only(topic: str, sibling: str) -> str:
     return topic[:end]
 
 
+# a question that opens on what it compares with has no subject of its own ('比“十三五”末增长了多少?')
+_COMPARED_FIRST = re.compile(r"^(?:比|较|相比|相较|与|和|跟|同)[^,，]{1,12}?(?:相比|相较|比较|比)?(?:增长|增加|减少|下降|提高|上升|多|少|高|低)")
+
+
 def _is_followup(question: str, norm: str) -> bool:
-    if _CONNECTOR.match(norm) or norm.endswith("呢") or _POINTER.search(norm):
+    if _CONNECTOR.match(norm) or norm.endswith("呢") or _POINTER.search(norm) or _COMPARED_FIRST.match(norm):
         return True
     if _SAME_EDITION.search(norm) or _SAME_YEAR.search(norm):
         return True
@@ -176,6 +194,26 @@ def _substitute(prev: str, phrase: str) -> str | None:
     return prev[:start] + phrase + prev[end:]
 
 
+def _sibling_in(text: str, phrase: str) -> bool:
+    """Whether `text` says another kind of the phrase's thing: its head word with a modifier of its own
+    before it (个人作品 for 职务作品), not a place (河北省作品 is no kind of 作品)."""
+    norm_phrase = normalize(phrase)
+    words = get_jieba().lcut(norm_phrase)
+    if len(words) < 2 or len(words[-1]) < 2:
+        return False
+    head, modifier = words[-1], "".join(words[:-1])
+    said = get_jieba().lcut(normalize(text))
+    return any(
+        w == head and i > 0 and said[i - 1] != modifier and _HAN.fullmatch(said[i - 1]) is not None
+        and len(said[i - 1]) >= 2 and not find_places(said[i - 1]) and not _AREA_END.search(said[i - 1])
+        for i, w in enumerate(said)
+    )
+
+
+_HAN = re.compile(r"[\u4e00-\u9fff]+")
+_AREA_END = re.compile(r"[省市区县州镇乡村]$")  # a place's word, known or not (临川市)
+
+
 @lru_cache(maxsize=1)
 def _pos():  # noqa: ANN202 - jieba.posseg loads its model on import: only when a follow-up needs it
     from jieba import posseg
@@ -184,7 +222,7 @@ def _pos():  # noqa: ANN202 - jieba.posseg loads its model on import: only when 
 
 
 # words that frame a question about a figure rather than name one
-_FRAME_WORDS = re.compile(r"占|全国|全省|全市|比例|比重|占比|百分之|同比|增长|涨|排名|排|第几|名次|多少|几")
+_FRAME_WORDS = re.compile(r"占|全国|全省|全市|比例|比重|占比|百分之|同比|增长|涨|排名|排|第几|名次|多少|几|总量|总数|总额")
 _THIS_FIGURE = re.compile(r"这个数字|这一数字|这个数|该数字|这个数据|该数据")
 
 
@@ -228,13 +266,17 @@ class _Conversation:
                     return swapped + "?", True
                 return phrase + _strip_context(anchor, like=phrase) + "?", True
             phrase = _FILLER.sub("", phrase) or phrase
-            for base in (anchor, _clean(self.previous or anchor)):
+            previous = _clean(self.previous or anchor)
+            # the last question's sibling of the phrase (个人作品 for 职务作品) before the anchor's word
+            bases = (previous, anchor) if _sibling_in(previous, phrase) and not _sibling_in(anchor, phrase) else (anchor, previous)
+            for base in bases:
                 swapped = _substitute(base, phrase)
                 if swapped:
                     return swapped + "?", True
             context = "".join(_context_items(normalize(anchor)))
-            # asked the way the last question asked
-            asking = _ASKING_BY_KIND.get(analyze(_clean(self.previous or anchor)).kind, _NEUTRAL_WH)
+            # asked the way the last question asked, unless it names a figure of its own ('…的综合产值呢?')
+            own_figure = normalize(phrase).endswith(_AMOUNT_HEADS)
+            asking = _NEUTRAL_WH if own_figure else _ASKING_BY_KIND.get(analyze(_clean(self.previous or anchor)).kind, _NEUTRAL_WH)
             return f"{context}{phrase}{asking}?", True
         # its own asking phrase: the same subject, asked something else
         # '这个数字…' or a question with nothing of its own ('占全国多少比例?') is about the last answer
