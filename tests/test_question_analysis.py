@@ -24,6 +24,7 @@ from qa.answering.question import Kind, analyze
         ("拥有量是全国平均水平的几倍?", Kind.ratio),
         ("银奖占全国的百分之几?", Kind.ratio),
         ("软件著作权登记量跟上一年比变化了多少?", Kind.ratio),
+        ("种植业的地理标志商标占全省总量多少?", Kind.ratio),  # a share of the whole, without 比例
         ("《示范区建设方案》的文号是什么?", Kind.docnum),
         ("判决书的案号是什么?", Kind.docnum),
         ("2019年出台的地方性法规叫什么?", Kind.title),

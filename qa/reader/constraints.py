@@ -94,7 +94,7 @@ def question_constraints(question: str) -> Constraints:
     for name in find_places(text):  # a county the tagger cut in two (双流 / 区) or left unmarked (成都双流)
         if name in text and name not in _GENERIC and not any(name in p or p in name for p in places):
             places.append(name)
-    places = [p for p in places if not _in_company_names(p, text)]
+    places = [p for p in places if not _in_company_names(p, text) and not _in_quoted_names(p, text)]
     years = tuple(dict.fromkeys(int(y) for y in _YEAR.findall(text)))
     return Constraints(tuple(places), years, metric_asked(text), tuple(analyze(question).level_places))
 
@@ -108,6 +108,18 @@ def _in_company_names(place: str, text: str) -> bool:
     asks about the company, not the place ('中外制药株式会社与温州海鹤药业有限公司案的文号')."""
     at = [m.end() for m in re.finditer(re.escape(place), text)]
     return bool(at) and all(_COMPANY.match(text, i) for i in at)
+
+
+# a name the question quotes (“镇湖刺绣”, 「台北之家」): a place inside it is part of the name
+_QUOTED = re.compile(r"“[^”]{1,30}”|「[^」]{1,30}」|『[^』]{1,30}』|\"[^\"]{1,30}\"")
+
+
+def _in_quoted_names(place: str, text: str) -> bool:
+    """True when every time the question names the place it is inside a quoted name: the question
+    asks about what the name names ('涉及“镇湖刺绣”的那件案例'), not about the place."""
+    quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
+    at = [m.start() for m in re.finditer(re.escape(place), text)]
+    return bool(at) and all(any(a < i < b for a, b in quoted) for i in at)
 
 
 def _implied(place: str, c: Constraints, text: str) -> bool:
