@@ -483,3 +483,9 @@ def test_a_deadline_at_a_years_end_is_one_date() -> None:
 def test_a_country_asked_is_answered_by_a_place_name() -> None:
     sentence = "其中日本以1萬2,524件穩居外國人申請首位,美國以6,954件居次。"
     assert spans("到台湾申请发明专利的外国人里,哪个国家的人最多?", sentence) == ["日本"]
+
+
+def test_what_was_added_is_no_stock_asked() -> None:
+    sentence = "去年,我省新增有效注册商标22946件,有效注册商标246162件,同比增长8.1%。"
+    assert best("2023年临川有效注册商标多少件?", sentence) == "246162件"
+    assert best("2023年临川新增有效注册商标多少件?", sentence) == "22946件"

@@ -116,6 +116,9 @@ def quantity_spans(s: str, q: Question) -> list[Span]:
     if q.cloze_left and _CHANGE_ASKED.search(q.cloze_left):  # '年增多少': a change, not the figure it came to
         out = [Span(sp.start, sp.end, sp.kind, sp.strength * 0.4) if _STOCK_LEAD.search(s, max(0, sp.start - 3), sp.start) else sp
                for sp in out]
+    if not _NEW_ASKED.search(q.norm):  # '有效注册商标多少件' asked: '新增有效注册商标229461件' is the year's additions
+        out = [Span(sp.start, sp.end, sp.kind, sp.strength * 0.5) if _NEW_LEAD.search(_clause_before(s, sp.start)) else sp
+               for sp in out]
     if not _BEFORE_ASKED.search(q.norm):  # '从平均16个月缩短到2个月': what it is now is the figure it came to
         olds = [(m.start(1), m.end(1)) for m in _FROM_TO.finditer(s)]
         out = [Span(sp.start, sp.end, sp.kind, sp.strength * 0.5) if (sp.start, sp.end) in olds else sp for sp in out]
@@ -131,6 +134,17 @@ _FROM_TO = re.compile(
 # to ('达9万7,411件', '为12885件'), no change
 _CHANGE_ASKED = re.compile(r"(?:增|增长|增加|增幅|减少|下降|减|降|提高|提升|上升|降低|多出|多了|少了)了?[,，]?$")
 _STOCK_LEAD = re.compile(r"(?:达到?|为|共计?|总计|累计|是)$")
+# a figure of what was added (新增 / 净增 right before what it counts), and a question that asks for additions
+_NEW_LEAD = re.compile(r"(?:新增|净增)[\u4e00-\u9fffA-Za-z]{0,12}$")
+_NEW_ASKED = re.compile(r"新|增|多了|多出|添")
+
+
+def _clause_before(s: str, at: int) -> str:
+    """The text of the clause that holds position `at`, up to it."""
+    cut = max(s.rfind(c, 0, at) for c in ",，;；。:：")
+    return s[cut + 1 : at]
+
+
 # the old figure of a change is asked ('原来要多久', '以前是多少')
 _BEFORE_ASKED = re.compile(r"原来|原先|以前|之前|此前|过去|起初|当初|缩短前|改革前")
 
