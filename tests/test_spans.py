@@ -489,3 +489,9 @@ def test_what_was_added_is_no_stock_asked() -> None:
     sentence = "去年,我省新增有效注册商标22946件,有效注册商标246162件,同比增长8.1%。"
     assert best("2023年临川有效注册商标多少件?", sentence) == "246162件"
     assert best("2023年临川新增有效注册商标多少件?", sentence) == "22946件"
+
+
+def test_a_change_asked_is_the_figure_said_as_the_change() -> None:
+    sentence = "2025年全省完成作品著作权登记31769件,登记增量为18616件,同比增长141.55%。"
+    assert best("2025年临川作品著作权登记比上年增加了多少件?", sentence) == "18616件"
+    assert best("2025年临川作品著作权登记了多少件?", sentence) == "31769件"

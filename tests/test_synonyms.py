@@ -67,3 +67,10 @@ def test_an_unsaid_terms_weight_comes_from_an_alias_only_where_a_passage_says_it
     q = analyze("亳州的有效注册商标总量在全省排第几?")  # 总量 is said nowhere; 总数 (its alias) somewhere
     assert Answerer._weights(q, _Index(), retrieved="有效注册商标量107757件,全省排名第3位")["总量"] == 0.05
     assert Answerer._weights(q, _Index(), retrieved="注册商标总数107757件")["总量"] > 1.0
+
+
+def test_a_compound_said_with_a_word_inside_it_is_said() -> None:
+    # 有效商标注册量 asked, 商标有效注册量 said: 有效 sits inside the compound
+    weights = TermWeights({"有效": 1.0, "商标": 1.0, "注册量": 1.0, "商标注册量": 2.0})
+    assert weights.coverage(normalize("全市商标有效注册量49.38万件")) == 1.0
+    assert weights.coverage(normalize("全市商标代理机构注册量312家")) < 1.0  # more than a word between: another thing

@@ -114,8 +114,10 @@ def quantity_spans(s: str, q: Question) -> list[Span]:
     if q.unit is None and _SCORE_ASKED.search(q.norm):  # an index or a score is a figure of no unit
         out += [Span(m.start(1), m.end(1), Kind.quantity, 1.0) for m in _SCORE.finditer(s)]
     if q.cloze_left and _CHANGE_ASKED.search(q.cloze_left):  # '年增多少': a change, not the figure it came to
-        out = [Span(sp.start, sp.end, sp.kind, sp.strength * 0.4) if _STOCK_LEAD.search(s, max(0, sp.start - 3), sp.start) else sp
-               for sp in out]
+        # a figure said as the change ('登记增量为186168件') before one said as the count ('完成登记317690件')
+        changes = [sp for sp in out if _CHANGE_LEAD.search(_clause_before(s, sp.start))]
+        out = [sp if sp in changes else Span(sp.start, sp.end, sp.kind, sp.strength * (
+            0.4 if _STOCK_LEAD.search(s, max(0, sp.start - 3), sp.start) else 0.6 if changes else 1.0)) for sp in out]
     if not _NEW_ASKED.search(q.norm):  # '有效注册商标多少件' asked: '新增有效注册商标229461件' is the year's additions
         out = [Span(sp.start, sp.end, sp.kind, sp.strength * 0.5) if _NEW_LEAD.search(_clause_before(s, sp.start)) else sp
                for sp in out]
@@ -134,6 +136,7 @@ _FROM_TO = re.compile(
 # to ('达9万7,411件', '为12885件'), no change
 _CHANGE_ASKED = re.compile(r"(?:增|增长|增加|增幅|减少|下降|减|降|提高|提升|上升|降低|多出|多了|少了)了?[,，]?$")
 _STOCK_LEAD = re.compile(r"(?:达到?|为|共计?|总计|累计|是)$")
+_CHANGE_LEAD = re.compile(r"(?:增量|增加量|增长量|减少量|增幅|增加|增长|减少|下降|新增|净增|多出|多了)了?(?:为|达到?|是)?$")
 # a figure of what was added (新增 / 净增 right before what it counts), and a question that asks for additions
 _NEW_LEAD = re.compile(r"(?:新增|净增)[\u4e00-\u9fffA-Za-z]{0,12}$")
 _NEW_ASKED = re.compile(r"新|增|多了|多出|添")

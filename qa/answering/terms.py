@@ -3,6 +3,10 @@ reader's measure of how well a sentence covers the question."""
 
 from __future__ import annotations
 
+import re
+
+_GAP = r"[\u4e00-\u9fff]{1,2}"  # the word a compound's pieces may hold between them
+
 
 class TermWeights(dict):
     """A question's terms with their IDF weights, and the share of that weight a text holds.
@@ -34,6 +38,17 @@ class TermWeights(dict):
         """Whether `text` says the term, as written or another way."""
         return term in text or any(a in text for a in self.aliases.get(term, ()))
 
+    def _split(self, term: str, text: str) -> bool:
+        """Whether the text says the term as two of its pieces with a word between them (商标注册量 said
+        as 商标有效注册量): a modifier may sit inside a compound as well as before it."""
+        for head, _ in self._pieces[term]:
+            if not term.startswith(head):
+                continue
+            tail = term[len(head) :]
+            if len(head) >= 2 and len(tail) >= 2 and re.search(re.escape(head) + _GAP + re.escape(tail), text):
+                return True
+        return False
+
     def coverage(self, text: str) -> float:
         if self._total <= 0:
             return 0.0
@@ -45,6 +60,9 @@ class TermWeights(dict):
                 continue
             if self.says(term, text):
                 found += 0.5 * weight if term in self.written else weight
+                continue
+            if self._split(term, text):
+                found += weight
                 continue
             best = max((w for piece, w in self._pieces[term] if piece in text), default=0.0)
             found += 0.5 * min(best, weight)
