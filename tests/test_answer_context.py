@@ -425,3 +425,13 @@ def test_a_figure_of_the_place_that_holds_the_one_asked_is_not_its_figure() -> N
     assert another_place(said, ["固原"], ["宁夏", "固原"])  # the whole's figure, not its part's
     assert not another_place(said, ["宁夏"], ["宁夏"])
     assert not another_place("固原市685件", ["固原"], ["宁夏", "固原"])
+    # another city of the province the question names beside the one asked: a sibling's figure
+    assert another_place("吴忠市1891件", ["银川"], ["宁夏", "银川"])
+    assert not another_place("银川市7286件", ["银川"], ["宁夏", "银川"])
+
+
+def test_a_wider_place_whose_figures_hold_the_part_is_no_level() -> None:
+    from qa.answering.question import analyze
+
+    assert analyze("2021年宁夏的授权专利里,银川一个市就拿下了多少件?").level_places == []
+    assert analyze("深圳在广东省知识产权保护考核中连续几年获评优秀?").level_places == ["广东"]

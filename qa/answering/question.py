@@ -277,7 +277,8 @@ def content_terms(norm: str, places: list[str]) -> list[str]:
 
 def _level_places(norm: str, named: list[str], places: list[str]) -> list[str]:
     """Wider places named on their own beside the place asked about ('深圳在广东省考核中'), not as
-    part of an address or a name ('河套深圳园区', '安徽亳州')."""
+    part of an address or a name ('河套深圳园区', '安徽亳州'), nor as the whole the place is part of
+    ('宁夏的授权专利里,银川…')."""
     out = []
     for wide in named:
         if wide in places:
@@ -286,7 +287,9 @@ def _level_places(norm: str, named: list[str], places: list[str]) -> list[str]:
         touching = any(
             norm.startswith(p, a + len(wide)) or norm[:a].endswith(p) for a in at for p in named if p != wide
         )
-        if not touching:
+        # ('宁夏的授权专利里,银川…': the whole whose figures hold the part's, no level of an assessment)
+        whole = all(norm.startswith("的", a + len(wide)) or norm.startswith("省的", a + len(wide)) for a in at)
+        if not touching and not whole:
             out.append(wide)
     return out
 
