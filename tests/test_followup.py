@@ -199,3 +199,9 @@ def test_a_phrase_naming_a_figure_of_its_own_is_asked_plainly() -> None:
     history = chat(("临川现在有多少件地理标志证明商标?", "120件"), ("比“十三五”末增长了多少?", "28.3%"))
     resolved = resolve_followup("腐乳示范区2025年的综合产值呢?", history)
     assert resolved.endswith("腐乳示范区2025年的综合产值是多少?") and "比例" not in resolved
+
+
+def test_a_name_that_opens_like_a_comparison_is_no_follow_up() -> None:
+    history = chat(("2023年深圳专利授权量是多少?", "23.51万件"))
+    for question in ("和平区2023年专利授权多少件?", "2023年和平区专利授权比上年增加多少件?"):
+        assert resolve_followup(question, history) == question

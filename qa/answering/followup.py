@@ -149,7 +149,10 @@ def _subject_only(topic: str, sibling: str) -> str:
 
 
 # a question that opens on what it compares with has no subject of its own ('比“十三五”末增长了多少?')
-_COMPARED_FIRST = re.compile(r"^(?:比|较|相比|相较|与|和|跟|同)[^,，]{1,12}?(?:相比|相较|比较|比)?(?:增长|增加|减少|下降|提高|上升|多|少|高|低)")
+_COMPARED_FIRST = re.compile(
+    r"^(?:同比|(?:比|较)(?!例|重|率|赛|较)[^,，]{1,12}?|(?:与|和|跟|同)[^,，]{1,12}?(?:相比|相较|比较|比)[,，]?)"
+    r"(?:增长|增加|减少|下降|提高|上升|降低|多了|少了|多出|高出|多|少)"
+)
 
 
 def _is_followup(question: str, norm: str) -> bool:

@@ -30,6 +30,11 @@ class TermWeights(dict):
         self._maximal = [t for t in weights if not any(t != u and t in u for u in weights)]
         self._pieces = {t: [(p, weights[p]) for p in weights if p != t and p in t] for t in self._maximal}
         self._total = sum(weights[t] for t in self._maximal)
+        self._splits = {
+            t: [(head, re.compile(re.escape(head) + _GAP + re.escape(t[len(head) :])))
+                for head, _ in self._pieces[t] if t.startswith(head) and len(head) >= 2 and len(t) - len(head) >= 2]
+            for t in self._maximal
+        }
 
     def __or__(self, other: dict[str, float]) -> "TermWeights":  # type: ignore[override]
         return TermWeights({**self, **other}, self.aliases, self.written)
@@ -41,13 +46,7 @@ class TermWeights(dict):
     def _split(self, term: str, text: str) -> bool:
         """Whether the text says the term as two of its pieces with a word between them (商标注册量 said
         as 商标有效注册量): a modifier may sit inside a compound as well as before it."""
-        for head, _ in self._pieces[term]:
-            if not term.startswith(head):
-                continue
-            tail = term[len(head) :]
-            if len(head) >= 2 and len(tail) >= 2 and re.search(re.escape(head) + _GAP + re.escape(tail), text):
-                return True
-        return False
+        return any(head in text and pattern.search(text) for head, pattern in self._splits[term])
 
     def coverage(self, text: str) -> float:
         if self._total <= 0:
