@@ -326,7 +326,7 @@ class Answerer:
         editions = {o for o in q.ordinals if o[1] in _EDITION_UNITS}
         if editions and not any(editions & c.all_ordinals for c in contexts.values()):
             return abstain("语料中没有问到的这一届(批)的内容。")
-        retrieved = "".join(normalize(p.text) for p in passages)
+        retrieved = "".join(index.doc_norms[p.doc_id][p.start : p.end] for p in passages)  # (normalized already)
         weights = self._weights(q, index, retrieved=retrieved)
         people = named_people(q.norm, contexts.values())  # 梁家丽, which the tokenizer cut into 梁家 / 丽是
         if people:

@@ -108,8 +108,9 @@ def _topic(prev: str) -> str:
         # subject before it stays, the deed goes with the asking
         before, after = before[: adverbial.start()], ""
     before = re.sub(r"(?:是|为|有|的|约|約|大约|大約|近|共|总共|總共|一共|累计|累計)+$", "", before)  # '…署約有多少名職員'
-    rank = _RANK_FRAME.search(normalize(before))  # '…有效注册商标在全国排第几': the rank asked goes, what was ranked stays
-    if rank and len(normalize(before)) == len(before):
+    said = normalize(before)
+    rank = _RANK_FRAME.search(said)  # '…有效注册商标在全国排第几': the rank asked goes, what was ranked stays
+    if rank and len(said) == len(before):
         before = before[: rank.start()]
     if _DATE_WH.fullmatch(match.group(0)) and re.fullmatch(r"[\u4e00-\u9fff]{1,4}?[的了]?", _clean(after)):
         after = ""  # '…大会是哪天召开的': the event dated goes with the asking, the meeting stays

@@ -159,14 +159,18 @@ def another_place(text: str, asked: list[str], named: list[str] | None = None, l
     if subject is None:
         return False
     named = named or asked
+
+    def related(p: str) -> bool:
+        return subject == p or lies_within(subject, p) or lies_within(p, subject)
+
     if (
         subject not in levels  # ('深圳在广东省考核中': 广东 names the level of the assessment, `levels`)
         and any(lies_within(p, subject) and p != subject for p in asked)
         and not any(lies_within(subject, p) for p in asked)
     ):
         return True  # '宁夏全区专利授权量为12885件' for 固原: the whole's figure, not its part's
-    if not any(subject == p or lies_within(subject, p) or lies_within(p, subject) for p in asked) and any(
+    if not any(related(p) for p in asked) and any(
         lies_within(subject, w) and any(lies_within(p, w) for p in asked) for w in named if w not in asked
     ):
         return True  # '吴忠市1891件' for 银川 where the question names 宁夏, which holds both: a sibling's figure
-    return not any(subject == p or lies_within(subject, p) or lies_within(p, subject) for p in named)
+    return not any(related(p) for p in named)

@@ -288,7 +288,7 @@ def _level_places(norm: str, named: list[str], places: list[str]) -> list[str]:
             norm.startswith(p, a + len(wide)) or norm[:a].endswith(p) for a in at for p in named if p != wide
         )
         # ('宁夏的授权专利里,银川…': the whole whose figures hold the part's, no level of an assessment)
-        whole = all(norm.startswith("的", a + len(wide)) or norm.startswith("省的", a + len(wide)) for a in at)
+        whole = all(norm.startswith(("的", "省的"), a + len(wide)) for a in at)
         if not touching and not whole:
             out.append(wide)
     return out

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from .numbers import QUANTITY, SHARE_UNITS
 from .places import find_places
+from .span_base import clause_start
 
 _RESPECTIVELY = re.compile(r"分别(?:为|是|达到?|有|占|约为|约|增长|下降|居)?")
 _CLAUSE_END = re.compile(r"[,，;；。)）!?！？]")
@@ -101,7 +102,7 @@ def respectives(s: str) -> list[Respective]:
                     break  # '2803批、7435.64万件,分别占…的98.97%、99.68%': figures and their shares, no subjects
         if not found_names and len(values) == 2:
             # 'A和B分别达到x和y': two subjects joined by 和 / 及 / 与 in the clause before 分别
-            lo = max((s.rfind(c, 0, m.start()) for c in ",，;；。:："), default=-1) + 1
+            lo = clause_start(s, m.start())
             pair = _PAIR.fullmatch(s, lo, m.start())
             if pair and not any(_has_figure(n) for n in pair.groups()):
                 second = pair.group(2)

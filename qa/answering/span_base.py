@@ -20,6 +20,12 @@ PUNCT = set(",，;；。:：、!?！？()（）“”《》「」 ")
 LEAD_WORDS = frozenset(words("lead_words"))
 PARTICLES = "了的是为在"
 ASKS_KIND = re.compile(r"什么|哪类|哪种|哪一类|哪一种")
+_CLAUSE_MARKS = ",，;；。:："
+
+
+def clause_start(s: str, at: int) -> int:
+    """Where the clause that holds position `at` of `s` starts: after the last , ; 。 or : before it."""
+    return max(s.rfind(c, 0, at) for c in _CLAUSE_MARKS) + 1
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from ..divisions import by_name
 from .places import find_places
 from .respectively import largest, respective_value
 from .question import CASE_NUMBER_ASKED, DOCUMENT_NUMBER_ASKED, DURATION, LEADER, PARTY_WORDS, PERSON_TITLES, Kind, Question, asks_amount
-from .span_base import ASKS_KIND, LEAD_WORDS, MEANINGFUL, PUNCT, TITLE, Span, cut_words, strip_particles
+from .span_base import ASKS_KIND, LEAD_WORDS, MEANINGFUL, PUNCT, TITLE, Span, clause_start, cut_words, strip_particles
 from .words import alternation, units, words
 from ..tokenize import pos_tag
 
@@ -115,11 +115,11 @@ def quantity_spans(s: str, q: Question) -> list[Span]:
         out += [Span(m.start(1), m.end(1), Kind.quantity, 1.0) for m in _SCORE.finditer(s)]
     if q.cloze_left and _CHANGE_ASKED.search(q.cloze_left):  # '年增多少': a change, not the figure it came to
         # a figure said as the change ('登记增量为186168件') before one said as the count ('完成登记317690件')
-        changes = [sp for sp in out if _CHANGE_LEAD.search(_clause_before(s, sp.start))]
+        changes = [sp for sp in out if _CHANGE_LEAD.search(s, clause_start(s, sp.start), sp.start)]
         out = [sp if sp in changes else Span(sp.start, sp.end, sp.kind, sp.strength * (
             0.4 if _STOCK_LEAD.search(s, max(0, sp.start - 3), sp.start) else 0.6 if changes else 1.0)) for sp in out]
     if not _NEW_ASKED.search(q.norm):  # '有效注册商标多少件' asked: '新增有效注册商标229461件' is the year's additions
-        out = [Span(sp.start, sp.end, sp.kind, sp.strength * 0.5) if _NEW_LEAD.search(_clause_before(s, sp.start)) else sp
+        out = [Span(sp.start, sp.end, sp.kind, sp.strength * 0.5) if _NEW_LEAD.search(s, clause_start(s, sp.start), sp.start) else sp
                for sp in out]
     if not _BEFORE_ASKED.search(q.norm):  # '从平均16个月缩短到2个月': what it is now is the figure it came to
         olds = [(m.start(1), m.end(1)) for m in _FROM_TO.finditer(s)]
@@ -140,12 +140,6 @@ _CHANGE_LEAD = re.compile(r"(?:增量|增加量|增长量|减少量|增幅|增�
 # a figure of what was added (新增 / 净增 right before what it counts), and a question that asks for additions
 _NEW_LEAD = re.compile(r"(?:新增|净增)[\u4e00-\u9fffA-Za-z]{0,12}$")
 _NEW_ASKED = re.compile(r"新|增|多了|多出|添")
-
-
-def _clause_before(s: str, at: int) -> str:
-    """The text of the clause that holds position `at`, up to it."""
-    cut = max(s.rfind(c, 0, at) for c in ",，;；。:：")
-    return s[cut + 1 : at]
 
 
 # the old figure of a change is asked ('原来要多久', '以前是多少')

@@ -21,6 +21,7 @@ from ..answering.numbers import QUANTITY, STREAK, follows_another_year, is_share
 from ..answering.places import another_place, narrowest
 from ..answering.question import NUMERIC_KINDS, Kind, Question, analyze, asks_amount
 from ..answering.respectively import is_respective_figure
+from ..answering.span_base import clause_start
 from ..crosslingual import asks_count, asks_one
 from ..e5onnx.tokenizer import Encoding
 from ..index_store import LoadedIndex
@@ -178,18 +179,13 @@ def _another_kinds_figure(f: Found, asked: tuple[tuple[KindNames, KindNames], ..
     return another_kind(asked, before, norm[f.end : after.start() if after else s_end])
 
 
-_CLAUSE_START = re.compile(r"[,，;；:：]")
-
-
 def joined_figure(q: Question, doc_id: str, start: int, end: int, index: LoadedIndex) -> bool:
     """True when the clause of a span of a document, up to the span, names a thing asked joined with
     another the question does not name (`joined.joined_with_another`: '高校和科研机构…共达到102.3万件' for
     高校): the figure of both together."""
     s_start, _ = sentence_bounds(index.documents[doc_id].text, start, end)
     norm = index.doc_norms[doc_id]
-    before = norm[s_start:start]
-    cut = max((m.end() for m in _CLAUSE_START.finditer(before)), default=0)
-    return joined_with_another(q, before[cut:] + norm[start:end])
+    return joined_with_another(q, norm[max(s_start, clause_start(norm, start)) : end])
 
 
 class LearnedReader:
