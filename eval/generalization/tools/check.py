@@ -53,4 +53,6 @@ if os.path.exists(os.path.join(ROOT, "dev5", "questions.jsonl")):
     e += check(os.path.join(ROOT, "dev5"), "k", "kc")
 if os.path.exists(os.path.join(ROOT, "dev6", "questions.jsonl")):
     e += check(os.path.join(ROOT, "dev6"), "m", "mc")
+if os.path.exists(os.path.join(ROOT, "dev7", "questions.jsonl")):
+    e += check(os.path.join(ROOT, "dev7"), "n", "nc")
 sys.exit(1 if e else 0)
