@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import Sequence
@@ -29,6 +29,7 @@ from typing import Sequence
 from .answering.places import find_places
 from .answering.words import units
 from .cedict import PARENS, SKIP_SENSE, entries, pinyin_name
+from .divisions import known_places, short_name
 from .languages import mostly_chinese
 from .normalize import normalize
 from .tokenize import word_flag
@@ -80,6 +81,7 @@ class Lexicon:
     terms: dict[str, tuple[str, ...]]
     dictionary: dict[str, tuple[str, ...]]
     names: frozenset[str]  # Chinese words that are proper names (CC-CEDICT writes their pinyin capitalized)
+    places: dict[str, str] = field(default_factory=dict)  # pinyin -> the one province or city so called ('binzhou' -> 滨州)
 
     def candidates(self, phrase: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         return self.terms.get(phrase, ()), self.dictionary.get(phrase, ())
@@ -117,6 +119,8 @@ def lexicon() -> Lexicon:
 def _lexicon() -> Lexicon:
     dictionary: dict[str, set[str]] = {}
     names: set[str] = set()
+    places: dict[str, set[str]] = {}
+    known = known_places()
     try:
         for trad, simp, pinyin, senses in entries():
             heads = {trad, simp}
@@ -124,6 +128,8 @@ def _lexicon() -> Lexicon:
             if pinyin[:1].isupper():  # a proper name: also found by its pinyin ('Xiaoshan')
                 names.update(heads)
                 keys.add(pinyin_name(pinyin).lower())
+                if normalize(simp) in known:
+                    places.setdefault(pinyin_name(pinyin).lower(), set()).add(short_name(normalize(simp)))
             for sense in senses:
                 if sense and not SKIP_SENSE.match(sense):
                     keys.update(_senses(sense))
@@ -131,7 +137,8 @@ def _lexicon() -> Lexicon:
                 dictionary.setdefault(key, set()).update(heads)
     except RuntimeError as exc:
         log.warning("English questions are read with the terminology file alone: %s", exc)
-    return Lexicon(_terms(), {k: tuple(sorted(v)) for k, v in dictionary.items()}, frozenset(names))
+    unique = {k: next(iter(v)) for k, v in places.items() if len(v) == 1}  # (taizhou: 台州 or 泰州, neither)
+    return Lexicon(_terms(), {k: tuple(sorted(v)) for k, v in dictionary.items()}, frozenset(names), unique)
 
 
 def _forms(word: str) -> list[str]:
@@ -205,6 +212,18 @@ def _lookup(tokens: list[str], i: int, lex: Lexicon, evidence: str, unseen_terms
     return None
 
 
+def _unseen_place(tokens: list[str], i: int, lex: Lexicon) -> tuple[int, str] | None:
+    """A province or city the tokens at i name by its pinyin ('binzhou'; 'inner mongolia' is no
+    pinyin): (tokens taken, its short name). None for a pinyin of several divisions (taizhou: 台州
+    or 泰州) or of none ('china' is among the senses of 唐山, not its pinyin)."""
+    for n in (2, 1):
+        if i + n <= len(tokens):
+            place = lex.places.get("".join(tokens[i : i + n]))
+            if place is not None:
+                return n, place
+    return None
+
+
 def said_in_chinese(english: str, chinese: str) -> tuple[int, int]:
     """How many content words of an English label a (normalized) Chinese text says, and how many it
     has: a phrase of them is said where the text uses one of its Chinese words, the terminology's
@@ -242,13 +261,17 @@ class _Parts:
     rest: list[str]
 
 
-def chinese_question(english: str, passages: list[str], titles: Sequence[str] = (), unseen_terms: bool = False) -> str | None:
+def chinese_question(
+    english: str, passages: list[str], titles: Sequence[str] = (), unseen_terms: bool = False, unseen_places: bool = True
+) -> str | None:
     """The English question in the Chinese words its Chinese passages and their documents' `titles`
     use (the others give none; a passage from the middle of a city's report may not name the city
     its title names), or None when there are no Chinese passages or none of the question's content
     words is found in them (nothing for the rule reader to go on). `unseen_terms`: the field's
     terminology is rendered even where these passages do not use it (a query that looks for
-    passages that do)."""
+    passages that do). `unseen_places`: a province or city named by its pinyin is rendered even where
+    these passages do not name it (the place binds what answers; a search query, or a table whose rows
+    are matched instead, need not name it)."""
     chinese = [p for p in passages if mostly_chinese(p)]
     if not chinese:
         return None
@@ -279,6 +302,12 @@ def chinese_question(english: str, passages: list[str], titles: Sequence[str] = 
             continue
         taken = _lookup(tokens, i, lex, evidence, unseen_terms)
         if taken is None:
+            place = _unseen_place(tokens, i, lex) if unseen_places else None
+            if place is not None:  # 'in Binzhou' where these passages never say 滨州: the place still binds
+                i += place[0]
+                parts.places.append(place[1])
+                found += 1
+                continue
             i += 1
             continue
         n, chinese = taken

@@ -215,7 +215,7 @@ class HybridRetriever:
         Chinese evidence only through those words. Passages keep the English question's ranks."""
         chunks = [self.index.chunks[f.row] for f in fused[:TRANSLATION_POOL]]
         titles = [doc.title for doc_id in dict.fromkeys(c.doc_id for c in chunks) if (doc := self.index.documents.get(doc_id))]
-        chinese = chinese_question(request.text, [c.text for c in chunks], titles, unseen_terms=True)
+        chinese = chinese_question(request.text, [c.text for c in chunks], titles, unseen_terms=True, unseen_places=False)
         reading = _query(chinese, request.top_k, request.timings) if chinese else None
         if reading is None:
             return fused

@@ -316,7 +316,7 @@ def test_a_figure_whose_clause_names_another_kind_of_what_is_asked_is_that_kinds
     # a sentence whose topic is another kind: the figure's clause need not name it again
     trademarks = analyze("2022年上半年我国商标注册申请量是多少?")
     assert _another_kind(trademarks, normalize("发证5233件"), normalize("集成电路布图设计方面:上半年,我国集成电路布图设计登记申请7661件,发证5233件"))
-    assert not _another_kind(trademarks, normalize("商标注册量3.2万件"), normalize("专利授权量2.1万件,商标注册量3.2万件"))
+    assert not _another_kind(trademarks, normalize("商标注册申请量3.2万件"), normalize("专利申请量2.1万件,商标注册申请量3.2万件"))
 
 
 def test_an_entity_asked_for_is_not_the_thing_the_question_says_it_of(tmp_path: Path) -> None:
@@ -435,3 +435,40 @@ def test_a_wider_place_whose_figures_hold_the_part_is_no_level() -> None:
 
     assert analyze("2021年宁夏的授权专利里,银川一个市就拿下了多少件?").level_places == []
     assert analyze("深圳在广东省知识产权保护考核中连续几年获评优秀?").level_places == ["广东"]
+
+
+def test_applications_and_grants_received_and_closed_arrests_and_prosecutions_are_kinds() -> None:
+    from qa.answering.kinds import another_kind, kinds_asked
+
+    granted = kinds_asked(normalize("2019年临川专利授权总量是多少件?"))
+    assert another_kind(granted, normalize("临川全市专利申请总量为29000件")) == "申请"
+    assert another_kind(granted, normalize("授权总量18000件")) is None
+    closed = kinds_asked(normalize("临川法院十年来审结了多少件案件?"))
+    assert another_kind(closed, normalize("共受理案件20100件")) == "受理"
+    prosecuted = kinds_asked(normalize("2024年临川检察机关受理审查起诉侵犯知识产权犯罪多少人?"))
+    assert another_kind(prosecuted, normalize("共受理审查逮捕侵犯知识产权犯罪1300人")) == "逮捕"
+    assert another_kind(prosecuted, normalize("受理审查起诉3300人")) is None
+
+
+def test_a_respectively_list_later_in_a_sentence_does_not_shield_an_earlier_figure(tmp_path: Path) -> None:
+    text = "临川专利统计\n\n2019年,临川全市专利申请总量为29000件,授权总量18000件,其中发明专利申请量、授权量分别为5100件和2200件。\n"
+    pipeline = _pipeline(tmp_path, "lc.txt", text, "rules")
+    assert pipeline.ask("2019年临川全市专利授权总量是多少件?").answer == "18000件"
+    assert pipeline.ask("2019年临川发明专利授权量是多少件?").answer == "2200件"
+
+
+def test_a_figure_of_one_kind_is_a_part_where_the_whole_is_asked() -> None:
+    from qa.answering.kinds import a_part_of_the_whole
+
+    asked = normalize("2023年临川专利授权量是多少?")
+    assert a_part_of_the_whole(asked, normalize("外观设计专利授权522件"))
+    assert not a_part_of_the_whole(asked, normalize("全市新增专利授权6992件"))
+    assert not a_part_of_the_whole(normalize("2023年临川外观设计专利授权量是多少?"), normalize("外观设计专利授权522件"))
+    assert a_part_of_the_whole(normalize("临川知识产权质押融资多少?"), normalize("专利权质押融资3亿元"))
+
+
+def test_a_figure_over_a_span_of_years_is_no_answer_for_its_last_year(tmp_path: Path) -> None:
+    text = "临川法院十年审判白皮书\n\n白皮书显示,2014年11月至2024年10月,临川法院共受理案件20198件,审结案件19550件。\n"
+    pipeline = _pipeline(tmp_path, "lc.txt", text, "rules")
+    assert pipeline.ask("临川法院2024年全年审结了多少件案件?").abstained
+    assert pipeline.ask("临川法院2014年11月至2024年10月审结了多少件案件?").answer == "19550件"

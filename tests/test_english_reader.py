@@ -88,3 +88,16 @@ def test_a_person_asked_by_post_of_an_organisation_named_by_its_acronym() -> Non
     # CNIPA is the initials of the page's China National Intellectual Property Administration; the post
     # asked ('official') is the answer's, not a word the sentence must say
     assert _read("Which CNIPA official gave the end-2024 figures on valid invention patents?", [HU])[0] == "Hu Wenhui"
+
+
+def test_a_question_in_other_words_of_the_page_is_read() -> None:
+    from qa.reader.english import _stem
+
+    assert _stem("jumped") == _stem("increase") == _stem("growth")
+    assert _stem("held") == _stem("hold") and _stem("published") == _stem("released")
+    assert _stem("close") != _stem("concluded")  # 'close to 30,000' is no closing of cases
+    from qa.reader.english import _content_words, _said
+
+    page = "Customs detained 41,300 batches of goods, an increase of 8 percent."
+    seized = _said(_content_words("How many batches of goods were seized?"), page)
+    assert seized > _said(_content_words("How many batches of goods were burned?"), page) and seized > 0.8

@@ -61,3 +61,14 @@ def test_a_place_spoken_for_by_offices_is_not_missing_from_the_corpus() -> None:
     assert unnamed_places("2017年香港发明专利申请量是多少?", norms, ["tw"]) == ["香港"]
     assert question_constraints("2017年台湾发明专利申请量是多少?").places == ("台湾",)
 
+
+def test_a_hong_kong_page_is_known_by_its_currency_and_its_districts() -> None:
+    from qa.answering.places import lies_within
+
+    norm = normalize("海關日前在屯門工廈倉庫檢獲4300件懷疑冒牌物品,估計市值港幣50萬元。")
+    assert governed_place(norm) == "香港"  # it never says 香港
+    assert lies_within("屯门", "香港") and lies_within("台中", "台湾")
+    # the tagger's one word 香港海关 is the office of a place: the place is what the evidence must name
+    assert question_constraints("香港海关在屯门查获多少件冒牌物品?").places == ("香港", "屯门")
+    assert question_constraints("江苏南京有效发明专利多少件?").places == ("江苏", "南京")
+    assert unnamed_places("香港海关在屯门查获多少件冒牌物品?", {"hk": norm}, ["hk"]) == []

@@ -220,3 +220,20 @@ def test_which_one_leads_asks_a_name_however_its_figure_is_measured() -> None:
     assert analyze("哪一年的专利授权量最多?").kind is Kind.date
     assert not analyze("最高检发布的典型案例中,第一件是什么案?").leader  # 最高检 names a body, not a leader
     assert analyze("专利密集型产业在国内生产总值中占了多大份额?").kind is Kind.ratio  # a share, not an amount
+
+
+def test_a_rate_asked_is_a_ratio() -> None:
+    assert analyze("2023年临川法院的结案率是多少?").kind is Kind.ratio
+    assert analyze("临川发明专利授权率为多少?").kind is Kind.ratio
+
+
+def test_a_year_asked_is_no_end_of_a_span_of_years() -> None:
+    from qa.answering.numbers import asks_one_year, only_as_a_span_of_years
+
+    sentence = "2014年11月至2024年10月,临川法院共受理案件20198件,审结案件19550件"
+    assert only_as_a_span_of_years(sentence, [2024])
+    assert not only_as_a_span_of_years("2024年审结案件1000件,2014年至2024年累计审结2万件", [2024])
+    assert not only_as_a_span_of_years("2024年1月至2024年10月审结2000件", [2024])  # one year's months
+    assert asks_one_year("临川法院2024年全年审结了多少件案件", [2024])
+    assert not asks_one_year("临川法院2014年11月至2024年10月审结了多少件案件", [2014, 2024])
+    assert not asks_one_year("临川法院到2024年十年来审结了多少件案件", [2024])

@@ -335,6 +335,16 @@ def test_learned_reader_does_not_answer_an_english_count_with_a_share(tok: E5Tok
     assert r.answer == "53.3 percent"
 
 
+def test_learned_reader_does_not_answer_a_share_asked_with_a_count(tok: E5Tokenizer) -> None:
+    index = FakeIndex([DOC])
+    r = _reader(tok, "5268件").read("q", "2023年东营专利授权量占全省的比例是多少?", _passages(DOC), index)  # type: ignore[arg-type]
+    assert r.abstained
+    r = _reader(tok, "5268件").read("q", "2023年东营专利授权量是多少?", _passages(DOC), index)  # type: ignore[arg-type]
+    assert r.answer == "5268件"
+    r = _reader(tok, "12.1%").read("q", "2023年东营专利授权量的增长率是多少?", _passages(DOC), index)  # type: ignore[arg-type]
+    assert r.answer == "12.1%"
+
+
 LISTS = _doc(
     "quanzhou-2025",
     "泉州市知识产权新闻发布会\n2025年,泉州马德里商标国际注册量1982件、地理标志商标159件。会议由李波、王璞主持。",
@@ -518,6 +528,9 @@ def test_an_english_page_first_keeps_the_english_reading_over_chinese_passages(m
     reader = CombinedReader(rules, learned, override=0.9, alone=0.3, english=Fixed(_result(None, 0.0)))  # type: ignore[arg-type]
     assert reader.read("q", asked, [english_page, chinese_page], None).answer == "201"  # type: ignore[arg-type]
     assert reader.read("q", asked, [chinese_page, english_page], None).answer == "三种"  # type: ignore[arg-type]
+    # an English page that quotes a Chinese title is still an English page
+    quoting = Passage(1, "w-1", "w", "t", "In 2009 the AU office (澳大利亚知识产权局) counted 201 patents in force.", 1.0, 1, 1, 0, 60, 0)
+    assert reader.read("q", asked, [quoting, chinese_page], None).answer == "201"  # type: ignore[arg-type]
 
 
 def test_an_english_sentence_that_says_the_question_answers_it_before_any_chinese_reading(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -655,6 +668,17 @@ def test_a_how_many_span_is_cut_to_its_figure_in_the_unit_asked() -> None:
     assert _snapped(snap_quantity, "是全国平均水平的几倍?", text, "6.79件，是全国平均水平的8.3倍") == "8.3倍"
     assert _snapped(snap_quantity, "专利产出量是多少?", text, "6.79件") == "6.79件"
     assert _snapped(snap_quantity, "会议何时召开?", text, "2023年全市") == "2023年全市"  # not a how-many question
+
+
+def test_an_english_how_many_span_is_cut_to_its_figure() -> None:
+    from qa.reader.learned import snap_english_quantity
+
+    text = "A total of 53,200 protection measures were taken, and 41,600 batches of goods were detained."
+    run_on = "53,200 protection measures were taken, and 41,600 batches"
+    assert _snapped(snap_english_quantity, "How many protection measures were taken?", text, run_on) == "53,200"
+    assert _snapped(snap_english_quantity, "How many batches were detained?", text, "41,600 batches of goods were detained") == "41,600 batches"
+    assert _snapped(snap_english_quantity, "How many batches were detained?", text, "41,600 batches") == "41,600 batches"
+    assert _snapped(snap_english_quantity, "Who took the measures?", text, run_on) == run_on  # not a how-many question
 
 
 def test_a_when_span_is_the_whole_date() -> None:

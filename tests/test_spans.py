@@ -495,3 +495,28 @@ def test_a_change_asked_is_the_figure_said_as_the_change() -> None:
     sentence = "2025年全省完成作品著作权登记31769件,登记增量为18616件,同比增长141.55%。"
     assert best("2025年临川作品著作权登记比上年增加了多少件?", sentence) == "18616件"
     assert best("2025年临川作品著作权登记了多少件?", sentence) == "31769件"
+
+
+def test_a_head_said_once_before_two_subjects_serves_both() -> None:
+    sentence = "其中发明专利申请量、授权量分别为5121件和2207件;"
+    assert spans("2019年临川发明专利授权量是多少件?", sentence) == ["2207件"]
+    assert spans("2019年临川发明专利申请量是多少件?", sentence) == ["5121件"]
+    # and words said once after the last subject: 发明 and 外观, not 发明 and 外观设计专利授权量
+    assert spans("发明专利授权量是多少?", "发明、外观设计专利授权量分别为100件、200件") == ["100件"]
+
+
+def test_a_period_asked_is_answered_by_a_range() -> None:
+    sentence = "试点时限自2021年3月至2024年2月,3月5日起施行。"
+    assert spans("试点时限是从什么时候到什么时候?", sentence) == ["2021年3月至2024年2月"]  # one date is no period
+    assert "3月5日" in spans("什么时候起施行?", sentence)
+
+
+def test_a_bound_stays_with_its_figure() -> None:
+    assert spans("平均每件能快多久?", "平均每件申请缩短审查周期7个月以上。") == ["7个月以上"]
+    assert spans("有多少件?", "共受理申请2300件左右。") == ["2300件左右"]
+
+
+def test_the_head_asked_without_a_title_is_whoever_heads_it() -> None:
+    sentence = "副局长张丽主持发布会,局长王明介绍情况。"
+    assert best("临川市知识产权局一把手是谁?", sentence) == "王明"  # a deputy is no head
+    assert spans("临川市知识产权局一把手是谁?", "副局长张丽主持发布会。") == ["张丽"]  # (still a person, if no head is named)

@@ -74,3 +74,12 @@ def test_a_compound_said_with_a_word_inside_it_is_said() -> None:
     weights = TermWeights({"有效": 1.0, "商标": 1.0, "注册量": 1.0, "商标注册量": 2.0})
     assert weights.coverage(normalize("全市商标有效注册量49.38万件")) == 1.0
     assert weights.coverage(normalize("全市商标代理机构注册量312家")) < 1.0  # more than a word between: another thing
+
+
+def test_a_compound_whose_head_two_coordinated_words_share_is_said() -> None:
+    # 发明专利授权量 asked, 发明专利申请量、授权量 said: the head is said once for both
+    weights = TermWeights({"发明": 1.0, "专利": 1.0, "授权": 1.0, "授权量": 2.0, "发明专利授权量": 3.0})
+    assert weights.coverage(normalize("其中发明专利申请量、授权量分别为5121件和2207件")) == 1.0
+    assert weights.coverage(normalize("发明专利申请量和授权量均有增长")) == 1.0
+    assert weights.coverage(normalize("发明专利申请量增长,授权量下降")) < 1.0  # two clauses: no shared head
+

@@ -18,8 +18,8 @@ from ..tokenize import pos_tag, word_flag
 from ..types import AskResult, Citation
 from .context import DocContext, Scope, build_doc_context, sentence_scope
 from .joined import joined_with_another
-from .kinds import another_kind, kinds_asked, unsaid_kind
-from .numbers import CASE_NUMBER, CN_DAY, CN_MONTH, CN_YEAR, cn_to_int, follows_another_year, periods
+from .kinds import a_part_of_the_whole, another_kind, kinds_asked, unsaid_kind
+from .numbers import CASE_NUMBER, CN_DAY, CN_MONTH, CN_YEAR, cn_to_int, asks_one_year, follows_another_year, only_as_a_span_of_years, periods
 from .people import named_people, refers_to, without_pieces
 from .places import another_place, find_places, lies_within
 from .question import DOCUMENT_NUMBER_ASKED, LEADER, NUMERIC_KINDS, Kind, Question, analyze, title_verbs
@@ -399,6 +399,8 @@ class Answerer:
         national = not q.named_places and bool(_NATIONAL.search(q.norm))
         narrowing = _narrowing(q) if q.kind in NUMERIC_KINDS else []
         year_asked = bool(q.years) and q.kind in NUMERIC_KINDS  # a figure of a year asked
+        # of one year, not of a span or a total over years the question itself says
+        one_year = year_asked and asks_one_year(q.norm, q.years)
         unsaid_by_doc: dict[str, Narrowing] = {}
         kind_unsaid: dict[str, bool] = {}
         local_by_doc: dict[str, bool] = {}
@@ -435,6 +437,8 @@ class Answerer:
                 )
                 if not reason and kind_unsaid[doc_id]:
                     reason = "coverage"  # none of its figures is of the kind asked
+                if not reason and one_year and only_as_a_span_of_years(s, q.years):
+                    reason = "year"  # 2024年全年 asked: '2014年11月至2024年10月…195506件' is ten years' figure
                 if not reason and dated and not any(t in s + named for t in dated):
                     reason = "coverage"  # '36条是哪一天发布的': 4月25日 dates another release
                 spans = [] if reason else self._spans(s, q, ctx)
@@ -455,8 +459,8 @@ class Answerer:
                     ):
                         closest = max(closest, (coverage, "place"))
                         continue  # a national figure asked; this one is a province's or a city's (其中,广东省登记…)
-                    # (a 分别-list names every kind before their figures: its alignment is read elsewhere)
-                    if q.kind in NUMERIC_KINDS and "分别" not in s and _another_kind(q, clause_text, s[: span.end]):
+                    # (a 分别-list in the clause names every kind before its figures: its alignment is read elsewhere)
+                    if q.kind in NUMERIC_KINDS and "分别" not in clause_text and _another_kind(q, clause_text, s[: span.end]):
                         closest = max(closest, (coverage, "coverage"))
                         continue
                     if year_asked and follows_another_year(s, span.start, q.years):
@@ -475,6 +479,7 @@ class Answerer:
                         + (0.1 if any(p in clause_text for p in levels) else 0.0)
                         - (0.15 if any(t in clause_text for t in q.excluded) else 0.0)
                         - (0.3 if q.kind in NUMERIC_KINDS and joined_with_another(q, clause_text) else 0.0)
+                        - (0.1 if q.kind in NUMERIC_KINDS and a_part_of_the_whole(q.norm, clause_text) else 0.0)
                     )
                     out.append(Candidate(ctx, start, end, span, score, coverage, rank))
         return out, closest[1]

@@ -45,3 +45,15 @@ def unsaid_kind(asked: tuple[tuple[KindNames, KindNames], ...], text: str) -> st
     """The first kind asked that the text (a whole document) never names: none of its figures is
     that kind's (新收 asked of a court's report that only says 审结)."""
     return next((kind[0] for kind, _ in asked if not any(name in text for name in kind)), None)
+
+
+def a_part_of_the_whole(norm: str, clause: str) -> bool:
+    """True when a figure's clause names a kind of the patent or the IP family and the (normalized)
+    question names no kind of it: the whole was asked (专利授权量), the clause counts one kind of it
+    (外观设计专利授权522件; 专利权质押 where 知识产权质押 is asked)."""
+    for family in families()[:2]:  # 专利|商标|…, 发明|实用新型|外观设计: parts of a whole with its own name
+        if any(name in norm for kind in family for name in kind):
+            continue
+        if any(name in clause for kind in family for name in kind):
+            return True
+    return False

@@ -104,6 +104,32 @@ def follows_another_year(norm_sentence: str, at: int, asked: tuple[int, ...] | l
     return len(set(marked_years(norm_sentence))) > 1 and year_before(norm_sentence, at) not in (None, *asked)
 
 
+# a span of several years: 2014年11月至2024年10月, 2014-2024年, 2019年到2023年
+_YEAR_RANGE = re.compile(
+    r"((?:19|20)\d{2})(?:年(?:\d{1,2}月(?:\d{1,2}日)?)?)?\s*(?:至|到|—|－|-|~|～)\s*((?:19|20)\d{2})年"
+)
+
+
+def only_as_a_span_of_years(norm_sentence: str, asked: tuple[int, ...] | list[int]) -> bool:
+    """True where every year asked that the sentence names is the start or the end of a span of
+    several years ('2014年11月至2024年10月,…审结案件195506件': ten years' figure, not 2024's)."""
+    spans = [(m.start(), m.end(), int(m.group(1)), int(m.group(2))) for m in _YEAR_RANGE.finditer(norm_sentence)]
+    spans = [(a, b) for a, b, first, last in spans if first != last]
+    if not spans:
+        return False
+    named = [(at, year) for at, year in _year_positions(norm_sentence) if year in asked]
+    return bool(named) and all(any(a <= at < b for a, b in spans) for at, _ in named)
+
+
+_OVER_YEARS = re.compile(r"累计|以来|至今|期间|历年|[一二三四五六七八九十两几\d]+年(?:来|间|里|中)")
+
+
+def asks_one_year(norm_question: str, years: tuple[int, ...] | list[int]) -> bool:
+    """Whether a question with years asks of one year, not of a span or a total over years it says
+    (累计, 十年来, 2014年至2024年)."""
+    return bool(years) and not _OVER_YEARS.search(norm_question) and not only_as_a_span_of_years(norm_question, years)
+
+
 def marked_years(norm_text: str) -> list[int]:
     """`years`, of those written with 年 only (1968家 is a count, not a year)."""
     return [year for _, year in _year_positions(norm_text, marked=True)]

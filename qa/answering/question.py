@@ -34,6 +34,7 @@ NUMERIC_KINDS = (Kind.quantity, Kind.ratio, Kind.streak, Kind.ranking)  # a figu
 
 # title words a person is introduced with (longest first matters for matching)
 PERSON_TITLES = words("person_titles")
+_HEAD_WORDS, _HEAD_TITLES = words("head_words"), words("head_titles")
 
 
 def title_verbs(titles: list[str]) -> list[str]:
@@ -50,7 +51,7 @@ _LIST = re.compile(r"哪些|哪几|哪[两二三四五六七八九十\d]+[个项
 _DATE = re.compile(r"哪天|哪一天|什么时候|何时|什么时间|几月几日|哪个月|哪一年|哪年|哪个年度|哪一年度|哪一届")
 _STREAK = re.compile(r"连续[\u4e00-\u9fff]{0,3}?(?:多少|几)(?:年|届|次)|连续第几|第几年")
 _RANKING = re.compile(r"第几|排老几|排行老几|排名多少|排名[是为]多少|排多少|排在?第几|位居第几|排名[又还]?(?:如何|怎样|怎么样|情况)|名次")
-_RATIO = re.compile(r"几倍|多少倍|百分之几|百分比|比重|比率|多大份额|份额[是为有]?多少|多少份额|多大比例|多少比例|比例是|占比|占全国的?多少|占(?:全国|全省|全市|全区|全县|全球|全部|总)[\u4e00-\u9fff]{0,6}?的?多少|占多少|几分之几|增长多少|增长了多少|同比|增幅|增速|涨幅|涨了?多少|上涨了?多少|变化了?多少|降幅|减幅")
+_RATIO = re.compile(r"几倍|多少倍|百分之几|百分比|比重|比率|多大份额|份额[是为有]?多少|多少份额|多大比例|多少比例|比例是|占比|占全国的?多少|占(?:全国|全省|全市|全区|全县|全球|全部|总)[\u4e00-\u9fff]{0,6}?的?多少|占多少|几分之几|几成|增长多少|增长了多少|同比|增幅|增速|涨幅|涨了?多少|上涨了?多少|变化了?多少|降幅|减幅|[\u4e00-\u9fff]率(?:[是为]|达到?)?(?:多少|几)")
 _PERSON = re.compile(r"谁|哪位|什么人")
 # 'which one' asked of a kind of thing (哪个国家, 哪家企业, 哪一类): with 最高/最多 (LEADER), the name of
 # the one that leads is asked, however its figure is measured (占比最高, 增速最快)
@@ -348,7 +349,7 @@ def analyze(question: str) -> Question:
             t
             for t in PERSON_TITLES
             if re.search(re.escape(t) + "(?!会)", norm) and not any(t in o and t != o for o in PERSON_TITLES if o in norm)
-        ],
+        ] or ([*_HEAD_TITLES] if any(w in norm for w in _HEAD_WORDS) else []),  # 一把手: whichever title heads it
         list_size=_list_size(norm),
         focus=_focus(norm, wh, named_places, kind),
         role_verbs=[v for v in ROLE_VERBS if v in norm],

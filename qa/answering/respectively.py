@@ -124,11 +124,13 @@ def respectives(s: str) -> list[Respective]:
 
 
 def _heads(names: tuple[str, ...]) -> list[str]:
-    """The subjects without the words around the list: the last one is cut where the list's
-    longest middle subject would end ('电子电器等货物依然占据前三位' -> '电子电器')."""
-    width = max((len(n) for n in names[1:-1]), default=len(names[0]))
-    last = re.split(r"等|共|分别", names[-1], maxsplit=1)[0][: max(width, 2)]
-    return [names[0][-max(width, 2) :], *names[1:-1], last]
+    """The subjects without the words around the list: the first and the last are cut to the
+    width of the list's longest middle subject ('电子电器等货物依然占据前三位' -> '电子电器'); of a
+    list of two, to the shorter one's, for the words the two share are said once, before the first
+    ('发明专利申请量、授权量': 申请量 and 授权量) or after the last ('发明、外观设计专利': 发明 and 外观)."""
+    last = re.split(r"等|共|分别", names[-1], maxsplit=1)[0]
+    width = max(2, max((len(n) for n in names[1:-1]), default=min(len(names[0]), len(last))))
+    return [names[0][-width:], *names[1:-1], last[:width]]
 
 
 def _shared(name: str, question: str, sentence: str) -> int:

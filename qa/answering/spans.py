@@ -110,7 +110,8 @@ def quantity_spans(s: str, q: Question) -> list[Span]:
                 continue  # 多少件 asked, 50余项 found: a count of other things
             else:
                 strength = 0.3
-        out.append(Span(start, m.end(), Kind.quantity, strength))
+        bound = _BOUND.match(s, m.end())  # '缩短审查周期10个月以上': a bound, not the figure itself
+        out.append(Span(start, bound.end() if bound else m.end(), Kind.quantity, strength))
     if q.unit is None and _SCORE_ASKED.search(q.norm):  # an index or a score is a figure of no unit
         out += [Span(m.start(1), m.end(1), Kind.quantity, 1.0) for m in _SCORE.finditer(s)]
     if q.cloze_left and _CHANGE_ASKED.search(q.cloze_left):  # '年增多少': a change, not the figure it came to
@@ -127,6 +128,7 @@ def quantity_spans(s: str, q: Question) -> list[Span]:
     return out
 
 
+_BOUND = re.compile(r"以上|以下|左右")
 # a change told from where a figure was to where it came ('从平均16个月缩短到2个月'): the first is the old one
 _FROM_TO = re.compile(
     r"从[^\d,，;；。]{0,4}?((?:\d+(?:\.\d+)?)[万亿]?[^\d,，;；。]{0,4}?)"  # (从平均16个月, 从人民币33.9亿元)
@@ -291,7 +293,25 @@ _YEAR_END = re.compile(r"年?(?:底|末)(?:之?前)?")
 _DEADLINE_ASKED = re.compile(r"最晚|最迟|截止|期限|之前|以前|前要|前完成|什么时候要|何时要|到什么时候")
 
 
+# a period asked (从什么时候到什么时候, 起止时间): answered by two dates joined as a range (2022年7月至2025年6月),
+# not by one of them
+_PERIOD_ASKED = re.compile(r"从(?:什么时候|何时|哪一?年|哪个月)到(?:什么时候|何时|哪一?年|哪个月)|起止|起讫|哪段时间|什么时间段")
+_RANGE_JOIN = re.compile(r"\s*(?:至|到|—|－|-|~|～)\s*")
+
+
 def date_spans(s: str, q: Question) -> list[Span]:
+    spans = _date_spans(s, q)
+    if not _PERIOD_ASKED.search(q.norm):
+        return spans
+    ordered = sorted(spans, key=lambda sp: sp.start)
+    ranges = [
+        Span(a.start, b.end, Kind.date, 1.0) for a, b in zip(ordered, ordered[1:])
+        if (join := _RANGE_JOIN.match(s, a.end)) is not None and join.end() == b.start
+    ]
+    return ranges  # one date is no period
+
+
+def _date_spans(s: str, q: Question) -> list[Span]:
     wants_year = bool(re.search(r"哪一?年|哪个年度|哪一年度", q.norm))
     wants_day = bool(re.search(r"哪天|哪一天|几月几日|日期", q.norm))
     deadline = bool(_DEADLINE_ASKED.search(q.norm))

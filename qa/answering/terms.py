@@ -6,6 +6,9 @@ from __future__ import annotations
 import re
 
 _GAP = r"[\u4e00-\u9fff]{1,2}"  # the word a compound's pieces may hold between them
+# a compound's last piece said as the second of two coordinated words sharing its head (发明专利授权量 in
+# 发明专利申请量、授权量): the first word, then the conjunction
+_SHARED_HEAD = r"[\u4e00-\u9fff]{1,4}[、和与及]"
 
 
 class TermWeights(dict):
@@ -33,6 +36,8 @@ class TermWeights(dict):
         self._splits = {
             t: [(head, re.compile(re.escape(head) + _GAP + re.escape(t[len(head) :])))
                 for head, _ in self._pieces[t] if t.startswith(head) and len(head) >= 2 and len(t) - len(head) >= 2]
+            + [(tail, re.compile(re.escape(t[: -len(tail)]) + _SHARED_HEAD + re.escape(tail)))
+               for tail, _ in self._pieces[t] if t.endswith(tail) and len(tail) >= 2 and len(t) - len(tail) >= 2]
             for t in self._maximal
         }
 
@@ -45,8 +50,9 @@ class TermWeights(dict):
 
     def _split(self, term: str, text: str) -> bool:
         """Whether the text says the term as two of its pieces with a word between them (商标注册量 said
-        as 商标有效注册量): a modifier may sit inside a compound as well as before it."""
-        return any(head in text and pattern.search(text) for head, pattern in self._splits[term])
+        as 商标有效注册量: a modifier may sit inside a compound as well as before it), or its head shared
+        by two coordinated words (发明专利授权量 said as 发明专利申请量、授权量)."""
+        return any(piece in text and pattern.search(text) for piece, pattern in self._splits[term])
 
     def coverage(self, text: str) -> float:
         if self._total <= 0:

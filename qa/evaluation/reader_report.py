@@ -159,7 +159,8 @@ def _readers(reports_dir: Path) -> list[str]:
             "## Readers side by side (`qa eval --reader R`)", "",
             "`own` is eval/questions.jsonl over corpus/ (the rule reader was tuned on it); `generalization` is the "
             "test split of eval/generalization/ (documents and questions nobody tuned on); `generalization-dev`, "
-            "`generalization-dev2`, `generalization-dev4`, `generalization-dev5` and `generalization-dev6` are its dev splits, looked at while tuning; "
+            "`generalization-dev2`, `generalization-dev4`, `generalization-dev5`, `generalization-dev6` and `generalization-dev7` are its "
+            "dev splits, looked at while tuning (dev7 after its first run); "
             "`generalization-dev3` is its validation split, of which only aggregate scores were looked at.", "",
             "| set | reader | EM | F1 | accuracy | abstention P | abstention R | conversation turns | citations | ECE |",
             "|---|---|---|---|---|---|---|---|---|---|",

@@ -21,7 +21,7 @@ from dataclasses import replace
 from ..answering.question import NUMERIC_KINDS, analyze
 from ..answering.respectively import is_respective_figure
 from ..index_store import LoadedIndex
-from ..languages import has_chinese, mostly_chinese
+from ..languages import latin_script, mostly_chinese
 from ..normalize import normalize
 from ..retrieval import Passage
 from ..types import AskResult
@@ -134,7 +134,7 @@ class CombinedReader:
                 return replace(typed, reader=self.name)
             if result.abstained or typed.confidence > result.confidence:
                 result = replace(typed, reader=self.name)
-        english_page = bool(passages) and not has_chinese(passages[0].text)
+        english_page = bool(passages) and latin_script(passages[0].text)  # (an English page may quote a Chinese title)
         chinese = chinese_reading(resolved, passages)
         if chinese is not None:
             translated = self._read(question, chinese, passages, index, english=False)

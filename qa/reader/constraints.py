@@ -20,6 +20,7 @@ from functools import lru_cache
 from importlib import resources
 
 from ..answering.jurisdictions import with_governed_place
+from ..answering.numbers import asks_one_year
 from ..answering.places import find_places
 from ..answering.question import analyze
 from ..divisions import known_places, lies_within, publication_words, short_name
@@ -51,6 +52,7 @@ class Constraints:
     years: tuple[int, ...]
     metric: str | None = None  # what a 'X量是多少' question counts: 申请 of 专利申请量
     levels: tuple[str, ...] = ()  # wider places that say which level is meant ('深圳在广东省考核中': 广东)
+    one_year: bool = False  # the years are of one year asked, not the ends of a span (2014年至2024年, 十年来)
 
     def __bool__(self) -> bool:
         return bool(self.places or self.years or self.metric)
@@ -67,6 +69,19 @@ def metric_asked(text: str) -> str | None:
 
 
 @lru_cache(maxsize=4096)
+def _place_parts(word: str, known: frozenset[str]) -> list[str]:
+    """A place word as the places it names: itself, or where the tagger made one word of a known
+    place and what follows it (香港海关: an office of 香港; 江苏南京: two places), that place, and the
+    rest where it is a place too."""
+    if word in known:
+        return [word]
+    head = next((word[:n] for n in range(len(word) - 2, 1, -1) if word[:n] in known), None)
+    if head is None:
+        return [word]
+    rest = word[len(head) :]
+    return [head, rest] if rest in known or find_places(rest) else [head]
+
+
 def question_constraints(question: str) -> Constraints:
     text = normalize(question)
     tagged = pos_tag(text)
@@ -83,9 +98,10 @@ def question_constraints(question: str) -> Constraints:
         if word not in known and _NOT_IN_NAMES.search(word):
             continue  # '案例中那起': the tagger's 中那 is no place (names hold no 那, 这, 的 …)
         if flag == "ns" or word in known or (_SUFFIXED_WORD.match(word) and flag.startswith("n")):
-            core = short_name(word)
-            if core not in _GENERIC and core not in places:
-                places.append(core)
+            for name in _place_parts(word, known):
+                core = short_name(name)
+                if core not in _GENERIC and core not in places:
+                    places.append(core)
     for name in known:  # a division the tagger cut into a longer word (东营专利)
         at = text.find(name)
         if len(name) >= 2 and at >= 0 and not any(name in p or p in name for p in places):
@@ -96,7 +112,7 @@ def question_constraints(question: str) -> Constraints:
             places.append(name)
     places = [p for p in places if not _in_company_names(p, text) and not _in_quoted_names(p, text)]
     years = tuple(dict.fromkeys(int(y) for y in _YEAR.findall(text)))
-    return Constraints(tuple(places), years, metric_asked(text), tuple(analyze(question).level_places))
+    return Constraints(tuple(places), years, metric_asked(text), tuple(analyze(question).level_places), asks_one_year(text, years))
 
 
 # a company's name that opens with a place (温州海鹤药业有限公司): the place is part of the name

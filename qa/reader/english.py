@@ -28,7 +28,7 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _DATE = re.compile(rf"\b(?:{_MONTHS}) \d{{1,2}}, (?:19|20)\d{{2}}\b|(?<!\d)(?:19|20)\d{{2}}-\d{{2}}-\d{{2}}(?!\d)")
-_FIGURE = re.compile(
+FIGURE = re.compile(
     r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?:\s?(?:percent|per cent|%|million|billion|trillion|thousand))?"
     r"|(?<![\w.,])\d+(?:\.\d+)?(?:\s?(?:percent|per cent|%|million|billion|trillion|thousand))?",
     re.I,
@@ -47,12 +47,31 @@ def stopwords() -> frozenset[str]:
     return frozenset(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))
 
 
-def _stem(word: str) -> str:
+def _suffix_stem(word: str) -> str:
     word = word.lower().removesuffix("'s").strip("-")
     for suffix in ("ization", "ations", "ation", "ings", "ing", "ies", "ed", "es", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             return word[: -len(suffix)]
     return word
+
+
+@lru_cache(maxsize=1)
+def _synonyms() -> dict[str, str]:
+    """Stem of a word -> stem of its group's first word, from `qa/resources/english_synonyms.tsv`."""
+    text = resources.files("qa").joinpath("resources", "english_synonyms.tsv").read_text(encoding="utf-8")
+    out: dict[str, str] = {}
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            words = [w.strip() for w in line.split("\t") if w.strip()]
+            for w in words:
+                out.setdefault(_suffix_stem(w), _suffix_stem(words[0]))
+    return out
+
+
+def _stem(word: str) -> str:
+    """A word's stem, as its synonyms' ('jumped' and 'increase' are one, 'held' and 'hold')."""
+    stem = _suffix_stem(word)
+    return _synonyms().get(stem, stem)
 
 
 def _content_words(text: str) -> list[str]:
@@ -125,7 +144,7 @@ def _spans(sentence: str, kind: str) -> list[tuple[int, int]]:
         return [m.span() for m in _NAME.finditer(sentence) if m.start() > 0 or " said" in sentence]
     dates = [m.span() for m in _DATE.finditer(sentence)]
     out = []
-    for m in _FIGURE.finditer(sentence):
+    for m in FIGURE.finditer(sentence):
         text = m.group(0)
         if any(a <= m.start() < b for a, b in dates):
             continue
@@ -220,3 +239,8 @@ class EnglishReader:
             nearest = min(said, key=lambda y: abs(y[0] - b))[1]
             near *= 1.0 if nearest in years else 0.3
         return near
+
+
+def english_stem(word: str) -> str:
+    """The stem the English reader compares words by (synonyms as one)."""
+    return _stem(word)

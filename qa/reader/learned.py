@@ -17,7 +17,7 @@ import numpy as np
 
 from ..answering.joined import joined_with_another
 from ..answering.kinds import KindNames, another_kind, kinds_asked, unsaid_kind
-from ..answering.numbers import QUANTITY, STREAK, follows_another_year, is_share, marked_years
+from ..answering.numbers import QUANTITY, STREAK, follows_another_year, is_share, marked_years, only_as_a_span_of_years
 from ..answering.places import another_place, narrowest
 from ..answering.question import NUMERIC_KINDS, Kind, Question, analyze, asks_amount
 from ..answering.respectively import is_respective_figure
@@ -32,6 +32,7 @@ from ..types import AskResult
 from .base import abstention, citation_for, evidence_around, sentence_bounds
 from .constraints import LEAD, Constraints, honoured, question_constraints, unnamed_places
 from .decision import Support
+from .english import FIGURE, english_stem
 from .span_model import SpanModel
 from .windows import SpanScore, Window, best_spans, make_windows, question_ids
 
@@ -59,6 +60,8 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 _SEVERAL = re.compile(r"[^、]{2,}、[^、]{2,}")  # items of a list: 'A、B'
+# a share asked (占…的比例, 比重, 结案率): a count is no answer (a growth asked may be a count: 增加了多少件)
+_SHARE_ASKED = re.compile(r"比例|比重|占比|份额|百分比|百分之几|[\u4e00-\u9fff]率")
 _HOW_MANY = re.compile(r"(?:多少|几|多大|多高|多长|百分之几)(个月|[^\s?？,，。的是]?)")
 _WHEN = re.compile(r"哪一?年|哪一?天|何时|什么时候|几月|几日|日期|时间")
 
@@ -77,6 +80,28 @@ def snap_quantity(question: str, text: str, start: int, end: int) -> tuple[int, 
     same = [m for m in found if unit and pattern is QUANTITY and (m.group("unit") or "").endswith(unit)]
     m = (same or found)[-1]
     return m.start(), m.end()
+
+
+_HOW_MANY_EN = re.compile(r"\bhow (?:many|much)\b((?:\s+[A-Za-z-]+)*?)\s+(?:were|was|did|do|does|are|is|have|has|had|will|can)\b", re.I)
+_EN_WORD = re.compile(r"\s*([A-Za-z-]+)")
+
+
+def snap_english_quantity(question: str, text: str, start: int, end: int) -> tuple[int, int]:
+    """A span answering 'how many' in English that runs on past its figure ('53,200 protection
+    measures were taken, and …') is cut to its first figure, with the noun after it where the question
+    counts it ('how many batches' -> '41,600 batches')."""
+    asked = _HOW_MANY_EN.search(question)
+    if not asked or len(text[start:end].split()) <= 3:
+        return start, end
+    figure = FIGURE.search(text, start, end)
+    if figure is None:
+        return start, end
+    counted = asked.group(1).split()[-1:]  # the noun counted ends the phrase: 'how many protection measures'
+    stop = figure.end()
+    word = _EN_WORD.match(text, stop, end)
+    if counted and word and english_stem(word.group(1)) == english_stem(counted[0]):
+        stop = word.end()
+    return figure.start(), stop
 
 
 _DATE = re.compile(r"(?:(?<!\d)(?:19|20)\d{2}年)?(?:(?<!\d)\d{1,2}月)?(?:(?<!\d)\d{1,2}日)?")
@@ -177,6 +202,12 @@ def _another_kinds_figure(f: Found, asked: tuple[tuple[KindNames, KindNames], ..
     before = norm[s_start : f.end]
     after = _CLAUSE_END.search(norm, f.end, s_end)
     return another_kind(asked, before, norm[f.end : after.start() if after else s_end])
+
+
+def _is_count(span: str) -> bool:
+    """A figure of a count or an amount, not a share ('55853件', '3.2亿元'; not '24.74%')."""
+    m = QUANTITY.fullmatch(span.strip())
+    return m is not None and not m.group("frac") and not is_share(span)
 
 
 def joined_figure(q: Question, doc_id: str, start: int, end: int, index: LoadedIndex) -> bool:
@@ -290,6 +321,7 @@ class LearnedReader:
             doc = index.documents[p.doc_id]
             start, end = trim(doc.text, base + sp.start, base + sp.end)
             start, end = snap_quantity(question, doc.text, start, end)
+            start, end = snap_english_quantity(question, doc.text, start, end)
             start, end = snap_date(question, doc.text, start, end)
             start, end = snap_ordinal(question, doc.text, start, end)
             start, end = snap_person(question, doc.text, start, end)
@@ -363,6 +395,8 @@ class LearnedReader:
             return "year"
         if c.years and follows_another_year(sentence, found.start - start, c.years):
             return "year"  # a sentence of two years: the answer follows the other one
+        if c.one_year and only_as_a_span_of_years(sentence, c.years):
+            return "year"  # 2024年 asked: '2014年11月至2024年10月…195506件' is ten years' figure
         return None
 
     def read(
@@ -386,6 +420,7 @@ class LearnedReader:
         chinese = mostly_chinese(resolved)
         amount = bool(_HOW_MANY.search(resolved)) and asks_amount(q) if chinese else asks_count(resolved)
         one = q.kind in (Kind.quantity, Kind.person) if chinese else asks_one(resolved)
+        share = chinese and q.kind is Kind.ratio and q.unit is None and bool(_SHARE_ASKED.search(q.norm))
         best, clash, kind_reason = None, None, ""
         joined: Found | None = None
         kinds = kinds_asked(q.norm)
@@ -395,6 +430,8 @@ class LearnedReader:
                 continue  # one figure or one person asked: '1982件、159件' or '陶凯元、…林广海' lists several
             if amount and is_share(index.documents[f.doc_id].text[f.start : f.end]):
                 continue  # '专利授权量是多少' asked: a growth rate or a share beside the figure is no answer
+            if share and _is_count(index.documents[f.doc_id].text[f.start : f.end]):
+                continue  # '占全部授权量的比例' asked: '55853件' is the total, not its share
             if _another_subjects_figure(f, q, index):
                 continue  # '沪、苏、浙、皖…24.77万件(分别为4.43万件、…)': 浙江 asked, its own figure only
             if figure and kinds:

@@ -90,7 +90,7 @@ class TableReader:
                 if m is None and english:
                     # an English question, a table headed in Chinese: the question in the words the
                     # table uses ('scientific research institutions' -> 科研单位), as the rule reader reads it
-                    rendered = chinese_question(resolved, [chinese_words(table)], [doc.title])
+                    rendered = chinese_question(resolved, [chinese_words(table)], [doc.title], unseen_places=False)
                     m = match_cell(normalize(rendered), table, doc.title) if rendered else None
                     read_as = rendered or resolved
                 if m is None:
