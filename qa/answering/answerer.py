@@ -19,7 +19,9 @@ from ..types import AskResult, Citation
 from .context import DocContext, Scope, build_doc_context, sentence_scope
 from .joined import joined_with_another
 from .kinds import a_part_of_the_whole, another_kind, kinds_asked, unsaid_kind
-from .numbers import CASE_NUMBER, CN_DAY, CN_MONTH, CN_YEAR, cn_to_int, asks_one_year, follows_another_year, only_as_a_span_of_years, periods
+from .numbers import (
+    CASE_NUMBER, CN_DAY, CN_MONTH, CN_YEAR, asks_one_year, cn_to_int, follows_another_year, only_as_a_span_of_years, periods,
+)
 from .people import named_people, refers_to, without_pieces
 from .places import another_place, find_places, lies_within
 from .question import DOCUMENT_NUMBER_ASKED, LEADER, NUMERIC_KINDS, Kind, Question, analyze, title_verbs

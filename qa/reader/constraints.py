@@ -68,7 +68,6 @@ def metric_asked(text: str) -> str | None:
     return m.group(1) if m else None
 
 
-@lru_cache(maxsize=4096)
 def _place_parts(word: str, known: frozenset[str]) -> list[str]:
     """A place word as the places it names: itself, or where the tagger made one word of a known
     place and what follows it (香港海关: an office of 香港; 江苏南京: two places), that place, and the
@@ -82,6 +81,7 @@ def _place_parts(word: str, known: frozenset[str]) -> list[str]:
     return [head, rest] if rest in known or find_places(rest) else [head]
 
 
+@lru_cache(maxsize=4096)
 def question_constraints(question: str) -> Constraints:
     text = normalize(question)
     tagged = pos_tag(text)
