@@ -127,9 +127,10 @@ def _lexicon() -> Lexicon:
             keys = set()
             if pinyin[:1].isupper():  # a proper name: also found by its pinyin ('Xiaoshan')
                 names.update(heads)
-                keys.add(pinyin_name(pinyin).lower())
-                if normalize(simp) in known:
-                    places.setdefault(pinyin_name(pinyin).lower(), set()).add(short_name(normalize(simp)))
+                key, place = pinyin_name(pinyin).lower(), normalize(simp)
+                keys.add(key)
+                if place in known:
+                    places.setdefault(key, set()).add(short_name(place))
             for sense in senses:
                 if sense and not SKIP_SENSE.match(sense):
                     keys.update(_senses(sense))

@@ -91,7 +91,7 @@ def test_a_person_asked_by_post_of_an_organisation_named_by_its_acronym() -> Non
 
 
 def test_a_question_in_other_words_of_the_page_is_read() -> None:
-    from qa.reader.english import _stem
+    from qa.reader.english import stem as _stem
 
     assert _stem("jumped") == _stem("increase") == _stem("growth")
     assert _stem("held") == _stem("hold") and _stem("published") == _stem("released")

@@ -47,13 +47,20 @@ def unsaid_kind(asked: tuple[tuple[KindNames, KindNames], ...], text: str) -> st
     return next((kind[0] for kind, _ in asked if not any(name in text for name in kind)), None)
 
 
+@lru_cache(maxsize=512)
+def _wholes_asked(norm: str) -> tuple[str, ...]:
+    """The names of every kind of the patent and the IP family (专利|商标|…, 发明|实用新型|外观设计: parts
+    of a whole with its own name) where the (normalized) question names no kind of the family."""
+    out: list[str] = []
+    for family in families()[:2]:
+        names = [name for kind in family for name in kind]
+        if not any(name in norm for name in names):
+            out += names
+    return tuple(out)
+
+
 def a_part_of_the_whole(norm: str, clause: str) -> bool:
     """True when a figure's clause names a kind of the patent or the IP family and the (normalized)
     question names no kind of it: the whole was asked (专利授权量), the clause counts one kind of it
     (外观设计专利授权522件; 专利权质押 where 知识产权质押 is asked)."""
-    for family in families()[:2]:  # 专利|商标|…, 发明|实用新型|外观设计: parts of a whole with its own name
-        if any(name in norm for kind in family for name in kind):
-            continue
-        if any(name in clause for kind in family for name in kind):
-            return True
-    return False
+    return any(name in clause for name in _wholes_asked(norm))

@@ -104,10 +104,10 @@ def follows_another_year(norm_sentence: str, at: int, asked: tuple[int, ...] | l
     return len(set(marked_years(norm_sentence))) > 1 and year_before(norm_sentence, at) not in (None, *asked)
 
 
+# what joins the two ends of a span of time (2014年11月至2024年10月, 2014-2024年)
+RANGE_JOIN = r"\s*(?:至|到|—|－|-|~|～)\s*"
 # a span of several years: 2014年11月至2024年10月, 2014-2024年, 2019年到2023年
-_YEAR_RANGE = re.compile(
-    r"((?:19|20)\d{2})(?:年(?:\d{1,2}月(?:\d{1,2}日)?)?)?\s*(?:至|到|—|－|-|~|～)\s*((?:19|20)\d{2})年"
-)
+_YEAR_RANGE = re.compile(rf"((?:19|20)\d{{2}})(?:年(?:\d{{1,2}}月(?:\d{{1,2}}日)?)?)?{RANGE_JOIN}((?:19|20)\d{{2}})年")
 
 
 def only_as_a_span_of_years(norm_sentence: str, asked: tuple[int, ...] | list[int]) -> bool:

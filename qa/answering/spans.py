@@ -12,7 +12,7 @@ from typing import Callable
 from .cloze import cloze_spans
 from .context import NAME_AFTER_TITLE, clean_name
 from .lists import list_spans
-from .numbers import CN_DAY, CN_MONTH, CN_YEAR, CASE_NUMBER, DOC_YEAR, QUANTITY, RANKING, SHARE_UNITS, STREAK, TIME_UNITS, YEAR, cn_to_int
+from .numbers import CN_DAY, CN_MONTH, CN_YEAR, CASE_NUMBER, DOC_YEAR, QUANTITY, RANGE_JOIN, RANKING, SHARE_UNITS, STREAK, TIME_UNITS, YEAR, cn_to_int
 from ..divisions import by_name
 from .places import find_places
 from .respectively import largest, respective_value
@@ -296,7 +296,7 @@ _DEADLINE_ASKED = re.compile(r"最晚|最迟|截止|期限|之前|以前|前要|
 # a period asked (从什么时候到什么时候, 起止时间): answered by two dates joined as a range (2022年7月至2025年6月),
 # not by one of them
 _PERIOD_ASKED = re.compile(r"从(?:什么时候|何时|哪一?年|哪个月)到(?:什么时候|何时|哪一?年|哪个月)|起止|起讫|哪段时间|什么时间段")
-_RANGE_JOIN = re.compile(r"\s*(?:至|到|—|－|-|~|～)\s*")
+_RANGE_JOIN = re.compile(RANGE_JOIN)
 
 
 def date_spans(s: str, q: Question) -> list[Span]:

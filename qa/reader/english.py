@@ -68,15 +68,15 @@ def _synonyms() -> dict[str, str]:
     return out
 
 
-def _stem(word: str) -> str:
+def stem(word: str) -> str:
     """A word's stem, as its synonyms' ('jumped' and 'increase' are one, 'held' and 'hold')."""
-    stem = _suffix_stem(word)
-    return _synonyms().get(stem, stem)
+    base = _suffix_stem(word)
+    return _synonyms().get(base, base)
 
 
 def _content_words(text: str) -> list[str]:
     stop = stopwords()
-    return [_stem(w) for w in _WORD.findall(text) if w.lower() not in stop]
+    return [stem(w) for w in _WORD.findall(text) if w.lower() not in stop]
 
 
 def _content(text: str) -> set[str]:
@@ -208,7 +208,7 @@ class EnglishReader:
                 share = _said(asked_words, sentence)
                 if share < MIN_SHARE or not self._year_said(sentence, years, doc.published, opening):
                     continue
-                anchors = [w.start() for w in _WORD.finditer(sentence) if _stem(w.group(0)) in asked]
+                anchors = [w.start() for w in _WORD.finditer(sentence) if stem(w.group(0)) in asked]
                 said = [(y.start(), y.group(0)) for y in _YEAR.finditer(sentence)]
                 for a, b in _spans(sentence, kind):
                     near = self._near(a, b, anchors, said, years)
@@ -239,8 +239,3 @@ class EnglishReader:
             nearest = min(said, key=lambda y: abs(y[0] - b))[1]
             near *= 1.0 if nearest in years else 0.3
         return near
-
-
-def english_stem(word: str) -> str:
-    """The stem the English reader compares words by (synonyms as one)."""
-    return _stem(word)

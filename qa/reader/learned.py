@@ -32,7 +32,8 @@ from ..types import AskResult
 from .base import abstention, citation_for, evidence_around, sentence_bounds
 from .constraints import LEAD, Constraints, honoured, question_constraints, unnamed_places
 from .decision import Support
-from .english import FIGURE, english_stem
+from .english import FIGURE
+from .english import stem as english_stem
 from .span_model import SpanModel
 from .windows import SpanScore, Window, best_spans, make_windows, question_ids
 
